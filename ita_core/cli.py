@@ -1,0 +1,123 @@
+"""The ``ita`` command: create and fill the database, export tables.
+
+Messages for people are Thai; logs carry English. Exit code 2 means bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from ita_core import queries
+from ita_core.db import make_engine, session_scope
+from ita_core.demo import apply_demo_snapshot
+from ita_core.exports import COLUMNS, export_frame, to_csv_bytes, to_xlsx_bytes
+from ita_core.models import Station
+from ita_core.seed import SeedError, ensure_database
+from ita_core.settings import get_settings
+from ita_core.thai_dates import format_be
+
+log = logging.getLogger("ita")
+
+
+class UsageError(ValueError):
+    """Bad command-line input; the message is shown to the user as is."""
+
+
+def _station(session: Session, code: str | None) -> Station:
+    if code:
+        station = session.exec(select(Station).where(Station.code == code)).first()
+        if station is None:
+            raise UsageError(f"ไม่พบสถานีรหัส {code!r} / unknown station")
+        return station
+    found = queries.stations(session)
+    if not found:
+        raise UsageError("ฐานข้อมูลยังว่าง ให้รัน `ita init` ก่อน / database is empty, run `ita init`")
+    return found[0]
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    report = ensure_database(engine, get_settings().data_dir)
+    if report is None:
+        print("ฐานข้อมูลมีแผนอยู่แล้ว ปรับโครงสร้างเป็นรุ่นล่าสุดแล้ว / schema up to date, data kept")
+    else:
+        print(f"สร้างฐานข้อมูลและนำเข้าแผนตั้งต้นแล้ว / seed loaded: {report.counts}")
+        for line in report.unparsed_dates:
+            print(f"คำเตือน: อ่านวันที่ไม่ได้ เก็บข้อความไว้ตามเดิม / unparsed date: {line}")
+    if args.demo:
+        with session_scope(engine) as session:
+            station = _station(session, None)
+            years = queries.fiscal_years(session, station.id)
+            changed = apply_demo_snapshot(session, station.id, years[0].be_year)
+        print(f"ใส่ความคืบหน้าตัวอย่าง (demo) {changed} แถว / demo snapshot applied")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    with Session(engine) as session:
+        station = _station(session, args.station)
+        years = [fy.be_year for fy in queries.fiscal_years(session, station.id)]
+        fiscal_year = args.fy or (years[0] if years else None)
+        if fiscal_year not in years:
+            raise UsageError(f"สถานีนี้ไม่มีแผนปีงบประมาณ {args.fy} (มี: {years}) / no plan for that year")
+        frame = export_frame(session, args.table, station.id, fiscal_year)
+    if args.format == "csv":
+        payload = to_csv_bytes(frame, args.table, args.lang)
+    else:
+        title = f"{station.name_th} ปีงบประมาณ {fiscal_year}"
+        if args.as_of:
+            title += f" ข้อมูล ณ {format_be(args.as_of)}"
+        payload = to_xlsx_bytes(frame, args.table, args.lang, title)
+    Path(args.output).write_bytes(payload)
+    print(f"บันทึก {len(frame)} แถว ลงไฟล์ {args.output} / wrote {len(frame)} rows")
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"วันที่ต้องเป็น YYYY-MM-DD: {text!r}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ita", description="ITA plan tracker (สภ.)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="สร้างฐานข้อมูลและนำเข้าแผนตั้งต้น / create schema, load seed")
+    init.add_argument("--demo", action=argparse.BooleanOptionalAction, default=False,
+                      help="ใส่ความคืบหน้าตัวอย่าง / add a flagged sample progress snapshot")
+    init.set_defaults(func=cmd_init)
+
+    export = sub.add_parser("export", help="ส่งออกตาราง / export a table")
+    export.add_argument("table", choices=sorted(COLUMNS))
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("-o", "--output", required=True)
+    export.add_argument("--lang", choices=["th", "en"], default="th")
+    export.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. เช่น 2567")
+    export.add_argument("--as-of", type=_iso_date)
+    export.add_argument("--station", help="รหัสสถานี")
+    export.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, SeedError) as exc:
+        print(f"ผิดพลาด: {exc}", file=sys.stderr)
+        log.error("%s failed: %s", args.command, exc)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

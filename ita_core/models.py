@@ -1,0 +1,255 @@
+"""The store: SQLModel tables of a station's ITA plan.
+
+Reference tables (fiscal years, indicators, sub-indicators) are shared; everything a station
+plans carries ``station_id`` and ``fiscal_year`` so many stations and years share one
+database. Editable rows carry ``version`` (optimistic locking) and ``updated_at/by``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Tool(StrEnum):
+    """The three ITA instruments."""
+
+    IIT = "IIT"
+    EIT = "EIT"
+    OIT = "OIT"
+
+
+class Status(StrEnum):
+    """Progress of a plan row."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Role(StrEnum):
+    """What a person or group does on an activity or OIT item."""
+
+    CONTROLLER = "controller"
+    ASSISTANT_CONTROLLER = "assistant_controller"
+    DATA_PREPARER = "data_preparer"
+    WEB_PUBLISHER = "web_publisher"
+    DOER = "doer"
+    SURVEY_COLLECTOR = "survey_collector"
+    RESPONSIBLE = "responsible"
+
+
+class PersonKind(StrEnum):
+    """A named officer, a position without a name, or a group of officers."""
+
+    PERSON = "person"
+    POSITION = "position"
+    GROUP = "group"
+
+
+class DutyKind(StrEnum):
+    """How a recurring duty repeats."""
+
+    DAY_OF_MONTH = "day_of_month"
+    MONTH_END = "month_end"
+    EVERY_N_DAYS = "every_n_days"
+    DAILY = "daily"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Station(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    name_th: str
+    province: str = ""
+    commander_rank: str = ""
+    commander_name: str = ""
+    commander_position: str = ""
+
+
+class FiscalYear(SQLModel, table=True):
+    __tablename__ = "fiscal_year"
+
+    be_year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    start: date
+    end: date
+
+
+class Indicator(SQLModel, table=True):
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    name_th: str
+    tool: str
+
+
+class SubIndicator(SQLModel, table=True):
+    __tablename__ = "sub_indicator"
+
+    code: str = Field(primary_key=True)
+    indicator: int = Field(foreign_key="indicator.number")
+    name_th: str
+
+
+class TrackedRow(SQLModel):
+    """Columns every editable plan row shares: progress, evidence and the lock version."""
+
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    status: str = Field(default=Status.NOT_STARTED)
+    progress: int = 0
+    note: str = ""
+    evidence_url: str = ""
+    version: int = 1
+    updated_at: datetime = Field(default_factory=_now)
+    updated_by: str = "seed"
+
+
+class Activity(TrackedRow, table=True):
+    """A row of the measures table (มาตรการ/กิจกรรม)."""
+
+    __table_args__ = (UniqueConstraint("station_id", "fiscal_year", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int
+    indicator: int = Field(foreign_key="indicator.number", index=True)
+    issue: str = ""
+    activity: str = ""
+    output: str = ""
+    awareness: str = ""
+    due_date: date | None = None
+    due_text: str = ""
+    due_kind: str = "none"
+    start_date: date | None = None
+    cadence_text: str = ""
+    responsible_text: str = ""
+
+
+class OitItem(TrackedRow, table=True):
+    """One of the 25 open-data items the station publishes (O1–O25)."""
+
+    __tablename__ = "oit_item"
+    __table_args__ = (UniqueConstraint("station_id", "fiscal_year", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str
+    number: int
+    sub_indicator: str = Field(foreign_key="sub_indicator.code", index=True)
+    group_heading: str = ""
+    title: str
+    due_date: date | None = None
+    due_text: str = ""
+    due_kind: str = "none"
+    start_date: date | None = None
+    rhythm_text: str = ""
+    responsible_text: str = ""
+
+
+class OitComponent(SQLModel, table=True):
+    """A required component of an OIT item: a checklist line with its own done flag."""
+
+    __tablename__ = "oit_component"
+    __table_args__ = (UniqueConstraint("item_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="oit_item.id", index=True)
+    seq: int
+    text: str
+    done: bool = False
+    version: int = 1
+    updated_at: datetime = Field(default_factory=_now)
+    updated_by: str = "seed"
+
+
+class Person(SQLModel, table=True):
+    """An officer, a position or a group, with every spelling the plan used for it."""
+
+    __table_args__ = (UniqueConstraint("station_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    name: str
+    kind: str = Field(default=PersonKind.PERSON)
+    rank: str = ""
+    position: str = ""
+    variants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = ""
+
+
+class Assignment(SQLModel, table=True):
+    """A person or group holding a role on one activity or one OIT item."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(activity_id IS NULL) <> (oit_item_id IS NULL)", name="assignment_one_target"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
+    oit_item_id: int | None = Field(default=None, foreign_key="oit_item.id", index=True)
+    role: str
+    note: str = ""
+
+
+class Phase(SQLModel, table=True):
+    """A row of the ITA calendar (ปฏิทินการประเมิน) with its date range."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    seq: int
+    stage: str = ""
+    step: str = ""
+    kind: str
+    name: str
+    description: str = ""
+    start: date
+    end: date
+    period_text: str = ""
+    responsible_text: str = ""
+
+
+class SurveyQuota(SQLModel, table=True):
+    """Minimum number of survey respondents for one department (or the station total)."""
+
+    __tablename__ = "survey_quota"
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    tool: str
+    department: str
+    min_respondents: int
+    note: str = ""
+
+
+class RecurringDuty(SQLModel, table=True):
+    """A duty that repeats (report on the 28th, publish monthly Oct–Mar, …)."""
+
+    __tablename__ = "recurring_duty"
+    __table_args__ = (
+        CheckConstraint(
+            "(activity_id IS NULL) <> (oit_item_id IS NULL)", name="recurring_duty_one_target"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
+    oit_item_id: int | None = Field(default=None, foreign_key="oit_item.id", index=True)
+    kind: str
+    day: int | None = None
+    interval_days: int | None = None
+    start: date | None = None
+    end: date | None = None
+    text: str = ""

@@ -1,0 +1,148 @@
+"""Read side: each table a page or export shows, as one DataFrame from a fixed number of queries.
+
+Every function takes a session, a station id and a BE fiscal year and returns English column
+keys (the export layer translates headers). Assignments and components are fetched in one
+query per table and joined in pandas, never one query per row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ita_core.models import (
+    Activity,
+    Assignment,
+    FiscalYear,
+    OitComponent,
+    OitItem,
+    Person,
+    Phase,
+    Station,
+)
+
+JOIN = "; "
+
+
+def stations(session: Session) -> list[Station]:
+    """All stations, by code."""
+    return list(session.exec(select(Station).order_by(Station.code)))
+
+
+def fiscal_years(session: Session, station_id: int) -> list[FiscalYear]:
+    """Fiscal years that hold plan rows of a station, newest first."""
+    years = select(Activity.fiscal_year).where(Activity.station_id == station_id).union(
+        select(OitItem.fiscal_year).where(OitItem.station_id == station_id)
+    )
+    return list(session.exec(
+        select(FiscalYear).where(FiscalYear.be_year.in_(years)).order_by(FiscalYear.be_year.desc())
+    ))
+
+
+def _responsible(session: Session, station_id: int, fiscal_year: int, target: str) -> pd.Series:
+    """Canonical names per activity or OIT item id, in assignment order, '; '-joined."""
+    column = getattr(Assignment, target)
+    rows = session.exec(
+        select(column, Person.name)
+        .join(Person, Person.id == Assignment.person_id)
+        .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year,
+               column.is_not(None))
+        .order_by(column, Assignment.id)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["id", "name"])
+    return frame.drop_duplicates().groupby("id")["name"].agg(JOIN.join)
+
+
+def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """The measures table of a station's plan, one row per activity in plan order."""
+    station = session.get(Station, station_id)
+    rows = session.exec(
+        select(Activity).where(Activity.station_id == station_id, Activity.fiscal_year == fiscal_year)
+        .order_by(Activity.seq)
+    ).all()
+    frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(Activity.model_fields))
+    frame["station"] = station.code if station else ""
+    frame["responsible"] = frame["id"].map(_responsible(session, station_id, fiscal_year, "activity_id"))
+    frame["responsible"] = frame["responsible"].fillna("")
+    frame = frame.rename(columns={"cadence_text": "cadence", "progress": "progress"})
+    return frame[[
+        "id", "fiscal_year", "station", "seq", "indicator", "issue", "activity", "output", "awareness",
+        "due_date", "due_text", "due_kind", "cadence", "responsible", "status", "progress", "note",
+        "evidence_url", "version", "updated_at", "updated_by",
+    ]]
+
+
+def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """The 25 OIT items with their components ('; '-joined) and done-component counts."""
+    rows = session.exec(
+        select(OitItem).where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
+        .order_by(OitItem.number)
+    ).all()
+    frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(OitItem.model_fields))
+    components = pd.DataFrame(session.exec(
+        select(OitComponent.item_id, OitComponent.text, OitComponent.done)
+        .join(OitItem, OitItem.id == OitComponent.item_id)
+        .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
+        .order_by(OitComponent.item_id, OitComponent.seq)
+    ).all(), columns=["item_id", "text", "done"])
+    grouped = components.groupby("item_id")
+    frame["components"] = frame["id"].map(grouped["text"].agg(JOIN.join)).fillna("")
+    frame["components_total"] = frame["id"].map(grouped.size()).fillna(0).astype(int)
+    frame["components_done"] = frame["id"].map(grouped["done"].sum()).fillna(0).astype(int)
+    frame["responsible"] = frame["id"].map(_responsible(session, station_id, fiscal_year, "oit_item_id"))
+    frame["responsible"] = frame["responsible"].fillna("")
+    frame = frame.rename(columns={"group_heading": "group", "rhythm_text": "rhythm"})
+    return frame[[
+        "id", "code", "sub_indicator", "group", "title", "components", "components_done",
+        "components_total", "responsible", "due_date", "due_text", "due_kind", "rhythm", "status",
+        "progress", "note", "evidence_url", "version", "updated_at", "updated_by",
+    ]]
+
+
+def people(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """People, positions and groups with their spellings and how many rows they carry."""
+    counts = (
+        select(Assignment.person_id,
+               func.count(func.distinct(Assignment.activity_id)).label("activities"),
+               func.count(func.distinct(Assignment.oit_item_id)).label("oit_items"))
+        .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year)
+        .group_by(Assignment.person_id).subquery()
+    )
+    rows = session.exec(
+        select(Person, counts.c.activities, counts.c.oit_items)
+        .join(counts, counts.c.person_id == Person.id, isouter=True)
+        .where(Person.station_id == station_id).order_by(Person.kind.desc(), Person.name)
+    ).all()
+    frame = pd.DataFrame([
+        {"id": p.id, "name": p.name, "kind": p.kind, "rank": p.rank, "position": p.position,
+         "variants": JOIN.join(p.variants), "items": int((a or 0) + (o or 0))}
+        for p, a, o in rows
+    ], columns=["id", "name", "kind", "rank", "position", "variants", "items"])
+    return frame
+
+
+def phases(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """The ITA calendar in order."""
+    rows = session.exec(
+        select(Phase).where(Phase.station_id == station_id, Phase.fiscal_year == fiscal_year)
+        .order_by(Phase.seq)
+    ).all()
+    frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(Phase.model_fields))
+    return frame[["seq", "stage", "step", "kind", "name", "start", "end", "period_text",
+                  "description", "responsible_text"]]
+
+
+def plan_counts(session: Session, station_id: int, fiscal_year: int) -> dict[str, int]:
+    """Row counts the home page shows, one aggregate query per table."""
+    def count(model) -> int:
+        return session.exec(select(func.count()).select_from(model).where(
+            model.station_id == station_id, model.fiscal_year == fiscal_year)).one()
+
+    return {
+        "activities": count(Activity),
+        "oit_items": count(OitItem),
+        "phases": count(Phase),
+        "people": session.exec(select(func.count()).select_from(Person)
+                               .where(Person.station_id == station_id)).one(),
+    }

@@ -1,0 +1,221 @@
+"""Load the default plan from the CSV files in ``data/`` into an empty database.
+
+The CSVs are the reviewable transcription of the station's FY 2567 plan (see
+``data/README.md`` and ``data/NOTES.md``). Loading is all-or-nothing: any bad row stops the
+load with its file, row and column, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from ita_core.db import session_scope, upgrade_schema
+from ita_core.models import (
+    Activity,
+    Assignment,
+    FiscalYear,
+    Indicator,
+    OitComponent,
+    OitItem,
+    Person,
+    Phase,
+    RecurringDuty,
+    Station,
+    SubIndicator,
+    SurveyQuota,
+)
+from ita_core.people import name_index, normalise_name
+from ita_core.thai_dates import DueKind, parse_due
+
+log = logging.getLogger(__name__)
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be loaded; the message names file, row and column."""
+
+
+@dataclass
+class SeedReport:
+    """What a load wrote, and the due phrases it kept verbatim because it could not read them."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    unparsed_dates: list[str] = field(default_factory=list)
+
+
+def read_csv(data_dir: Path, name: str) -> list[dict[str, str]]:
+    """Rows of ``data_dir/name`` as dicts; row numbers in errors count the header as row 1."""
+    path = data_dir / name
+    if not path.exists():
+        raise SeedError(f"ไม่พบไฟล์ข้อมูลตั้งต้น {name} / seed file {name} is missing")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _optional_date(value: str, where: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise SeedError(f"{where}: วันที่ {value!r} ไม่ใช่รูปแบบ YYYY-MM-DD / bad ISO date") from exc
+
+
+def _optional_int(value: str, where: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise SeedError(f"{where}: {value!r} ไม่ใช่ตัวเลข / not a number") from exc
+
+
+def _due(row: dict[str, str], where: str, fiscal_year: int, report: SeedReport) -> dict[str, object]:
+    """Due date, text and kind of a plan row; an explicit ``due_date`` overrides the parser."""
+    parsed = parse_due(row["due_text"], fiscal_year)
+    override = _optional_date(row.get("due_date", ""), f"{where}, คอลัมน์ due_date")
+    if override is not None:
+        return {"due_date": override, "due_text": row["due_text"], "due_kind": DueKind.DATE}
+    if parsed.kind == DueKind.UNPARSED:
+        report.unparsed_dates.append(f"{where}: {row['due_text']!r}")
+        log.warning("unparsed due date kept verbatim: %s: %r", where, row["due_text"])
+    return {"due_date": parsed.date, "due_text": parsed.text, "due_kind": parsed.kind}
+
+
+def _load_reference(session: Session, data_dir: Path) -> None:
+    """Fiscal years, indicators and sub-indicators: shared by every station; added if absent."""
+    for row in read_csv(data_dir, "fiscal_years.csv"):
+        session.merge(FiscalYear(be_year=int(row["fiscal_year"]), start=date.fromisoformat(row["start"]),
+                                 end=date.fromisoformat(row["end"])))
+    for row in read_csv(data_dir, "indicators.csv"):
+        session.merge(Indicator(number=int(row["number"]), name_th=row["name_th"], tool=row["tool"]))
+    for row in read_csv(data_dir, "sub_indicators.csv"):
+        session.merge(SubIndicator(code=row["code"], indicator=int(row["indicator"]), name_th=row["name_th"]))
+    session.flush()
+
+
+def _load_people(session: Session, data_dir: Path, station: Station) -> dict[str, Person]:
+    people = [
+        Person(station_id=station.id, name=row["name"], kind=row["kind"], rank=row["rank"],
+               position=row["position"], note=row["note"],
+               variants=[v.strip() for v in row["variants"].split("|") if v.strip()])
+        for row in read_csv(data_dir, "people.csv")
+    ]
+    session.add_all(people)
+    session.flush()
+    return name_index(people)
+
+
+def _assign(
+    rows: list[dict[str, str]], file: str, key: str, targets: dict[str, int], target_field: str,
+    names: dict[str, Person], scope: dict[str, int],
+) -> list[Assignment]:
+    out = []
+    for number, row in enumerate(rows, start=2):
+        where = f"{file} แถว {number}"
+        person = names.get(normalise_name(row["name_as_written"]))
+        if person is None:
+            raise SeedError(f"{where}, คอลัมน์ name_as_written: ไม่รู้จักชื่อ {row['name_as_written']!r} "
+                            f"ใน people.csv / unknown name")
+        if row[key] not in targets:
+            raise SeedError(f"{where}, คอลัมน์ {key}: ไม่พบรายการ {row[key]!r} / unknown row")
+        out.append(Assignment(**scope, person_id=person.id, role=row["role"], note=row.get("note", ""),
+                              **{target_field: targets[row[key]]}))
+    return out
+
+
+def load_seed(session: Session, data_dir: Path) -> SeedReport:
+    """Write the seed plan of ``data_dir`` into ``session`` (the caller commits)."""
+    report = SeedReport()
+    _load_reference(session, data_dir)
+    (station_row,) = read_csv(data_dir, "station.csv")
+    station = Station(**station_row)
+    session.add(station)
+    session.flush()
+    fiscal_year = int(read_csv(data_dir, "fiscal_years.csv")[0]["fiscal_year"])
+    scope = {"station_id": station.id, "fiscal_year": fiscal_year}
+    names = _load_people(session, data_dir, station)
+
+    activities = []
+    for number, row in enumerate(read_csv(data_dir, "activities.csv"), start=2):
+        where = f"activities.csv แถว {number}"
+        activities.append(Activity(
+            **scope, seq=int(row["seq"]), indicator=int(row["indicator"]), issue=row["issue"],
+            activity=row["activity"], output=row["output"], awareness=row["awareness"],
+            cadence_text=row["cadence_text"], responsible_text=row["responsible_text"],
+            **_due(row, where, fiscal_year, report),
+        ))
+    items = []
+    for number, row in enumerate(read_csv(data_dir, "oit_items.csv"), start=2):
+        where = f"oit_items.csv แถว {number}"
+        items.append(OitItem(
+            **scope, code=row["code"], number=int(row["code"].lstrip("O")),
+            sub_indicator=row["sub_indicator"], group_heading=row["group_heading"], title=row["title"],
+            rhythm_text=row["rhythm_text"], responsible_text=row["responsible_text"],
+            **_due(row, where, fiscal_year, report),
+        ))
+    session.add_all(activities + items)
+    session.flush()
+    activity_ids = {str(a.seq): a.id for a in activities}
+    item_ids = {i.code: i.id for i in items}
+
+    session.add_all(
+        OitComponent(item_id=item_ids[row["item_code"]], seq=int(row["seq"]), text=row["text"])
+        for row in read_csv(data_dir, "oit_components.csv")
+    )
+    session.add_all(_assign(read_csv(data_dir, "activity_assignments.csv"), "activity_assignments.csv",
+                            "activity_seq", activity_ids, "activity_id", names, scope))
+    session.add_all(_assign(read_csv(data_dir, "oit_assignments.csv"), "oit_assignments.csv",
+                            "item_code", item_ids, "oit_item_id", names, scope))
+    for number, row in enumerate(read_csv(data_dir, "recurring_duties.csv"), start=2):
+        where = f"recurring_duties.csv แถว {number}"
+        owner = activity_ids if row["owner_type"] == "activity" else item_ids
+        target = "activity_id" if row["owner_type"] == "activity" else "oit_item_id"
+        session.add(RecurringDuty(
+            **scope, **{target: owner[row["owner_ref"]]}, kind=row["kind"],
+            day=_optional_int(row["day"], where), interval_days=_optional_int(row["interval_days"], where),
+            start=_optional_date(row["start"], where), end=_optional_date(row["end"], where),
+            text=row["text"],
+        ))
+    for row in read_csv(data_dir, "phases.csv"):
+        session.add(Phase(
+            **scope, seq=int(row["seq"]), stage=row["stage"], step=row["step"], kind=row["kind"],
+            name=row["name"], description=row["description"], start=date.fromisoformat(row["start"]),
+            end=date.fromisoformat(row["end"]), period_text=row["period_text"],
+            responsible_text=row["responsible_text"],
+        ))
+    session.add_all(
+        SurveyQuota(**scope, tool=row["tool"], department=row["department"],
+                    min_respondents=int(row["min_respondents"]), note=row["note"])
+        for row in read_csv(data_dir, "survey_quotas.csv")
+    )
+    session.flush()
+    tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota)
+    for model in tables:
+        report.counts[model.__tablename__] = session.exec(select(func.count()).select_from(model)).one()
+    return report
+
+
+def is_empty(session: Session) -> bool:
+    """True when no station has been loaded yet."""
+    return session.exec(select(func.count()).select_from(Station)).one() == 0
+
+
+def ensure_database(engine: Engine, data_dir: Path) -> SeedReport | None:
+    """Migrate the schema and, on a database without stations, load the seed plan.
+
+    Returns the load report, or None when the database already held a plan.
+    """
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        if not is_empty(session):
+            return None
+        report = load_seed(session, data_dir)
+    log.info("seed loaded from %s: %s", data_dir, report.counts)
+    return report

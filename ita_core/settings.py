@@ -1,0 +1,67 @@
+"""Settings, read from the environment in one place.
+
+``ITA_DATABASE_URL`` (default ``sqlite:///data/ita.db``, relative to the repository) and
+``ITA_DATA_DIR`` (the seed folder, default ``data/``). Thresholds of the status rules live
+here too so pages never carry literals.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+DEFAULT_DATABASE_URL = "sqlite:///data/ita.db"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def resolve_database_url(url: str) -> str:
+    """Make a relative SQLite path relative to the repository, not the working directory.
+
+    ``sqlite:///data/ita.db`` should mean the same file whether the app is started from the
+    repository or from elsewhere (cron, systemd). Absolute paths and other databases pass.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return url
+    path = url[len(prefix):]
+    if path in ("", ":memory:") or Path(path).is_absolute():
+        return url
+    return prefix + str(REPO_ROOT / path)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one installation."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = DEFAULT_DATA_DIR
+    public_read: bool = True
+    at_risk_days: int = 14
+    behind_points: int = 25
+    overload_open_items: int = 10
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read the settings from ``environ`` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=resolve_database_url(env.get("ITA_DATABASE_URL") or DEFAULT_DATABASE_URL),
+            data_dir=Path(env.get("ITA_DATA_DIR") or DEFAULT_DATA_DIR),
+            public_read=_flag(env.get("ITA_PUBLIC_READ"), True),
+            at_risk_days=int(env.get("ITA_AT_RISK_DAYS") or 14),
+            behind_points=int(env.get("ITA_BEHIND_POINTS") or 25),
+            overload_open_items=int(env.get("ITA_OVERLOAD_OPEN_ITEMS") or 10),
+        )
+
+
+def get_settings() -> Settings:
+    """The settings of this process (read fresh, so tests can set the environment)."""
+    return Settings.from_env()

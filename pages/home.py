@@ -1,0 +1,34 @@
+"""Home: which station and year this is, and what the plan holds."""
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import queries
+from ita_core.demo import has_demo_rows
+from pages._shared import engine, pick_context
+
+st.title("แผนยกระดับ ITA ของสถานีตำรวจ")
+context = pick_context()
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล ให้ผู้ดูแลรัน `ita init`")
+    st.stop()
+
+with Session(engine()) as session:
+    counts = queries.plan_counts(session, context.station_id, context.fiscal_year)
+    activities = queries.activities(session, context.station_id, context.fiscal_year)
+    demo = has_demo_rows(session, context.station_id, context.fiscal_year)
+
+st.subheader(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
+if demo:
+    st.warning("⚠️ ความคืบหน้าที่แสดงเป็นข้อมูลตัวอย่าง (demo) ไม่ใช่ผลจริง")
+
+tiles = st.columns(4)
+tiles[0].metric("มาตรการ/กิจกรรม", counts["activities"])
+tiles[1].metric("ข้อมูล OIT", counts["oit_items"])
+tiles[2].metric("ผู้รับผิดชอบ", counts["people"])
+tiles[3].metric("ขั้นตอนตามปฏิทิน ITA", counts["phases"])
+
+st.markdown("#### กิจกรรมต่อตัวชี้วัด")
+per_indicator = activities.groupby("indicator").size().rename("กิจกรรม")
+st.dataframe(pd.DataFrame(per_indicator).rename_axis("ตัวชี้วัด"), width="stretch")
