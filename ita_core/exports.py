@@ -82,8 +82,13 @@ def headers(table: str, lang: str) -> list[str]:
     return [key if lang == "en" else thai for key, thai in COLUMNS[table]]
 
 
+def _is_text(column: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+
+
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda column: column.map(neutralise) if column.dtype == object else column)
+    """Neutralise every text column; numbers and dates pass untouched."""
+    return frame.apply(lambda column: column.map(neutralise) if _is_text(column) else column)
 
 
 def to_csv_bytes(frame: pd.DataFrame, table: str, lang: str = "th") -> bytes:

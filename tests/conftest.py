@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ita_core.db import make_engine
 from ita_core.models import Station
 from ita_core.seed import ensure_database
-from ita_core.settings import DEFAULT_DATA_DIR
-
-DATA_DIR = DEFAULT_DATA_DIR
+from ita_core.settings import DEFAULT_DATA_DIR as DATA_DIR
 
 
 @pytest.fixture(scope="session")
@@ -56,4 +54,4 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def station(session: Session) -> Station:
     """The seed station (สภ.เชียงใหม่)."""
-    return session.query(Station).one()
+    return session.exec(select(Station)).one()

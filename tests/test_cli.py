@@ -1,0 +1,129 @@
+"""The `ita` command as a station IT officer uses it, on a fresh database."""
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from ita_core.cli import main
+from ita_core.exports import BE_DATE_FORMAT, THAI_FONT, neutralise, to_csv_bytes, to_xlsx_bytes
+from ita_core.settings import DEFAULT_DATA_DIR
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ITA_DATABASE_URL", f"sqlite:///{tmp_path / 'ita.db'}")
+    assert main(["init", "--no-demo"]) == 0
+    return tmp_path
+
+
+def read_export(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "CSV must carry a BOM for Excel"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_oit_items_export_has_25_items_with_sub_indicators(fresh_db: Path) -> None:
+    out = fresh_db / "x.csv"
+    assert main(["export", "oit-items", "--format", "csv", "--lang", "en", "-o", str(out)]) == 0
+    rows = read_export(out)
+    assert list(rows[0]) == ["code", "sub_indicator", "group", "title", "components", "responsible",
+                             "due_date", "due_text", "rhythm", "status", "evidence_url", "version"]
+    assert [r["code"] for r in rows] == [f"O{n}" for n in range(1, 26)]
+    assert (rows[0]["sub_indicator"], rows[17]["sub_indicator"], rows[24]["sub_indicator"]) == (
+        "9.1", "10.1", "10.2")
+    assert rows[0]["due_date"] == "2024-01-31"
+    assert rows[0]["responsible"] == "พินิจ อินตา; อนุทิน พุดดี; ภัทรพงษ์ พลังช้างสาร"
+
+
+def test_activities_export_has_every_measures_row(fresh_db: Path) -> None:
+    out = fresh_db / "a.csv"
+    assert main(["export", "activities", "--lang", "en", "--fy", "2567", "-o", str(out)]) == 0
+    rows = read_export(out)
+    assert len(rows) == 26
+    assert list(rows[0])[:4] == ["id", "fiscal_year", "station", "indicator"]
+    assert {r["station"] for r in rows} == {"chiangmai"}
+    assert rows[1]["due_date"] == "2024-03-30" and rows[1]["due_text"] == "๓๐ มี.ค.๖๗"
+
+
+def test_people_export_lists_each_person_once(fresh_db: Path) -> None:
+    out = fresh_db / "p.csv"
+    assert main(["export", "people", "--lang", "en", "-o", str(out)]) == 0
+    rows = read_export(out)
+    names = [r["name"] for r in rows]
+    assert len(names) == len(set(names)) == 40
+    assert not any("พลังข้างสาร" in n or "อินถา" in n for n in names)
+
+
+def test_thai_headers_by_default(fresh_db: Path) -> None:
+    out = fresh_db / "ph.csv"
+    assert main(["export", "phases", "-o", str(out)]) == 0
+    rows = read_export(out)
+    assert len(rows) == 9
+    assert rows[0]["ขั้นตอน"] == "เตรียมความพร้อม"
+
+
+def test_xlsx_export_uses_real_dates_shown_in_be(fresh_db: Path) -> None:
+    out = fresh_db / "a.xlsx"
+    assert main(["export", "activities", "--format", "xlsx", "--as-of", "2024-03-01", "-o", str(out)]) == 0
+    sheet = load_workbook(out).active
+    assert "สถานีตำรวจภูธรเชียงใหม่" in sheet["A1"].value and "1 มี.ค. 2567" in sheet["A1"].value
+    header = [c.value for c in sheet[2]]
+    assert header[8] == "กำหนดเสร็จ"
+    due = sheet.cell(row=4, column=9)  # seq 2: ๓๐ มี.ค.๖๗
+    assert due.value.date().isoformat() == "2024-03-30"
+    assert due.number_format == BE_DATE_FORMAT
+    assert due.font.name == THAI_FONT
+    assert sheet.freeze_panes == "A3"
+
+
+def test_unknown_fiscal_year_is_a_clear_error(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["export", "activities", "--fy", "2599", "-o", str(fresh_db / "n.csv")]) == 2
+    assert "ไม่มีแผนปีงบประมาณ 2599" in capsys.readouterr().err
+    assert not (fresh_db / "n.csv").exists()
+
+
+def test_init_twice_keeps_data_and_demo_is_flagged(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["init", "--demo"]) == 0
+    assert "มีแผนอยู่แล้ว" in capsys.readouterr().out
+    out = fresh_db / "o.csv"
+    main(["export", "oit-items", "--lang", "en", "-o", str(out)])
+    rows = read_export(out)
+    assert len(rows) == 25
+    assert sum(r["status"] == "done" for r in rows) == 19
+    assert all(r["evidence_url"] for r in rows if r["status"] == "done")
+
+
+@pytest.mark.parametrize("text", ["=1+1", "@SUM(A1)", "+1", "-2+3", "\t=x", "\r=x"])
+def test_formula_text_is_neutralised(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+def test_numbers_and_control_characters() -> None:
+    assert neutralise(-5) == -5
+    assert neutralise("a\x07b") == "ab"
+
+
+def test_csv_export_writes_formula_text_as_text() -> None:
+    frame = pd.DataFrame([{"seq": 1, "stage": "=1+1", "step": "@SUM(A1)", "kind": "x", "name": "ไทย",
+                           "start": None, "end": None, "period_text": "", "description": "",
+                           "responsible_text": ""}])
+    text = to_csv_bytes(frame, "phases", "en").decode("utf-8-sig")
+    assert "'=1+1" in text and "'@SUM(A1)" in text and "ไทย" in text
+
+
+def test_data_dir_is_inside_the_repository() -> None:
+    assert (DEFAULT_DATA_DIR / "activities.csv").exists()
+
+
+def test_xlsx_export_writes_formula_text_as_text() -> None:
+    frame = pd.DataFrame([{"seq": 1, "stage": "=1+1", "step": "@SUM(A1)", "kind": "x", "name": "ไทย",
+                           "start": None, "end": None, "period_text": "", "description": "",
+                           "responsible_text": ""}])
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame, "phases", "en"))).active
+    assert (sheet["B3"].value, sheet["B3"].data_type) == ("'=1+1", "s")
+    assert sheet["C3"].value == "'@SUM(A1)"
+    assert sheet["A3"].value == 1

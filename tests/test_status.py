@@ -1,0 +1,73 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from ita_core.models import Status
+from ita_core.settings import Settings
+from ita_core.status import Light, add_lights, expected_progress, rollup, row_light
+
+SETTINGS = Settings()
+FY_START = date(2023, 10, 1)
+AS_OF = date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(("status", "progress", "due", "evidence", "requires", "light"), [
+    (Status.DONE, 100, date(2024, 1, 31), "", False, Light.DONE),
+    (Status.DONE, 100, date(2024, 1, 31), "", True, Light.OVERDUE),  # OIT without URL is not done
+    (Status.DONE, 100, date(2024, 1, 31), "https://x.example/o1", True, Light.DONE),
+    (Status.NOT_APPLICABLE, 0, date(2024, 1, 31), "", False, Light.NOT_APPLICABLE),
+    (Status.IN_PROGRESS, 90, date(2024, 2, 29), "", False, Light.OVERDUE),
+    (Status.NOT_STARTED, 0, date(2024, 3, 15), "", False, Light.AT_RISK),  # 14 days, not started
+    (Status.NOT_STARTED, 0, date(2024, 3, 16), "", False, Light.AT_RISK),  # 15 days, but 91 % expected
+    (Status.IN_PROGRESS, 20, date(2024, 9, 30), "", False, Light.ON_TRACK),  # 42 % expected, 22 behind
+    (Status.IN_PROGRESS, 50, date(2024, 3, 30), "", False, Light.AT_RISK),  # expected 95 %, 45 behind
+    (Status.IN_PROGRESS, 70, date(2024, 3, 30), "", False, Light.ON_TRACK),  # 25 behind: not more than 25
+    (Status.NOT_STARTED, 0, None, "", False, Light.CONTINUOUS),
+])
+def test_row_light(status, progress, due, evidence, requires, light) -> None:
+    got = row_light(status=status, progress=progress, due=due, start=FY_START, as_of=AS_OF,
+                    settings=SETTINGS, evidence_url=evidence, requires_evidence=requires)
+    assert got == light
+
+
+def test_expected_progress_is_linear_from_start_to_due() -> None:
+    assert expected_progress(date(2024, 1, 1), date(2024, 1, 11), date(2024, 1, 6)) == 50.0
+    assert expected_progress(date(2024, 1, 1), date(2024, 1, 11), date(2023, 12, 1)) == 0.0
+    assert expected_progress(date(2024, 1, 1), date(2024, 1, 11), date(2024, 2, 1)) == 100.0
+
+
+def test_vectorised_lights_match_the_scalar_rule() -> None:
+    rows = pd.DataFrame([
+        {"status": s, "progress": p, "due_date": d, "start_date": None, "evidence_url": e,
+         "requires_evidence": r}
+        for s, p, d, e, r in [
+            (Status.DONE, 100, date(2024, 1, 31), "", False),
+            (Status.DONE, 100, date(2024, 1, 31), "", True),
+            (Status.NOT_APPLICABLE, 0, date(2024, 1, 31), "", False),
+            (Status.NOT_STARTED, 0, date(2024, 3, 15), "", False),
+            (Status.IN_PROGRESS, 50, date(2024, 3, 30), "", False),
+            (Status.IN_PROGRESS, 70, date(2024, 3, 30), "", False),
+            (Status.IN_PROGRESS, 10, date(2024, 9, 30), "", False),
+            (Status.IN_PROGRESS, 20, date(2024, 9, 30), "", False),
+            (Status.NOT_STARTED, 0, None, "", False),
+        ]
+    ])
+    got = list(add_lights(rows, AS_OF, FY_START, SETTINGS)["light"])
+    expected = [
+        row_light(status=r.status, progress=r.progress, due=r.due_date, start=FY_START, as_of=AS_OF,
+                  settings=SETTINGS, evidence_url=r.evidence_url, requires_evidence=r.requires_evidence)
+        for r in rows.itertuples()
+    ]
+    assert got == expected
+    assert got == [Light.DONE, Light.OVERDUE, Light.NOT_APPLICABLE, Light.AT_RISK, Light.AT_RISK,
+                   Light.ON_TRACK, Light.AT_RISK, Light.ON_TRACK, Light.CONTINUOUS]
+
+
+def test_rollup_counts_and_overall_light() -> None:
+    lights = pd.Series([Light.DONE, Light.DONE, Light.ON_TRACK, Light.AT_RISK, Light.NOT_APPLICABLE])
+    result = rollup(lights)
+    assert (result.green, result.yellow, result.red, result.grey) == (3, 1, 0, 1)
+    assert result.percent_done == 50.0  # 2 of 4 rated rows
+    assert result.overall == "yellow"
+    assert rollup(pd.Series([Light.OVERDUE, Light.DONE])).overall == "red"
