@@ -8,13 +8,14 @@ query per table and joined in pandas, never one query per row.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from ita_core.models import (
     Activity,
     Assignment,
     FiscalYear,
+    Indicator,
     OitComponent,
     OitItem,
     Person,
@@ -23,6 +24,14 @@ from ita_core.models import (
 )
 
 JOIN = "; "
+# people first, then positions, then groups
+_KIND_ORDER = case({"person": 0, "position": 1}, value=Person.kind, else_=2)
+
+
+def indicators(session: Session) -> pd.DataFrame:
+    """The ten ITA indicators with their tool (IIT/EIT/OIT)."""
+    rows = session.exec(select(Indicator).order_by(Indicator.number)).all()
+    return pd.DataFrame([r.model_dump() for r in rows], columns=["number", "name_th", "tool"])
 
 
 def stations(session: Session) -> list[Station]:
@@ -65,7 +74,7 @@ def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFr
     frame["station"] = station.code if station else ""
     frame["responsible"] = frame["id"].map(_responsible(session, station_id, fiscal_year, "activity_id"))
     frame["responsible"] = frame["responsible"].fillna("")
-    frame = frame.rename(columns={"cadence_text": "cadence", "progress": "progress"})
+    frame = frame.rename(columns={"cadence_text": "cadence"})
     return frame[[
         "id", "fiscal_year", "station", "seq", "indicator", "issue", "activity", "output", "awareness",
         "due_date", "due_text", "due_kind", "cadence", "responsible", "status", "progress", "note",
@@ -112,7 +121,7 @@ def people(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     rows = session.exec(
         select(Person, counts.c.activities, counts.c.oit_items)
         .join(counts, counts.c.person_id == Person.id, isouter=True)
-        .where(Person.station_id == station_id).order_by(Person.kind.desc(), Person.name)
+        .where(Person.station_id == station_id).order_by(_KIND_ORDER, Person.name)
     ).all()
     frame = pd.DataFrame([
         {"id": p.id, "name": p.name, "kind": p.kind, "rank": p.rank, "position": p.position,

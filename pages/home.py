@@ -1,6 +1,5 @@
 """Home: which station and year this is, and what the plan holds."""
 
-import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
@@ -17,6 +16,7 @@ if context is None:
 with Session(engine()) as session:
     counts = queries.plan_counts(session, context.station_id, context.fiscal_year)
     activities = queries.activities(session, context.station_id, context.fiscal_year)
+    indicators = queries.indicators(session)
     demo = has_demo_rows(session, context.station_id, context.fiscal_year)
 
 st.subheader(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
@@ -29,6 +29,10 @@ tiles[1].metric("ข้อมูล OIT", counts["oit_items"])
 tiles[2].metric("ผู้รับผิดชอบ", counts["people"])
 tiles[3].metric("ขั้นตอนตามปฏิทิน ITA", counts["phases"])
 
-st.markdown("#### กิจกรรมต่อตัวชี้วัด")
-per_indicator = activities.groupby("indicator").size().rename("กิจกรรม")
-st.dataframe(pd.DataFrame(per_indicator).rename_axis("ตัวชี้วัด"), width="stretch")
+st.markdown("#### มาตรการ/กิจกรรมต่อตัวชี้วัด")
+indicators["activities"] = indicators["number"].map(activities.groupby("indicator").size()).fillna(0)
+st.dataframe(
+    indicators.rename(columns={"number": "ข้อ", "name_th": "ตัวชี้วัด", "tool": "เครื่องมือ",
+                               "activities": "กิจกรรม"}),
+    hide_index=True, width="stretch",
+)

@@ -1,0 +1,38 @@
+"""Screenshots for the README: start the app on a demo database and shoot every page.
+
+    python docs/make_screenshots.py
+
+Uses Debian's Chromium (/usr/bin/chromium) through Playwright; writes docs/*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.e2e_support import launch_chromium, start_app, wait_for_run  # noqa: E402
+
+PAGES = {"home": ""}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, ITA_DATABASE_URL=f"sqlite:///{tmp}/ita.db")
+        subprocess.run([sys.executable, "-m", "ita_core.cli", "init", "--demo"], env=env, check=True)
+        with start_app(env) as url, launch_chromium() as browser:
+            for name, path in PAGES.items():
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.goto(f"{url}/{path}")
+                wait_for_run(page)
+                page.screenshot(path=str(REPO / "docs" / f"{name}.png"), full_page=True)
+                print("wrote", name)
+
+
+if __name__ == "__main__":
+    main()
