@@ -6,5 +6,9 @@ st.set_page_config(page_title="ITA สภ.", page_icon="🚦", layout="wide")
 
 navigation = st.navigation([
     st.Page("pages/home.py", title="หน้าหลัก", icon="🏠", default=True),
+    st.Page("pages/overview.py", title="ภาพรวมตัวชี้วัด", icon="🚦", url_path="overview"),
+    st.Page("pages/workload.py", title="ภาระงานรายบุคคล", icon="👮", url_path="workload"),
+    st.Page("pages/timeline.py", title="ปฏิทินและกำหนดการ", icon="📅", url_path="timeline"),
+    st.Page("pages/meeting.py", title="มุมมองการประชุม", icon="📽️", url_path="meeting"),
 ])
 navigation.run()

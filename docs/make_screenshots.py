@@ -18,17 +18,20 @@ sys.path.insert(0, str(REPO))
 
 from tests.e2e_support import launch_chromium, start_app, wait_for_run  # noqa: E402
 
-PAGES = {"home": ""}
+PAGES = {"home": "", "overview": "overview", "workload": "workload", "timeline": "timeline",
+         "meeting": "meeting"}
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, ITA_DATABASE_URL=f"sqlite:///{tmp}/ita.db")
         subprocess.run([sys.executable, "-m", "ita_core.cli", "init", "--demo"], env=env, check=True)
+        # a date inside FY 2567 so the lights show a year in progress
+        query = "?as_of=2024-03-16"
         with start_app(env) as url, launch_chromium() as browser:
             for name, path in PAGES.items():
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
-                page.goto(f"{url}/{path}")
+                page = browser.new_page(viewport={"width": 1400, "height": 1800})
+                page.goto(f"{url}/{path}{query}")
                 wait_for_run(page)
                 page.screenshot(path=str(REPO / "docs" / f"{name}.png"), full_page=True)
                 print("wrote", name)

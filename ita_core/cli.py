@@ -13,10 +13,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from ita_core import queries
+from ita_core import plan, queries
 from ita_core.db import make_engine, session_scope
 from ita_core.demo import apply_demo_snapshot
 from ita_core.exports import COLUMNS, export_frame, to_csv_bytes, to_xlsx_bytes
+from ita_core.meeting import indicator_lines
 from ita_core.models import Station
 from ita_core.seed import SeedError, ensure_database
 from ita_core.settings import get_settings
@@ -41,6 +42,15 @@ def _station(session: Session, code: str | None) -> Station:
     return found[0]
 
 
+def _fiscal_year(session: Session, station: Station, wanted: int | None) -> int:
+    """The asked fiscal year if the station has a plan for it; by default its newest year."""
+    years = [fy.be_year for fy in queries.fiscal_years(session, station.id)]
+    fiscal_year = wanted or (years[0] if years else None)
+    if fiscal_year not in years:
+        raise UsageError(f"สถานีนี้ไม่มีแผนปีงบประมาณ {wanted} (มี: {years}) / no plan for that year")
+    return fiscal_year
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     engine = make_engine()
     report = ensure_database(engine, get_settings().data_dir)
@@ -63,10 +73,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     engine = make_engine()
     with Session(engine) as session:
         station = _station(session, args.station)
-        years = [fy.be_year for fy in queries.fiscal_years(session, station.id)]
-        fiscal_year = args.fy or (years[0] if years else None)
-        if fiscal_year not in years:
-            raise UsageError(f"สถานีนี้ไม่มีแผนปีงบประมาณ {args.fy} (มี: {years}) / no plan for that year")
+        fiscal_year = _fiscal_year(session, station, args.fy)
         frame = export_frame(session, args.table, station.id, fiscal_year)
     if args.format == "csv":
         payload = to_csv_bytes(frame, args.table, args.lang)
@@ -77,6 +84,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         payload = to_xlsx_bytes(frame, args.table, args.lang, title)
     Path(args.output).write_bytes(payload)
     print(f"บันทึก {len(frame)} แถว ลงไฟล์ {args.output} / wrote {len(frame)} rows")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    with Session(make_engine(settings.database_url)) as session:
+        station = _station(session, args.station)
+        fiscal_year = _fiscal_year(session, station, args.fy)
+        as_of = args.as_of or plan.default_as_of(fiscal_year)
+        rows = plan.plan_rows(session, station.id, fiscal_year, as_of, settings)
+        table = plan.indicator_lights(rows, queries.indicators(session))
+    print("\n".join(indicator_lines(table, args.lang)))
     return 0
 
 
@@ -105,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--as-of", type=_iso_date)
     export.add_argument("--station", help="รหัสสถานี")
     export.set_defaults(func=cmd_export)
+
+    status = sub.add_parser("status", help="สัญญาณไฟรายตัวชี้วัด / indicator lights as text")
+    status.add_argument("--as-of", type=_iso_date)
+    status.add_argument("--lang", choices=["th", "en"], default="th")
+    status.add_argument("--fy", type=int)
+    status.add_argument("--station")
+    status.set_defaults(func=cmd_status)
     return parser
 
 

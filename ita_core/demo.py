@@ -7,6 +7,8 @@ are repeatable.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 from sqlmodel import Session, select
 
 from ita_core.models import Activity, OitItem, Status
@@ -31,6 +33,9 @@ def apply_demo_snapshot(session: Session, station_id: int, fiscal_year: int) -> 
                 if model is OitItem:
                     row.evidence_url = f"https://example.invalid/demo/{row.code}"
             row.note, row.updated_by = DEMO_NOTE, DEMO_USER
+            if row.due_date is not None:  # as if updated a few days before its deadline
+                row.updated_at = datetime.combine(row.due_date - timedelta(days=3 + index % 5), time(9),
+                                                  tzinfo=UTC)
             row.version += 1
             session.add(row)
             changed += 1

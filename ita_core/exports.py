@@ -50,6 +50,13 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+# The lit rows the dashboard pages show (overview drill-down, workload, meeting lists).
+COLUMNS["plan-rows"] = [
+    ("light", "สถานะสัญญาณ"), ("ref", "รหัส"), ("indicator", "ตัวชี้วัด"), ("sub_indicator", "ตัวชี้วัดย่อย"),
+    ("title", "เรื่อง"), ("responsible", "ผู้รับผิดชอบ"), ("judged_due", "กำหนด"), ("due_text", "กำหนดตามแผน"),
+    ("status", "สถานะ"), ("progress", "ความคืบหน้า (%)"), ("evidence_url", "ลิงก์หลักฐาน"),
+]
+
 LOADERS: dict[str, Callable[[Session, int, int], pd.DataFrame]] = {
     "activities": queries.activities,
     "oit-items": queries.oit_items,

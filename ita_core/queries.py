@@ -20,6 +20,7 @@ from ita_core.models import (
     OitItem,
     Person,
     Phase,
+    RecurringDuty,
     Station,
 )
 
@@ -77,8 +78,8 @@ def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFr
     frame = frame.rename(columns={"cadence_text": "cadence"})
     return frame[[
         "id", "fiscal_year", "station", "seq", "indicator", "issue", "activity", "output", "awareness",
-        "due_date", "due_text", "due_kind", "cadence", "responsible", "status", "progress", "note",
-        "evidence_url", "version", "updated_at", "updated_by",
+        "due_date", "due_text", "due_kind", "start_date", "cadence", "responsible", "status", "progress",
+        "note", "evidence_url", "version", "updated_at", "updated_by",
     ]]
 
 
@@ -104,8 +105,8 @@ def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFra
     frame = frame.rename(columns={"group_heading": "group", "rhythm_text": "rhythm"})
     return frame[[
         "id", "code", "sub_indicator", "group", "title", "components", "components_done",
-        "components_total", "responsible", "due_date", "due_text", "due_kind", "rhythm", "status",
-        "progress", "note", "evidence_url", "version", "updated_at", "updated_by",
+        "components_total", "responsible", "due_date", "due_text", "due_kind", "start_date", "rhythm",
+        "status", "progress", "note", "evidence_url", "version", "updated_at", "updated_by",
     ]]
 
 
@@ -140,6 +141,50 @@ def phases(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(Phase.model_fields))
     return frame[["seq", "stage", "step", "kind", "name", "start", "end", "period_text",
                   "description", "responsible_text"]]
+
+
+def assignments(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """Who holds which role on which row: one row per assignment, with the person's name and kind."""
+    rows = session.exec(
+        select(Assignment.person_id, Person.name, Person.kind, Assignment.role,
+               Assignment.activity_id, Assignment.oit_item_id)
+        .join(Person, Person.id == Assignment.person_id)
+        .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year)
+        .order_by(Assignment.id)
+    ).all()
+    return pd.DataFrame(rows, columns=["person_id", "name", "person_kind", "role", "activity_id",
+                                       "oit_item_id"])
+
+
+def recurring_duties(session: Session, station_id: int, fiscal_year: int) -> list[RecurringDuty]:
+    """Recurring duties of a station's plan."""
+    return list(session.exec(
+        select(RecurringDuty).where(RecurringDuty.station_id == station_id,
+                                    RecurringDuty.fiscal_year == fiscal_year)
+        .order_by(RecurringDuty.id)
+    ))
+
+
+def data_version(session: Session, station_id: int, fiscal_year: int) -> tuple:
+    """A value that changes whenever a plan row of the station and year is written.
+
+    Every write bumps a row's ``version`` and ``updated_at``, so their sums and maxima move;
+    pages key their caches on this instead of a timer.
+    """
+    def probe(model) -> tuple:
+        return tuple(session.exec(
+            select(func.count(), func.coalesce(func.sum(model.version), 0), func.max(model.updated_at))
+            .where(model.station_id == station_id, model.fiscal_year == fiscal_year)
+        ).one())
+
+    components = session.exec(
+        select(func.coalesce(func.sum(OitComponent.version), 0))
+        .join(OitItem, OitItem.id == OitComponent.item_id)
+        .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
+    ).one()
+    people = session.exec(select(func.count()).select_from(Assignment).where(
+        Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year)).one()
+    return (*probe(Activity), *probe(OitItem), components, people)
 
 
 def plan_counts(session: Session, station_id: int, fiscal_year: int) -> dict[str, int]:

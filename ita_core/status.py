@@ -45,6 +45,15 @@ ICON = {
 }
 UNRATED = (Light.NOT_APPLICABLE, Light.CONTINUOUS)
 
+# The overall light of a group (indicator, tool, person): icon and Thai words, never colour alone.
+OVERALL_ICON = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
+OVERALL_TH = {"green": "ตามแผน", "yellow": "มีเรื่องเสี่ยงล่าช้า", "red": "มีเรื่องเลยกำหนด", "grey": "ไม่มีรายการ"}
+
+
+def badge(light: str) -> str:
+    """Icon and Thai word for a light, so it also reads in greyscale and on a projector."""
+    return f"{ICON[light]} {LABEL_TH[light]}"
+
 
 def expected_progress(start: date, due: date, as_of: date) -> float:
     """Linear plan: 0 % at ``start``, 100 % at ``due``."""

@@ -1,20 +1,26 @@
-"""What every page needs: the cached engine (schema + seed on first run) and the context picker.
+"""What every page needs: the cached engine, the context picker and the cached plan view.
 
-This module is UI glue only; all logic is in ita_core.
+UI glue only; all logic is in ita_core. Reads are cached per (station, year, as-of, data
+version): every write bumps a row version, so the next rerun reads fresh data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from ita_core import queries
+from ita_core import plan, queries
 from ita_core.db import make_engine
+from ita_core.exports import COLUMNS, to_csv_bytes, to_xlsx_bytes
 from ita_core.seed import ensure_database
 from ita_core.settings import get_settings
+from ita_core.status import LABEL_TH, badge
+from ita_core.thai_dates import fiscal_year_bounds, format_be
 
 
 @st.cache_resource(show_spinner="กำลังเตรียมฐานข้อมูล…")
@@ -28,23 +34,115 @@ def engine() -> Engine:
 
 @dataclass(frozen=True)
 class Context:
-    """The station and fiscal year a page shows."""
+    """The station, fiscal year and as-of date a page shows."""
 
     station_id: int
     station_name: str
     fiscal_year: int
+    as_of: date
 
 
-def pick_context() -> Context | None:
-    """Station and fiscal-year selectors in the sidebar; None when the database holds no plan."""
+def _as_of_from_url(start: date, end: date) -> date | None:
+    """``?as_of=YYYY-MM-DD`` in the address, so a meeting link opens at a fixed date."""
+    try:
+        day = date.fromisoformat(st.query_params.get("as_of", ""))
+    except ValueError:
+        return None
+    return day if start <= day <= end else None
+
+
+def pick_context(with_as_of: bool = True) -> Context | None:
+    """Station, fiscal-year and as-of selectors in the sidebar; None when there is no plan."""
     with Session(engine()) as session:
         stations = queries.stations(session)
         if not stations:
             return None
-        names = {s.id: f"{s.name_th} ({s.code})" for s in stations}
-        station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get)
+        names = {s.id: s.name_th for s in stations}
+        station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
         years = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
     if not years:
         return None
-    fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years)
-    return Context(station_id, names[station_id], fiscal_year)
+    fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="fiscal_year")
+    start, end = fiscal_year_bounds(fiscal_year)
+    as_of = _as_of_from_url(start, end) or plan.default_as_of(fiscal_year)
+    if with_as_of:
+        as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", value=as_of, min_value=start, max_value=end,
+                                      format="DD/MM/YYYY", key=f"as_of_{fiscal_year}")
+        st.sidebar.caption(f"ณ {format_be(as_of)} (พ.ศ.)")
+    return Context(station_id, names[station_id], fiscal_year, as_of)
+
+
+LIGHT_CSS = """<style>
+[class*="st-key-light_green"] {background: #e3f4e8; border-left: 10px solid #1a9850 !important;}
+[class*="st-key-light_yellow"] {background: #fff6d5; border-left: 10px solid #f1c40f !important;}
+[class*="st-key-light_red"] {background: #fde3df; border-left: 10px solid #d73027 !important;}
+[class*="st-key-light_grey"] {background: #f0f0f0; border-left: 10px solid #9e9e9e !important;}
+</style>"""
+
+
+def light_box(overall: str, key: str):
+    """A bordered box tinted by an overall light (green/yellow/red/grey)."""
+    st.html(LIGHT_CSS)
+    return st.container(border=True, key=f"light_{overall}_{key}")
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Everything the dashboard pages read for one station, year and as-of date."""
+
+    rows: pd.DataFrame
+    indicators: pd.DataFrame
+    phases: pd.DataFrame
+    assignments: pd.DataFrame
+    occurrences: pd.DataFrame
+    kpis: plan.Kpis
+
+
+@st.cache_data(show_spinner="กำลังโหลดแผน…", max_entries=32)
+def _plan_view(station_id: int, fiscal_year: int, as_of: date, version: tuple) -> PlanView:
+    settings = get_settings()
+    with Session(engine()) as session:
+        rows = plan.plan_rows(session, station_id, fiscal_year, as_of, settings)
+        phases = queries.phases(session, station_id, fiscal_year)
+        return PlanView(
+            rows=rows,
+            indicators=plan.indicator_lights(rows, queries.indicators(session)),
+            phases=phases,
+            assignments=queries.assignments(session, station_id, fiscal_year),
+            occurrences=plan.duty_occurrences(queries.recurring_duties(session, station_id, fiscal_year),
+                                              fiscal_year),
+            kpis=plan.kpis(rows, phases, as_of),
+        )
+
+
+def plan_view(context: Context) -> PlanView:
+    """The cached plan view; the data version makes any write visible on the next rerun."""
+    with Session(engine()) as session:
+        version = queries.data_version(session, context.station_id, context.fiscal_year)
+    return _plan_view(context.station_id, context.fiscal_year, context.as_of, version)
+
+
+def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
+    """The standard table of lit rows with CSV and Excel downloads of exactly these rows."""
+    keys = [k for k, _ in COLUMNS["plan-rows"]]
+    table = rows[keys].copy()
+    table["light"] = table["light"].map(badge)
+    table["judged_due"] = table["judged_due"].map(lambda d: format_be(d) if isinstance(d, date) else "")
+    table = table.rename(columns=dict(COLUMNS["plan-rows"]))
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={
+            "ความคืบหน้า (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
+            "ลิงก์หลักฐาน": st.column_config.LinkColumn(),
+            "เรื่อง": st.column_config.TextColumn(width="large"),
+        },
+    )
+    export = rows[keys].assign(light=rows["light"].map(LABEL_TH))
+    left, right = st.columns(2)
+    left.download_button("⬇️ CSV", to_csv_bytes(export, "plan-rows"), file_name=f"{key}.csv",
+                         mime="text/csv", key=f"{key}_csv", width="stretch")
+    right.download_button(
+        "⬇️ Excel", to_xlsx_bytes(export, "plan-rows", title=title), file_name=f"{key}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+        width="stretch",
+    )

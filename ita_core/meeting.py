@@ -1,0 +1,85 @@
+"""The monthly ITA meeting: what changed since a date, what is due next, and a LINE summary.
+
+`ita status` prints the same indicator lines the LINE summary carries.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+
+from ita_core.plan import Kpis, is_open
+from ita_core.status import Light
+from ita_core.thai_dates import format_be
+
+LIGHT_EN = {"green": "green", "yellow": "yellow", "red": "red", "grey": "grey"}
+LIGHT_TH = {"green": "🟢 เขียว", "yellow": "🟡 เหลือง", "red": "🔴 แดง", "grey": "⚪ เทา"}
+
+
+def _due(rows: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(rows["judged_due"]).dt.date
+
+
+def became_overdue(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFrame:
+    """Open rows whose due date passed between ``since`` and ``as_of``."""
+    due = _due(rows)
+    return rows[(rows["light"] == Light.OVERDUE) & (due >= since) & (due < as_of)].sort_values("judged_due")
+
+
+def completed_since(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFrame:
+    """Rows marked done from ``since`` up to the end of ``as_of`` (by their last update)."""
+    start = datetime.combine(since, time.min, tzinfo=UTC)
+    end = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC)
+    updated = pd.to_datetime(rows["updated_at"], utc=True)
+    done = (rows["light"] == Light.DONE) & (updated >= start) & (updated < end)
+    return rows[done].sort_values("updated_at")
+
+
+def upcoming(rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
+    """Open rows due from ``as_of`` up to ``days`` ahead, soonest first."""
+    due = _due(rows)
+    return rows[is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))].sort_values(
+        "judged_due")
+
+
+def bullets(rows: pd.DataFrame, limit: int = 8) -> str:
+    """Up to ``limit`` rows as Markdown bullets (code and title), then how many more."""
+    lines = [f"- {r.ref} {r.title[:70]}" for r in rows.head(limit).itertuples()]
+    if len(rows) > limit:
+        lines.append(f"- … และอีก {len(rows) - limit} รายการ")
+    return "\n".join(lines) or "ไม่มี"
+
+
+def indicator_lines(indicators: pd.DataFrame, lang: str = "th") -> list[str]:
+    """One line per indicator: number, name, light, done/total (rated rows)."""
+    words = LIGHT_EN if lang == "en" else LIGHT_TH
+    lines = []
+    for row in indicators.itertuples():
+        rated = row.total - row.grey
+        lines.append(f"{row.number}. {row.name_th} {words[row.overall]} {row.done}/{rated}")
+    return lines
+
+
+def line_summary(station: str, fiscal_year: int, as_of: date, kpis: Kpis, indicators: pd.DataFrame,
+                 due_next: pd.DataFrame, top_people: pd.DataFrame) -> str:
+    """Plain Thai text to paste into the station's LINE group."""
+    lines = [
+        f"สรุปความคืบหน้า ITA {station} ปีงบประมาณ {fiscal_year}",
+        f"ข้อมูล ณ {format_be(as_of)}",
+        f"เสร็จแล้ว {kpis.done} รายการ ({kpis.percent_done:.0f}%) · เสี่ยงล่าช้า {kpis.at_risk} · "
+        f"เลยกำหนด {kpis.overdue}",
+        "",
+        "ตัวชี้วัด:",
+        *indicator_lines(indicators),
+    ]
+    if len(due_next):
+        lines += ["", "ครบกำหนดใน 30 วัน:"]
+        lines += [f"- {r.ref} {r.title[:60]} ({format_be(r.judged_due)})"
+                  for r in due_next.head(10).itertuples()]
+    if len(top_people):
+        lines += ["", "ผู้รับผิดชอบงานค้างมากที่สุด:"]
+        lines += [f"- {r.name}: ค้าง {r.open} (เลยกำหนด {r.overdue})" for r in top_people.itertuples()]
+    if kpis.days_to_next_phase is not None:
+        lines += ["", f"อีก {kpis.days_to_next_phase} วัน เริ่มขั้นตอน: {kpis.next_phase}"]
+    return "\n".join(lines)

@@ -1,0 +1,50 @@
+"""Overview: KPI tiles and the ten indicators' lights, grouped by tool; drill down to rows."""
+
+import streamlit as st
+
+from ita_core.plan import sub_indicator_lights
+from ita_core.status import ICON, OVERALL_ICON, OVERALL_TH
+from ita_core.thai_dates import format_be
+from pages._shared import light_box, pick_context, plan_view, show_rows
+
+TOOLS = {"IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน", "EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก",
+         "OIT": "OIT · การเปิดเผยข้อมูลสาธารณะ"}
+
+context = pick_context()
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล")
+    st.stop()
+view = plan_view(context)
+kpis = view.kpis
+
+st.title("ภาพรวมตัวชี้วัด ITA")
+st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
+
+tiles = st.columns(4)
+tiles[0].metric(f"{ICON['done']} เสร็จแล้ว", f"{kpis.done}", f"{kpis.percent_done:.0f}%", delta_color="off")
+tiles[1].metric(f"{ICON['at_risk']} เสี่ยงล่าช้า", kpis.at_risk)
+tiles[2].metric(f"{ICON['overdue']} เลยกำหนด", kpis.overdue)
+tiles[3].metric("📅 วันถึงขั้นตอนถัดไป", "—" if kpis.days_to_next_phase is None else kpis.days_to_next_phase,
+                kpis.next_phase or None, delta_color="off")
+
+subs = sub_indicator_lights(view.rows).set_index("sub_indicator")
+for tool, heading in TOOLS.items():
+    st.markdown(f"#### {heading}")
+    group = view.indicators[view.indicators["tool"] == tool]
+    columns = st.columns(len(group))
+    for column, row in zip(columns, group.itertuples(), strict=True):
+        with column, light_box(row.overall, f"ind{row.number}"):
+            st.markdown(f"### {OVERALL_ICON[row.overall]} {row.number}")
+            st.markdown(f"**{row.name_th}**  \n{OVERALL_TH[row.overall]}")
+            st.caption(f"เสร็จ {row.done}/{row.total - row.grey} · 🟡 {row.yellow} · 🔴 {row.red}")
+            for code, sub in subs[subs.index.str.startswith(f"{row.number}.")].iterrows():
+                st.caption(f"{OVERALL_ICON[sub['overall']]} {code} เสร็จ {sub['done']}/"
+                           f"{sub['green'] + sub['yellow'] + sub['red']}")
+
+st.divider()
+names = {r.number: f"{OVERALL_ICON[r.overall]} {r.number}. {r.name_th}" for r in view.indicators.itertuples()}
+chosen = st.selectbox("ดูรายการของตัวชี้วัด", [0, *names], format_func=lambda n: names.get(n, "ทั้งหมด"),
+                      key="drill")
+rows = view.rows if chosen == 0 else view.rows[view.rows["indicator"] == chosen]
+show_rows(rows.sort_values(["judged_due", "ref"], na_position="last"), key=f"indicator_{chosen}",
+          title=f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}")

@@ -1,0 +1,35 @@
+"""Timeline: the ITA calendar, due dates and recurring reports on a BE axis; a month list for phones."""
+
+import streamlit as st
+
+from ita_core.thai_dates import format_be
+from ita_core.timeline import events, figure, month_list
+from pages._shared import pick_context, plan_view
+
+DOT = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪", "blue": "🔷"}
+
+context = pick_context()
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล")
+    st.stop()
+view = plan_view(context)
+
+st.title("ปฏิทินและกำหนดการ")
+st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · เส้นประสีแดง = ข้อมูล ณ "
+           f"{format_be(context.as_of)}")
+with_reports = st.toggle("แสดงงานรายงานประจำ (ทุกเดือน/ทุกวันที่ 28)", value=False, key="reports")
+occurrences = view.occurrences if with_reports else view.occurrences.iloc[0:0]
+timeline = events(view.rows, view.phases, occurrences)
+
+chart_tab, list_tab = st.tabs(["📊 แผนภูมิ", "📱 รายการรายเดือน"])
+with chart_tab:
+    st.plotly_chart(figure(timeline, context.fiscal_year, context.as_of), width="stretch")
+    st.caption(" · ".join(f"{DOT[c]} {label}" for c, label in [
+        ("green", "เสร็จ/ตามแผน"), ("yellow", "เสี่ยงล่าช้า"), ("red", "เลยกำหนด"), ("grey", "อื่น ๆ")]))
+with list_tab:
+    for month, group in month_list(timeline):
+        with st.expander(f"{month} · {len(group)} รายการ", expanded=False):
+            for row in group.itertuples():
+                span = format_be(row.start) if row.start == row.end else \
+                    f"{format_be(row.start)} – {format_be(row.end)}"
+                st.markdown(f"{DOT.get(row.colour, '⚪')} **{span}** · {row.label} · {row.detail[:80]}")

@@ -1,0 +1,55 @@
+"""Workload: open, overdue and due-soon rows per person or group, and one person's rows."""
+
+import plotly.express as px
+import streamlit as st
+
+from ita_core.settings import get_settings
+from ita_core.thai_dates import format_be
+from ita_core.workload import ROLE_TH, assigned_rows, workload
+from pages._shared import pick_context, plan_view, show_rows
+
+KIND_TH = {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}
+
+context = pick_context()
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล")
+    st.stop()
+view = plan_view(context)
+limit = get_settings().overload_open_items
+table = workload(view.assignments, view.rows, context.as_of, limit)
+
+st.title("ภาระงานรายบุคคล")
+st.caption(f"{context.station_name} · ข้อมูล ณ {format_be(context.as_of)} · "
+           f"ค้างเกิน {limit} รายการ ถือว่างานล้นมือ ⚠️")
+
+kinds = st.segmented_control("แสดง", list(KIND_TH), format_func=KIND_TH.get, selection_mode="multi",
+                             default=["person", "position", "group"], key="kinds")
+shown = table[table["person_kind"].isin(kinds or [])]
+
+chart = px.bar(
+    shown.head(20).assign(label=lambda f: f["name"] + f["overloaded"].map({True: " ⚠️", False: ""})),
+    x=["overdue", "due_soon"], y="label", orientation="h",
+    labels={"value": "จำนวนรายการ", "label": "", "variable": ""},
+    color_discrete_map={"overdue": "#d73027", "due_soon": "#f1c40f"},
+)
+chart.for_each_trace(lambda t: t.update(name={"overdue": "เลยกำหนด", "due_soon": "ครบกำหนดใน 30 วัน"}[t.name]))
+chart.update_yaxes(autorange="reversed")
+chart.update_layout(height=max(320, 28 * min(len(shown), 20)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                    legend={"orientation": "h"})
+st.plotly_chart(chart, width="stretch")
+
+roles = [r for r in ROLE_TH if r in shown.columns]
+display = shown[["name", "person_kind", "open", "overdue", "due_soon", *roles, "overloaded"]].rename(columns={
+    "name": "ชื่อ", "person_kind": "ประเภท", "open": "ค้าง", "overdue": "เลยกำหนด",
+    "due_soon": "ครบกำหนดใน 30 วัน", "overloaded": "งานล้นมือ", **{r: ROLE_TH[r] for r in roles}})
+display["ประเภท"] = display["ประเภท"].map(KIND_TH)
+st.dataframe(display, hide_index=True, width="stretch")
+
+st.divider()
+person = st.selectbox("ดูรายการของ", [None, *table["name"]], format_func=lambda n: n or "— เลือกชื่อ —",
+                      key="person")
+if person:
+    joined = assigned_rows(view.assignments, view.rows)
+    mine = joined[joined["name"] == person].drop_duplicates(["kind", "id"])
+    show_rows(mine.sort_values("judged_due", na_position="last"), key=f"rows_{person}",
+              title=f"งานของ {person} ณ {format_be(context.as_of)}")
