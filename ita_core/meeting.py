@@ -21,10 +21,15 @@ def _due(rows: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(rows["judged_due"]).dt.date
 
 
+def _by_due(rows: pd.DataFrame) -> pd.DataFrame:
+    """Soonest first; ties in plan order (activities, then OIT items)."""
+    return rows.sort_values(["judged_due", "kind", "id"])
+
+
 def became_overdue(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFrame:
     """Open rows whose due date passed between ``since`` and ``as_of``."""
     due = _due(rows)
-    return rows[(rows["light"] == Light.OVERDUE) & (due >= since) & (due < as_of)].sort_values("judged_due")
+    return _by_due(rows[(rows["light"] == Light.OVERDUE) & (due >= since) & (due < as_of)])
 
 
 def completed_since(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFrame:
@@ -39,8 +44,7 @@ def completed_since(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFram
 def upcoming(rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
     """Open rows due from ``as_of`` up to ``days`` ahead, soonest first."""
     due = _due(rows)
-    return rows[is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))].sort_values(
-        "judged_due")
+    return _by_due(rows[is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))])
 
 
 def bullets(rows: pd.DataFrame, limit: int = 8) -> str:

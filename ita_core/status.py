@@ -47,7 +47,9 @@ UNRATED = (Light.NOT_APPLICABLE, Light.CONTINUOUS)
 
 # The overall light of a group (indicator, tool, person): icon and Thai words, never colour alone.
 OVERALL_ICON = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
-OVERALL_TH = {"green": "ตามแผน", "yellow": "มีเรื่องเสี่ยงล่าช้า", "red": "มีเรื่องเลยกำหนด", "grey": "ไม่มีรายการ"}
+OVERALL_TH = {
+    "green": "ตามแผน", "yellow": "มีเรื่องเสี่ยงล่าช้า", "red": "มีเรื่องเลยกำหนด", "grey": "ไม่มีรายการ",
+}
 
 
 def badge(light: str) -> str:

@@ -24,12 +24,15 @@ from ita_core.thai_dates import fiscal_year_bounds, format_be
 
 
 @st.cache_resource(show_spinner="กำลังเตรียมฐานข้อมูล…")
-def engine() -> Engine:
-    """One engine per process; the first call migrates the schema and loads the seed."""
-    settings = get_settings()
-    db = make_engine(settings.database_url)
-    ensure_database(db, settings.data_dir)
+def _engine(url: str) -> Engine:
+    db = make_engine(url)
+    ensure_database(db, get_settings().data_dir)
     return db
+
+
+def engine() -> Engine:
+    """One engine per database URL and process; the first call migrates and loads the seed."""
+    return _engine(get_settings().database_url)
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,10 @@ class PlanView:
 
 
 @st.cache_data(show_spinner="กำลังโหลดแผน…", max_entries=32)
-def _plan_view(station_id: int, fiscal_year: int, as_of: date, version: tuple) -> PlanView:
+def _plan_view(url: str, station_id: int, fiscal_year: int, as_of: date, version: tuple) -> PlanView:
+    """Read once per database, station, year, as-of date and data ``version`` (the cache key)."""
     settings = get_settings()
-    with Session(engine()) as session:
+    with Session(_engine(url)) as session:
         rows = plan.plan_rows(session, station_id, fiscal_year, as_of, settings)
         phases = queries.phases(session, station_id, fiscal_year)
         return PlanView(
@@ -117,9 +121,10 @@ def _plan_view(station_id: int, fiscal_year: int, as_of: date, version: tuple) -
 
 def plan_view(context: Context) -> PlanView:
     """The cached plan view; the data version makes any write visible on the next rerun."""
-    with Session(engine()) as session:
+    url = get_settings().database_url
+    with Session(_engine(url)) as session:
         version = queries.data_version(session, context.station_id, context.fiscal_year)
-    return _plan_view(context.station_id, context.fiscal_year, context.as_of, version)
+    return _plan_view(url, context.station_id, context.fiscal_year, context.as_of, version)
 
 
 def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:

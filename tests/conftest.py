@@ -55,3 +55,15 @@ def session(engine: Engine) -> Iterator[Session]:
 def station(session: Session) -> Station:
     """The seed station (สภ.เชียงใหม่)."""
     return session.exec(select(Station)).one()
+
+
+@pytest.fixture
+def demo_engine(engine: Engine) -> Engine:
+    """The seeded database with the flagged demo progress snapshot applied."""
+    from ita_core.db import session_scope
+    from ita_core.demo import apply_demo_snapshot
+
+    with session_scope(engine) as session:
+        station = session.exec(select(Station)).one()
+        apply_demo_snapshot(session, station.id, 2567)
+    return engine

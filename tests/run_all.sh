@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null && ! [ -x /usr/bin/chromium ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    apt-get install -y -q chromium fonts-thai-tlwg
+    apt-get install -y -q chromium fonts-thai-tlwg fonts-noto-color-emoji
 fi
 
 python -m pip install -q --disable-pip-version-check -e ".[test]"

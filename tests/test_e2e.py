@@ -47,3 +47,18 @@ def test_home_page_in_chromium(page, tmp_path: Path) -> None:
     assert page.locator("[data-testid=stException]").count() == 0
     assert "25" in page.locator("[data-testid=stMetric]").all_inner_texts()[1]
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+
+
+def test_changing_the_as_of_date_changes_the_lights(browser, app_url: str) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/overview?as_of=2023-10-02")
+    wait_for_run(page)
+    assert page.locator(".st-key-light_green_ind1").count() == 1
+    page.locator("[data-testid=stDateInput] [data-type=day]").first.click()
+    page.keyboard.type("16032024")  # day, month, year segments of the date field
+    page.locator("h1").first.click()  # leaving the field commits the date
+    page.locator(".st-key-light_red_ind1").wait_for(timeout=30_000)
+    wait_for_run(page)
+    assert page.locator(".st-key-light_green_ind1").count() == 0
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()

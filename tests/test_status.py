@@ -71,3 +71,23 @@ def test_rollup_counts_and_overall_light() -> None:
     assert result.percent_done == 50.0  # 2 of 4 rated rows
     assert result.overall == "yellow"
     assert rollup(pd.Series([Light.OVERDUE, Light.DONE])).overall == "red"
+
+
+def test_due_today_is_not_overdue_but_at_risk_when_not_started() -> None:
+    common = {"start": FY_START, "as_of": AS_OF, "settings": SETTINGS}
+    assert row_light(status=Status.NOT_STARTED, progress=0, due=AS_OF, **common) == Light.AT_RISK
+    assert row_light(status=Status.IN_PROGRESS, progress=90, due=AS_OF, **common) == Light.ON_TRACK
+    assert row_light(status=Status.NOT_STARTED, progress=0, due=date(2024, 2, 29), **common) == Light.OVERDUE
+
+
+def test_not_applicable_is_left_out_of_rates() -> None:
+    result = rollup(pd.Series([Light.NOT_APPLICABLE, Light.CONTINUOUS, Light.DONE]))
+    assert (result.done, result.percent_done, result.grey, result.overall) == (1, 100.0, 2, "green")
+
+
+def test_thresholds_are_settings() -> None:
+    strict = Settings(at_risk_days=30, behind_points=5)
+    kwargs = {"status": Status.IN_PROGRESS, "progress": 70, "due": date(2024, 3, 30), "start": FY_START,
+              "as_of": AS_OF}
+    assert row_light(**kwargs, settings=SETTINGS) == Light.ON_TRACK
+    assert row_light(**kwargs, settings=strict) == Light.AT_RISK
