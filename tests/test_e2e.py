@@ -49,7 +49,7 @@ def test_home_page_in_chromium(page, tmp_path: Path) -> None:
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
 
-def test_changing_the_as_of_date_changes_the_lights(browser, app_url: str) -> None:  # noqa: ANN001
+def test_changing_the_as_of_date_changes_the_lights(browser, app_url: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{app_url}/overview?as_of=2023-10-02")
     wait_for_run(page)
