@@ -21,11 +21,12 @@ st.title("ภาพรวมตัวชี้วัด ITA")
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
 
 tiles = st.columns(4)
-tiles[0].metric(f"{ICON['done']} เสร็จแล้ว", f"{kpis.done}", f"{kpis.percent_done:.0f}%", delta_color="off")
+tiles[0].metric(f"{ICON['done']} เสร็จแล้ว", f"{kpis.done}", f"{kpis.percent_done:.0f}%", delta_color="off",
+                delta_arrow="off")
 tiles[1].metric(f"{ICON['at_risk']} เสี่ยงล่าช้า", kpis.at_risk)
 tiles[2].metric(f"{ICON['overdue']} เลยกำหนด", kpis.overdue)
 tiles[3].metric("📅 วันถึงขั้นตอนถัดไป", "—" if kpis.days_to_next_phase is None else kpis.days_to_next_phase,
-                kpis.next_phase or None, delta_color="off")
+                kpis.next_phase or None, delta_color="off", delta_arrow="off")
 
 subs = sub_indicator_lights(view.rows).set_index("sub_indicator")
 for tool, heading in TOOLS.items():

@@ -1,0 +1,77 @@
+"""Time every dashboard page with AppTest, as a ratio to a bare one-chart page timed in the same run.
+
+    python bench/bench_pages.py [--runs 7] [--stations 1000]
+
+Prints the median seconds per page run on the seed database and on a generated database of
+N stations × the seed plan, cold (caches cleared before each run) and warm (cache hit), and the
+ratio of each to the bare page. Targets (issue 4): seed pages ≤ 3× the bare page; the overview
+on 1,000 stations ≤ 1 s. Nothing here asserts: read the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from streamlit.logger import set_log_level
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.generate import build  # noqa: E402
+
+set_log_level("error")  # AppTest outside a server logs a cache warning per run
+
+PAGES = ["home", "overview", "workload", "timeline", "meeting"]
+
+
+def _time(script: str, page: str | None, runs: int, cold: bool) -> float:
+    samples = []
+    for _ in range(runs):
+        if cold:
+            st.cache_data.clear()
+        app = AppTest.from_file(script, default_timeout=120)
+        app.session_state["as_of_2567"] = date(2024, 3, 16)
+        if page:
+            app.switch_page(f"pages/{page}.py")
+        started = time.perf_counter()
+        app.run()
+        samples.append(time.perf_counter() - started)
+        if app.exception:
+            raise RuntimeError(f"{page}: {app.exception[0].value}")
+    return statistics.median(samples)
+
+
+def bench(label: str, runs: int) -> None:
+    bare = _time(str(REPO / "bench" / "bare_page.py"), None, runs, cold=False)
+    print(f"\n{label}: bare page median {bare * 1000:.0f} ms")
+    print(f"{'page':10} {'cold ms':>8} {'ratio':>6} {'warm ms':>8} {'ratio':>6}")
+    for page in PAGES:
+        cold = _time(str(REPO / "dashboard.py"), page, runs, cold=True)
+        warm = _time(str(REPO / "dashboard.py"), page, runs, cold=False)
+        print(f"{page:10} {cold * 1000:8.0f} {cold / bare:6.1f} {warm * 1000:8.0f} {warm / bare:6.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--stations", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        for stations in (1, args.stations):
+            path = Path(tmp) / f"ita-{stations}.db"
+            build(path, stations)
+            os.environ["ITA_DATABASE_URL"] = f"sqlite:///{path}"
+            bench(f"{stations} station(s)", args.runs)
+
+
+if __name__ == "__main__":
+    main()
