@@ -19,6 +19,7 @@ from sqlmodel import Session, create_engine
 from ita_core.settings import REPO_ROOT, get_settings
 
 MIGRATIONS_DIR = REPO_ROOT / "migrations"
+WRITE_OPTION = "ita_write"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -27,6 +28,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """Writers take SQLite's write lock up front (BEGIN IMMEDIATE), so two writers queue on
+    the busy timeout instead of failing with "database is locked" when a read upgrades."""
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -38,6 +46,7 @@ def make_engine(url: str | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -60,8 +69,9 @@ def upgrade_schema(engine: Engine) -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error (all-or-nothing)."""
+    """A write transaction: commits on success, rolls back on any error (all-or-nothing)."""
     with Session(engine) as session:
+        session.connection(execution_options={WRITE_OPTION: True})
         try:
             yield session
             session.commit()

@@ -108,6 +108,7 @@ class TrackedRow(SQLModel):
     version: int = 1
     updated_at: datetime = Field(default_factory=_now)
     updated_by: str = "seed"
+    deleted_at: datetime | None = None
 
 
 class Activity(TrackedRow, table=True):
@@ -179,6 +180,8 @@ class Person(SQLModel, table=True):
     position: str = ""
     variants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str = ""
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    deleted_at: datetime | None = None
 
 
 class Assignment(SQLModel, table=True):
@@ -253,3 +256,47 @@ class RecurringDuty(SQLModel, table=True):
     start: date | None = None
     end: date | None = None
     text: str = ""
+
+
+class UserRole(StrEnum):
+    """What a login may do: read, update assigned rows, or everything."""
+
+    VIEWER = "viewer"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    """A login. Passwords are stored only as a scrypt hash (see ``ita_core.auth``)."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    password_hash: str
+    role: str = Field(default=UserRole.VIEWER)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    station_id: int | None = Field(default=None, foreign_key="station.id")
+    can_edit_all: bool = False
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    version: int = 1
+    created_at: datetime = Field(default_factory=_now)
+
+
+class AuditLog(SQLModel, table=True):
+    """One changed field of one row: who, when, from where, old and new value."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=_now, index=True)
+    actor: str = Field(index=True)  # username, "cli" or "anonymous"
+    source: str
+    table_name: str = Field(index=True)
+    row_id: int = Field(index=True)
+    field: str
+    old: str | None = None
+    new: str | None = None
+    station_id: int | None = Field(default=None, index=True)

@@ -42,8 +42,9 @@ def stations(session: Session) -> list[Station]:
 
 def fiscal_years(session: Session, station_id: int) -> list[FiscalYear]:
     """Fiscal years that hold plan rows of a station, newest first."""
-    years = select(Activity.fiscal_year).where(Activity.station_id == station_id).union(
-        select(OitItem.fiscal_year).where(OitItem.station_id == station_id)
+    years = select(Activity.fiscal_year).where(Activity.station_id == station_id,
+                                               Activity.deleted_at.is_(None)).union(
+        select(OitItem.fiscal_year).where(OitItem.station_id == station_id, OitItem.deleted_at.is_(None))
     )
     return list(session.exec(
         select(FiscalYear).where(FiscalYear.be_year.in_(years)).order_by(FiscalYear.be_year.desc())
@@ -57,7 +58,7 @@ def _responsible(session: Session, station_id: int, fiscal_year: int, target: st
         select(column, Person.name)
         .join(Person, Person.id == Assignment.person_id)
         .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year,
-               column.is_not(None))
+               column.is_not(None), Person.deleted_at.is_(None))
         .order_by(column, Assignment.id)
     ).all()
     frame = pd.DataFrame(rows, columns=["id", "name"])
@@ -68,7 +69,8 @@ def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFr
     """The measures table of a station's plan, one row per activity in plan order."""
     station = session.get(Station, station_id)
     rows = session.exec(
-        select(Activity).where(Activity.station_id == station_id, Activity.fiscal_year == fiscal_year)
+        select(Activity).where(Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
+                               Activity.deleted_at.is_(None))
         .order_by(Activity.seq)
     ).all()
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(Activity.model_fields))
@@ -86,7 +88,8 @@ def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFr
 def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The 25 OIT items with their components ('; '-joined) and done-component counts."""
     rows = session.exec(
-        select(OitItem).where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
+        select(OitItem).where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
+                              OitItem.deleted_at.is_(None))
         .order_by(OitItem.number)
     ).all()
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(OitItem.model_fields))
@@ -122,7 +125,8 @@ def people(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     rows = session.exec(
         select(Person, counts.c.activities, counts.c.oit_items)
         .join(counts, counts.c.person_id == Person.id, isouter=True)
-        .where(Person.station_id == station_id).order_by(_KIND_ORDER, Person.name)
+        .where(Person.station_id == station_id, Person.deleted_at.is_(None))
+        .order_by(_KIND_ORDER, Person.name)
     ).all()
     frame = pd.DataFrame([
         {"id": p.id, "name": p.name, "kind": p.kind, "rank": p.rank, "position": p.position,
@@ -149,7 +153,8 @@ def assignments(session: Session, station_id: int, fiscal_year: int) -> pd.DataF
         select(Assignment.person_id, Person.name, Person.kind, Assignment.role,
                Assignment.activity_id, Assignment.oit_item_id)
         .join(Person, Person.id == Assignment.person_id)
-        .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year)
+        .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year,
+               Person.deleted_at.is_(None))
         .order_by(Assignment.id)
     ).all()
     return pd.DataFrame(rows, columns=["person_id", "name", "person_kind", "role", "activity_id",
@@ -182,21 +187,24 @@ def data_version(session: Session, station_id: int, fiscal_year: int) -> tuple:
         .join(OitItem, OitItem.id == OitComponent.item_id)
         .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
     ).one()
-    people = session.exec(select(func.count()).select_from(Assignment).where(
+    assignments = session.exec(select(func.count(), func.coalesce(func.max(Assignment.id), 0)).where(
         Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year)).one()
-    return (*probe(Activity), *probe(OitItem), components, people)
+    people = session.exec(select(func.coalesce(func.sum(Person.version), 0))
+                          .where(Person.station_id == station_id)).one()
+    return (*probe(Activity), *probe(OitItem), components, *assignments, people)
 
 
 def plan_counts(session: Session, station_id: int, fiscal_year: int) -> dict[str, int]:
     """Row counts the home page shows, one aggregate query per table."""
     def count(model) -> int:
         return session.exec(select(func.count()).select_from(model).where(
-            model.station_id == station_id, model.fiscal_year == fiscal_year)).one()
+            model.station_id == station_id, model.fiscal_year == fiscal_year,
+            *([model.deleted_at.is_(None)] if hasattr(model, "deleted_at") else []))).one()
 
     return {
         "activities": count(Activity),
         "oit_items": count(OitItem),
         "phases": count(Phase),
         "people": session.exec(select(func.count()).select_from(Person)
-                               .where(Person.station_id == station_id)).one(),
+                               .where(Person.station_id == station_id, Person.deleted_at.is_(None))).one(),
     }

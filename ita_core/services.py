@@ -1,0 +1,394 @@
+"""The one write path. Every change — form, import, rollover, admin, CLI — goes through here.
+
+Each function takes the acting user, checks the role (and station), validates, compares the
+row version the user saw (optimistic locking: ``UPDATE … WHERE version = seen``), writes,
+bumps the version and appends the audit trail, all in the caller's transaction. Callers wrap
+one or many calls in ``db.session_scope`` so multi-row edits are all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, select
+
+from ita_core import audit
+from ita_core.auth import Actor, AuthError, check_password_rules, has_admin, hash_password
+from ita_core.models import (
+    Activity,
+    Assignment,
+    OitComponent,
+    OitItem,
+    Person,
+    PersonKind,
+    Role,
+    Status,
+    User,
+    UserRole,
+)
+from ita_core.thai_dates import fiscal_year_bounds
+
+PROGRESS_FIELDS = ("status", "progress", "note", "evidence_url")
+ACTIVITY_FIELDS = ("indicator", "issue", "activity", "output", "awareness", "due_date", "due_text",
+                   "start_date", "cadence_text", "responsible_text")
+OIT_FIELDS = ("sub_indicator", "group_heading", "title", "due_date", "due_text", "start_date",
+              "rhythm_text", "responsible_text")
+PERSON_FIELDS = ("name", "kind", "rank", "position", "variants", "note")
+TABLES: dict[str, type[SQLModel]] = {"activity": Activity, "oit_item": OitItem}
+
+
+class PermissionDenied(PermissionError):
+    """The acting user may not make this change; the message is Thai."""
+
+
+class ValidationFailed(ValueError):
+    """Input that cannot be stored; ``errors`` holds one Thai message per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+class ConflictError(Exception):
+    """The row changed since the user opened it. Both values are kept for the user to choose."""
+
+    def __init__(self, table: str, row_id: int, current_version: int, theirs: dict[str, Any],
+                 yours: dict[str, Any]) -> None:
+        super().__init__(f"{table} {row_id} changed (now version {current_version})")
+        self.table, self.row_id, self.current_version = table, row_id, current_version
+        self.theirs, self.yours = theirs, yours
+
+
+@dataclass
+class Saved:
+    """The outcome of a write: the row id, its new version and any warnings to show."""
+
+    row_id: int
+    version: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# --- permission checks -------------------------------------------------------------------
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("เฉพาะผู้ดูแลระบบ (admin) เท่านั้นที่แก้ไขส่วนนี้ได้")
+
+
+def _check_station(actor: Actor, station_id: int | None) -> None:
+    if actor.station_id is not None and station_id is not None and actor.station_id != station_id:
+        raise PermissionDenied("บัญชีนี้แก้ไขได้เฉพาะข้อมูลของสถานีตนเอง")
+
+
+def _require_assigned(session: Session, actor: Actor, table: str, row_id: int) -> None:
+    """Officers update rows they are assigned to, unless an admin allowed them all rows."""
+    if actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all):
+        return
+    if actor.role != UserRole.OFFICER or actor.person_id is None:
+        raise PermissionDenied("บัญชีนี้ดูได้อย่างเดียว แก้ไขไม่ได้")
+    target = Assignment.activity_id if table == "activity" else Assignment.oit_item_id
+    assigned = session.exec(
+        select(Assignment.id).where(target == row_id, Assignment.person_id == actor.person_id).limit(1)
+    ).first()
+    if assigned is None:
+        raise PermissionDenied("แก้ไขได้เฉพาะรายการที่ท่านได้รับมอบหมาย")
+
+
+# --- validation ----------------------------------------------------------------------------
+
+def _valid_url(text: str) -> bool:
+    parsed = urlparse(text)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in text
+
+
+def validate_progress(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Check status, percent and evidence; return the cleaned values (done means 100 %)."""
+    errors, clean = [], dict(values)
+    if "status" in clean and clean["status"] not in set(Status):
+        errors.append(f"สถานะ {clean['status']!r} ไม่ถูกต้อง")
+    if "progress" in clean:
+        try:
+            clean["progress"] = int(clean["progress"])
+        except (TypeError, ValueError):
+            errors.append("ความคืบหน้าต้องเป็นตัวเลข 0–100")
+        else:
+            if not 0 <= clean["progress"] <= 100:
+                errors.append("ความคืบหน้าต้องอยู่ระหว่าง 0 ถึง 100")
+    if "evidence_url" in clean:
+        clean["evidence_url"] = (clean["evidence_url"] or "").strip()
+        if clean["evidence_url"] and not _valid_url(clean["evidence_url"]):
+            errors.append("ลิงก์หลักฐานต้องขึ้นต้นด้วย http:// หรือ https:// และเป็นที่อยู่เว็บที่ถูกต้อง")
+    if "note" in clean:
+        clean["note"] = (clean["note"] or "").strip()
+    if table == "oit_item" and clean.get("status") == Status.DONE and not clean.get("evidence_url"):
+        errors.append("ข้อมูล OIT จะนับว่าเสร็จได้ต้องมีลิงก์หลักฐาน (ผู้ประเมินตรวจจากลิงก์)")
+    if errors:
+        raise ValidationFailed(errors)
+    if clean.get("status") == Status.DONE:
+        clean["progress"] = 100
+    return clean
+
+
+def _due_warning(fiscal_year: int, due: date | None) -> list[str]:
+    start, end = fiscal_year_bounds(fiscal_year)
+    if due is not None and not start <= due <= end:
+        return [f"กำหนดเสร็จ {due.isoformat()} อยู่นอกปีงบประมาณ {fiscal_year} — ตรวจสอบอีกครั้ง"]
+    return []
+
+
+# --- generic versioned write ---------------------------------------------------------------
+
+def _snapshot(row: SQLModel, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in fields}
+
+
+def _write(session: Session, actor: Actor, model: type[SQLModel], row_id: int, expected_version: int,
+           changes: dict[str, Any], source: str) -> Saved:
+    """Compare-and-set one row, then audit each changed field. Raises ConflictError."""
+    table = model.__tablename__
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "deleted_at", None) is not None:
+        raise ValidationFailed([f"ไม่พบรายการ {table} {row_id} (อาจถูกลบไปแล้ว)"])
+    _check_station(actor, getattr(row, "station_id", None))
+    before = _snapshot(row, list(changes))
+    if row.version != expected_version:
+        raise ConflictError(table, row_id, row.version, before, changes)
+    stamp = {"updated_at": _now(), "updated_by": actor.username} if hasattr(model, "updated_by") else {}
+    result = session.execute(
+        update(model).where(model.id == row_id, model.version == expected_version)
+        .values(**changes, **stamp, version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # someone committed between our read and our write
+        session.expire(row)
+        raise ConflictError(table, row_id, row.version, _snapshot(row, list(changes)), changes)
+    session.expire(row)
+    audit.record_changes(session, actor=actor.username, source=source, table=table, row_id=row_id,
+                         before=before, after=changes, station_id=getattr(row, "station_id", None))
+    return Saved(row_id, expected_version + 1)
+
+
+def _create(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str) -> Saved:
+    _check_station(actor, getattr(row, "station_id", None))
+    if hasattr(row, "updated_by"):
+        row.updated_by, row.updated_at = actor.username, _now()
+    session.add(row)
+    session.flush()
+    audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__,
+                         row_id=row.id, before={}, after=_snapshot(row, fields),
+                         station_id=getattr(row, "station_id", None))
+    return Saved(row.id, getattr(row, "version", 1))
+
+
+def _hard_delete(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str,
+                 station_id: int | None) -> None:
+    """Delete a row that has no soft delete; the trail keeps every value it had."""
+    audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__, row_id=row.id,
+                         before=_snapshot(row, fields), after=dict.fromkeys(fields), station_id=station_id)
+    session.delete(row)
+
+
+# --- officers: progress of their rows --------------------------------------------------------
+
+def update_progress(session: Session, actor: Actor, table: str, row_id: int, expected_version: int,
+                    changes: dict[str, Any], source: str = "form") -> Saved:
+    """Status, percent, note and evidence URL of an activity or OIT item."""
+    if table not in TABLES:
+        raise ValidationFailed([f"ไม่รู้จักตาราง {table!r}"])
+    unknown = set(changes) - set(PROGRESS_FIELDS)
+    if unknown:
+        raise PermissionDenied(f"แบบฟอร์มนี้แก้ได้เฉพาะสถานะ ความคืบหน้า หมายเหตุ และลิงก์หลักฐาน ({unknown})")
+    _require_assigned(session, actor, table, row_id)
+    row = session.get(TABLES[table], row_id)
+    merged = {**(_snapshot(row, PROGRESS_FIELDS) if row else {}), **changes}
+    clean = validate_progress(table, merged)
+    return _write(session, actor, TABLES[table], row_id, expected_version,
+                  {k: clean[k] for k in {*changes, *(("progress",) if "status" in changes else ())}}, source)
+
+
+def set_component_done(session: Session, actor: Actor, component_id: int, expected_version: int,
+                       done: bool, source: str = "form") -> Saved:
+    """Tick or untick one required component of an OIT item."""
+    component = session.get(OitComponent, component_id)
+    if component is None:
+        raise ValidationFailed([f"ไม่พบองค์ประกอบ {component_id}"])
+    _require_assigned(session, actor, "oit_item", component.item_id)
+    item = session.get(OitItem, component.item_id)
+    _check_station(actor, item.station_id if item else None)
+    return _write(session, actor, OitComponent, component_id, expected_version, {"done": bool(done)}, source)
+
+
+# --- admins: the plan itself ---------------------------------------------------------------
+
+def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                  expected_version: int | None = None, source: str = "form", *, station_id: int | None = None,
+                  fiscal_year: int | None = None) -> Saved:
+    """Create (``row_id`` None, with station and year) or edit a row of the measures table."""
+    _require_admin(actor)
+    errors = []
+    if "indicator" in values and values["indicator"] not in range(1, 11):
+        errors.append("ตัวชี้วัดต้องเป็นเลข 1–10")
+    if row_id is None and not (values.get("activity") or "").strip():
+        errors.append("ต้องระบุกิจกรรมที่จะดำเนินการ")
+    if errors:
+        raise ValidationFailed(errors)
+    if row_id is None:
+        seq = (session.exec(select(Activity.seq).where(Activity.station_id == station_id,
+               Activity.fiscal_year == fiscal_year).order_by(Activity.seq.desc())).first() or 0) + 1
+        row = Activity(station_id=station_id, fiscal_year=fiscal_year, seq=seq,
+                       **{k: v for k, v in values.items() if k in ACTIVITY_FIELDS})
+        saved = _create(session, actor, row, ("seq", *ACTIVITY_FIELDS), source)
+        year = fiscal_year
+    else:
+        saved = _write(session, actor, Activity, row_id, expected_version,
+                       {k: v for k, v in values.items() if k in ACTIVITY_FIELDS}, source)
+        year = session.get(Activity, row_id).fiscal_year
+    saved.warnings = _due_warning(year, values.get("due_date"))
+    return saved
+
+
+def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version: int,
+                  values: dict[str, Any], source: str = "form") -> Saved:
+    """Edit an OIT item's plan fields (the 25 items are fixed by the NACC: no create)."""
+    _require_admin(actor)
+    saved = _write(session, actor, OitItem, row_id, expected_version,
+                   {k: v for k, v in values.items() if k in OIT_FIELDS}, source)
+    saved.warnings = _due_warning(session.get(OitItem, row_id).fiscal_year, values.get("due_date"))
+    return saved
+
+
+def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected_version: int,
+               source: str = "form") -> Saved:
+    """Soft-delete an activity, OIT item or person: hidden everywhere, kept in the trail."""
+    _require_admin(actor)
+    model = {**TABLES, "person": Person}.get(table)
+    if model is None:
+        raise ValidationFailed([f"ลบจากตาราง {table!r} ไม่ได้"])
+    return _write(session, actor, model, row_id, expected_version, {"deleted_at": _now()}, source)
+
+
+def save_component(session: Session, actor: Actor, item_id: int, text: str, component_id: int | None = None,
+                   expected_version: int | None = None, source: str = "form") -> Saved:
+    """Add a component to an OIT item, or change a component's text."""
+    _require_admin(actor)
+    if not text.strip():
+        raise ValidationFailed(["ข้อความองค์ประกอบว่างไม่ได้"])
+    if component_id is not None:
+        return _write(session, actor, OitComponent, component_id, expected_version, {"text": text.strip()},
+                      source)
+    seq = (session.exec(select(OitComponent.seq).where(OitComponent.item_id == item_id)
+                        .order_by(OitComponent.seq.desc())).first() or 0) + 1
+    return _create(session, actor, OitComponent(item_id=item_id, seq=seq, text=text.strip()),
+                   ("item_id", "seq", "text"), source)
+
+
+def delete_component(session: Session, actor: Actor, component_id: int, expected_version: int,
+                     source: str = "form") -> None:
+    """Remove a component; its text stays in the audit trail."""
+    _require_admin(actor)
+    component = session.get(OitComponent, component_id)
+    if component is None:
+        raise ValidationFailed([f"ไม่พบองค์ประกอบ {component_id}"])
+    if component.version != expected_version:
+        raise ConflictError("oit_component", component_id, component.version, {"text": component.text}, {})
+    item = session.get(OitItem, component.item_id)
+    _check_station(actor, item.station_id)
+    _hard_delete(session, actor, component, ("item_id", "seq", "text", "done"), source, item.station_id)
+
+
+def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                expected_version: int | None = None, source: str = "form", *,
+                station_id: int | None = None) -> Saved:
+    """Create or edit a person, position or group (with the spellings plans use for it)."""
+    _require_admin(actor)
+    clean = {k: v for k, v in values.items() if k in PERSON_FIELDS}
+    if "name" in clean and not str(clean["name"]).strip():
+        raise ValidationFailed(["ชื่อว่างไม่ได้"])
+    if "kind" in clean and clean["kind"] not in set(PersonKind):
+        raise ValidationFailed([f"ประเภท {clean['kind']!r} ไม่ถูกต้อง (person / position / group)"])
+    if row_id is None:
+        return _create(session, actor, Person(station_id=station_id, **clean), PERSON_FIELDS, source)
+    return _write(session, actor, Person, row_id, expected_version, clean, source)
+
+
+def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
+                   activity_id: int | None = None, oit_item_id: int | None = None, note: str = "",
+                   source: str = "form") -> Saved:
+    """Give a person or group a role on one activity or one OIT item."""
+    _require_admin(actor)
+    if role not in set(Role):
+        raise ValidationFailed([f"บทบาท {role!r} ไม่ถูกต้อง"])
+    if (activity_id is None) == (oit_item_id is None):
+        raise ValidationFailed(["ต้องเลือกกิจกรรมหรือข้อมูล OIT อย่างใดอย่างหนึ่ง"])
+    target = session.get(Activity, activity_id) if activity_id else session.get(OitItem, oit_item_id)
+    if target is None:
+        raise ValidationFailed(["ไม่พบรายการที่จะมอบหมาย"])
+    row = Assignment(station_id=target.station_id, fiscal_year=target.fiscal_year, person_id=person_id,
+                     role=role, activity_id=activity_id, oit_item_id=oit_item_id, note=note)
+    return _create(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source)
+
+
+def remove_assignment(session: Session, actor: Actor, assignment_id: int, source: str = "form") -> None:
+    """Take a role away; the trail keeps who held it."""
+    _require_admin(actor)
+    row = session.get(Assignment, assignment_id)
+    if row is None:
+        raise ValidationFailed([f"ไม่พบการมอบหมาย {assignment_id}"])
+    _check_station(actor, row.station_id)
+    _hard_delete(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source,
+                 row.station_id)
+
+
+# --- users -----------------------------------------------------------------------------------
+
+def create_user(session: Session, actor: Actor | None, username: str, password: str, role: str, *,
+                person_id: int | None = None, station_id: int | None = None, can_edit_all: bool = False,
+                source: str = "form") -> Saved:
+    """Add a login. ``actor`` None is the one-time first-admin setup (only while no admin exists)."""
+    if actor is None:
+        if has_admin(session) or role != UserRole.ADMIN:
+            raise PermissionDenied("ตั้งค่าผู้ดูแลระบบคนแรกได้ครั้งเดียว")
+        actor = Actor(username or "setup", UserRole.ADMIN)
+    _require_admin(actor)
+    errors = []
+    if not username.strip():
+        errors.append("ต้องระบุชื่อผู้ใช้")
+    if role not in set(UserRole):
+        errors.append(f"บทบาท {role!r} ไม่ถูกต้อง (viewer / officer / admin)")
+    if session.exec(select(User.id).where(User.username == username.strip())).first() is not None:
+        errors.append(f"มีชื่อผู้ใช้ {username!r} แล้ว")
+    try:
+        check_password_rules(password)
+    except AuthError as exc:
+        errors.append(str(exc))
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(username=username.strip(), password_hash=hash_password(password), role=role,
+                person_id=person_id, station_id=station_id, can_edit_all=can_edit_all)
+    fields = ("username", "role", "person_id", "station_id", "can_edit_all")
+    return _create(session, actor, user, fields, source)
+
+
+def update_user(session: Session, actor: Actor, user_id: int, expected_version: int,
+                values: dict[str, Any], source: str = "form") -> Saved:
+    """Change a login's role, person, station, rights, active flag or password (hashed)."""
+    _require_admin(actor)
+    allowed = {"role", "person_id", "station_id", "can_edit_all", "active", "password"}
+    changes = {k: v for k, v in values.items() if k in allowed}
+    if "role" in changes and changes["role"] not in set(UserRole):
+        raise ValidationFailed([f"บทบาท {changes['role']!r} ไม่ถูกต้อง"])
+    if "password" in changes:
+        try:
+            check_password_rules(changes["password"])
+        except AuthError as exc:
+            raise ValidationFailed([str(exc)]) from exc
+        changes["password_hash"] = hash_password(changes.pop("password"))
+    return _write(session, actor, User, user_id, expected_version, changes, source)
