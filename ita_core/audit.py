@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from ita_core.models import AuditLog
@@ -54,10 +55,13 @@ def history(session: Session, table: str, row_id: int) -> pd.DataFrame:
 
 def trail(session: Session, *, station_id: int | None = None, actor: str | None = None,
           table: str | None = None, since: date | None = None, until: date | None = None) -> pd.DataFrame:
-    """The audit trail filtered, oldest first, with the export columns."""
+    """The audit trail filtered, oldest first, with the export columns.
+
+    A station's trail includes changes that belong to no station (logins and users).
+    """
     query = select(AuditLog)
     if station_id is not None:
-        query = query.where(AuditLog.station_id == station_id)
+        query = query.where(or_(AuditLog.station_id == station_id, AuditLog.station_id.is_(None)))
     if actor:
         query = query.where(AuditLog.actor == actor)
     if table:

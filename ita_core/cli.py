@@ -6,19 +6,23 @@ Messages for people are Thai; logs carry English. Exit code 2 means bad input.
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ita_core import plan, queries
-from ita_core.db import make_engine, session_scope
+from ita_core import plan, queries, services
+from ita_core.auth import CLI
+from ita_core.db import make_engine, session_scope, upgrade_schema
 from ita_core.demo import apply_demo_snapshot
 from ita_core.exports import COLUMNS, export_frame, to_csv_bytes, to_xlsx_bytes
 from ita_core.meeting import indicator_lines
-from ita_core.models import Station
+from ita_core.models import Person, Station, UserRole
+from ita_core.people import name_index, normalise_name
 from ita_core.seed import SeedError, ensure_database
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
@@ -28,6 +32,13 @@ log = logging.getLogger("ita")
 
 class UsageError(ValueError):
     """Bad command-line input; the message is shown to the user as is."""
+
+
+def _engine() -> Engine:
+    """The configured database with its schema up to date (no seed: that is `ita init`)."""
+    engine = make_engine()
+    upgrade_schema(engine)
+    return engine
 
 
 def _station(session: Session, code: str | None) -> Station:
@@ -70,8 +81,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    engine = make_engine()
-    with Session(engine) as session:
+    with Session(_engine()) as session:
         station = _station(session, args.station)
         fiscal_year = _fiscal_year(session, station, args.fy)
         frame = export_frame(session, args.table, station.id, fiscal_year)
@@ -89,13 +99,41 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     settings = get_settings()
-    with Session(make_engine(settings.database_url)) as session:
+    with Session(_engine()) as session:
         station = _station(session, args.station)
         fiscal_year = _fiscal_year(session, station, args.fy)
         as_of = args.as_of or plan.default_as_of(fiscal_year)
         rows = plan.plan_rows(session, station.id, fiscal_year, as_of, settings)
         table = plan.indicator_lights(rows, queries.indicators(session))
     print("\n".join(indicator_lines(table, args.lang)))
+    return 0
+
+
+def _read_password(prompt: str) -> str:
+    """From the terminal without echo, or the first line of stdin when piped (for scripts)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("ยืนยันรหัสผ่าน: ") != first:
+            raise UsageError("รหัสผ่านสองครั้งไม่ตรงกัน / passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    engine = _engine()
+    password = _read_password(f"รหัสผ่านสำหรับ {args.name}: ")
+    with session_scope(engine) as session:
+        person_id = None
+        if args.person:
+            person = name_index(session.exec(select(Person)).all()).get(normalise_name(args.person))
+            if person is None:
+                raise UsageError(f"ไม่พบบุคคลชื่อ {args.person!r} / unknown person")
+            person_id = person.id
+        station = _station(session, args.station) if args.station else None
+        services.create_user(session, CLI, args.name, password, args.role, person_id=person_id,
+                             station_id=station.id if station else None, can_edit_all=args.all_rows,
+                             source="cli")
+    print(f"เพิ่มผู้ใช้ {args.name} ({args.role}) แล้ว / user added")
     return 0
 
 
@@ -125,6 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--station", help="รหัสสถานี")
     export.set_defaults(func=cmd_export)
 
+    user = sub.add_parser("user", help="จัดการผู้ใช้ / manage logins").add_subparsers(dest="user_command",
+                                                                                      required=True)
+    user_add = user.add_parser("add", help="เพิ่มผู้ใช้ (รหัสผ่านจาก prompt หรือ stdin)")
+    user_add.add_argument("name")
+    user_add.add_argument("--role", choices=[r.value for r in UserRole], required=True)
+    user_add.add_argument("--person", help="ชื่อบุคคลในแผน (สะกดแบบใดก็ได้ที่รู้จัก)")
+    user_add.add_argument("--station", help="รหัสสถานีที่ผู้ใช้สังกัด")
+    user_add.add_argument("--all-rows", action="store_true", help="officer แก้ได้ทุกแถว")
+    user_add.set_defaults(func=cmd_user_add)
+
     status = sub.add_parser("status", help="สัญญาณไฟรายตัวชี้วัด / indicator lights as text")
     status.add_argument("--as-of", type=_iso_date)
     status.add_argument("--lang", choices=["th", "en"], default="th")
@@ -139,7 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, SeedError) as exc:
+    except services.ValidationFailed as exc:
+        for error in exc.errors:
+            print(f"ผิดพลาด: {error}", file=sys.stderr)
+        log.error("%s failed: %s", args.command, exc)
+        return 2
+    except (UsageError, SeedError, services.PermissionDenied) as exc:
         print(f"ผิดพลาด: {exc}", file=sys.stderr)
         log.error("%s failed: %s", args.command, exc)
         return 2

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
-from ita_core import queries
+from ita_core import audit, queries
 
 THAI_FONT = "TH Sarabun New"
 BE_DATE_FORMAT = "[$-107041E]d mmm yy"  # shows 30 มี.ค. 67 in Excel and LibreOffice
@@ -57,11 +57,17 @@ COLUMNS["plan-rows"] = [
     ("status", "สถานะ"), ("progress", "ความคืบหน้า (%)"), ("evidence_url", "ลิงก์หลักฐาน"),
 ]
 
+COLUMNS["audit"] = [
+    ("at", "เวลา"), ("user", "ผู้แก้ไข"), ("source", "ช่องทาง"), ("table", "ตาราง"), ("row_id", "รหัสแถว"),
+    ("field", "ช่อง"), ("old", "ค่าเดิม"), ("new", "ค่าใหม่"),
+]
+
 LOADERS: dict[str, Callable[[Session, int, int], pd.DataFrame]] = {
     "activities": queries.activities,
     "oit-items": queries.oit_items,
     "people": queries.people,
     "phases": queries.phases,
+    "audit": lambda session, station_id, _fiscal_year: audit.trail(session, station_id=station_id),
 }
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

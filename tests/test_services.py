@@ -1,0 +1,268 @@
+"""The write path: roles, validation, optimistic locking, audit, concurrency, passwords."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from ita_core import services
+from ita_core.auth import (
+    ANONYMOUS,
+    MAX_FAILED,
+    Actor,
+    AuthError,
+    authenticate,
+    has_admin,
+    hash_password,
+    verify_password,
+)
+from ita_core.db import session_scope
+from ita_core.models import Activity, Assignment, AuditLog, OitComponent, OitItem, Person, User
+from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
+
+WEB_OFFICER = "ภัทรพงษ์ พลังช้างสาร"  # assigned to all 25 OIT items, not to activity ก1
+
+
+def person_id(session: Session, name: str) -> int:
+    return session.exec(select(Person.id).where(Person.name == name)).one()
+
+
+def row(session: Session, model, **where):
+    return session.exec(select(model).filter_by(**where)).one()
+
+
+@pytest.fixture
+def actors(session: Session) -> dict[str, Actor]:
+    officer = person_id(session, WEB_OFFICER)
+    return {
+        "viewer": ANONYMOUS,
+        "officer": Actor("phattharaphong", "officer", person_id=officer),
+        "officer_all_rows": Actor("secretary", "officer", person_id=officer, can_edit_all=True),
+        "admin": Actor("admin", "admin"),
+    }
+
+
+def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
+    """Every service function, each as one call on seed rows."""
+    o1 = row(session, OitItem, code="O1")
+    a1 = row(session, Activity, seq=1)
+    component = session.exec(select(OitComponent).where(OitComponent.item_id == o1.id)).first()
+    assignment = session.exec(select(Assignment).where(Assignment.oit_item_id == o1.id)).first()
+    person = person_id(session, "อนุทิน พุดดี")
+    return {
+        "progress_oit_assigned": lambda s, a: services.update_progress(
+            s, a, "oit_item", o1.id, o1.version, {"status": "in_progress", "progress": 40}),
+        "progress_activity_not_assigned": lambda s, a: services.update_progress(
+            s, a, "activity", a1.id, a1.version, {"note": "ตรวจแล้ว"}),
+        "component_done": lambda s, a: services.set_component_done(s, a, component.id, component.version,
+                                                                   True),
+        "create_activity": lambda s, a: services.save_activity(
+            s, a, {"indicator": 1, "activity": "กิจกรรมใหม่", "due_date": date(2024, 3, 1)},
+            station_id=o1.station_id, fiscal_year=2567),
+        "edit_activity": lambda s, a: services.save_activity(s, a, {"output": "ป้าย 2 จุด"}, a1.id, a1.version),
+        "edit_oit_item": lambda s, a: services.save_oit_item(s, a, o1.id, o1.version, {"title": "โครงสร้าง"}),
+        "delete_activity": lambda s, a: services.delete_row(s, a, "activity", a1.id, a1.version),
+        "add_component": lambda s, a: services.save_component(s, a, o1.id, "แผนผังใหม่"),
+        "delete_component": lambda s, a: services.delete_component(s, a, component.id, component.version),
+        "edit_person": lambda s, a: services.save_person(s, a, {"position": "จนท.ธุรการ"}, person, 1),
+        "add_assignment": lambda s, a: services.add_assignment(s, a, person, "doer", activity_id=a1.id),
+        "remove_assignment": lambda s, a: services.remove_assignment(s, a, assignment.id),
+        "create_user": lambda s, a: services.create_user(s, a, "newuser", "secret-pass-1", "officer"),
+    }
+
+
+OFFICER_ALLOWED = {"progress_oit_assigned", "component_done"}
+EXPECTED = {
+    "viewer": set(),
+    "officer": OFFICER_ALLOWED,
+    "officer_all_rows": OFFICER_ALLOWED | {"progress_activity_not_assigned"},
+    "admin": "all",
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_role_matrix(engine: Engine, actors: dict[str, Actor], role: str) -> None:
+    with Session(engine) as session:
+        names = list(_ops(session))
+    for name in names:
+        with Session(engine) as session:
+            operation = _ops(session)[name]
+            allowed = EXPECTED[role] == "all" or name in EXPECTED[role]
+            if allowed:
+                operation(session, actors[role])
+                session.rollback()
+            else:
+                with pytest.raises(PermissionDenied) as denied:
+                    operation(session, actors[role])
+                assert any("\u0e00" <= ch <= "\u0e7f" for ch in str(denied.value)), "message must be Thai"
+
+
+def test_every_service_function_writes_the_audit_trail(engine: Engine, actors: dict[str, Actor]) -> None:
+    with Session(engine) as session:
+        names = list(_ops(session))
+    for name in names:
+        with session_scope(engine) as session:
+            before = session.exec(select(func.count()).select_from(AuditLog)).one()
+            _ops(session)[name](session, actors["admin"])
+            session.flush()
+            written = session.exec(select(AuditLog).where(AuditLog.id > before)).all()
+            assert written, f"{name} wrote no audit row"
+            assert {w.actor for w in written} == {"admin"} and {w.source for w in written} == {"form"}
+            session.rollback()
+
+
+def test_audit_keeps_old_and_new_values(engine: Engine, actors: dict[str, Actor]) -> None:
+    with session_scope(engine) as session:
+        o1 = row(session, OitItem, code="O1")
+        services.update_progress(session, actors["officer"], "oit_item", o1.id, 1,
+                                 {"status": "done", "evidence_url": "https://cm.police.go.th/o1"})
+    with Session(engine) as session:
+        trail = {(a.field, a.old, a.new) for a in session.exec(select(AuditLog))}
+        o1 = row(session, OitItem, code="O1")
+    assert trail == {("status", "not_started", "done"), ("evidence_url", "", "https://cm.police.go.th/o1"),
+                     ("progress", "0", "100")}
+    assert (o1.version, o1.updated_by, o1.progress) == (2, "phattharaphong", 100)
+
+
+def test_second_save_of_the_same_version_is_a_conflict_and_keeps_both_values(
+        engine: Engine, actors: dict[str, Actor]) -> None:
+    with Session(engine) as first_form, Session(engine) as second_form:  # two users open the form
+        seen_first = row(first_form, OitItem, code="O2")
+        seen_second = row(second_form, OitItem, code="O2")
+    assert seen_first.version == seen_second.version == 1
+    with session_scope(engine) as session:
+        services.update_progress(session, actors["admin"], "oit_item", seen_first.id, seen_first.version,
+                                 {"note": "ส่งข้อมูลแล้ว"})
+    with session_scope(engine) as session, pytest.raises(ConflictError) as conflict:
+        services.update_progress(session, actors["officer"], "oit_item", seen_second.id, seen_second.version,
+                                 {"note": "รอภาพถ่าย"})
+    assert conflict.value.theirs == {"note": "ส่งข้อมูลแล้ว"}
+    assert conflict.value.yours == {"note": "รอภาพถ่าย"}
+    assert conflict.value.current_version == 2
+    with Session(engine) as session:
+        assert row(session, OitItem, code="O2").note == "ส่งข้อมูลแล้ว"
+    with session_scope(engine) as session:  # the second user chooses their value, knowing the other
+        services.update_progress(session, actors["officer"], "oit_item", seen_second.id, 2,
+                                 {"note": "รอภาพถ่าย"})
+    with Session(engine) as session:
+        assert row(session, OitItem, code="O2").note == "รอภาพถ่าย"
+
+
+def test_thousand_concurrent_updates_lose_nothing(engine: Engine, actors: dict[str, Actor]) -> None:
+    with Session(engine) as session:
+        target = row(session, OitItem, code="O3").id
+    errors: list[BaseException] = []
+    threads, per_thread = 8, 125
+
+    def work(worker: int) -> None:
+        for n in range(per_thread):
+            while True:  # a user who gets a conflict reloads and saves again
+                try:
+                    with session_scope(engine) as session:
+                        version = session.get(OitItem, target).version
+                        services.update_progress(session, actors["admin"], "oit_item", target, version,
+                                                 {"note": f"w{worker}-{n}"})
+                    break
+                except ConflictError:
+                    continue
+                except BaseException as exc:  # "database is locked" would land here
+                    errors.append(exc)
+                    return
+
+    pool = [threading.Thread(target=work, args=(w,)) for w in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        item = session.get(OitItem, target)
+        notes = session.exec(select(AuditLog).where(AuditLog.row_id == target, AuditLog.field == "note",
+                                                    AuditLog.table_name == "oit_item")
+                             .order_by(AuditLog.id)).all()
+    assert item.version == 1 + threads * per_thread
+    assert len(notes) == threads * per_thread
+    assert item.note == notes[-1].new
+    assert all(a.new == b.old for a, b in itertools.pairwise(notes))  # an unbroken chain
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"progress": 101}, "ระหว่าง 0 ถึง 100"),
+    ({"progress": "ครึ่ง"}, "ตัวเลข"),
+    ({"status": "done"}, "ลิงก์หลักฐาน"),
+    ({"evidence_url": "www.police.go.th"}, "http"),
+    ({"evidence_url": "javascript:alert(1)"}, "http"),
+    ({"status": "finished"}, "สถานะ"),
+])
+def test_invalid_progress_is_refused_in_thai(session: Session, actors: dict[str, Actor], changes: dict,
+                                            message: str) -> None:
+    o4 = row(session, OitItem, code="O4")
+    with pytest.raises(ValidationFailed, match=message):
+        services.update_progress(session, actors["admin"], "oit_item", o4.id, o4.version, changes)
+
+
+def test_activity_done_without_evidence_is_fine_and_due_outside_year_warns(
+        session: Session, actors: dict[str, Actor]) -> None:
+    a2 = row(session, Activity, seq=2)
+    saved = services.update_progress(session, actors["admin"], "activity", a2.id, 1, {"status": "done"})
+    assert saved.version == 2
+    edited = services.save_activity(session, actors["admin"], {"due_date": date(2025, 1, 1)}, a2.id, 2)
+    assert edited.warnings and "นอกปีงบประมาณ 2567" in edited.warnings[0]
+
+
+def test_station_isolation(session: Session) -> None:
+    other_station_admin = Actor("admin-b", "admin", station_id=999)
+    o1 = row(session, OitItem, code="O1")
+    with pytest.raises(PermissionDenied, match="สถานีตนเอง"):
+        services.update_progress(session, other_station_admin, "oit_item", o1.id, 1, {"note": "x"})
+
+
+def test_soft_delete_hides_the_row(engine: Engine, actors: dict[str, Actor]) -> None:
+    from ita_core import queries
+
+    with session_scope(engine) as session:
+        a1 = row(session, Activity, seq=1)
+        a1_id = a1.id
+        services.delete_row(session, actors["admin"], "activity", a1_id, a1.version)
+    with Session(engine) as session:
+        assert len(queries.activities(session, 1, 2567)) == 25
+        assert session.get(Activity, a1_id).deleted_at is not None
+
+
+def test_password_hashes_never_contain_the_password() -> None:
+    password = "rahat-phan-2567"
+    first, second = hash_password(password), hash_password(password)
+    assert first != second  # salted
+    for stored in (first, second):
+        assert password not in stored and password.encode().hex() not in stored
+        assert stored.startswith("scrypt$")
+        assert verify_password(password, stored)
+        assert not verify_password(password + "x", stored)
+
+
+def test_login_throttling_and_first_admin(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        assert not has_admin(session)
+        services.create_user(session, None, "admin", "correct-horse", "admin")
+    with session_scope(engine) as session, pytest.raises(PermissionDenied):
+        services.create_user(session, None, "second", "correct-horse", "admin")
+    now = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    for _ in range(MAX_FAILED):
+        with session_scope(engine) as session, pytest.raises(AuthError, match="ไม่ถูกต้อง"):
+            authenticate(session, "admin", "wrong", now)
+    with session_scope(engine) as session, pytest.raises(AuthError, match="ล็อก"):
+        authenticate(session, "admin", "correct-horse", now)
+    with session_scope(engine) as session:
+        actor = authenticate(session, "admin", "correct-horse", now + timedelta(minutes=6))
+    assert actor.is_admin
+    with Session(engine) as session:
+        user = row(session, User, username="admin")
+        trail = session.exec(select(AuditLog).where(AuditLog.table_name == "app_user")).all()
+    assert "correct-horse" not in user.password_hash
+    assert all("correct-horse" not in (a.new or "") for a in trail)
