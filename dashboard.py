@@ -10,5 +10,6 @@ navigation = st.navigation([
     st.Page("pages/workload.py", title="ภาระงานรายบุคคล", icon="👮", url_path="workload"),
     st.Page("pages/timeline.py", title="ปฏิทินและกำหนดการ", icon="📅", url_path="timeline"),
     st.Page("pages/meeting.py", title="มุมมองการประชุม", icon="📽️", url_path="meeting"),
+    st.Page("pages/my_items.py", title="งานของฉัน", icon="✍️", url_path="my-items"),
 ])
 navigation.run()

@@ -113,6 +113,18 @@ def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFra
     ]]
 
 
+def components(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """Every OIT component of a station's year with its done flag and version (one query)."""
+    rows = session.exec(
+        select(OitComponent.id, OitComponent.item_id, OitComponent.seq, OitComponent.text, OitComponent.done,
+               OitComponent.version)
+        .join(OitItem, OitItem.id == OitComponent.item_id)
+        .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
+        .order_by(OitComponent.item_id, OitComponent.seq)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "item_id", "seq", "text", "done", "version"])
+
+
 def people(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """People, positions and groups with their spellings and how many rows they carry."""
     counts = (

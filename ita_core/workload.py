@@ -29,6 +29,12 @@ def assigned_rows(assignments: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame
     return target.drop(columns=["activity_id", "oit_item_id"]).merge(rows, on=["kind", "id"], how="inner")
 
 
+def rows_of(assignments: pd.DataFrame, rows: pd.DataFrame, person_id: int) -> pd.DataFrame:
+    """The plan rows one person, position or group holds (each row once, whatever the roles)."""
+    mine = assigned_rows(assignments[assignments["person_id"] == person_id], rows)
+    return mine.drop_duplicates(["kind", "id"])[rows.columns]
+
+
 def workload(assignments: pd.DataFrame, rows: pd.DataFrame, as_of: date, overload: int,
              horizon_days: int = 30) -> pd.DataFrame:
     """Per person or group: open, overdue and due-soon rows (a row counts once per person),

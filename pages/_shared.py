@@ -6,8 +6,10 @@ version): every write bumps a row version, so the next rerun reads fresh data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -15,12 +17,17 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from ita_core import plan, queries
-from ita_core.db import make_engine
+from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate
+from ita_core.db import make_engine, session_scope
 from ita_core.exports import COLUMNS, to_csv_bytes, to_xlsx_bytes
 from ita_core.seed import ensure_database
+from ita_core.services import PermissionDenied, ValidationFailed
 from ita_core.settings import get_settings
 from ita_core.status import LABEL_TH, badge
 from ita_core.thai_dates import fiscal_year_bounds, format_be
+
+T = TypeVar("T")
+ROLE_TH = {"viewer": "ผู้ชม", "officer": "เจ้าหน้าที่", "admin": "ผู้ดูแลระบบ"}
 
 
 @st.cache_resource(show_spinner="กำลังเตรียมฐานข้อมูล…")
@@ -55,7 +62,11 @@ def _as_of_from_url(start: date, end: date) -> date | None:
 
 
 def pick_context(with_as_of: bool = True) -> Context | None:
-    """Station, fiscal-year and as-of selectors in the sidebar; None when there is no plan."""
+    """Station, fiscal-year and as-of selectors in the sidebar, and the login box under them.
+
+    Returns None when there is no plan; stops the page for anonymous users when
+    ``ITA_PUBLIC_READ`` is off.
+    """
     with Session(engine()) as session:
         stations = queries.stations(session)
         if not stations:
@@ -72,6 +83,7 @@ def pick_context(with_as_of: bool = True) -> Context | None:
         as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", value=as_of, min_value=start, max_value=end,
                                       format="DD/MM/YYYY", key=f"as_of_{fiscal_year}")
         st.sidebar.caption(f"ณ {format_be(as_of)} (พ.ศ.)")
+    require_reader()
     return Context(station_id, names[station_id], fiscal_year, as_of)
 
 
@@ -98,6 +110,7 @@ class PlanView:
     phases: pd.DataFrame
     assignments: pd.DataFrame
     occurrences: pd.DataFrame
+    components: pd.DataFrame
     kpis: plan.Kpis
 
 
@@ -115,6 +128,7 @@ def _plan_view(url: str, station_id: int, fiscal_year: int, as_of: date, version
             assignments=queries.assignments(session, station_id, fiscal_year),
             occurrences=plan.duty_occurrences(queries.recurring_duties(session, station_id, fiscal_year),
                                               fiscal_year),
+            components=queries.components(session, station_id, fiscal_year),
             kpis=plan.kpis(rows, phases, as_of),
         )
 
@@ -151,3 +165,67 @@ def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
         width="stretch",
     )
+
+
+# --- who is using the app, and the one way pages write ------------------------------------
+
+def current_actor() -> Actor:
+    """The logged-in user, or the anonymous reader."""
+    return st.session_state.get("actor", ANONYMOUS)
+
+
+def login_box() -> Actor:
+    """Login form (or the logged-in name and a logout button) at the foot of the sidebar."""
+    actor = current_actor()
+    box = st.sidebar.container(border=True)
+    if actor is not ANONYMOUS:
+        box.markdown(f"👤 **{actor.username}** · {ROLE_TH.get(actor.role, actor.role)}")
+        if box.button("ออกจากระบบ", key="logout", width="stretch"):
+            del st.session_state["actor"]
+            st.rerun()
+        return actor
+    with box.form("login", clear_on_submit=False, border=False):
+        username = st.text_input("ชื่อผู้ใช้", key="login_user")
+        password = st.text_input("รหัสผ่าน", type="password", key="login_password")
+        submitted = st.form_submit_button("เข้าสู่ระบบ", width="stretch")
+    if submitted:
+        error = None
+        with session_scope(engine()) as session:  # commits the failed-login counter too
+            try:
+                st.session_state["actor"] = authenticate(session, username, password)
+            except AuthError as exc:
+                error = str(exc)
+        if error:
+            box.error(error)
+        else:
+            st.rerun()
+    return ANONYMOUS
+
+
+def require_reader() -> Actor:
+    """Show the login box; stop the page for anonymous users when public reading is off."""
+    actor = login_box()
+    if actor is ANONYMOUS and not get_settings().public_read:
+        st.info("กรุณาเข้าสู่ระบบเพื่อดูข้อมูล (ด้านซ้าย)")
+        st.stop()
+    return actor
+
+
+def write(action: Callable[[Session], T], success: str = "บันทึกแล้ว") -> T | None:
+    """Run service calls in one transaction; show Thai errors; refresh cached reads on success.
+
+    ConflictError is re-raised so the form can show both values side by side.
+    """
+    try:
+        with session_scope(engine()) as session:
+            result = action(session)
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            st.error(error)
+        return None
+    except PermissionDenied as exc:
+        st.error(str(exc))
+        return None
+    _plan_view.clear()
+    st.toast(success, icon="✅")
+    return result

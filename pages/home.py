@@ -3,9 +3,11 @@
 import streamlit as st
 from sqlmodel import Session
 
-from ita_core import queries
+from ita_core import queries, services
+from ita_core.auth import has_admin
 from ita_core.demo import has_demo_rows
-from pages._shared import engine, pick_context
+from ita_core.models import UserRole
+from pages._shared import engine, pick_context, write
 
 st.title("แผนยกระดับ ITA ของสถานีตำรวจ")
 context = pick_context()
@@ -36,3 +38,21 @@ st.dataframe(
                                "activities": "กิจกรรม"}),
     hide_index=True, width="stretch",
 )
+
+with Session(engine()) as session:
+    needs_admin = not has_admin(session)
+if needs_admin:
+    st.divider()
+    st.markdown("#### 🔑 ตั้งค่าผู้ดูแลระบบคนแรก")
+    st.caption("ยังไม่มีผู้ดูแลระบบ สร้างได้ครั้งเดียวที่นี่ (หรือใช้คำสั่ง `ita user add NAME --role admin`)")
+    with st.form("first_admin"):
+        username = st.text_input("ชื่อผู้ใช้", key="setup_user")
+        password = st.text_input("รหัสผ่าน (อย่างน้อย 8 ตัวอักษร)", type="password", key="setup_password")
+        again = st.text_input("ยืนยันรหัสผ่าน", type="password", key="setup_again")
+        submitted = st.form_submit_button("สร้างผู้ดูแลระบบ", type="primary")
+    if submitted:
+        if password != again:
+            st.error("รหัสผ่านสองช่องไม่ตรงกัน")
+        elif write(lambda s: services.create_user(s, None, username, password, UserRole.ADMIN),
+                   "สร้างผู้ดูแลระบบแล้ว เข้าสู่ระบบได้ที่แถบด้านซ้าย"):
+            st.rerun()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
-from ita_core.workload import ROLE_TH, assigned_rows, workload
+from ita_core.workload import ROLE_TH, rows_of, workload
 from pages._shared import pick_context, plan_view, show_rows
 
 KIND_TH = {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}
@@ -46,10 +46,10 @@ display["ประเภท"] = display["ประเภท"].map(KIND_TH)
 st.dataframe(display, hide_index=True, width="stretch")
 
 st.divider()
-person = st.selectbox("ดูรายการของ", [None, *table["name"]], format_func=lambda n: n or "— เลือกชื่อ —",
-                      key="person")
-if person:
-    joined = assigned_rows(view.assignments, view.rows)
-    mine = joined[joined["name"] == person].drop_duplicates(["kind", "id"])
+names = table.set_index("person_id")["name"]
+person = st.selectbox("ดูรายการของ", [None, *names.index], key="person",
+                      format_func=lambda pid: "— เลือกชื่อ —" if pid is None else names[pid])
+if person is not None:
+    mine = rows_of(view.assignments, view.rows, person)
     show_rows(mine.sort_values("judged_due", na_position="last"), key=f"rows_{person}",
-              title=f"งานของ {person} ณ {format_be(context.as_of)}")
+              title=f"งานของ {names[person]} ณ {format_be(context.as_of)}")

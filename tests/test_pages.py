@@ -5,7 +5,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
+
+from ita_core.db import make_engine
+from ita_core.models import Person
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 AS_OF = date(2024, 3, 16)
@@ -59,12 +63,17 @@ def test_overview_lights_change_with_the_as_of_date(engine: Engine) -> None:
     assert [m.value for m in late.metric][1:3] == ["10", "41"]
 
 
+def person_id(name: str) -> int:
+    with Session(make_engine()) as session:
+        return session.exec(select(Person.id).where(Person.name == name)).one()
+
+
 def test_workload_lists_the_most_loaded_first(engine: Engine) -> None:
     app = run_page("workload")
     table = app.dataframe[0].value
     assert table.iloc[0]["ชื่อ"] == "ภัทรพงษ์ พลังช้างสาร"
     assert table.iloc[0]["ค้าง"] == 32 and bool(table.iloc[0]["งานล้นมือ"])
-    app.selectbox(key="person").set_value("พินิจ อินตา").run()
+    app.selectbox(key="person").set_value(person_id("พินิจ อินตา")).run()
     assert len(app.dataframe[1].value) == 21
 
 
@@ -86,3 +95,69 @@ def test_meeting_view_and_line_summary(demo_engine: Engine) -> None:
     summary = app.code[0].value
     assert summary.startswith("สรุปความคืบหน้า ITA สถานีตำรวจภูธรเชียงใหม่ ปีงบประมาณ 2567")
     assert "เลยกำหนด 5" in summary
+
+
+def make_user(username: str, role: str, person: str | None = None) -> None:
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import session_scope
+
+    with session_scope(make_engine()) as session:
+        services.create_user(session, CLI, username, "pass-word-2567", role,
+                             person_id=person_id(person) if person else None)
+
+
+def login(app: AppTest, username: str, password: str = "pass-word-2567") -> AppTest:
+    app.sidebar.text_input(key="login_user").input(username)
+    app.sidebar.text_input(key="login_password").input(password)
+    return app.sidebar.button[0].click().run()
+
+
+def test_first_admin_setup_is_offered_once(engine: Engine) -> None:
+    app = run_page(as_of=None)
+    app.text_input(key="setup_user").input("admin")
+    app.text_input(key="setup_password").input("pass-word-2567")
+    app.text_input(key="setup_again").input("pass-word-2567")
+    app.button(key="FormSubmitter:first_admin-สร้างผู้ดูแลระบบ").click().run()
+    assert not app.exception
+    from ita_core.models import User
+
+    with Session(make_engine()) as session:
+        assert session.exec(select(User.username, User.role)).all() == [("admin", "admin")]
+    again = run_page(as_of=None)
+    assert not [e for e in again.markdown if "ผู้ดูแลระบบคนแรก" in e.value]  # offered once only
+
+
+def test_wrong_password_shows_a_thai_error(engine: Engine) -> None:
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    app = login(run_page("my_items"), "somchai", "wrong-password")
+    assert [e.value for e in app.sidebar.error] == ["ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"]
+
+
+def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    app = login(run_page("my_items"), "somchai")
+    assert not app.exception
+    assert any("somchai" in m.value for m in app.sidebar.markdown)
+    headings = [e.label for e in app.expander]
+    assert len(headings) == 32 and any(" O1 " in h for h in headings)
+    o1 = next(i for i, h in enumerate(headings) if " O1 " in h)
+    form = app.expander[o1]
+    form.selectbox[0].set_value("done")
+    form.text_input[0].input("https://chiangmai.police.go.th/oit/o1")
+    form.button[0].click()
+    app.run()
+    assert not app.exception and not app.error
+    from ita_core.models import OitItem
+
+    with Session(make_engine()) as session:
+        item = session.exec(select(OitItem).where(OitItem.code == "O1")).one()
+    assert (item.status, item.evidence_url, item.version, item.updated_by) == (
+        "done", "https://chiangmai.police.go.th/oit/o1", 2, "somchai")
+    assert len(app.expander) == 31  # done rows leave the "open only" list
+
+
+def test_viewer_cannot_reach_the_forms(engine: Engine) -> None:
+    app = run_page("my_items")
+    assert not app.expander
+    assert "เข้าสู่ระบบ" in app.info[0].value

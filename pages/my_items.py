@@ -1,0 +1,44 @@
+"""My items: the rows assigned to the logged-in officer, each with a quick progress form."""
+
+import streamlit as st
+
+from ita_core.models import UserRole
+from ita_core.workload import rows_of
+from pages._forms import history_panel, progress_form, row_heading
+from pages._shared import current_actor, pick_context, plan_view
+
+context = pick_context()
+actor = current_actor()
+st.title("งานของฉัน")
+if context is None:
+    st.stop()
+if actor.role == UserRole.VIEWER:
+    st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่ออัปเดตงานที่ได้รับมอบหมาย")
+    st.stop()
+
+view = plan_view(context)
+rows = view.rows
+if actor.is_admin or actor.can_edit_all:
+    st.caption("บัญชีนี้แก้ไขได้ทุกรายการ เลือกผู้รับผิดชอบเพื่อกรอง")
+    people = view.assignments.drop_duplicates("person_id").set_index("person_id")["name"].sort_values()
+    chosen = st.selectbox("ผู้รับผิดชอบ", [None, *people.index], key="whose",
+                          format_func=lambda pid: "ทุกรายการ" if pid is None else people[pid])
+    if chosen is not None:
+        rows = rows_of(view.assignments, rows, chosen)
+else:
+    rows = rows_of(view.assignments, rows, actor.person_id)
+
+open_only = st.toggle("เฉพาะงานที่ยังไม่เสร็จ", value=True, key="open_only")
+if open_only:
+    rows = rows[~rows["light"].isin(["done", "not_applicable"])]
+st.caption(f"{len(rows)} รายการ")
+for _, row in rows.sort_values(["judged_due", "kind", "id"], na_position="last").iterrows():
+    with st.expander(row_heading(row)):
+        st.markdown(row["title"])
+        if row["kind"] == "oit_item":
+            st.caption("ข้อมูล OIT นับว่าเสร็จเมื่อมีลิงก์หลักฐาน")
+        components = view.components[view.components["item_id"] == row["id"]] \
+            if row["kind"] == "oit_item" else view.components.iloc[0:0]
+        progress_form(actor, row, components)
+        if st.toggle("ประวัติการแก้ไข", key=f"history_{row['kind']}_{row['id']}"):
+            history_panel(row["kind"], int(row["id"]))
