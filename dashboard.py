@@ -10,6 +10,8 @@ navigation = st.navigation([
     st.Page("pages/workload.py", title="ภาระงานรายบุคคล", icon="👮", url_path="workload"),
     st.Page("pages/timeline.py", title="ปฏิทินและกำหนดการ", icon="📅", url_path="timeline"),
     st.Page("pages/meeting.py", title="มุมมองการประชุม", icon="📽️", url_path="meeting"),
-    st.Page("pages/my_items.py", title="งานของฉัน", icon="✍️", url_path="my-items"),
+    st.Page("pages/my_items.py", title="งานของฉัน", icon="✍️", url_path="my_items"),
+    st.Page("pages/admin.py", title="จัดการแผนและผู้ใช้", icon="🛠️", url_path="admin"),
+    st.Page("pages/audit.py", title="ประวัติการแก้ไข", icon="📜", url_path="audit"),
 ])
 navigation.run()

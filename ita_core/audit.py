@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from ita_core.models import AuditLog
+from ita_core.settings import get_settings
 
 EXPORT_COLUMNS = ["at", "user", "source", "table", "row_id", "field", "old", "new"]
 SECRET_FIELDS = {"password_hash"}  # the trail says it changed, never what it was
@@ -66,16 +68,23 @@ def trail(session: Session, *, station_id: int | None = None, actor: str | None 
         query = query.where(AuditLog.actor == actor)
     if table:
         query = query.where(AuditLog.table_name == table)
+    zone = _zone()
     if since:
-        query = query.where(AuditLog.at >= datetime.combine(since, datetime.min.time()).astimezone())
+        query = query.where(AuditLog.at >= datetime.combine(since, time.min, tzinfo=zone))
     if until:
-        query = query.where(AuditLog.at < datetime.combine(until, datetime.max.time()).astimezone())
+        query = query.where(AuditLog.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone))
     return _frame(session.exec(query.order_by(AuditLog.id)).all())
 
 
+def _zone() -> ZoneInfo:
+    """The station's clock (Asia/Bangkok unless ITA_TIMEZONE says otherwise)."""
+    return ZoneInfo(get_settings().timezone)
+
+
 def _frame(rows: list[AuditLog]) -> pd.DataFrame:
+    zone = _zone()
     return pd.DataFrame(
-        [{"at": r.at.isoformat(timespec="seconds"), "user": r.actor, "source": r.source,
+        [{"at": r.at.astimezone(zone).isoformat(timespec="seconds"), "user": r.actor, "source": r.source,
           "table": r.table_name, "row_id": r.row_id, "field": r.field, "old": r.old, "new": r.new}
          for r in rows],
         columns=EXPORT_COLUMNS,

@@ -162,15 +162,15 @@ def phases(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
 def assignments(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """Who holds which role on which row: one row per assignment, with the person's name and kind."""
     rows = session.exec(
-        select(Assignment.person_id, Person.name, Person.kind, Assignment.role,
+        select(Assignment.id, Assignment.person_id, Person.name, Person.kind, Assignment.role,
                Assignment.activity_id, Assignment.oit_item_id)
         .join(Person, Person.id == Assignment.person_id)
         .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year,
                Person.deleted_at.is_(None))
         .order_by(Assignment.id)
     ).all()
-    return pd.DataFrame(rows, columns=["person_id", "name", "person_kind", "role", "activity_id",
-                                       "oit_item_id"])
+    return pd.DataFrame(rows, columns=["assignment_id", "person_id", "name", "person_kind", "role",
+                                       "activity_id", "oit_item_id"])
 
 
 def recurring_duties(session: Session, station_id: int, fiscal_year: int) -> list[RecurringDuty]:

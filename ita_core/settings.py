@@ -47,6 +47,7 @@ class Settings:
     at_risk_days: int = 14
     behind_points: int = 25
     overload_open_items: int = 10
+    timezone: str = "Asia/Bangkok"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -59,6 +60,7 @@ class Settings:
             at_risk_days=int(env.get("ITA_AT_RISK_DAYS") or 14),
             behind_points=int(env.get("ITA_BEHIND_POINTS") or 25),
             overload_open_items=int(env.get("ITA_OVERLOAD_OPEN_ITEMS") or 10),
+            timezone=env.get("ITA_TIMEZONE") or "Asia/Bangkok",
         )
 
 

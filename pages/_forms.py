@@ -7,6 +7,7 @@ both values instead of overwriting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -47,6 +48,7 @@ def _save(actor: Actor, table: str, row_id: int, version: int, changes: dict[str
         write(action)
     except ConflictError as conflict:
         st.session_state[f"conflict_{key}"] = (conflict, changes)
+        st.rerun()
 
 
 def progress_form(actor: Actor, row: pd.Series, components: pd.DataFrame) -> None:
@@ -85,7 +87,6 @@ def progress_form(actor: Actor, row: pd.Series, components: pd.DataFrame) -> Non
         st.info("ไม่มีการเปลี่ยนแปลง")
         return
     _save(actor, table, int(row["id"]), seen, changes, ticks)
-    st.rerun()
 
 
 def _conflict_panel(actor: Actor, table: str, row_id: int, conflict: ConflictError,
@@ -101,7 +102,6 @@ def _conflict_panel(actor: Actor, table: str, row_id: int, conflict: ConflictErr
     if mine.button("ใช้ค่าของฉัน (บันทึกทับ)", key=f"mine_{key}", type="primary", width="stretch"):
         del st.session_state[f"conflict_{key}"]
         _save(actor, table, row_id, conflict.current_version, typed, [])
-        st.rerun()
     if theirs.button("ใช้ค่าล่าสุดในระบบ (ทิ้งค่าของฉัน)", key=f"theirs_{key}", width="stretch"):
         del st.session_state[f"conflict_{key}"]
         st.rerun()
@@ -116,7 +116,7 @@ def history_panel(table: str, row_id: int) -> None:
         return
     changes["field"] = changes["field"].map(lambda f: FIELD_TH.get(f, f))
     st.dataframe(changes[["at", "user", "source", "field", "old", "new"]].rename(columns={
-        "at": "เวลา (UTC)", "user": "ผู้แก้ไข", "source": "ช่องทาง", "field": "ช่อง", "old": "ค่าเดิม",
+        "at": "เวลา", "user": "ผู้แก้ไข", "source": "ช่องทาง", "field": "ช่อง", "old": "ค่าเดิม",
         "new": "ค่าใหม่"}), hide_index=True, width="stretch")
 
 
@@ -124,3 +124,53 @@ def row_heading(row: pd.Series) -> str:
     """One line per row in lists: light, code, title, due date."""
     due = format_be(row["judged_due"]) if pd.notna(row["judged_due"]) else "ไม่มีกำหนดวัน"
     return f"{badge(row['light'])} · {row['ref']} {row['title'][:60]} · กำหนด {due}"
+
+
+def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, str]],
+              save: Callable[[Session, int, dict[str, Any]], object]) -> None:
+    """A form over ``fields`` ({name: (Thai label, widget)}) of one versioned row.
+
+    Widgets: ``text``, ``area``, ``date``, ``indicator``, ``kind``. On a conflict the other
+    user's values and the typed ones are shown side by side, and the typed ones stay in the form.
+    """
+    seen = _seen(form_key, int(row["version"]))
+    tag = f"{form_key}_v{row['version']}"
+    with st.form(f"form_{form_key}"):
+        typed = {name: _widget(widget, label, row.get(name), f"{name}_{tag}")
+                 for name, (label, widget) in fields.items()}
+        submitted = st.form_submit_button("💾 บันทึก", type="primary")
+    if not submitted:
+        st.session_state[f"seen_{form_key}"] = int(row["version"])
+        return
+    changes = {name: value for name, value in typed.items() if value != row.get(name)}
+    if not changes:
+        st.info("ไม่มีการเปลี่ยนแปลง")
+        return
+    try:
+        saved = write(lambda session: save(session, seen, changes), rerun=False)
+    except ConflictError as conflict:
+        st.warning("มีผู้อื่นแก้ไขรายการนี้หลังจากที่ท่านเปิดแบบฟอร์ม ค่าที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม "
+                   "ตรวจสอบแล้วกดบันทึกอีกครั้งเพื่อบันทึกทับ")
+        st.dataframe(pd.DataFrame([
+            {"ช่อง": fields[f][0], "ค่าล่าสุดในระบบ": str(conflict.theirs.get(f)), "ค่าที่ท่านพิมพ์": str(v)}
+            for f, v in changes.items()]), hide_index=True, width="stretch")
+        st.session_state[f"seen_{form_key}"] = conflict.current_version
+        return
+    if saved is not None:
+        for warning in getattr(saved, "warnings", []):
+            st.warning(warning)
+        st.session_state[f"seen_{form_key}"] = saved.version
+
+
+def _widget(widget: str, label: str, value: Any, key: str) -> Any:
+    if widget == "area":
+        return st.text_area(label, value or "", key=key)
+    if widget == "date":
+        return st.date_input(label, value, format="DD/MM/YYYY", key=key)
+    if widget == "indicator":
+        return st.selectbox(label, list(range(1, 11)), index=int(value) - 1, key=key)
+    if widget == "kind":
+        options = ["person", "position", "group"]
+        return st.selectbox(label, options, index=options.index(value), key=key,
+                            format_func={"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}.get)
+    return st.text_input(label, value or "", key=key)

@@ -27,6 +27,25 @@ from ita_core.status import LABEL_TH, badge
 from ita_core.thai_dates import fiscal_year_bounds, format_be
 
 T = TypeVar("T")
+
+
+def _leave_legacy_page_mode() -> None:
+    """Make a first visit to a page URL (a bookmark of /meeting) still show our navigation.
+
+    Streamlit decides per process, at its first session, whether the folder named
+    ``pages/`` is an old-style page list. If that first session opens /meeting directly, it
+    runs pages/meeting.py without dashboard.py and lists every file in the sidebar. Clearing
+    the flag and rerunning sends the run through dashboard.py's ``st.navigation``, which
+    finds the page by its url_path. (Streamlit internals: covered by an end-to-end test.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_legacy_page_mode()
 ROLE_TH = {"viewer": "ผู้ชม", "officer": "เจ้าหน้าที่", "admin": "ผู้ดูแลระบบ"}
 
 
@@ -67,6 +86,7 @@ def pick_context(with_as_of: bool = True) -> Context | None:
     Returns None when there is no plan; stops the page for anonymous users when
     ``ITA_PUBLIC_READ`` is off.
     """
+    show_flash()
     with Session(engine()) as session:
         stations = queries.stations(session)
         if not stations:
@@ -211,9 +231,11 @@ def require_reader() -> Actor:
     return actor
 
 
-def write(action: Callable[[Session], T], success: str = "บันทึกแล้ว") -> T | None:
+def write(action: Callable[[Session], T], success: str = "บันทึกแล้ว", rerun: bool = True) -> T | None:
     """Run service calls in one transaction; show Thai errors; refresh cached reads on success.
 
+    With ``rerun`` the page redraws with the saved data and the toast shows after the redraw;
+    without, the toast shows now and the result (warnings) goes back to the caller.
     ConflictError is re-raised so the form can show both values side by side.
     """
     try:
@@ -227,5 +249,15 @@ def write(action: Callable[[Session], T], success: str = "บันทึกแ�
         st.error(str(exc))
         return None
     _plan_view.clear()
+    if rerun:
+        st.session_state["flash"] = success
+        st.rerun()
     st.toast(success, icon="✅")
     return result
+
+
+def show_flash() -> None:
+    """The toast of a save that was followed by a rerun."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.toast(message, icon="✅")

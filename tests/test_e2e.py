@@ -10,16 +10,35 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from ita_core import services
+from ita_core.auth import CLI
+from ita_core.db import make_engine, session_scope
+from ita_core.models import Person
+from ita_core.seed import ensure_database
+from ita_core.settings import DEFAULT_DATA_DIR
 from tests.e2e_support import CHROMIUM, launch_chromium, start_app, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("e2e") / "ita.db"
-    with start_app(dict(os.environ, ITA_DATABASE_URL=f"sqlite:///{db}")) as url:
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A seeded database with one officer login (the station's web officer)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'ita.db'}"
+    engine = make_engine(url)
+    ensure_database(engine, DEFAULT_DATA_DIR)
+    with session_scope(engine) as session:
+        officer = session.exec(select(Person.id).where(Person.name == "ภัทรพงษ์ พลังช้างสาร")).one()
+        services.create_user(session, CLI, "somchai", "pass-word-2567", "officer", person_id=officer)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def app_url(db_url: str) -> Iterator[str]:
+    with start_app(dict(os.environ, ITA_DATABASE_URL=db_url)) as url:
         yield url
 
 
@@ -62,3 +81,42 @@ def test_changing_the_as_of_date_changes_the_lights(browser, app_url: str) -> No
     assert page.locator(".st-key-light_green_ind1").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+def test_officer_publishes_o1_and_its_light_turns_green(browser, app_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{app_url}/my_items?as_of=2024-01-15")
+    wait_for_run(page)
+    assert page.get_by_text("Page not found").count() == 0
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_label("ชื่อผู้ใช้").fill("somchai")
+    sidebar.get_by_label("รหัสผ่าน").fill("pass-word-2567")
+    sidebar.get_by_role("button", name="เข้าสู่ระบบ").click()
+    o1 = page.locator("[data-testid=stExpander]").filter(has_text="O1 โครงสร้าง")
+    o1.wait_for(timeout=30_000)
+    assert "เสี่ยงล่าช้า" in o1.locator("summary").inner_text()  # yellow on 15 Jan: not started
+    o1.locator("summary").click()
+    o1.locator("[data-testid=stSelectbox]").click()
+    page.get_by_role("option", name="เสร็จแล้ว").click()
+    o1.get_by_label("ลิงก์หลักฐาน (URL)").fill("https://chiangmai.police.go.th/oit/o1")
+    o1.get_by_role("button", name="บันทึก").click()
+    page.get_by_text("บันทึกแล้ว").first.wait_for(timeout=30_000)
+    wait_for_run(page)
+    page.get_by_text("เฉพาะงานที่ยังไม่เสร็จ").click()  # show done rows too
+    wait_for_run(page)
+    heading = page.locator("[data-testid=stExpander]").filter(has_text="O1 โครงสร้าง").locator("summary")
+    assert "เสร็จแล้ว" in heading.inner_text()
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+def test_first_visit_to_a_bookmarked_page_keeps_the_navigation(browser, db_url: str) -> None:
+    with start_app(dict(os.environ, ITA_DATABASE_URL=db_url)) as url:  # a fresh server process
+        page = browser.new_page()
+        page.goto(f"{url}/meeting?as_of=2024-03-16")
+        wait_for_run(page)
+        page.locator("h1").filter(has_text="ITA สถานีตำรวจภูธรเชียงใหม่").wait_for(timeout=30_000)
+        links = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+        assert any("มุมมองการประชุม" in link for link in links)
+        assert not any("shared" in link or "forms" in link for link in links)
+        page.close()

@@ -161,3 +161,37 @@ def test_viewer_cannot_reach_the_forms(engine: Engine) -> None:
     app = run_page("my_items")
     assert not app.expander
     assert "เข้าสู่ระบบ" in app.info[0].value
+
+
+def test_admin_edits_an_activity_and_the_audit_page_shows_it(engine: Engine) -> None:
+    make_user("admin", "admin")
+    app = login(run_page("admin"), "admin")
+    app.selectbox(key="edit_activity").set_value(_activity_id(2)).run()
+    form_areas = [t for t in app.text_area if t.key and t.key.startswith("output_activity_")]
+    form_areas[0].input("ติดป้ายพันธะสัญญา 2 จุด")
+    app.button(key="FormSubmitter:form_activity_" + str(_activity_id(2)) + "-💾 บันทึก").click().run()
+    assert not app.exception and not app.error
+    audit_page = run_page("audit")
+    audit_page.session_state["actor"] = app.session_state["actor"]
+    audit_page.run()
+    assert len(audit_page.dataframe[0].value) == 4  # creating the admin (3 fields set) and the edit
+    audit_page.selectbox(key="audit_table").set_value("activity").run()
+    table = audit_page.dataframe[0].value
+    assert list(table["ช่อง"]) == ["output"]
+    assert list(table["ค่าใหม่"]) == ["ติดป้ายพันธะสัญญา 2 จุด"]
+    assert list(table["ผู้แก้ไข"]) == ["admin"]
+
+
+def test_admin_pages_refuse_officers(engine: Engine) -> None:
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    for page in ("admin", "audit"):
+        app = login(run_page(page), "somchai")
+        assert "ผู้ดูแลระบบ" in app.info[0].value
+        assert not app.dataframe
+
+
+def _activity_id(seq: int) -> int:
+    from ita_core.models import Activity
+
+    with Session(make_engine()) as session:
+        return session.exec(select(Activity.id).where(Activity.seq == seq)).one()

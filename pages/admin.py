@@ -1,0 +1,153 @@
+"""Admin: the plan rows, OIT components, people, assignments and logins. Admins only."""
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session, select
+
+from ita_core import services
+from ita_core.models import Activity, OitComponent, OitItem, Person, Role, User, UserRole
+from ita_core.workload import ROLE_TH
+from pages._forms import edit_form
+from pages._shared import ROLE_TH as USER_ROLE_TH
+from pages._shared import current_actor, engine, pick_context, plan_view, write
+
+ACTIVITY_FIELDS = {
+    "indicator": ("ตัวชี้วัด", "indicator"), "issue": ("ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "area"),
+    "activity": ("กิจกรรมที่จะดำเนินการ", "area"), "output": ("ผลผลิต", "area"),
+    "awareness": ("วิธีการสร้างการรับรู้", "area"), "due_date": ("กำหนดเสร็จ", "date"),
+    "due_text": ("ระยะเวลาแล้วเสร็จ (ข้อความตามแผน)", "text"), "cadence_text": ("ระยะเวลากำกับติดตาม", "text"),
+}
+OIT_FIELDS = {"title": ("ข้อมูล", "text"), "group_heading": ("หมวด", "text"), "due_date": ("กำหนดเสร็จ", "date"),
+              "due_text": ("เวลาดำเนินการ (ข้อความตามแผน)", "text"), "rhythm_text": ("รอบการรายงาน", "text")}
+PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท", "kind"), "rank": ("ยศ", "text"),
+                 "position": ("ตำแหน่ง", "text"), "note": ("หมายเหตุ", "text")}
+
+context = pick_context(with_as_of=False)
+actor = current_actor()
+st.title("จัดการแผนและผู้ใช้")
+if context is None:
+    st.stop()
+if not actor.is_admin:
+    st.info("หน้านี้สำหรับผู้ดูแลระบบ (admin) เข้าสู่ระบบที่แถบด้านซ้าย")
+    st.stop()
+
+
+def live_rows(model):
+    with Session(engine()) as session:
+        return session.exec(select(model).where(
+            model.station_id == context.station_id, model.fiscal_year == context.fiscal_year,
+            model.deleted_at.is_(None)).order_by(model.id)).all()
+
+
+def confirm_delete(table: str, row) -> None:
+    with st.popover("🗑️ ลบรายการนี้"):
+        st.write("รายการจะถูกซ่อนจากทุกหน้า และยังอยู่ในประวัติการแก้ไข")
+        if st.button("ยืนยันการลบ", key=f"delete_{table}_{row.id}", type="primary"):
+            write(
+                    lambda s: services.delete_row(s, actor, table, row.id, row.version), "ลบแล้ว")
+
+
+activities_tab, oit_tab, people_tab, assign_tab, users_tab = st.tabs(
+    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้"])
+
+with activities_tab:
+    rows = {a.id: a for a in live_rows(Activity)}
+    chosen = st.selectbox("เลือกกิจกรรม", [None, *rows], key="edit_activity",
+                          format_func=lambda i: "➕ เพิ่มกิจกรรมใหม่" if i is None
+                          else f"ก{rows[i].seq} · ตัวชี้วัด {rows[i].indicator} · {rows[i].activity[:60]}")
+    if chosen is None:
+        with st.form("new_activity"):
+            indicator = st.selectbox("ตัวชี้วัด", list(range(1, 11)), key="new_indicator")
+            text = st.text_area("กิจกรรมที่จะดำเนินการ", key="new_activity_text")
+            due = st.date_input("กำหนดเสร็จ", None, format="DD/MM/YYYY", key="new_due")
+            if st.form_submit_button("เพิ่ม", type="primary"):
+                write(lambda s: services.save_activity(
+                        s, actor, {"indicator": indicator, "activity": text, "due_date": due},
+                        station_id=context.station_id, fiscal_year=context.fiscal_year), "เพิ่มกิจกรรมแล้ว")
+    else:
+        row = rows[chosen]
+        edit_form(f"activity_{row.id}", row.model_dump(), ACTIVITY_FIELDS,
+                  lambda s, version, changes: services.save_activity(s, actor, changes, row.id, version))
+        confirm_delete("activity", row)
+
+with oit_tab:
+    items = {i.id: i for i in live_rows(OitItem)}
+    chosen = st.selectbox("เลือกข้อมูล OIT", list(items), key="edit_oit",
+                          format_func=lambda i: f"{items[i].code} · {items[i].title[:70]}")
+    item = items[chosen]
+    edit_form(f"oit_{item.id}", item.model_dump(), OIT_FIELDS,
+              lambda s, version, changes: services.save_oit_item(s, actor, item.id, version, changes))
+    st.markdown("##### องค์ประกอบ")
+    with Session(engine()) as session:
+        components = session.exec(select(OitComponent).where(OitComponent.item_id == item.id)
+                                  .order_by(OitComponent.seq)).all()
+    for component in components:
+        text_col, delete_col = st.columns([6, 1])
+        text_col.markdown(f"{component.seq}. {component.text}")
+        if delete_col.button("ลบ", key=f"del_component_{component.id}"):
+            write(
+                    lambda s, c=component: services.delete_component(s, actor, c.id, c.version),
+                    "ลบองค์ประกอบแล้ว")
+    with st.form(f"new_component_{item.id}", clear_on_submit=True):
+        text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}")
+        if st.form_submit_button("เพิ่ม"):
+            write(
+                    lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว")
+
+with people_tab:
+    with Session(engine()) as session:
+        people = {p.id: p for p in session.exec(select(Person).where(
+            Person.station_id == context.station_id, Person.deleted_at.is_(None)).order_by(Person.name))}
+    chosen = st.selectbox("เลือกบุคคล", [None, *people], key="edit_person",
+                          format_func=lambda i: "➕ เพิ่มบุคคล/กลุ่ม" if i is None else people[i].name)
+    if chosen is None:
+        with st.form("new_person", clear_on_submit=True):
+            name = st.text_input("ชื่อ (ไม่ต้องใส่ยศ)", key="new_person_name")
+            kind = st.selectbox("ประเภท", ["person", "position", "group"], key="new_person_kind")
+            rank = st.text_input("ยศ", key="new_person_rank")
+            if st.form_submit_button("เพิ่ม", type="primary"):
+                write(lambda s: services.save_person(
+                        s, actor, {"name": name, "kind": kind, "rank": rank}, station_id=context.station_id))
+    else:
+        person = people[chosen]
+        st.caption("การสะกดที่พบในแผน: " + (", ".join(person.variants) or "—"))
+        edit_form(f"person_{person.id}", person.model_dump(), PERSON_FIELDS,
+                  lambda s, version, changes: services.save_person(s, actor, changes, person.id, version))
+        confirm_delete("person", person)
+
+with assign_tab:
+    view = plan_view(context)
+    titles = view.rows.set_index(["kind", "id"])
+    target = st.selectbox("รายการ", list(titles.index), key="assign_target",
+                          format_func=lambda k: f"{titles.loc[k, 'ref']} · {titles.loc[k, 'title'][:60]}")
+    column = "activity_id" if target[0] == "activity" else "oit_item_id"
+    for held in view.assignments[view.assignments[column] == target[1]].itertuples():
+        left, right = st.columns([6, 1])
+        left.markdown(f"- {held.name} · {ROLE_TH.get(held.role, held.role)}")
+        if right.button("เอาออก", key=f"unassign_{held.assignment_id}"):
+            write(
+                    lambda s, a=held.assignment_id: services.remove_assignment(s, actor, a), "เอาออกแล้ว")
+    everyone = {p.id: p.name for p in people.values()}
+    with st.form("add_assignment"):
+        pid = st.selectbox("ผู้รับผิดชอบ", list(everyone), format_func=everyone.get, key="assign_person")
+        role = st.selectbox("บทบาท", list(Role), format_func=ROLE_TH.get, key="assign_role")
+        if st.form_submit_button("มอบหมาย", type="primary"):
+            write(lambda s: services.add_assignment(
+                    s, actor, pid, role, **{column: target[1]}), "มอบหมายแล้ว")
+
+with users_tab:
+    with Session(engine()) as session:
+        users = session.exec(select(User).order_by(User.username)).all()
+    st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": USER_ROLE_TH[u.role], "ใช้งาน": u.active,
+                                "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
+    with st.form("new_user", clear_on_submit=True):
+        st.markdown("##### เพิ่มผู้ใช้")
+        username = st.text_input("ชื่อผู้ใช้", key="new_username")
+        password = st.text_input("รหัสผ่าน (อย่างน้อย 8 ตัวอักษร)", type="password", key="new_password")
+        role = st.selectbox("บทบาท", list(UserRole), format_func=USER_ROLE_TH.get, key="new_role")
+        pid = st.selectbox("เป็นบุคคลในแผน", [None, *everyone], key="new_user_person",
+                           format_func=lambda i: "—" if i is None else everyone[i])
+        all_rows = st.checkbox("เจ้าหน้าที่แก้ได้ทุกแถว", key="new_all_rows")
+        if st.form_submit_button("เพิ่มผู้ใช้", type="primary"):
+            write(lambda s: services.create_user(
+                    s, actor, username, password, role, person_id=pid, can_edit_all=all_rows), "เพิ่มผู้ใช้แล้ว")
