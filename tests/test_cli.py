@@ -127,3 +127,20 @@ def test_xlsx_export_writes_formula_text_as_text() -> None:
     assert (sheet["B3"].value, sheet["B3"].data_type) == ("'=1+1", "s")
     assert sheet["C3"].value == "'@SUM(A1)"
     assert sheet["A3"].value == 1
+
+
+def test_user_add_reads_the_password_from_stdin_and_audit_export(
+        fresh_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "somchai", "--role", "officer", "--person", "ภัทรพงษ์ พลังข้างสาร"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["user", "add", "other", "--role", "officer"]) == 2
+    assert "อย่างน้อย 8 ตัวอักษร" in capsys.readouterr().err
+    out = fresh_db / "audit.csv"
+    assert main(["export", "audit", "--format", "csv", "--lang", "en", "-o", str(out)]) == 0
+    rows = read_export(out)
+    assert list(rows[0]) == ["at", "user", "source", "table", "row_id", "field", "old", "new"]
+    assert {(r["user"], r["source"], r["table"], r["field"], r["new"]) for r in rows} == {
+        ("cli", "cli", "app_user", "username", "somchai"), ("cli", "cli", "app_user", "role", "officer"),
+        ("cli", "cli", "app_user", "person_id", "23"), ("cli", "cli", "app_user", "can_edit_all", "false")}
+    assert all("pass-word" not in (r["new"] or "") for r in rows)

@@ -55,6 +55,11 @@ def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
     component = session.exec(select(OitComponent).where(OitComponent.item_id == o1.id)).first()
     assignment = session.exec(select(Assignment).where(Assignment.oit_item_id == o1.id)).first()
     person = person_id(session, "อนุทิน พุดดี")
+    user = session.exec(select(User).where(User.username == "existing")).first()
+    if user is None:
+        services.create_user(session, Actor("setup", "admin"), "existing", "secret-pass-0", "viewer")
+        session.commit()
+        user = session.exec(select(User).where(User.username == "existing")).one()
     return {
         "progress_oit_assigned": lambda s, a: services.update_progress(
             s, a, "oit_item", o1.id, o1.version, {"status": "in_progress", "progress": 40}),
@@ -74,6 +79,8 @@ def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
         "add_assignment": lambda s, a: services.add_assignment(s, a, person, "doer", activity_id=a1.id),
         "remove_assignment": lambda s, a: services.remove_assignment(s, a, assignment.id),
         "create_user": lambda s, a: services.create_user(s, a, "newuser", "secret-pass-1", "officer"),
+        "update_user": lambda s, a: services.update_user(s, a, user.id, user.version,
+                                                         {"role": "admin", "password": "new-secret-2"}),
     }
 
 
