@@ -23,6 +23,7 @@ from ita_core.exports import COLUMNS, export_frame, to_csv_bytes, to_xlsx_bytes
 from ita_core.meeting import indicator_lines
 from ita_core.models import Person, Station, UserRole
 from ita_core.people import name_index, normalise_name
+from ita_core.rollover import rollover
 from ita_core.seed import SeedError, ensure_database
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
@@ -94,6 +95,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         payload = to_xlsx_bytes(frame, args.table, args.lang, title)
     Path(args.output).write_bytes(payload)
     print(f"บันทึก {len(frame)} แถว ลงไฟล์ {args.output} / wrote {len(frame)} rows")
+    return 0
+
+
+def cmd_rollover(args: argparse.Namespace) -> int:
+    with session_scope(_engine()) as session:
+        station = _station(session, args.station)
+        name = station.name_th
+        report = rollover(session, CLI, station.id, args.from_year, args.to_year, overwrite=args.overwrite)
+    print(f"คัดลอกแผน {name} ปี {args.from_year} → {args.to_year} แล้ว / rolled over: {report.counts}")
     return 0
 
 
@@ -172,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--station", help="รหัสสถานีที่ผู้ใช้สังกัด")
     user_add.add_argument("--all-rows", action="store_true", help="officer แก้ได้ทุกแถว")
     user_add.set_defaults(func=cmd_user_add)
+
+    roll = sub.add_parser("rollover", help="คัดลอกแผนไปปีงบประมาณถัดไป / copy the plan to the next year")
+    roll.add_argument("--from", dest="from_year", type=int, required=True, help="ปีต้นทาง พ.ศ.")
+    roll.add_argument("--to", dest="to_year", type=int, required=True, help="ปีปลายทาง พ.ศ.")
+    roll.add_argument("--station", help="รหัสสถานี (ค่าเริ่มต้น: สถานีแรก)")
+    roll.add_argument("--overwrite", action="store_true", help="แทนที่แผนที่มีอยู่แล้วในปีปลายทาง")
+    roll.set_defaults(func=cmd_rollover)
 
     status = sub.add_parser("status", help="สัญญาณไฟรายตัวชี้วัด / indicator lights as text")
     status.add_argument("--as-of", type=_iso_date)

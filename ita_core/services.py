@@ -78,7 +78,7 @@ def _now() -> datetime:
 
 # --- permission checks -------------------------------------------------------------------
 
-def _require_admin(actor: Actor) -> None:
+def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise PermissionDenied("เฉพาะผู้ดูแลระบบ (admin) เท่านั้นที่แก้ไขส่วนนี้ได้")
 
@@ -176,7 +176,8 @@ def _write(session: Session, actor: Actor, model: type[SQLModel], row_id: int, e
     return Saved(row_id, expected_version + 1)
 
 
-def _create(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str) -> Saved:
+def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str) -> Saved:
+    """Insert a row and audit every field it was created with."""
     _check_station(actor, getattr(row, "station_id", None))
     if hasattr(row, "updated_by"):
         row.updated_by, row.updated_at = actor.username, _now()
@@ -188,7 +189,7 @@ def _create(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ..
     return Saved(row.id, getattr(row, "version", 1))
 
 
-def _hard_delete(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str,
+def hard_delete(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str,
                  station_id: int | None) -> None:
     """Delete a row that has no soft delete; the trail keeps every value it had."""
     audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__, row_id=row.id,
@@ -232,7 +233,7 @@ def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id
                   expected_version: int | None = None, source: str = "form", *, station_id: int | None = None,
                   fiscal_year: int | None = None) -> Saved:
     """Create (``row_id`` None, with station and year) or edit a row of the measures table."""
-    _require_admin(actor)
+    require_admin(actor)
     errors = []
     if "indicator" in values and values["indicator"] not in range(1, 11):
         errors.append("ตัวชี้วัดต้องเป็นเลข 1–10")
@@ -245,7 +246,7 @@ def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id
                Activity.fiscal_year == fiscal_year).order_by(Activity.seq.desc())).first() or 0) + 1
         row = Activity(station_id=station_id, fiscal_year=fiscal_year, seq=seq,
                        **{k: v for k, v in values.items() if k in ACTIVITY_FIELDS})
-        saved = _create(session, actor, row, ("seq", *ACTIVITY_FIELDS), source)
+        saved = create_row(session, actor, row, ("seq", *ACTIVITY_FIELDS), source)
         year = fiscal_year
     else:
         saved = _write(session, actor, Activity, row_id, expected_version,
@@ -258,7 +259,7 @@ def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id
 def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version: int,
                   values: dict[str, Any], source: str = "form") -> Saved:
     """Edit an OIT item's plan fields (the 25 items are fixed by the NACC: no create)."""
-    _require_admin(actor)
+    require_admin(actor)
     saved = _write(session, actor, OitItem, row_id, expected_version,
                    {k: v for k, v in values.items() if k in OIT_FIELDS}, source)
     saved.warnings = _due_warning(session.get(OitItem, row_id).fiscal_year, values.get("due_date"))
@@ -268,7 +269,7 @@ def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version:
 def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected_version: int,
                source: str = "form") -> Saved:
     """Soft-delete an activity, OIT item or person: hidden everywhere, kept in the trail."""
-    _require_admin(actor)
+    require_admin(actor)
     model = {**TABLES, "person": Person}.get(table)
     if model is None:
         raise ValidationFailed([f"ลบจากตาราง {table!r} ไม่ได้"])
@@ -278,7 +279,7 @@ def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected
 def save_component(session: Session, actor: Actor, item_id: int, text: str, component_id: int | None = None,
                    expected_version: int | None = None, source: str = "form") -> Saved:
     """Add a component to an OIT item, or change a component's text."""
-    _require_admin(actor)
+    require_admin(actor)
     if not text.strip():
         raise ValidationFailed(["ข้อความองค์ประกอบว่างไม่ได้"])
     if component_id is not None:
@@ -286,14 +287,14 @@ def save_component(session: Session, actor: Actor, item_id: int, text: str, comp
                       source)
     seq = (session.exec(select(OitComponent.seq).where(OitComponent.item_id == item_id)
                         .order_by(OitComponent.seq.desc())).first() or 0) + 1
-    return _create(session, actor, OitComponent(item_id=item_id, seq=seq, text=text.strip()),
+    return create_row(session, actor, OitComponent(item_id=item_id, seq=seq, text=text.strip()),
                    ("item_id", "seq", "text"), source)
 
 
 def delete_component(session: Session, actor: Actor, component_id: int, expected_version: int,
                      source: str = "form") -> None:
     """Remove a component; its text stays in the audit trail."""
-    _require_admin(actor)
+    require_admin(actor)
     component = session.get(OitComponent, component_id)
     if component is None:
         raise ValidationFailed([f"ไม่พบองค์ประกอบ {component_id}"])
@@ -301,21 +302,21 @@ def delete_component(session: Session, actor: Actor, component_id: int, expected
         raise ConflictError("oit_component", component_id, component.version, {"text": component.text}, {})
     item = session.get(OitItem, component.item_id)
     _check_station(actor, item.station_id)
-    _hard_delete(session, actor, component, ("item_id", "seq", "text", "done"), source, item.station_id)
+    hard_delete(session, actor, component, ("item_id", "seq", "text", "done"), source, item.station_id)
 
 
 def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
                 expected_version: int | None = None, source: str = "form", *,
                 station_id: int | None = None) -> Saved:
     """Create or edit a person, position or group (with the spellings plans use for it)."""
-    _require_admin(actor)
+    require_admin(actor)
     clean = {k: v for k, v in values.items() if k in PERSON_FIELDS}
     if "name" in clean and not str(clean["name"]).strip():
         raise ValidationFailed(["ชื่อว่างไม่ได้"])
     if "kind" in clean and clean["kind"] not in set(PersonKind):
         raise ValidationFailed([f"ประเภท {clean['kind']!r} ไม่ถูกต้อง (person / position / group)"])
     if row_id is None:
-        return _create(session, actor, Person(station_id=station_id, **clean), PERSON_FIELDS, source)
+        return create_row(session, actor, Person(station_id=station_id, **clean), PERSON_FIELDS, source)
     return _write(session, actor, Person, row_id, expected_version, clean, source)
 
 
@@ -323,7 +324,7 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
                    activity_id: int | None = None, oit_item_id: int | None = None, note: str = "",
                    source: str = "form") -> Saved:
     """Give a person or group a role on one activity or one OIT item."""
-    _require_admin(actor)
+    require_admin(actor)
     if role not in set(Role):
         raise ValidationFailed([f"บทบาท {role!r} ไม่ถูกต้อง"])
     if (activity_id is None) == (oit_item_id is None):
@@ -333,17 +334,18 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
         raise ValidationFailed(["ไม่พบรายการที่จะมอบหมาย"])
     row = Assignment(station_id=target.station_id, fiscal_year=target.fiscal_year, person_id=person_id,
                      role=role, activity_id=activity_id, oit_item_id=oit_item_id, note=note)
-    return _create(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source)
+    fields = ("person_id", "role", "activity_id", "oit_item_id", "note")
+    return create_row(session, actor, row, fields, source)
 
 
 def remove_assignment(session: Session, actor: Actor, assignment_id: int, source: str = "form") -> None:
     """Take a role away; the trail keeps who held it."""
-    _require_admin(actor)
+    require_admin(actor)
     row = session.get(Assignment, assignment_id)
     if row is None:
         raise ValidationFailed([f"ไม่พบการมอบหมาย {assignment_id}"])
     _check_station(actor, row.station_id)
-    _hard_delete(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source,
+    hard_delete(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source,
                  row.station_id)
 
 
@@ -357,7 +359,7 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
         if has_admin(session) or role != UserRole.ADMIN:
             raise PermissionDenied("ตั้งค่าผู้ดูแลระบบคนแรกได้ครั้งเดียว")
         actor = Actor(username or "setup", UserRole.ADMIN)
-    _require_admin(actor)
+    require_admin(actor)
     errors = []
     if not username.strip():
         errors.append("ต้องระบุชื่อผู้ใช้")
@@ -374,13 +376,13 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
     user = User(username=username.strip(), password_hash=hash_password(password), role=role,
                 person_id=person_id, station_id=station_id, can_edit_all=can_edit_all)
     fields = ("username", "role", "person_id", "station_id", "can_edit_all")
-    return _create(session, actor, user, fields, source)
+    return create_row(session, actor, user, fields, source)
 
 
 def update_user(session: Session, actor: Actor, user_id: int, expected_version: int,
                 values: dict[str, Any], source: str = "form") -> Saved:
     """Change a login's role, person, station, rights, active flag or password (hashed)."""
-    _require_admin(actor)
+    require_admin(actor)
     allowed = {"role", "person_id", "station_id", "can_edit_all", "active", "password"}
     changes = {k: v for k, v in values.items() if k in allowed}
     if "role" in changes and changes["role"] not in set(UserRole):

@@ -186,3 +186,31 @@ def format_be_month(year: int, month: int) -> str:
     """A month label in BE, e.g. ``ต.ค. 66`` for October 2023 (chart ticks, matrix columns)."""
     return f"{MONTHS_ABBR[month - 1]} {(year + BE_OFFSET) % 100:02d}"
 
+
+
+def shift_year(day: date, years: int = 1) -> date:
+    """The same day ``years`` later; a month's last day stays its last day (28 Feb ↔ 29 Feb)."""
+    target_year = day.year + years
+    if day == month_end(day.year, day.month):
+        return month_end(target_year, day.month)
+    return date(target_year, day.month, min(day.day, month_end(target_year, day.month).day))
+
+
+_YEAR_AFTER_MONTH = re.compile(
+    rf"(?P<month>{_MONTH_RE}|ปีงบประมาณ)(?P<gap>\s*(?:พ\.ศ\.\s*)?)(?P<year>[0-9๐-๙]{{4}}|[0-9๐-๙]{{2}}(?![0-9๐-๙]))"
+)
+
+
+def shift_be_years_in_text(text: str, years: int = 1) -> str:
+    """Move the BE years written after month names (``ม.ค.๖๗``, ``ธันวาคม ๒๕๖๖``) or after
+    ``ปีงบประมาณ`` by ``years``, keeping the digit system and width, so a rolled-over plan's
+    wording matches its dates."""
+
+    def bump(match: re.Match[str]) -> str:
+        written = match["year"]
+        thai = any(ch in THAI_DIGITS for ch in written)
+        value = int(to_arabic_digits(written)) + years
+        shifted = f"{value % 100:02d}" if len(written) == 2 else str(value)
+        return match["month"] + match["gap"] + (to_thai_digits(shifted) if thai else shifted)
+
+    return _YEAR_AFTER_MONTH.sub(bump, text)
