@@ -10,8 +10,13 @@ navigation = st.navigation([
     st.Page("pages/workload.py", title="ภาระงานรายบุคคล", icon="👮", url_path="workload"),
     st.Page("pages/timeline.py", title="ปฏิทินและกำหนดการ", icon="📅", url_path="timeline"),
     st.Page("pages/meeting.py", title="มุมมองการประชุม", icon="📽️", url_path="meeting"),
+    st.Page("pages/province.py", title="ภาพรวมจังหวัด/ภาค", icon="🗺️", url_path="province"),
     st.Page("pages/my_items.py", title="งานของฉัน", icon="✍️", url_path="my_items"),
+    st.Page("pages/oit_matrix.py", title="ตารางเผยแพร่ OIT", icon="🗓️", url_path="oit_matrix"),
+    st.Page("pages/quotas.py", title="โควตาผู้ตอบ EIT/IIT", icon="📋", url_path="quotas"),
+    st.Page("pages/score.py", title="คาดการณ์คะแนน ITA", icon="🎯", url_path="score"),
     st.Page("pages/admin.py", title="จัดการแผนและผู้ใช้", icon="🛠️", url_path="admin"),
     st.Page("pages/audit.py", title="ประวัติการแก้ไข", icon="📜", url_path="audit"),
+    st.Page("pages/import_plan.py", title="นำเข้าแผนจาก Excel", icon="📥", url_path="import_plan"),
 ])
 navigation.run()

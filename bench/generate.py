@@ -60,13 +60,20 @@ def copy_stations(engine: Engine, stations: int) -> None:
                     copies.append(copy)
             for start in range(0, len(copies), 20_000):
                 conn.execute(insert(meta.tables[name]), copies[start:start + 20_000])
+        if conn.dialect.name == "postgresql":  # explicit ids leave the id sequences behind
+            for name in ("station", *REFERENCES):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
 
 
-def build(path: Path, stations: int) -> Engine:
-    """A fresh SQLite database at ``path`` with ``stations`` copies of the seed plan."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{path}")
+def build(path_or_url: Path | str, stations: int) -> Engine:
+    """A fresh database with ``stations`` copies of the seed plan: a SQLite file path, or an
+    (empty) database URL such as PostgreSQL's."""
+    if isinstance(path_or_url, Path):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path_or_url}{suffix}").unlink(missing_ok=True)
+        path_or_url = f"sqlite:///{path_or_url}"
+    engine = make_engine(path_or_url)
     ensure_database(engine, DEFAULT_DATA_DIR)
     copy_stations(engine, stations)
     return engine

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from ita_core.models import User, UserRole
+from ita_core.models import Station, User, UserRole
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
@@ -36,10 +36,19 @@ class Actor:
     person_id: int | None = None
     station_id: int | None = None
     can_edit_all: bool = False
+    province: str | None = None
+    province_stations: frozenset[int] | None = None  # resolved at login for a province admin
 
     @property
     def is_admin(self) -> bool:
         return self.role == UserRole.ADMIN
+
+    @property
+    def allowed_stations(self) -> frozenset[int] | None:
+        """Stations this user may read and write; None means every station."""
+        if self.station_id is not None:
+            return frozenset({self.station_id})
+        return self.province_stations
 
 
 ANONYMOUS = Actor("anonymous", UserRole.VIEWER)
@@ -76,8 +85,20 @@ def check_password_rules(password: str) -> None:
         raise AuthError(f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD_LENGTH} ตัวอักษร")
 
 
-def actor_of(user: User) -> Actor:
-    return Actor(user.username, user.role, user.person_id, user.station_id, user.can_edit_all)
+def actor_of(session: Session, user: User) -> Actor:
+    """The acting user of a login, with the stations of its province when it has one."""
+    stations = None
+    if user.station_id is None and user.province:
+        stations = frozenset(session.exec(select(Station.id).where(Station.province == user.province)).all())
+    return Actor(user.username, user.role, user.person_id, user.station_id, user.can_edit_all,
+                 user.province, stations)
+
+
+def readable_stations(actor: Actor, public_read: bool) -> frozenset[int] | None:
+    """Stations an actor may see: anonymous readers everything only while public read is on."""
+    if actor is ANONYMOUS or actor.username == ANONYMOUS.username:
+        return None if public_read else frozenset()
+    return actor.allowed_stations
 
 
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> Actor:
@@ -102,7 +123,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
         raise wrong
     user.failed_logins, user.locked_until = 0, None
     session.add(user)
-    return actor_of(user)
+    return actor_of(session, user)
 
 
 def has_admin(session: Session) -> bool:

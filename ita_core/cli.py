@@ -15,18 +15,27 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ita_core import plan, queries, services
+from ita_core import backup, imports, oit_matrix, plan, queries, services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope, upgrade_schema
 from ita_core.demo import apply_demo_snapshot
-from ita_core.exports import COLUMNS, export_frame, to_csv_bytes, to_xlsx_bytes
+from ita_core.exports import (
+    COLUMNS,
+    LOADERS,
+    export_frame,
+    plan_frames,
+    plan_title,
+    plan_workbook_bytes,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from ita_core.meeting import indicator_lines
-from ita_core.models import Person, Station, UserRole
+from ita_core.models import FiscalYear, Person, Station, UserRole
 from ita_core.people import name_index, normalise_name
 from ita_core.rollover import rollover
 from ita_core.seed import SeedError, ensure_database
 from ita_core.settings import get_settings
-from ita_core.thai_dates import format_be
+from ita_core.thai_dates import fiscal_year_bounds, format_be
 
 log = logging.getLogger("ita")
 
@@ -72,6 +81,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"สร้างฐานข้อมูลและนำเข้าแผนตั้งต้นแล้ว / seed loaded: {report.counts}")
         for line in report.unparsed_dates:
             print(f"คำเตือน: อ่านวันที่ไม่ได้ เก็บข้อความไว้ตามเดิม / unparsed date: {line}")
+    if args.from_plan:
+        return _init_from_plan(engine, args)
     if args.demo:
         with session_scope(engine) as session:
             station = _station(session, None)
@@ -82,19 +93,130 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.table == "plan":
+        return _export_plan(args)
     with Session(_engine()) as session:
         station = _station(session, args.station)
         fiscal_year = _fiscal_year(session, station, args.fy)
-        frame = export_frame(session, args.table, station.id, fiscal_year)
+        as_of = args.as_of or plan.default_as_of(fiscal_year)
+        columns = None
+        if args.table == "oit-matrix":  # columns per month of the year; states at the as-of date
+            frame, columns = oit_matrix.export_table(session, station.id, fiscal_year, as_of, args.lang)
+        elif args.table in LOADERS:
+            frame = export_frame(session, args.table, station.id, fiscal_year)
+        else:  # lit rows and the indicator summary depend on the as-of date
+            frame = plan_frames(session, station.id, fiscal_year, as_of, get_settings())[args.table]
     if args.format == "csv":
-        payload = to_csv_bytes(frame, args.table, args.lang)
+        payload = to_csv_bytes(frame, args.table, args.lang, columns)
     else:
-        title = f"{station.name_th} ปีงบประมาณ {fiscal_year}"
-        if args.as_of:
-            title += f" ข้อมูล ณ {format_be(args.as_of)}"
-        payload = to_xlsx_bytes(frame, args.table, args.lang, title)
+        title = plan_title(station.name_th, fiscal_year, as_of)
+        payload = to_xlsx_bytes(frame, args.table, args.lang, title, columns)
     Path(args.output).write_bytes(payload)
     print(f"บันทึก {len(frame)} แถว ลงไฟล์ {args.output} / wrote {len(frame)} rows")
+    return 0
+
+
+def _export_plan(args: argparse.Namespace) -> int:
+    """The whole ITA plan as one workbook: indicator summary, lit rows and every table."""
+    if args.format != "xlsx":
+        raise UsageError("แผน ITA ทั้งฉบับส่งออกได้เฉพาะ Excel: ใช้ --format xlsx / plan needs --format xlsx")
+    with Session(_engine()) as session:
+        station = _station(session, args.station)
+        fiscal_year = _fiscal_year(session, station, args.fy)
+        as_of = args.as_of or plan.default_as_of(fiscal_year)
+        payload = plan_workbook_bytes(session, station.id, fiscal_year, as_of, get_settings(), args.lang)
+    Path(args.output).write_bytes(payload)
+    print(f"บันทึกแผน ITA ณ {format_be(as_of)} ลงไฟล์ {args.output} / wrote the plan workbook")
+    return 0
+
+
+def _print_preview(result: imports.Preview) -> None:
+    """What an import would do, in the terminal: summary, changed rows, names, warnings, problems."""
+    print(f"{result.file_name}: {result.summary()}")
+    for row in result.rows:
+        if row.action != "unchanged":
+            changed = ", ".join(imports.FIELD_TH.get(k, k) for k in row.changes)
+            where = f"แผ่นงาน {row.sheet} แถว {row.row}"
+            print(f"  {imports.ACTION_TH[row.action]} {row.ref} ({where}): {changed}")
+    for name, rank in result.new_names.items():
+        print(f"  ชื่อใหม่ที่ยังไม่รู้จัก: {rank}{name}")
+    for warning in result.warnings:
+        print(f"  หมายเหตุ: {warning}")
+    for problem in result.errors:
+        print(f"ผิดพลาด: {problem}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    engine = _engine()
+    with Session(engine) as session:
+        station = _station(session, args.station)
+        fiscal_year = _fiscal_year(session, station, args.fy)
+    return _import_file(engine, Path(args.file), station.id, fiscal_year, dry_run=args.dry_run,
+                        approve_names=args.approve_names)
+
+
+def _import_file(engine: Engine, path: Path, station_id: int, fiscal_year: int, *, dry_run: bool,
+                 approve_names: bool) -> int:
+    """Preview a plan file, print the preview, and unless ``dry_run`` commit it (all or nothing)."""
+    if not path.is_file():
+        raise UsageError(f"ไม่พบไฟล์ {path}")
+    data, settings = path.read_bytes(), get_settings()
+    with Session(engine) as session:
+        result = imports.preview(session, data, path.name, station_id=station_id, fiscal_year=fiscal_year,
+                                 settings=settings)
+    _print_preview(result)
+    if result.errors:
+        print("ไม่ได้นำเข้า: แก้ไฟล์ตามรายการข้างบนแล้วลองใหม่ / nothing imported", file=sys.stderr)
+        return 2
+    if dry_run:
+        print("ตรวจอย่างเดียว (--dry-run) ยังไม่ได้บันทึก / dry run, nothing written")
+        return 0
+    if result.new_names and not approve_names:
+        print("ชื่อใหม่จะไม่ถูกเพิ่มเป็นบุคลากร (ใช้ --approve-names เพื่อเพิ่ม) / new names not added")
+    with session_scope(engine) as session:
+        done = imports.commit(session, CLI, data, path.name, station_id=station_id, fiscal_year=fiscal_year,
+                              settings=settings, expected=result.fingerprint(),
+                              approve_names=result.new_names if approve_names else ())
+    print(f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว, บุคลากรใหม่ {done.people_added}, "
+          f"มอบหมายใหม่ {done.assignments_added} / imported")
+    return 0
+
+
+def _init_from_plan(engine: Engine, args: argparse.Namespace) -> int:
+    """A new station's plan from its own sheet: the station must exist (``ita station add``);
+    every name in the sheet becomes a person of that station."""
+    if not args.station:
+        raise UsageError("--from-plan ต้องระบุ --station CODE / --from-plan needs --station")
+    with session_scope(engine) as session:
+        station = _station(session, args.station)
+        fiscal_year = args.fy or max(session.exec(select(FiscalYear.be_year)).all())
+        if session.get(FiscalYear, fiscal_year) is None:
+            start, end = fiscal_year_bounds(fiscal_year)
+            session.add(FiscalYear(be_year=fiscal_year, start=start, end=end))
+        station_id = station.id
+    return _import_file(engine, Path(args.from_plan), station_id, fiscal_year, dry_run=False,
+                        approve_names=True)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    counts = backup.write_backup(_engine(), Path(args.file))
+    print(f"สำรองข้อมูล {sum(counts.values()):,} แถว จาก {len(counts)} ตาราง ลงไฟล์ {args.file} / backup done")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"ไม่พบไฟล์ {args.file}")
+    counts = backup.restore_backup(make_engine(), path)
+    print(f"กู้คืน {sum(counts.values()):,} แถว จาก {len(counts)} ตาราง แล้ว / restored")
+    return 0
+
+
+def cmd_station_add(args: argparse.Namespace) -> int:
+    with session_scope(_engine()) as session:
+        services.create_station(session, CLI, args.code, args.name, args.province or "", source="cli")
+    print(f"เพิ่มสถานี {args.code} {args.name} แล้ว / station added")
     return 0
 
 
@@ -133,16 +255,17 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     engine = _engine()
     password = _read_password(f"รหัสผ่านสำหรับ {args.name}: ")
     with session_scope(engine) as session:
+        station = _station(session, args.station) if args.station else None
         person_id = None
         if args.person:
-            person = name_index(session.exec(select(Person)).all()).get(normalise_name(args.person))
+            people = select(Person).where(Person.station_id == (station or _station(session, None)).id)
+            person = name_index(session.exec(people).all()).get(normalise_name(args.person))
             if person is None:
                 raise UsageError(f"ไม่พบบุคคลชื่อ {args.person!r} / unknown person")
             person_id = person.id
-        station = _station(session, args.station) if args.station else None
         services.create_user(session, CLI, args.name, password, args.role, person_id=person_id,
                              station_id=station.id if station else None, can_edit_all=args.all_rows,
-                             source="cli")
+                             province=args.province, source="cli")
     print(f"เพิ่มผู้ใช้ {args.name} ({args.role}) แล้ว / user added")
     return 0
 
@@ -161,10 +284,14 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="สร้างฐานข้อมูลและนำเข้าแผนตั้งต้น / create schema, load seed")
     init.add_argument("--demo", action=argparse.BooleanOptionalAction, default=False,
                       help="ใส่ความคืบหน้าตัวอย่าง / add a flagged sample progress snapshot")
+    init.add_argument("--from-plan", metavar="FILE",
+                      help="นำเข้าแผนของสถานี (Excel แบบแผนฉบับสถานี) หลังสร้างฐานข้อมูล / import a station's plan")
+    init.add_argument("--station", help="รหัสสถานีของแผนที่นำเข้า (สร้างก่อนด้วย ita station add)")
+    init.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. ของแผนที่นำเข้า (ค่าเริ่มต้น: ปีล่าสุด)")
     init.set_defaults(func=cmd_init)
 
     export = sub.add_parser("export", help="ส่งออกตาราง / export a table")
-    export.add_argument("table", choices=sorted(COLUMNS))
+    export.add_argument("table", choices=sorted({*COLUMNS, "plan"}))
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("-o", "--output", required=True)
     export.add_argument("--lang", choices=["th", "en"], default="th")
@@ -173,6 +300,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--station", help="รหัสสถานี")
     export.set_defaults(func=cmd_export)
 
+    load = sub.add_parser("import", help="นำเข้าแผนจาก Excel/CSV (ตรวจก่อนบันทึก) / import a plan file")
+    load.add_argument("file", help="ไฟล์ .xlsx หรือ .csv (ไฟล์ที่ส่งออกจากระบบ หรือแผนแบบฟอร์ม 8 คอลัมน์)")
+    load.add_argument("--dry-run", action="store_true", help="ตรวจและแสดงตัวอย่างเท่านั้น ไม่บันทึก")
+    load.add_argument("--approve-names", action="store_true", help="เพิ่มชื่อใหม่ที่พบเป็นบุคลากร")
+    load.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. ของแผนที่นำเข้า")
+    load.add_argument("--station", help="รหัสสถานี")
+    load.set_defaults(func=cmd_import)
+
+    save = sub.add_parser("backup", help="สำรองข้อมูลทุกตารางเป็นไฟล์ ZIP / back up every table")
+    save.add_argument("file")
+    save.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="กู้คืนจากไฟล์สำรองลงฐานข้อมูลว่าง / restore into an empty database")
+    restore.add_argument("file")
+    restore.set_defaults(func=cmd_restore)
+
     user = sub.add_parser("user", help="จัดการผู้ใช้ / manage logins").add_subparsers(dest="user_command",
                                                                                       required=True)
     user_add = user.add_parser("add", help="เพิ่มผู้ใช้ (รหัสผ่านจาก prompt หรือ stdin)")
@@ -180,8 +322,17 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--role", choices=[r.value for r in UserRole], required=True)
     user_add.add_argument("--person", help="ชื่อบุคคลในแผน (สะกดแบบใดก็ได้ที่รู้จัก)")
     user_add.add_argument("--station", help="รหัสสถานีที่ผู้ใช้สังกัด")
+    user_add.add_argument("--province", help="จังหวัดที่ดูแล (บัญชีของ ภ.จว. ไม่ผูกกับสถานีเดียว)")
     user_add.add_argument("--all-rows", action="store_true", help="officer แก้ได้ทุกแถว")
     user_add.set_defaults(func=cmd_user_add)
+
+    station = sub.add_parser("station", help="จัดการสถานี / stations").add_subparsers(dest="station_command",
+                                                                                     required=True)
+    station_add = station.add_parser("add", help="เพิ่มสถานี")
+    station_add.add_argument("code")
+    station_add.add_argument("name")
+    station_add.add_argument("--province", help="จังหวัด")
+    station_add.set_defaults(func=cmd_station_add)
 
     roll = sub.add_parser("rollover", help="คัดลอกแผนไปปีงบประมาณถัดไป / copy the plan to the next year")
     roll.add_argument("--from", dest="from_year", type=int, required=True, help="ปีต้นทาง พ.ศ.")
@@ -209,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ผิดพลาด: {error}", file=sys.stderr)
         log.error("%s failed: %s", args.command, exc)
         return 2
-    except (UsageError, SeedError, services.PermissionDenied) as exc:
+    except (UsageError, SeedError, services.PermissionDenied, backup.BackupError) as exc:
         print(f"ผิดพลาด: {exc}", file=sys.stderr)
         log.error("%s failed: %s", args.command, exc)
         return 2

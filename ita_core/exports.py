@@ -7,21 +7,19 @@ injection) in both formats. Numbers and dates stay numbers and dates.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
-from ita_core import audit, queries
-
-THAI_FONT = "TH Sarabun New"
-BE_DATE_FORMAT = "[$-107041E]d mmm yy"  # shows 30 มี.ค. 67 in Excel and LibreOffice
+from ita_core import audit, plan, queries, workbooks
+from ita_core.settings import Settings
+from ita_core.status import LABEL_TH, OVERALL_TH
+from ita_core.thai_dates import format_be
+from ita_core.workbooks import BE_DATE_FORMAT as BE_DATE_FORMAT  # shows 30 มี.ค. 2567 (Excel, LibreOffice)
+from ita_core.workbooks import THAI_FONT as THAI_FONT
 
 # table → (English key, Thai header); the English keys are the contract of `--lang en`.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -31,13 +29,13 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("output", "ผลผลิต"), ("awareness", "วิธีการสร้างการรับรู้"), ("due_date", "กำหนดเสร็จ"),
         ("due_text", "ระยะเวลาแล้วเสร็จ (ตามแผน)"), ("cadence", "ระยะเวลากำกับติดตาม"),
         ("responsible", "ผู้รับผิดชอบ"), ("status", "สถานะ"), ("progress", "ความคืบหน้า (%)"),
-        ("evidence_url", "ลิงก์หลักฐาน"), ("version", "ฉบับที่"),
+        ("note", "หมายเหตุ"), ("evidence_url", "ลิงก์หลักฐาน"), ("version", "ฉบับที่"),
     ],
     "oit-items": [
         ("code", "ข้อ"), ("sub_indicator", "ตัวชี้วัดย่อย"), ("group", "หมวด"), ("title", "ข้อมูล"),
         ("components", "องค์ประกอบ"), ("responsible", "ผู้รับผิดชอบ"), ("due_date", "กำหนดเสร็จ"),
         ("due_text", "เวลาดำเนินการ (ตามแผน)"), ("rhythm", "รอบการรายงาน"), ("status", "สถานะ"),
-        ("evidence_url", "ลิงก์หลักฐาน"), ("version", "ฉบับที่"),
+        ("note", "หมายเหตุ"), ("evidence_url", "ลิงก์หลักฐาน"), ("version", "ฉบับที่"),
     ],
     "people": [
         ("id", "รหัส"), ("name", "ชื่อ"), ("rank", "ยศ"), ("position", "ตำแหน่ง"),
@@ -57,10 +55,22 @@ COLUMNS["plan-rows"] = [
     ("status", "สถานะ"), ("progress", "ความคืบหน้า (%)"), ("evidence_url", "ลิงก์หลักฐาน"),
 ]
 
+# The summary sheet of the ITA plan workbook: one row per indicator, lit at the as-of date.
+COLUMNS["summary"] = [
+    ("number", "ตัวชี้วัด"), ("name_th", "ชื่อตัวชี้วัด"), ("tool", "เครื่องมือ"), ("overall", "สัญญาณ"),
+    ("total", "จำนวนรายการ"), ("done", "เสร็จแล้ว"), ("green", "เขียว (เสร็จ/ตามแผน)"),
+    ("yellow", "เหลือง (เสี่ยงล่าช้า)"), ("red", "แดง (เลยกำหนด)"), ("grey", "เทา (ไม่ประเมิน)"),
+    ("percent_done", "ร้อยละที่เสร็จ"),
+]
+
 COLUMNS["audit"] = [
     ("at", "เวลา"), ("user", "ผู้แก้ไข"), ("source", "ช่องทาง"), ("table", "ตาราง"), ("row_id", "รหัสแถว"),
     ("field", "ช่อง"), ("old", "ค่าเดิม"), ("new", "ค่าใหม่"),
 ]
+
+# The OIT publication matrix: these columns, then one per month of the fiscal year (2023-10 … /
+# ต.ค. 66 …); built by ita_core.oit_matrix.export_table, which passes its column spec below.
+COLUMNS["oit-matrix"] = [("code", "ข้อ"), ("sub_indicator", "ตัวชี้วัดย่อย"), ("title", "ข้อมูล")]
 
 LOADERS: dict[str, Callable[[Session, int, int], pd.DataFrame]] = {
     "activities": queries.activities,
@@ -74,13 +84,29 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def _needs_quote(text: str) -> bool:
+    """Text a spreadsheet would read as a formula, or that already looks like quoted formula text.
+
+    Quoting ``'=x`` again (as ``''=x``) keeps the mapping one-to-one, so the importer can undo
+    it exactly and an export → import round trip changes nothing.
+    """
+    return text.startswith(_FORMULA_START) or (text.startswith("'") and _needs_quote(text[1:]))
+
+
 def neutralise(value: object) -> object:
     """Make user text safe for a spreadsheet: no formula start, no control characters."""
     if not isinstance(value, str):
         return value
     value = _ILLEGAL_XML.sub("", value)
-    if value.startswith(_FORMULA_START):
+    if _needs_quote(value):
         return "'" + value
+    return value
+
+
+def unneutralise(value: object) -> object:
+    """The text a user typed, from a cell :func:`neutralise` wrote (used by the importer)."""
+    if isinstance(value, str) and value.startswith("'") and _needs_quote(value[1:]):
+        return value[1:]
     return value
 
 
@@ -90,9 +116,10 @@ def export_frame(session: Session, table: str, station_id: int, fiscal_year: int
     return LOADERS[table](session, station_id, fiscal_year)[keys]
 
 
-def headers(table: str, lang: str) -> list[str]:
-    """Header row of ``table`` in ``lang`` (``th`` or ``en``)."""
-    return [key if lang == "en" else thai for key, thai in COLUMNS[table]]
+def headers(table: str, lang: str, columns: list[tuple[str, str]] | None = None) -> list[str]:
+    """Header row of ``table`` in ``lang`` (``th`` or ``en``); ``columns`` overrides COLUMNS[table]
+    for tables whose columns depend on the year (the OIT matrix)."""
+    return [key if lang == "en" else thai for key, thai in (columns or COLUMNS[table])]
 
 
 def _is_text(column: pd.Series) -> bool:
@@ -104,37 +131,58 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(lambda column: column.map(neutralise) if _is_text(column) else column)
 
 
-def to_csv_bytes(frame: pd.DataFrame, table: str, lang: str = "th") -> bytes:
+def to_csv_bytes(frame: pd.DataFrame, table: str, lang: str = "th",
+                 columns: list[tuple[str, str]] | None = None) -> bytes:
     """CSV with BOM so Excel on Windows shows Thai; dates as ISO."""
     out = _safe(frame).copy()
-    out.columns = headers(table, lang)
+    out.columns = headers(table, lang, columns)
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, table: str, lang: str = "th", title: str = "") -> bytes:
-    """A workbook with a title row, a bold frozen header, a Thai font and BE dates."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table[:31]
-    body_font = Font(name=THAI_FONT, size=14)
-    sheet.append([title or table])
-    sheet["A1"].font = Font(name=THAI_FONT, size=16, bold=True)
-    sheet.append(headers(table, lang))
-    for cell in sheet[2]:
-        cell.font = Font(name=THAI_FONT, size=14, bold=True)
-    for record in _safe(frame).itertuples(index=False):
-        sheet.append([None if pd.isna(v) else v for v in record])
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            cell.font = body_font
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, (date, datetime)):
-                cell.number_format = BE_DATE_FORMAT
-    for index, column in enumerate(frame.columns, start=1):
-        longest = max([len(str(v)) for v in frame[column].head(200)] + [len(headers(table, lang)[index - 1])])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest * 0.9, 10), 60)
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(frame.columns))}{sheet.max_row}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def to_xlsx_bytes(frame: pd.DataFrame, table: str, lang: str = "th", title: str = "",
+                  columns: list[tuple[str, str]] | None = None) -> bytes:
+    """A styled one-sheet workbook (see ``ita_core.workbooks``): title row, frozen filtered header,
+    Thai font, BE dates, light fills, print setup."""
+    workbook = workbooks.new_workbook()
+    spec = columns or COLUMNS[table]
+    workbooks.add_table_sheet(workbook, _safe(frame), name=table, keys=[key for key, _ in spec],
+                              headers=headers(table, lang, columns), title=title or table)
+    return workbooks.to_bytes(workbook)
+
+
+def plan_title(station_name: str, fiscal_year: int, as_of: date) -> str:
+    """The title row of an exported sheet: station, fiscal year and as-of date (BE)."""
+    return f"{station_name} · ปีงบประมาณ {fiscal_year} · ข้อมูล ณ {format_be(as_of)}"
+
+
+# The "ITA plan" workbook: sheet name → table; the summary sheet comes first.
+PLAN_SHEETS = {"สรุปตัวชี้วัด": "summary", "รายการ ณ วันที่": "plan-rows", "กิจกรรม": "activities",
+               "ข้อมูล OIT": "oit-items", "บุคลากร": "people", "ปฏิทิน ITA": "phases"}
+
+
+def plan_frames(session: Session, station_id: int, fiscal_year: int, as_of: date,
+                settings: Settings) -> dict[str, pd.DataFrame]:
+    """Every table of the ITA plan workbook with its export columns, lights as Thai words."""
+    rows = plan.plan_rows(session, station_id, fiscal_year, as_of, settings)
+    summary = plan.indicator_lights(rows, queries.indicators(session))
+    summary["overall"] = summary["overall"].map(OVERALL_TH)
+    lit = rows.sort_values(["indicator", "judged_due", "ref"], na_position="last")
+    frames = {"summary": summary, "plan-rows": lit.assign(light=lit["light"].map(LABEL_TH))}
+    for table in ("activities", "oit-items", "people", "phases"):
+        frames[table] = LOADERS[table](session, station_id, fiscal_year)
+    return {table: frame[[key for key, _ in COLUMNS[table]]] for table, frame in frames.items()}
+
+
+def plan_workbook_bytes(session: Session, station_id: int, fiscal_year: int, as_of: date, settings: Settings,
+                        lang: str = "th") -> bytes:
+    """One sheet per table plus a summary sheet of indicator lights at ``as_of``."""
+    station = queries.stations(session)
+    name = next((s.name_th for s in station if s.id == station_id), "")
+    title = plan_title(name, fiscal_year, as_of)
+    workbook = workbooks.new_workbook()
+    frames = plan_frames(session, station_id, fiscal_year, as_of, settings)
+    for sheet_name, table in PLAN_SHEETS.items():
+        workbooks.add_table_sheet(workbook, _safe(frames[table]), name=sheet_name,
+                                  keys=[key for key, _ in COLUMNS[table]], headers=headers(table, lang),
+                                  title=title)
+    return workbooks.to_bytes(workbook)

@@ -277,6 +277,7 @@ class User(SQLModel, table=True):
     role: str = Field(default=UserRole.VIEWER)
     person_id: int | None = Field(default=None, foreign_key="person.id")
     station_id: int | None = Field(default=None, foreign_key="station.id")
+    province: str | None = None  # an admin of a province office (ภ.จว.) sees all its stations
     can_edit_all: bool = False
     active: bool = True
     failed_logins: int = 0
@@ -300,3 +301,83 @@ class AuditLog(SQLModel, table=True):
     old: str | None = None
     new: str | None = None
     station_id: int | None = Field(default=None, index=True)
+
+
+class Publication(SQLModel, table=True):
+    """One ticked cell of the OIT publication matrix: an item published for one month.
+
+    ``month`` is the first day of the month. A row exists only once someone ticked (or
+    unticked) the cell; an empty cell is simply no row.
+    """
+
+    __tablename__ = "publication"
+    __table_args__ = (UniqueConstraint("item_id", "month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    item_id: int = Field(foreign_key="oit_item.id", index=True)
+    month: date
+    done: bool = False
+    url: str = ""
+    note: str = ""
+    version: int = 1
+    updated_at: datetime = Field(default_factory=_now)
+    updated_by: str = ""
+
+
+class SurveyCount(SQLModel, table=True):
+    """Respondents collected on one date for one quota row (a department or the station total)."""
+
+    __tablename__ = "survey_count"
+    __table_args__ = (UniqueConstraint("quota_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    quota_id: int = Field(foreign_key="survey_quota.id", index=True)
+    day: date
+    collected: int = 0
+    note: str = ""
+    version: int = 1
+    updated_at: datetime = Field(default_factory=_now)
+    updated_by: str = ""
+
+
+class ScoreInput(SQLModel, table=True):
+    """Survey scores the secretary enters for this year's projection (last year's or a mock survey)."""
+
+    __tablename__ = "score_input"
+    __table_args__ = (UniqueConstraint("station_id", "fiscal_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    iit: float | None = None
+    eit: float | None = None
+    basis: str = ""  # where the numbers come from: last year's result, a mock survey …
+    version: int = 1
+    updated_at: datetime = Field(default_factory=_now)
+    updated_by: str = ""
+
+
+class ScoreHistory(SQLModel, table=True):
+    """A station's real ITA result of one past year, as published by the NACC (entered by an admin).
+
+    ``fiscal_year`` has no foreign key: past years need no plan (and no fiscal_year row) here.
+    """
+
+    __tablename__ = "score_history"
+    __table_args__ = (UniqueConstraint("station_id", "fiscal_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(index=True)
+    iit: float | None = None
+    eit: float | None = None
+    oit: float | None = None
+    total: float
+    note: str = ""
+    version: int = 1
+    updated_at: datetime = Field(default_factory=_now)
+    updated_by: str = ""

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ita_core import queries
-from ita_core.models import DutyKind, RecurringDuty
-from ita_core.recurring import occurrences
+from ita_core.models import Activity, DutyKind, OitItem, RecurringDuty
+from ita_core.recurring import next_or_last, occurrences
 from ita_core.settings import Settings
 from ita_core.status import Light, add_lights, rollup, rollup_by
-from ita_core.thai_dates import fiscal_year_bounds
+from ita_core.thai_dates import fiscal_year_bounds, shift_year
 
 ROW_COLUMNS = [
     "kind", "id", "ref", "indicator", "sub_indicator", "title", "responsible", "due_date", "due_text",
@@ -50,22 +50,75 @@ def duty_occurrences(duties: list[RecurringDuty], fiscal_year: int) -> pd.DataFr
     return pd.DataFrame(rows, columns=["kind", "id", "date", "text"])
 
 
-def _next_occurrence(occ: pd.DataFrame, as_of: date) -> pd.Series:
-    """Per (kind, id): the first occurrence on or after ``as_of``, else the last one (missed)."""
-    if occ.empty:
+LIT_COLUMNS = ["station_id", "kind", "id", "indicator", "sub_indicator", "status", "progress", "due_date",
+               "start_date", "evidence_url", "requires_evidence", "next_occurrence", "judged_due", "light"]
+
+
+def _lean_rows(session: Session, station_ids: list[int], fiscal_year: int) -> pd.DataFrame:
+    """What the light rules need of every live activity and OIT item: two queries in all."""
+    columns = ["station_id", "id", "status", "progress", "due_date", "start_date", "evidence_url"]
+    frames = []
+    for model, kind, extra in ((Activity, "activity", Activity.indicator),
+                               (OitItem, "oit_item", OitItem.sub_indicator)):
+        rows = session.exec(
+            select(*(getattr(model, c) for c in columns), extra)
+            .where(model.station_id.in_(station_ids), model.fiscal_year == fiscal_year,
+                   model.deleted_at.is_(None))
+        ).all()
+        frame = pd.DataFrame(rows, columns=[*columns, "extra"]).assign(kind=kind)
+        if kind == "activity":
+            frames.append(frame.assign(indicator=frame["extra"].astype(int), sub_indicator=None,
+                                       requires_evidence=False))
+        else:
+            frames.append(frame.assign(indicator=frame["extra"].str.split(".").str[0].astype(int),
+                                       sub_indicator=frame["extra"], requires_evidence=True))
+    return pd.concat(frames, ignore_index=True).drop(columns="extra")
+
+
+def _next_occurrences(session: Session, station_ids: list[int], fiscal_year: int, as_of: date) -> pd.Series:
+    """Per (kind, id): the row's next recurring occurrence on or after ``as_of``, else its last."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    duty = RecurringDuty
+    duties = session.exec(  # plain rows, not ORM objects: tens of thousands for a region
+        select(duty.kind, duty.day, duty.interval_days, duty.start, duty.end, duty.activity_id,
+               duty.oit_item_id)
+        .where(duty.station_id.in_(station_ids), duty.fiscal_year == fiscal_year)
+    ).all()
+    found = pd.DataFrame(
+        [("activity" if d.activity_id else "oit_item", d.activity_id or d.oit_item_id,
+          next_or_last(d, as_of, start, end)) for d in duties],
+        columns=["kind", "id", "date"],
+    ).dropna(subset=["date"])
+    if found.empty:
         return pd.Series(dtype=object)
-    upcoming = occ[occ["date"] >= as_of].groupby(["kind", "id"])["date"].min()
-    latest = occ.groupby(["kind", "id"])["date"].max()
-    return upcoming.combine_first(latest)
+    found["date"] = pd.to_datetime(found["date"])  # datetime64 groups in C; python dates do not
+    upcoming = found[found["date"] >= pd.Timestamp(as_of)].groupby(["kind", "id"])["date"].min()
+    return upcoming.combine_first(found.groupby(["kind", "id"])["date"].max()).dt.date
+
+
+def lit_rows(session: Session, station_ids: list[int], fiscal_year: int, as_of: date,
+             settings: Settings) -> pd.DataFrame:
+    """Every row of many stations with its ``light`` at ``as_of``: a fixed number of queries and one
+    vectorised pass whatever the number of stations (the province page and each station's pages
+    both read this, so their numbers agree by construction).
+
+    A row without its own due date is judged by its next recurring occurrence (see
+    ``ita_core.status``); ``judged_due`` is the date that was used.
+    """
+    rows = _lean_rows(session, station_ids, fiscal_year)
+    next_occ = _next_occurrences(session, station_ids, fiscal_year, as_of)
+    keys = pd.MultiIndex.from_frame(rows[["kind", "id"]])
+    rows["next_occurrence"] = next_occ.reindex(keys).to_numpy() if len(next_occ) else None
+    rows["judged_due"] = rows["due_date"].where(rows["due_date"].notna(), rows["next_occurrence"])
+    start, _ = fiscal_year_bounds(fiscal_year)
+    rows["light"] = add_lights(rows.assign(due_date=rows["judged_due"]), as_of, start, settings)["light"]
+    return rows[LIT_COLUMNS]
 
 
 def plan_rows(session: Session, station_id: int, fiscal_year: int, as_of: date,
               settings: Settings) -> pd.DataFrame:
-    """Activities and OIT items as one table with a ``light`` per row at ``as_of``.
-
-    A row without its own due date is judged by its next recurring occurrence (see
-    ``ita_core.status``); ``due_date`` keeps the plan's own date, ``judged_due`` what was used.
-    """
+    """One station's activities and OIT items with their details and lights (see :func:`lit_rows`);
+    ``due_date`` keeps the plan's own date, ``judged_due`` the date the light was judged by."""
     acts = queries.activities(session, station_id, fiscal_year)
     items = queries.oit_items(session, station_id, fiscal_year)
     acts = acts.assign(
@@ -77,15 +130,10 @@ def plan_rows(session: Session, station_id: int, fiscal_year: int, as_of: date,
         indicator=items["sub_indicator"].str.split(".").str[0].astype(int),
         title=items["title"], requires_evidence=True,
     )
-    rows = pd.concat([acts, items], ignore_index=True)
-    occ = duty_occurrences(queries.recurring_duties(session, station_id, fiscal_year), fiscal_year)
-    next_occ = _next_occurrence(occ, as_of)
-    keys = pd.MultiIndex.from_frame(rows[["kind", "id"]])
-    rows["next_occurrence"] = next_occ.reindex(keys).to_numpy() if len(next_occ) else None
-    judged = rows.assign(due_date=rows["due_date"].where(rows["due_date"].notna(), rows["next_occurrence"]))
-    start, _ = fiscal_year_bounds(fiscal_year)
-    rows["light"] = add_lights(judged, as_of, start, settings)["light"]
-    rows["judged_due"] = judged["due_date"]
+    details = pd.concat([acts, items], ignore_index=True)
+    lights = lit_rows(session, [station_id], fiscal_year, as_of, settings)
+    rows = details.merge(lights[["kind", "id", "next_occurrence", "judged_due", "light"]], on=["kind", "id"],
+                         how="left")
     return rows[[*ROW_COLUMNS, "judged_due"]]
 
 
@@ -139,3 +187,26 @@ def tool_lights(rows: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
 def is_open(lights: pd.Series) -> pd.Series:
     """Rows that still need work (not done, not n/a)."""
     return ~lights.isin([Light.DONE, Light.NOT_APPLICABLE])
+
+
+def year_comparison(session: Session, station_id: int, fiscal_year: int, as_of: date,
+                    settings: Settings) -> pd.DataFrame | None:
+    """Percent done per indicator: this year at ``as_of`` beside last year at the same point and at
+    its end. None when the station has no plan for the year before."""
+    previous = fiscal_year - 1
+    if not session.exec(select(Activity.id).where(Activity.station_id == station_id,
+                                                  Activity.fiscal_year == previous).limit(1)).first():
+        return None
+    _, previous_end = fiscal_year_bounds(previous)
+    indicators = queries.indicators(session)
+
+    def percent(year: int, day: date) -> pd.Series:
+        rows = lit_rows(session, [station_id], year, day, settings)
+        return indicator_lights(rows, indicators).set_index("number")["percent_done"]
+
+    return pd.DataFrame({
+        "name_th": indicators.set_index("number")["name_th"],
+        "last_year_same_day": percent(previous, shift_year(as_of, -1)),
+        "last_year_final": percent(previous, previous_end),
+        "this_year": percent(fiscal_year, as_of),
+    }).reset_index(names="number")

@@ -39,3 +39,40 @@ def occurrences(duty: RecurringDuty, window_start: date, window_end: date) -> li
     else:
         raise ValueError(f"unknown recurring duty kind {duty.kind!r}")
     return [d for d in days if first <= d <= last]
+
+
+def _in_month(duty: RecurringDuty, year: int, month: int) -> date:
+    if duty.kind == DutyKind.MONTH_END:
+        return month_end(year, month)
+    return min(month_end(year, month), date(year, month, 1) + timedelta(days=(duty.day or 1) - 1))
+
+
+def _step_month(year: int, month: int, step: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + step
+    return index // 12, index % 12 + 1
+
+
+def next_or_last(duty: RecurringDuty, as_of: date, window_start: date, window_end: date) -> date | None:
+    """The first occurrence on or after ``as_of``, else the last one; None for daily duties or
+    none at all. The same answer as scanning :func:`occurrences`, in constant time (many stations)."""
+    first = max(duty.start or window_start, window_start)
+    last = min(duty.end or window_end, window_end)
+    if first > last or duty.kind == DutyKind.DAILY:
+        return None
+    if duty.kind == DutyKind.EVERY_N_DAYS:
+        step = max(duty.interval_days or 1, 1)
+        final = first + timedelta(days=(last - first).days // step * step)
+        if as_of <= first:
+            return first
+        ahead = first + timedelta(days=-(-(as_of - first).days // step) * step)
+        return ahead if ahead <= last else final
+    year, month = (as_of.year, as_of.month) if as_of >= first else (first.year, first.month)
+    candidate = _in_month(duty, year, month)
+    if candidate < max(as_of, first):
+        candidate = _in_month(duty, *_step_month(year, month, 1))
+    if candidate <= last:
+        return candidate
+    final = _in_month(duty, last.year, last.month)
+    if final > last:
+        final = _in_month(duty, *_step_month(last.year, last.month, -1))
+    return final if final >= first else None

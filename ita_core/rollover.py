@@ -22,7 +22,9 @@ from ita_core.models import (
     OitComponent,
     OitItem,
     Phase,
+    Publication,
     RecurringDuty,
+    SurveyCount,
     SurveyQuota,
 )
 from ita_core.services import ValidationFailed, create_row, hard_delete, require_admin
@@ -38,6 +40,15 @@ PHASE_COPY = ("seq", "stage", "step", "kind", "name", "description", "start", "e
 DUTY_COPY = ("kind", "day", "interval_days", "start", "end", "text")
 DATE_FIELDS = {"due_date", "start_date", "start", "end"}
 TEXT_FIELDS = {"due_text", "period_text", "cadence_text", "rhythm_text", "text"}
+
+
+# rows a year's plan owns, each listed after the rows that point at it; fields name a deleted row
+YEAR_ROWS_CHILDREN_FIRST: tuple[tuple[type[SQLModel], tuple[str, ...]], ...] = (
+    (Publication, ("item_id", "month", "url")), (SurveyCount, ("quota_id", "day", "collected")),
+    (Assignment, ("person_id", "role")), (RecurringDuty, ("kind", "text")),
+    (SurveyQuota, ("department", "min_respondents")), (Phase, ("name",)),
+    (Activity, ("seq", "activity")), (OitItem, ("code", "title")),
+)
 
 
 @dataclass
@@ -74,9 +85,7 @@ def _clear_year(session: Session, actor: Actor, station_id: int, fiscal_year: in
     for item in items:
         for component in session.exec(select(OitComponent).where(OitComponent.item_id == item.id)):
             hard_delete(session, actor, component, ("item_id", "text"), SOURCE, station_id)
-    for model, fields in ((Assignment, ("person_id", "role")), (RecurringDuty, ("kind", "text")),
-                          (SurveyQuota, ("department", "min_respondents")), (Phase, ("name",)),
-                          (Activity, ("seq", "activity")), (OitItem, ("code", "title"))):
+    for model, fields in YEAR_ROWS_CHILDREN_FIRST:
         for row in session.exec(select(model).where(model.station_id == station_id,
                                                     model.fiscal_year == fiscal_year)):
             hard_delete(session, actor, row, fields, SOURCE, station_id)

@@ -8,6 +8,7 @@ one or many calls in ``db.session_scope`` so multi-row edits are all-or-nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,12 +26,20 @@ from ita_core.models import (
     OitItem,
     Person,
     PersonKind,
+    Phase,
+    Publication,
     Role,
+    ScoreHistory,
+    ScoreInput,
+    Station,
     Status,
+    SurveyCount,
+    SurveyQuota,
     User,
     UserRole,
 )
-from ita_core.thai_dates import fiscal_year_bounds
+from ita_core.oit_matrix import first_of_month, item_required_months
+from ita_core.thai_dates import fiscal_year_bounds, format_be_month
 
 PROGRESS_FIELDS = ("status", "progress", "note", "evidence_url")
 ACTIVITY_FIELDS = ("indicator", "issue", "activity", "output", "awareness", "due_date", "due_text",
@@ -84,8 +93,10 @@ def require_admin(actor: Actor) -> None:
 
 
 def _check_station(actor: Actor, station_id: int | None) -> None:
-    if actor.station_id is not None and station_id is not None and actor.station_id != station_id:
-        raise PermissionDenied("บัญชีนี้แก้ไขได้เฉพาะข้อมูลของสถานีตนเอง")
+    """A station's user writes only that station; a province admin only its province's stations."""
+    allowed = actor.allowed_stations
+    if allowed is not None and station_id is not None and station_id not in allowed:
+        raise PermissionDenied("บัญชีนี้แก้ไขได้เฉพาะข้อมูลของสถานีตนเอง (หรือสถานีในจังหวัดที่ดูแล)")
 
 
 def _require_assigned(session: Session, actor: Actor, table: str, row_id: int) -> None:
@@ -227,6 +238,163 @@ def set_component_done(session: Session, actor: Actor, component_id: int, expect
     return _write(session, actor, OitComponent, component_id, expected_version, {"done": bool(done)}, source)
 
 
+# --- OIT publication matrix, survey counts, scores (issue 7) ----------------------------------
+
+def _require_secretary(actor: Actor) -> None:
+    """Quota counts and survey scores belong to the ITA secretary: an admin, or an officer
+    an admin allowed to edit every row."""
+    if actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all):
+        return
+    raise PermissionDenied("บันทึกได้เฉพาะเลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ)")
+
+
+def _save_keyed(session: Session, actor: Actor, existing: SQLModel | None, expected_version: int | None,
+                changes: dict[str, Any], new_row: Callable[[], SQLModel], fields: tuple[str, ...],
+                source: str) -> Saved:
+    """Insert the row of a natural key (item × month, quota × day, station × year) or update it.
+
+    ``expected_version`` None means "I saw no row": if one exists meanwhile, that is a conflict.
+    """
+    if existing is None:
+        return create_row(session, actor, new_row(), fields, source)
+    if expected_version is None:
+        raise ConflictError(existing.__tablename__, existing.id, existing.version,
+                            _snapshot(existing, list(changes)), changes)
+    return _write(session, actor, type(existing), existing.id, expected_version, changes, source)
+
+
+def set_publication(session: Session, actor: Actor, item_id: int, month: date, done: bool, url: str,
+                    expected_version: int | None = None, note: str = "", source: str = "form") -> Saved:
+    """Tick (or untick) one cell of the OIT publication matrix: the item published for ``month``.
+
+    Officers assigned to the item and admins may; a ticked cell needs the link of what was
+    published (assessors check it), and only months the item's rhythm requires can be ticked.
+    """
+    item = session.get(OitItem, item_id)
+    if item is None or item.deleted_at is not None:
+        raise ValidationFailed([f"ไม่พบข้อมูล OIT รหัส {item_id}"])
+    _require_assigned(session, actor, "oit_item", item_id)
+    _check_station(actor, item.station_id)
+    month = first_of_month(month)
+    url = (url or "").strip()
+    errors = []
+    if month not in item_required_months(session, item):
+        errors.append(f"{item.code} ไม่ต้องเผยแพร่ในเดือน {format_be_month(month.year, month.month)} "
+                      "ตามรอบที่กำหนดในแผน")
+    if done and not url:
+        errors.append(f"{item.code} เดือน {format_be_month(month.year, month.month)}: ต้องใส่ลิงก์ของข้อมูลที่"
+                      "เผยแพร่ (ผู้ประเมินตรวจจากลิงก์)")
+    if url and not _valid_url(url):
+        errors.append("ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// และเป็นที่อยู่เว็บที่ถูกต้อง")
+    if errors:
+        raise ValidationFailed(errors)
+    existing = session.exec(select(Publication).where(Publication.item_id == item_id,
+                                                      Publication.month == month)).first()
+    changes = {"done": bool(done), "url": url, "note": (note or "").strip()}
+    return _save_keyed(
+        session, actor, existing, expected_version, changes,
+        lambda: Publication(station_id=item.station_id, fiscal_year=item.fiscal_year, item_id=item_id,
+                            month=month, **changes),
+        ("item_id", "month", "done", "url", "note"), source)
+
+
+def record_survey_count(session: Session, actor: Actor, quota_id: int, day: date, collected: Any,
+                        expected_version: int | None = None, note: str = "", source: str = "form") -> Saved:
+    """Respondents collected on ``day`` for one quota row (a second entry for the same day replaces
+    the first). A day outside the tool's collection window is kept with a warning."""
+    _require_secretary(actor)
+    quota = session.get(SurveyQuota, quota_id)
+    if quota is None:
+        raise ValidationFailed([f"ไม่พบโควตาผู้ตอบแบบวัด รหัส {quota_id}"])
+    _check_station(actor, quota.station_id)
+    errors = []
+    try:
+        count = int(collected)
+    except (TypeError, ValueError):
+        count = -1
+    if not 0 <= count <= 100_000:
+        errors.append(f"{quota.tool} {quota.department}: จำนวนผู้ตอบต้องเป็นจำนวนเต็ม 0 ขึ้นไป (ได้รับ {collected!r})")
+    start, end = fiscal_year_bounds(quota.fiscal_year)
+    if not start <= day <= end:
+        errors.append(f"วันที่ {day.isoformat()} อยู่นอกปีงบประมาณ {quota.fiscal_year}")
+    if errors:
+        raise ValidationFailed(errors)
+    window = session.exec(select(Phase).where(Phase.station_id == quota.station_id,
+                                              Phase.fiscal_year == quota.fiscal_year,
+                                              Phase.kind == f"{quota.tool.lower()}_collection")).first()
+    existing = session.exec(select(SurveyCount).where(SurveyCount.quota_id == quota_id,
+                                                      SurveyCount.day == day)).first()
+    changes = {"collected": count, "note": (note or "").strip()}
+    saved = _save_keyed(
+        session, actor, existing, expected_version, changes,
+        lambda: SurveyCount(station_id=quota.station_id, fiscal_year=quota.fiscal_year, quota_id=quota_id,
+                            day=day, **changes),
+        ("quota_id", "day", "collected", "note"), source)
+    if window is not None and not window.start <= day <= window.end:
+        saved.warnings.append(f"วันที่ {day.isoformat()} อยู่นอกช่วงเก็บข้อมูล {quota.tool} "
+                              f"({window.start.isoformat()} ถึง {window.end.isoformat()})")
+    return saved
+
+
+def _scores(values: dict[str, Any], fields: tuple[str, ...],
+            required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Scores 0–100 (two decimals) or None; Thai errors name the field."""
+    errors, clean = [], {}
+    for name in fields:
+        raw = values.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if name in required:
+                errors.append(f"ต้องระบุคะแนน {name.upper()}")
+            clean[name] = None
+            continue
+        try:
+            score = round(float(raw), 2)
+        except (TypeError, ValueError):
+            errors.append(f"คะแนน {name.upper()} ต้องเป็นตัวเลข (ได้รับ {raw!r})")
+            continue
+        if not 0 <= score <= 100:
+            errors.append(f"คะแนน {name.upper()} ต้องอยู่ระหว่าง 0 ถึง 100 (ได้รับ {raw!r})")
+        clean[name] = score
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def save_score_input(session: Session, actor: Actor, station_id: int, fiscal_year: int,
+                     values: dict[str, Any], expected_version: int | None = None,
+                     source: str = "form") -> Saved:
+    """The IIT and EIT scores the projection uses this year (entered by the secretary) and their basis."""
+    _require_secretary(actor)
+    _check_station(actor, station_id)
+    changes = {**_scores(values, ("iit", "eit")), "basis": (values.get("basis") or "").strip()}
+    existing = session.exec(select(ScoreInput).where(ScoreInput.station_id == station_id,
+                                                     ScoreInput.fiscal_year == fiscal_year)).first()
+    return _save_keyed(session, actor, existing, expected_version, changes,
+                       lambda: ScoreInput(station_id=station_id, fiscal_year=fiscal_year, **changes),
+                       ("iit", "eit", "basis"), source)
+
+
+def save_score_history(session: Session, actor: Actor, station_id: int, fiscal_year: Any,
+                       values: dict[str, Any], expected_version: int | None = None,
+                       source: str = "form") -> Saved:
+    """A past year's real ITA result of a station (as the NACC published it). Admins only."""
+    require_admin(actor)
+    _check_station(actor, station_id)
+    try:
+        year = int(fiscal_year)
+    except (TypeError, ValueError):
+        year = 0
+    if not 2550 <= year <= 2700:
+        raise ValidationFailed([f"ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2566 (ได้รับ {fiscal_year!r})"])
+    changes = {**_scores(values, ("iit", "eit", "oit", "total"), required=("total",)),
+               "note": (values.get("note") or "").strip()}
+    existing = session.exec(select(ScoreHistory).where(ScoreHistory.station_id == station_id,
+                                                       ScoreHistory.fiscal_year == year)).first()
+    return _save_keyed(session, actor, existing, expected_version, changes,
+                       lambda: ScoreHistory(station_id=station_id, fiscal_year=year, **changes),
+                       ("fiscal_year", "iit", "eit", "oit", "total", "note"), source)
+
+
 # --- admins: the plan itself ---------------------------------------------------------------
 
 def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
@@ -349,12 +517,35 @@ def remove_assignment(session: Session, actor: Actor, assignment_id: int, source
                  row.station_id)
 
 
+# --- stations ---------------------------------------------------------------------------------
+
+def create_station(session: Session, actor: Actor, code: str, name_th: str, province: str = "",
+                   source: str = "form") -> Saved:
+    """Add a station (an admin not tied to one station: region or system administrator)."""
+    require_admin(actor)
+    if actor.allowed_stations is not None:
+        raise PermissionDenied("เพิ่มสถานีได้เฉพาะผู้ดูแลระบบระดับภาค/ทั้งระบบ")
+    errors = []
+    if not code.strip() or not name_th.strip():
+        errors.append("ต้องระบุรหัสและชื่อสถานี")
+    if session.exec(select(Station.id).where(Station.code == code.strip())).first() is not None:
+        errors.append(f"มีสถานีรหัส {code!r} แล้ว")
+    if errors:
+        raise ValidationFailed(errors)
+    row = Station(code=code.strip(), name_th=name_th.strip(), province=province.strip())
+    return create_row(session, actor, row, ("code", "name_th", "province"), source)
+
+
 # --- users -----------------------------------------------------------------------------------
 
 def create_user(session: Session, actor: Actor | None, username: str, password: str, role: str, *,
                 person_id: int | None = None, station_id: int | None = None, can_edit_all: bool = False,
-                source: str = "form") -> Saved:
-    """Add a login. ``actor`` None is the one-time first-admin setup (only while no admin exists)."""
+                province: str | None = None, source: str = "form") -> Saved:
+    """Add a login. ``actor`` None is the one-time first-admin setup (only while no admin exists).
+
+    ``station_id`` ties the login to one station; ``province`` (without a station) makes it a
+    province office login that sees and, as admin, edits every station of that province.
+    """
     if actor is None:
         if has_admin(session) or role != UserRole.ADMIN:
             raise PermissionDenied("ตั้งค่าผู้ดูแลระบบคนแรกได้ครั้งเดียว")
@@ -374,8 +565,9 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
     if errors:
         raise ValidationFailed(errors)
     user = User(username=username.strip(), password_hash=hash_password(password), role=role,
-                person_id=person_id, station_id=station_id, can_edit_all=can_edit_all)
-    fields = ("username", "role", "person_id", "station_id", "can_edit_all")
+                person_id=person_id, station_id=station_id, can_edit_all=can_edit_all,
+                province=province or None)
+    fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all")
     return create_row(session, actor, user, fields, source)
 
 

@@ -22,6 +22,14 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed`` (the first is the default); anything else stops with the variable named."""
+    value = (env.get(name) or allowed[0]).strip()
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r}: ต้องเป็นค่าใดค่าหนึ่งใน {allowed} / must be one of {allowed}")
+    return value
+
+
 def resolve_database_url(url: str) -> str:
     """Make a relative SQLite path relative to the repository, not the working directory.
 
@@ -48,6 +56,14 @@ class Settings:
     behind_points: int = 25
     overload_open_items: int = 10
     timezone: str = "Asia/Bangkok"
+    import_max_bytes: int = 5 * 1024 * 1024  # an uploaded file (and each sheet's unpacked XML)
+    import_max_rows: int = 5000  # rows per imported sheet
+    # Score projection (ita_core/score.py): our defaults, not an official NACC table for a year.
+    weight_iit: float = 30.0
+    weight_eit: float = 30.0
+    weight_oit: float = 40.0
+    oit_scoring: str = "item"  # "item": every OIT item weighs the same; "sub_indicator": every sub-indicator
+    oit_component_credit: bool = False  # count ticked components of an unfinished item as partial credit
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -61,6 +77,13 @@ class Settings:
             behind_points=int(env.get("ITA_BEHIND_POINTS") or 25),
             overload_open_items=int(env.get("ITA_OVERLOAD_OPEN_ITEMS") or 10),
             timezone=env.get("ITA_TIMEZONE") or "Asia/Bangkok",
+            import_max_bytes=int(env.get("ITA_IMPORT_MAX_BYTES") or 5 * 1024 * 1024),
+            import_max_rows=int(env.get("ITA_IMPORT_MAX_ROWS") or 5000),
+            weight_iit=float(env.get("ITA_WEIGHT_IIT") or 30),
+            weight_eit=float(env.get("ITA_WEIGHT_EIT") or 30),
+            weight_oit=float(env.get("ITA_WEIGHT_OIT") or 40),
+            oit_scoring=_choice(env, "ITA_OIT_SCORING", ("item", "sub_indicator")),
+            oit_component_credit=_flag(env.get("ITA_OIT_COMPONENT_CREDIT"), False),
         )
 
 

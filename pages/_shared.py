@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from ita_core import plan, queries
-from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate
+from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate, readable_stations
 from ita_core.db import make_engine, session_scope
-from ita_core.exports import COLUMNS, to_csv_bytes, to_xlsx_bytes
+from ita_core.exports import COLUMNS, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
 from ita_core.seed import ensure_database
 from ita_core.services import PermissionDenied, ValidationFailed
 from ita_core.settings import get_settings
@@ -71,7 +71,7 @@ class Context:
     as_of: date
 
 
-def _as_of_from_url(start: date, end: date) -> date | None:
+def as_of_from_url(start: date, end: date) -> date | None:
     """``?as_of=YYYY-MM-DD`` in the address, so a meeting link opens at a fixed date."""
     try:
         day = date.fromisoformat(st.query_params.get("as_of", ""))
@@ -87,9 +87,11 @@ def pick_context(with_as_of: bool = True) -> Context | None:
     ``ITA_PUBLIC_READ`` is off.
     """
     show_flash()
+    allowed = readable_stations(current_actor(), get_settings().public_read)
     with Session(engine()) as session:
-        stations = queries.stations(session)
+        stations = [s for s in queries.stations(session) if allowed is None or s.id in allowed]
         if not stations:
+            require_reader()
             return None
         names = {s.id: s.name_th for s in stations}
         station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
@@ -98,7 +100,7 @@ def pick_context(with_as_of: bool = True) -> Context | None:
         return None
     fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="fiscal_year")
     start, end = fiscal_year_bounds(fiscal_year)
-    as_of = _as_of_from_url(start, end) or plan.default_as_of(fiscal_year)
+    as_of = as_of_from_url(start, end) or plan.default_as_of(fiscal_year)
     if with_as_of:
         as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", value=as_of, min_value=start, max_value=end,
                                       format="DD/MM/YYYY", key=f"as_of_{fiscal_year}")
@@ -185,6 +187,34 @@ def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
         width="stretch",
     )
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_table(frame: pd.DataFrame, table: str, key: str, title: str,
+                   columns: list[tuple[str, str]] | None = None) -> None:
+    """CSV and Excel buttons for exactly the rows a page shows (``table`` names the export columns,
+    or ``columns`` gives them for tables whose columns vary)."""
+    left, right = st.columns(2)
+    left.download_button("⬇️ CSV", to_csv_bytes(frame, table, "th", columns), file_name=f"{key}.csv",
+                         mime="text/csv", key=f"{key}_csv", width="stretch")
+    right.download_button("⬇️ Excel", to_xlsx_bytes(frame, table, "th", title, columns),
+                          file_name=f"{key}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", width="stretch")
+
+
+def plan_workbook_download(context: Context) -> None:
+    """The whole ITA plan as one styled workbook at the page's as-of date, built when clicked."""
+    db, settings = engine(), get_settings()
+
+    def build() -> bytes:
+        with Session(db) as session:
+            return plan_workbook_bytes(session, context.station_id, context.fiscal_year, context.as_of,
+                                       settings)
+
+    st.download_button("⬇️ แผน ITA ทั้งฉบับ (Excel)", build, key="plan_workbook", mime=XLSX_MIME,
+                       file_name=f"ita-plan-{context.fiscal_year}-{context.as_of.isoformat()}.xlsx",
+                       on_click="ignore", help="สรุปสัญญาณไฟรายตัวชี้วัด ณ วันที่เลือก และทุกตารางของแผน พร้อมพิมพ์")
 
 
 # --- who is using the app, and the one way pages write ------------------------------------

@@ -1,11 +1,13 @@
 """Overview: KPI tiles and the ten indicators' lights, grouped by tool; drill down to rows."""
 
 import streamlit as st
+from sqlmodel import Session
 
-from ita_core.plan import sub_indicator_lights
+from ita_core.plan import sub_indicator_lights, year_comparison
+from ita_core.settings import get_settings
 from ita_core.status import ICON, OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
-from pages._shared import light_box, pick_context, plan_view, show_rows
+from pages._shared import engine, light_box, pick_context, plan_view, plan_workbook_download, show_rows
 
 TOOLS = {"IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน", "EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก",
          "OIT": "OIT · การเปิดเผยข้อมูลสาธารณะ"}
@@ -19,6 +21,7 @@ kpis = view.kpis
 
 st.title("ภาพรวมตัวชี้วัด ITA")
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
+plan_workbook_download(context)
 
 tiles = st.columns(4)
 tiles[0].metric(f"{ICON['done']} เสร็จแล้ว", f"{kpis.done}", f"{kpis.percent_done:.0f}%", delta_color="off",
@@ -41,6 +44,16 @@ for tool, heading in TOOLS.items():
             for code, sub in subs[subs.index.str.startswith(f"{row.number}.")].iterrows():
                 st.caption(f"{OVERALL_ICON[sub['overall']]} {code} เสร็จ {sub['done']}/"
                            f"{sub['green'] + sub['yellow'] + sub['red']}")
+
+with Session(engine()) as session:
+    comparison = year_comparison(session, context.station_id, context.fiscal_year, context.as_of,
+                                 get_settings())
+if comparison is not None:
+    with st.expander(f"📊 เทียบกับปีงบประมาณ {context.fiscal_year - 1} (ร้อยละที่เสร็จ)"):
+        st.dataframe(comparison.rename(columns={
+            "number": "ตัวชี้วัด", "name_th": "ชื่อ", "last_year_same_day": "ปีก่อน ณ วันเดียวกัน",
+            "last_year_final": "ปีก่อน ทั้งปี", "this_year": f"ปีนี้ ณ {format_be(context.as_of)}"}),
+            hide_index=True, width="stretch")
 
 st.divider()
 names = {r.number: f"{OVERALL_ICON[r.overall]} {r.number}. {r.name_th}" for r in view.indicators.itertuples()}

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ita_core.thai_dates import format_be
 from ita_core.timeline import events, figure, month_list
-from pages._shared import pick_context, plan_view
+from pages._shared import download_table, pick_context, plan_view
 
 DOT = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪", "blue": "🔷"}
 
@@ -33,3 +33,8 @@ with list_tab:
                 span = format_be(row.start) if row.start == row.end else \
                     f"{format_be(row.start)} – {format_be(row.end)}"
                 st.markdown(f"{DOT.get(row.colour, '⚪')} **{span}** · {row.label} · {row.detail[:80]}")
+TIMELINE_COLUMNS = [("start", "เริ่ม"), ("end", "สิ้นสุด"), ("lane", "กลุ่ม"), ("label", "รายการ"),
+                    ("detail", "รายละเอียด")]
+download_table(timeline[[k for k, _ in TIMELINE_COLUMNS]], "timeline", "timeline",
+               f"ปฏิทินและกำหนดการ {context.station_name} ปีงบประมาณ {context.fiscal_year}",
+               columns=TIMELINE_COLUMNS)

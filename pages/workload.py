@@ -6,7 +6,7 @@ import streamlit as st
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
 from ita_core.workload import ROLE_TH, rows_of, workload
-from pages._shared import pick_context, plan_view, show_rows
+from pages._shared import download_table, pick_context, plan_view, show_rows
 
 KIND_TH = {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}
 
@@ -44,6 +44,8 @@ display = shown[["name", "person_kind", "open", "overdue", "due_soon", *roles, "
     "due_soon": "ครบกำหนดใน 30 วัน", "overloaded": "งานล้นมือ", **{r: ROLE_TH[r] for r in roles}})
 display["ประเภท"] = display["ประเภท"].map(KIND_TH)
 st.dataframe(display, hide_index=True, width="stretch")
+download_table(display, "workload", "workload", f"ภาระงานรายบุคคล {context.station_name} ณ "
+               f"{format_be(context.as_of)}", columns=[(c, c) for c in display.columns])
 
 st.divider()
 names = table.set_index("person_id")["name"]

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, create_engine, make_url
 from sqlmodel import Session, select
 
 from ita_core.db import make_engine
 from ita_core.models import Station
 from ita_core.seed import ensure_database
 from ita_core.settings import DEFAULT_DATA_DIR as DATA_DIR
+
+# e.g. postgresql+psycopg://ita:ita@127.0.0.1:5432/ita — a role that may create databases
+POSTGRES_URL = os.environ.get("ITA_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +45,53 @@ def db_url(seeded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return url
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A seeded PostgreSQL database that each test copies with CREATE DATABASE … TEMPLATE."""
+    name = f"ita_template_{uuid.uuid4().hex[:8]}"
+    with _postgres_admin() as admin:
+        admin.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    seeded = make_engine(_postgres_url(name))
+    ensure_database(seeded, DATA_DIR)
+    seeded.dispose()
+    yield name
+    with _postgres_admin() as admin:
+        admin.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A fresh seeded database: SQLite, and PostgreSQL too when ITA_TEST_POSTGRES_URL is set
+    (tests/run_all.sh sets it up as root; CI always has it)."""
+    if request.param == "sqlite":
+        engine = make_engine(db_url)
+        yield engine
+        engine.dispose()
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"ita_test_{uuid.uuid4().hex[:10]}"
+    with _postgres_admin() as admin:
+        admin.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    monkeypatch.setenv("ITA_DATABASE_URL", _postgres_url(name))
+    engine = make_engine(_postgres_url(name))
     yield engine
     engine.dispose()
+    with _postgres_admin() as admin:
+        admin.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres_url(database: str) -> str:
+    return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+
+
+@contextmanager
+def _postgres_admin() -> Iterator[Connection]:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            yield connection
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture

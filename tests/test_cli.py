@@ -31,7 +31,7 @@ def test_oit_items_export_has_25_items_with_sub_indicators(fresh_db: Path) -> No
     assert main(["export", "oit-items", "--format", "csv", "--lang", "en", "-o", str(out)]) == 0
     rows = read_export(out)
     assert list(rows[0]) == ["code", "sub_indicator", "group", "title", "components", "responsible",
-                             "due_date", "due_text", "rhythm", "status", "evidence_url", "version"]
+                             "due_date", "due_text", "rhythm", "status", "note", "evidence_url", "version"]
     assert [r["code"] for r in rows] == [f"O{n}" for n in range(1, 26)]
     assert (rows[0]["sub_indicator"], rows[17]["sub_indicator"], rows[24]["sub_indicator"]) == (
         "9.1", "10.1", "10.2")

@@ -120,3 +120,37 @@ def test_first_visit_to_a_bookmarked_page_keeps_the_navigation(browser, db_url: 
         assert any("มุมมองการประชุม" in link for link in links)
         assert not any("shared" in link or "forms" in link for link in links)
         page.close()
+
+
+def test_officer_ticks_an_oit_matrix_cell_with_its_link(browser, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    url = "https://chiangmai.police.go.th/oit/o7-2566-10.pdf"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/oit_matrix?as_of=2024-03-16")
+    wait_for_run(page)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_label("ชื่อผู้ใช้").fill("somchai")
+    sidebar.get_by_label("รหัสผ่าน").fill("pass-word-2567")
+    sidebar.get_by_role("button", name="เข้าสู่ระบบ").click()
+    save = page.get_by_role("button", name="บันทึกการเผยแพร่")
+    save.wait_for(timeout=30_000)  # the tick form is drawn for a logged-in officer only
+    wait_for_run(page)
+    page.get_by_role("combobox", name="ข้อมูล OIT").click()
+    page.keyboard.type("O7 ")
+    page.get_by_role("option", name="O7 · รายงานผลการปฏิบัติราชการประจำเดือน").click()
+    wait_for_run(page)
+    month = page.get_by_role("combobox", name="เดือน")
+    expect(month).to_have_value("ต.ค. 66 · กำหนด 31 ต.ค. 2566", timeout=30_000)  # O7's first open month
+    expect(page.get_by_text("สถานะเดือนนี้: 🔴 เลยกำหนด 31")).to_have_count(1)
+    assert page.locator(f'table a[href="{url}"]').count() == 0
+    page.get_by_label("ลิงก์ของข้อมูลที่เผยแพร่ (URL)").fill(url)
+    save.click()
+    page.get_by_text("บันทึกแล้ว").first.wait_for(timeout=30_000)
+    wait_for_run(page)
+    link = page.locator(f'table a[href="{url}"]')  # the O7 × ต.ค. 66 cell of the matrix
+    expect(link).to_have_text("เผยแพร่แล้ว", timeout=30_000)
+    expect(month).to_have_value("ต.ค. 66 · กำหนด 31 ต.ค. 2566")
+    expect(page.get_by_text("สถานะเดือนนี้: ✅ เผยแพร่แล้ว")).to_have_count(1)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()

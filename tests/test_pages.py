@@ -195,3 +195,41 @@ def _activity_id(seq: int) -> int:
 
     with Session(make_engine()) as session:
         return session.exec(select(Activity.id).where(Activity.seq == seq)).one()
+
+
+def test_province_page_lists_every_station_and_drills_down(engine: Engine) -> None:
+    from bench.generate import copy_stations
+
+    copy_stations(engine, 3)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["province_as_of_2567"] = AS_OF
+    app.switch_page("pages/province.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [m.value for m in app.metric][:2] == ["3", "3"]  # 3 stations, all with something overdue
+    assert len(app.dataframe[0].value) == 3
+    assert len(app.get("plotly_chart")) == 1
+    app.selectbox(key="drill_station").set_value(2).run()
+    app.button(key="open_station").click().run()
+    assert not app.exception
+    assert app.session_state["station"] == 2
+    assert app.title[0].value == "ภาพรวมตัวชี้วัด ITA"
+    assert "สถานีทดสอบ 2" in app.caption[0].value
+
+
+def test_private_install_shows_each_user_only_their_station(engine: Engine,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.generate import copy_stations
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import session_scope
+
+    copy_stations(engine, 2)
+    with session_scope(engine) as session:
+        services.create_user(session, CLI, "viewer2", "pass-word-2567", "viewer", station_id=2)
+    monkeypatch.setenv("ITA_PUBLIC_READ", "off")
+    anonymous = run_page("overview")
+    assert not anonymous.metric and "เข้าสู่ระบบ" in anonymous.info[0].value
+    app = login(run_page("overview"), "viewer2")
+    assert not app.exception
+    assert app.sidebar.selectbox(key="station").options == ["สถานีทดสอบ 2"]
+    assert [m.value for m in app.metric][:3] == ["0", "32", "19"]

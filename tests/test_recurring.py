@@ -1,7 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
 
 from ita_core.models import DutyKind, RecurringDuty
-from ita_core.recurring import occurrences
+from ita_core.recurring import next_or_last, occurrences
 
 FY_2567 = (date(2023, 10, 1), date(2024, 9, 30))
 
@@ -35,3 +37,26 @@ def test_every_two_days_and_daily() -> None:
 
 def test_duty_outside_the_window_has_no_occurrences() -> None:
     assert occurrences(duty(kind=DutyKind.MONTH_END, start=date(2025, 1, 1)), *FY_2567) == []
+
+
+def _scan(duty: RecurringDuty, as_of: date) -> date | None:
+    days = occurrences(duty, *FY_2567)
+    upcoming = [d for d in days if d >= as_of]
+    return upcoming[0] if upcoming else (days[-1] if days else None)
+
+
+@pytest.mark.parametrize("duty", [
+    duty(kind=DutyKind.MONTH_END),
+    duty(kind=DutyKind.MONTH_END, start=date(2023, 10, 1), end=date(2024, 3, 31)),
+    duty(kind=DutyKind.MONTH_END, start=date(2023, 11, 15), end=date(2024, 3, 15)),
+    duty(kind=DutyKind.DAY_OF_MONTH, day=28),
+    duty(kind=DutyKind.DAY_OF_MONTH, day=31, start=date(2024, 1, 5), end=date(2024, 6, 20)),
+    duty(kind=DutyKind.DAY_OF_MONTH, day=10, start=date(2024, 2, 11), end=date(2024, 3, 9)),
+    duty(kind=DutyKind.EVERY_N_DAYS, interval_days=2),
+    duty(kind=DutyKind.EVERY_N_DAYS, interval_days=7, start=date(2024, 1, 3), end=date(2024, 2, 20)),
+], ids=lambda d: f"{d.kind}-{d.day}-{d.interval_days}-{d.start}-{d.end}")
+def test_next_or_last_equals_scanning_every_occurrence(duty: RecurringDuty) -> None:
+    day = date(2023, 9, 20)
+    while day <= date(2024, 10, 10):
+        assert next_or_last(duty, day, *FY_2567) == _scan(duty, day), day
+        day += timedelta(days=1)

@@ -105,3 +105,36 @@ def test_cli_rollover(db_url: str, capsys: pytest.CaptureFixture) -> None:
     assert "2567 → 2568" in capsys.readouterr().out
     assert main(["rollover", "--from", "2567", "--to", "2568"]) == 2
     assert "มีแผนอยู่แล้ว" in capsys.readouterr().err
+
+
+def test_comparison_with_last_year_after_rollover(demo_engine: Engine) -> None:
+    from ita_core.plan import year_comparison
+    from ita_core.settings import Settings
+
+    with Session(demo_engine) as session:
+        assert year_comparison(session, 1, 2567, date(2024, 3, 16), Settings()) is None
+    roll(demo_engine)
+    with Session(demo_engine) as session:
+        table = year_comparison(session, 1, 2568, date(2025, 3, 16), Settings()).set_index("number")
+    assert table.loc[3, "last_year_same_day"] == 100.0  # indicator 3 was done in the demo
+    assert table.loc[1, "last_year_same_day"] == pytest.approx(85.7)  # 6 of 7
+    assert (table["this_year"] == 0.0).all()  # the new year starts over
+
+
+def test_overwrite_also_clears_ticked_cells_and_survey_counts(engine: Engine) -> None:
+    from ita_core import services
+    from ita_core.models import Publication, SurveyCount
+
+    roll(engine)
+    with session_scope(engine) as session:
+        o7 = session.exec(select(OitItem).where(OitItem.code == "O7", OitItem.fiscal_year == 2568)).one()
+        services.set_publication(session, CLI, o7.id, date(2024, 10, 1), True, "https://cm.police.go.th/o7")
+        quota = session.exec(select(SurveyQuota).where(SurveyQuota.fiscal_year == 2568)).first()
+        services.record_survey_count(session, CLI, quota.id, date(2025, 1, 15), 12)
+    roll(engine, overwrite=True)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Publication)).one() == 0
+        assert session.exec(select(func.count()).select_from(SurveyCount)).one() == 0
+        deleted = session.exec(select(AuditLog.table_name).where(AuditLog.field == "url",
+                                                                 AuditLog.new.is_(None))).all()
+    assert deleted == ["publication"]

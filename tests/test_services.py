@@ -23,7 +23,7 @@ from ita_core.auth import (
     verify_password,
 )
 from ita_core.db import session_scope
-from ita_core.models import Activity, Assignment, AuditLog, OitComponent, OitItem, Person, User
+from ita_core.models import Activity, Assignment, AuditLog, OitComponent, OitItem, Person, SurveyQuota, User
 from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
 
 WEB_OFFICER = "ภัทรพงษ์ พลังช้างสาร"  # assigned to all 25 OIT items, not to activity ก1
@@ -55,6 +55,7 @@ def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
     component = session.exec(select(OitComponent).where(OitComponent.item_id == o1.id)).first()
     assignment = session.exec(select(Assignment).where(Assignment.oit_item_id == o1.id)).first()
     person = person_id(session, "อนุทิน พุดดี")
+    quota = session.exec(select(SurveyQuota.id).where(SurveyQuota.department == "ฝ่ายจราจร")).one()
     user = session.exec(select(User).where(User.username == "existing")).first()
     if user is None:
         services.create_user(session, Actor("setup", "admin"), "existing", "secret-pass-0", "viewer")
@@ -81,14 +82,22 @@ def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
         "create_user": lambda s, a: services.create_user(s, a, "newuser", "secret-pass-1", "officer"),
         "update_user": lambda s, a: services.update_user(s, a, user.id, user.version,
                                                          {"role": "admin", "password": "new-secret-2"}),
+        "tick_publication": lambda s, a: services.set_publication(s, a, o1.id, date(2024, 1, 1), True,
+                                                                  "https://cm.police.go.th/oit/o1"),
+        "record_survey_count": lambda s, a: services.record_survey_count(s, a, quota, date(2024, 1, 15), 12),
+        "save_score_input": lambda s, a: services.save_score_input(s, a, o1.station_id, 2567,
+                                                                   {"iit": 80, "eit": 90}),
+        "save_score_history": lambda s, a: services.save_score_history(s, a, o1.station_id, 2566,
+                                                                       {"total": 86}),
     }
 
 
-OFFICER_ALLOWED = {"progress_oit_assigned", "component_done"}
+OFFICER_ALLOWED = {"progress_oit_assigned", "component_done", "tick_publication"}
 EXPECTED = {
     "viewer": set(),
     "officer": OFFICER_ALLOWED,
-    "officer_all_rows": OFFICER_ALLOWED | {"progress_activity_not_assigned"},
+    "officer_all_rows": OFFICER_ALLOWED | {"progress_activity_not_assigned", "record_survey_count",
+                                           "save_score_input"},
     "admin": "all",
 }
 

@@ -1,0 +1,208 @@
+"""Backup and restore: every table as JSON lines in one ZIP, for SQLite and PostgreSQL alike.
+
+The dump reads all tables in one transaction (a snapshot: SQLite's WAL readers and
+PostgreSQL's REPEATABLE READ see one consistent state while officers keep writing) and
+records the Alembic revision, the row count and a SHA-256 of each table. Restore goes only
+into an empty database: it creates the schema at the backup's revision, inserts the rows in
+foreign-key order in one transaction, checks the counts, then migrates to the newest schema,
+so a backup from an older version of the program still restores. Nothing is merged: a
+database that holds any row is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text
+from sqlalchemy.sql import sqltypes
+
+from ita_core.db import alembic_config, upgrade_schema
+
+log = logging.getLogger(__name__)
+
+FORMAT = "ita-backup/1"
+VERSION_TABLE = "alembic_version"
+CHUNK = 2000
+
+
+class BackupError(ValueError):
+    """A backup that cannot be written or restored; the message is Thai and says why."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _decode(value: Any, column_type: sqltypes.TypeEngine) -> Any:
+    """A JSON value back to what the target column takes (dates were written as ISO text)."""
+    if value is None:
+        return None
+    if isinstance(column_type, sqltypes.DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column_type, sqltypes.Date):
+        return date.fromisoformat(value)
+    if isinstance(column_type, sqltypes.Boolean):
+        return bool(value)
+    if isinstance(column_type, sqltypes.LargeBinary):
+        return bytes.fromhex(value)
+    return value
+
+
+def _tables(connection: Connection) -> list[Table]:
+    """Every table of the database in foreign-key order (parents first)."""
+    meta = MetaData()
+    meta.reflect(connection)
+    return list(meta.sorted_tables)
+
+
+def _snapshot(engine: Engine) -> Connection:
+    connection = engine.connect()
+    if engine.dialect.name != "sqlite":
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection
+
+
+def _rows(connection: Connection, table: Table) -> Iterator[str]:
+    order = list(table.primary_key.columns) or list(table.columns)
+    for row in connection.execute(select(table).order_by(*order)).mappings():
+        yield json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False, sort_keys=True)
+
+
+def write_backup(engine: Engine, path: Path) -> dict[str, int]:
+    """Write every table of ``engine`` to a ZIP at ``path``; returns rows per table."""
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest: dict[str, Any] = {"format": FORMAT, "created_at": created, "dialect": engine.dialect.name,
+                                "tables": {}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ita-backup-", suffix=".zip")
+    os.close(handle)
+    try:
+        with _snapshot(engine) as connection, connection.begin(), \
+                zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for table in _tables(connection):
+                digest, count = hashlib.sha256(), 0
+                with archive.open(f"tables/{table.name}.jsonl", "w") as member:
+                    for line in _rows(connection, table):
+                        raw = (line + "\n").encode("utf-8")
+                        member.write(raw)
+                        digest.update(raw)
+                        count += 1
+                manifest["tables"][table.name] = {"rows": count, "sha256": digest.hexdigest(),
+                                                  "columns": [c.name for c in table.columns]}
+            revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() \
+                if VERSION_TABLE in manifest["tables"] else None
+            manifest["alembic_revision"] = revision
+            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    log.info("backup written to %s: %s", path, {k: v["rows"] for k, v in manifest["tables"].items()})
+    return {name: info["rows"] for name, info in manifest["tables"].items()}
+
+
+def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except (KeyError, json.JSONDecodeError) as exc:
+        raise BackupError(f"ไฟล์ {path.name} ไม่ใช่ไฟล์สำรองของระบบนี้ (ไม่มี manifest.json)") from exc
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"ไฟล์ {path.name} เป็นรูปแบบ {manifest.get('format')!r} ระบบนี้อ่านได้เฉพาะ {FORMAT}")
+    return manifest
+
+
+def _member(archive: zipfile.ZipFile, name: str, info: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = archive.read(f"tables/{name}.jsonl")
+    if hashlib.sha256(raw).hexdigest() != info["sha256"]:
+        raise BackupError(f"ข้อมูลตาราง {name} ในไฟล์สำรองเสียหาย (checksum ไม่ตรง)")
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line]
+    if len(rows) != info["rows"]:
+        raise BackupError(f"ตาราง {name}: ไฟล์สำรองมี {len(rows)} แถว แต่บันทึกไว้ {info['rows']} แถว")
+    return rows
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _non_empty(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return [t.name for t in _tables(connection) if t.name != VERSION_TABLE
+                and connection.execute(select(func.count()).select_from(t)).scalar()]
+
+
+def restore_backup(engine: Engine, path: Path) -> dict[str, int]:
+    """Restore a backup into an empty database; returns rows per table."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise BackupError(f"ไฟล์ {path.name} ไม่ใช่ไฟล์ ZIP ของการสำรองข้อมูล") from exc
+    with archive:
+        manifest = _read_manifest(archive, path)
+        data = {name: _member(archive, name, info) for name, info in manifest["tables"].items()
+                if name != VERSION_TABLE}
+        filled = _non_empty(engine)
+        if filled:
+            raise BackupError("กู้คืนได้เฉพาะลงฐานข้อมูลว่าง แต่ฐานข้อมูลนี้มีข้อมูลในตาราง "
+                              f"{', '.join(filled)}: สร้างฐานข้อมูลใหม่ (ITA_DATABASE_URL) แล้วกู้คืนอีกครั้ง")
+        _schema_at(engine, manifest.get("alembic_revision"))
+        with engine.begin() as connection:
+            tables = {t.name: t for t in _tables(connection)}
+            for table in tables.values():
+                rows = data.get(table.name)
+                if not rows:
+                    continue
+                types = {c.name: c.type for c in table.columns}
+                for start in range(0, len(rows), CHUNK):
+                    connection.execute(table.insert(), [
+                        {k: _decode(v, types[k]) for k, v in row.items() if k in types}
+                        for row in rows[start:start + CHUNK]])
+            missing = set(data) - set(tables)
+            if missing:
+                raise BackupError(f"ไฟล์สำรองมีตารางที่ฐานข้อมูลนี้ไม่มี: {', '.join(sorted(missing))}")
+            _reset_sequences(connection, tables)
+    upgrade_schema(engine)
+    counts = {name: len(rows) for name, rows in data.items()}
+    log.info("restored %s from %s", counts, path)
+    return counts
+
+
+def _schema_at(engine: Engine, revision: str | None) -> None:
+    """Create the schema at the backup's revision (an empty database), or check it is there."""
+    current = _current_revision(engine)
+    if revision is None:
+        raise BackupError("ไฟล์สำรองไม่มีรุ่นของโครงสร้างฐานข้อมูล (alembic) จึงกู้คืนไม่ได้")
+    if current is None:
+        config = alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    elif current != revision:
+        raise BackupError(f"ฐานข้อมูลปลายทางมีโครงสร้างรุ่น {current} แต่ไฟล์สำรองเป็นรุ่น {revision}: "
+                          "กู้คืนลงฐานข้อมูลใหม่ที่ยังไม่มีตาราง")
+
+
+def _reset_sequences(connection: Connection, tables: dict[str, Table]) -> None:
+    """PostgreSQL: move each id sequence past the restored ids (SQLite needs nothing)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables.values():
+        if "id" in table.columns and isinstance(table.columns["id"].type, sqltypes.Integer):
+            connection.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))

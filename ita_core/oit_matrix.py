@@ -1,0 +1,224 @@
+"""The OIT publication matrix: each item's rhythm expanded into month cells of the fiscal year.
+
+A cell (item × month) is *required* when the item must be published or reported in that
+month, with a due date:
+- an item with recurring duties (report on the 28th, publish at month end, monthly Oct–Mar)
+  is required in every month that holds an occurrence; the cell is due on the month's last
+  occurrence (O7 in Oct–Mar: the 28th report feeds the month-end publication, so month end);
+- an item without recurring duties but with its own due date (O1: ภายใน ๓๑ ม.ค.๖๗) has one
+  required cell, the month of that date;
+- an item with neither has no required cell.
+
+At an as-of date a cell is ``done`` (ticked with the link of what was published, or — for a
+one-off item — the item itself is done with evidence), ``overdue`` (required, not done, due
+before the as-of date), ``due`` (required, not done yet, due on or after it) or ``n/a``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from ita_core import queries
+from ita_core.models import DutyKind, OitItem, Publication, RecurringDuty, Status, SubIndicator
+from ita_core.recurring import occurrences
+from ita_core.thai_dates import fiscal_year_bounds, format_be, format_be_month
+
+
+class CellState(StrEnum):
+    """What a matrix cell shows; the values are the English export values."""
+
+    DONE = "done"
+    DUE = "due"
+    OVERDUE = "overdue"
+    NOT_REQUIRED = "n/a"
+
+
+STATE_TH = {CellState.DONE: "เผยแพร่แล้ว", CellState.DUE: "รอเผยแพร่", CellState.OVERDUE: "เลยกำหนด",
+            CellState.NOT_REQUIRED: "ไม่ต้องเผยแพร่"}
+STATE_ICON = {CellState.DONE: "✅", CellState.DUE: "⏳", CellState.OVERDUE: "🔴",
+              CellState.NOT_REQUIRED: "➖"}
+FIXED_COLUMNS = [("code", "ข้อ"), ("sub_indicator", "ตัวชี้วัดย่อย"), ("title", "ข้อมูล")]
+CELL_COLUMNS = ["item_id", "code", "number", "sub_indicator", "title", "month", "key", "label", "required",
+                "due", "done", "url", "publication_id", "version", "state"]
+
+
+def fiscal_months(fiscal_year: int) -> list[date]:
+    """First day of each of the twelve months of a fiscal year (Oct … Sep)."""
+    start, _ = fiscal_year_bounds(fiscal_year)
+    return [date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+            for i in range(12)]
+
+
+def month_key(month: date) -> str:
+    """The English export key of a month column: ``2023-10``."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def due_by_month(due_date: date | None, duties: Iterable[RecurringDuty],
+                 fiscal_year: int) -> dict[date, date]:
+    """The required months of one item (first of month → due date of that cell), by the rules above."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    cells: dict[date, date] = {}
+    recurring = [d for d in duties if d.kind != DutyKind.DAILY]
+    for duty in recurring:
+        for day in occurrences(duty, start, end):
+            month = first_of_month(day)
+            cells[month] = max(cells.get(month, day), day)
+    if not recurring and due_date is not None and start <= due_date <= end:
+        cells[first_of_month(due_date)] = due_date
+    return dict(sorted(cells.items()))
+
+
+def cell_state(*, required: bool, due: date | None, done: bool, as_of: date) -> CellState:
+    """The state of one cell at ``as_of`` (a ticked cell is done even where not required)."""
+    if done:
+        return CellState.DONE
+    if not required or due is None:
+        return CellState.NOT_REQUIRED
+    return CellState.OVERDUE if due < as_of else CellState.DUE
+
+
+def publications(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """Every ticked (or unticked) cell of a station's year, one query."""
+    rows = session.exec(
+        select(Publication).where(Publication.station_id == station_id,
+                                  Publication.fiscal_year == fiscal_year)
+    ).all()
+    return pd.DataFrame([r.model_dump() for r in rows], columns=list(Publication.model_fields))
+
+
+def sub_indicator_names(session: Session) -> dict[str, str]:
+    """Sub-indicator code → Thai name (9.1 ข้อมูลพื้นฐาน …)."""
+    return {s.code: s.name_th for s in session.exec(select(SubIndicator).order_by(SubIndicator.code))}
+
+
+def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> pd.DataFrame:
+    """One row per item × month (25 × 12) with requirement, due date, tick, link and state."""
+    items = queries.oit_items(session, station_id, fiscal_year)
+    duties: dict[int, list[RecurringDuty]] = {}
+    for duty in queries.recurring_duties(session, station_id, fiscal_year):
+        if duty.oit_item_id is not None:
+            duties.setdefault(duty.oit_item_id, []).append(duty)
+    ticks = publications(session, station_id, fiscal_year).set_index(["item_id", "month"])
+    months = fiscal_months(fiscal_year)
+    rows = []
+    for item in items.itertuples():
+        due_date = item.due_date if isinstance(item.due_date, date) else None
+        item_duties = duties.get(item.id, [])
+        required = due_by_month(due_date, item_duties, fiscal_year)
+        one_off_done = not item_duties and item.status == Status.DONE and bool(item.evidence_url)
+        for month in months:
+            tick = ticks.loc[(item.id, month)] if (item.id, month) in ticks.index else None
+            done = bool(tick["done"]) if tick is not None else False
+            url = tick["url"] if tick is not None else ""
+            if not done and one_off_done and month in required:
+                done, url = True, item.evidence_url
+            due = required.get(month)
+            rows.append({
+                "item_id": item.id, "code": item.code, "number": int(item.code.lstrip("O")),
+                "sub_indicator": item.sub_indicator, "title": item.title, "month": month,
+                "key": month_key(month), "label": format_be_month(month.year, month.month),
+                "required": month in required, "due": due, "done": done, "url": url,
+                "publication_id": int(tick["id"]) if tick is not None else None,
+                "version": int(tick["version"]) if tick is not None else None,
+                "state": cell_state(required=month in required, due=due, done=done, as_of=as_of).value,
+            })
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def matrix(cell_rows: pd.DataFrame, column: str = "key") -> pd.DataFrame:
+    """Wide matrix: one row per item (O1–O25 in order, grouped by sub-indicator), one column per
+    month (``key`` = 2023-10 or ``label`` = ต.ค. 66), values the cell states."""
+    wide = cell_rows.pivot(index=["number", "code", "sub_indicator", "title"], columns="month",
+                           values="state")
+    names = cell_rows.drop_duplicates("month").set_index("month")[column]
+    wide.columns = [names[m] for m in wide.columns]
+    return wide.reset_index().sort_values("number").drop(columns="number").reset_index(drop=True)
+
+
+def month_columns(fiscal_year: int) -> list[tuple[str, str]]:
+    """(English key, Thai BE label) of each month column, for the export headers."""
+    return [(month_key(m), format_be_month(m.year, m.month)) for m in fiscal_months(fiscal_year)]
+
+
+def export_table(session: Session, station_id: int, fiscal_year: int, as_of: date,
+                 lang: str = "th") -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The matrix for ``ita export oit-matrix``: (frame with English keys, column spec).
+
+    Values are ``done``/``due``/``overdue``/``n/a`` with ``--lang en`` and Thai words otherwise.
+    """
+    frame = matrix(cells(session, station_id, fiscal_year, as_of))
+    columns = FIXED_COLUMNS + month_columns(fiscal_year)
+    if lang != "en":
+        months = [key for key, _ in month_columns(fiscal_year)]
+        frame[months] = frame[months].apply(lambda column: column.map(lambda v: STATE_TH[CellState(v)]))
+    return frame[[key for key, _ in columns]], columns
+
+
+def cell_text(row: pd.Series | dict) -> str:
+    """Markdown of one cell for the page: icon and word (readable in greyscale), link when published."""
+    state = CellState(row["state"])
+    if state == CellState.DONE:
+        return f"{STATE_ICON[state]} [{STATE_TH[state]}]({row['url']})" if row["url"] else \
+            f"{STATE_ICON[state]} {STATE_TH[state]}"
+    if state == CellState.NOT_REQUIRED:
+        return STATE_ICON[state]
+    return f"{STATE_ICON[state]} {STATE_TH[state]} {row['due'].day}"
+
+
+def _escape(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def markdown_tables(cell_rows: pd.DataFrame, names: dict[str, str],
+                    title_chars: int = 38) -> list[tuple[str, str]]:
+    """(heading, Markdown table) per sub-indicator: rows its items, columns the BE months."""
+    months = cell_rows.drop_duplicates("month").sort_values("month")
+    header = "| ข้อ | ข้อมูล | " + " | ".join(months["label"]) + " |"
+    rule = "|---|---|" + "---|" * len(months)
+    out = []
+    for code, group in cell_rows.sort_values(["number", "month"]).groupby("sub_indicator", sort=False):
+        lines = [header, rule]
+        for _, item in group.groupby("number", sort=True):
+            first = item.iloc[0]
+            title = first["title"]
+            title = title if len(title) <= title_chars else title[: title_chars - 1] + "…"
+            lines.append(f"| **{first['code']}** | {_escape(title)} | "
+                         + " | ".join(cell_text(r) for _, r in item.iterrows()) + " |")
+        out.append((f"{code} {names.get(code, '')}".strip(), "\n".join(lines)))
+    return out
+
+
+def summary(cell_rows: pd.DataFrame) -> dict[str, int]:
+    """Counts of required cells per state (cells not required are left out)."""
+    counted = cell_rows[cell_rows["required"] | cell_rows["done"]]
+    counts = counted["state"].value_counts()
+    return {state.value: int(counts.get(state.value, 0)) for state in
+            (CellState.DONE, CellState.DUE, CellState.OVERDUE)}
+
+
+def describe_cell(row: pd.Series | dict) -> str:
+    """One Thai line about a cell, for the tick form: month, due date and state."""
+    due = f" · กำหนด {format_be(row['due'])}" if row["due"] else ""
+    return f"{row['label']}{due} · {STATE_ICON[CellState(row['state'])]} {STATE_TH[CellState(row['state'])]}"
+
+
+def month_option(row: pd.Series | dict) -> str:
+    """A month in the tick form's picker: label and due date only (the state is shown beside it,
+    so the picker's text never goes stale after a save)."""
+    return f"{row['label']} · กำหนด {format_be(row['due'])}" if row["due"] else row["label"]
+
+
+def item_required_months(session: Session, item: OitItem) -> dict[date, date]:
+    """The required months of one stored item (used by the write path to refuse other months)."""
+    duties = session.exec(select(RecurringDuty).where(RecurringDuty.oit_item_id == item.id)).all()
+    return due_by_month(item.due_date, duties, item.fiscal_year)

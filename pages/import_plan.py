@@ -1,0 +1,72 @@
+"""Import a plan from Excel or CSV (admins): upload, preview, approve new names, commit all at once."""
+
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import imports
+from ita_core.settings import get_settings
+from pages._shared import current_actor, engine, pick_context, write
+
+context = pick_context(with_as_of=False)
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล")
+    st.stop()
+
+st.title("นำเข้าแผนจาก Excel")
+st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
+actor = current_actor()
+if not actor.is_admin:
+    st.info("เฉพาะผู้ดูแลระบบ (admin) เท่านั้นที่นำเข้าแผนได้ — เข้าสู่ระบบที่แถบด้านซ้าย")
+    st.stop()
+
+settings = get_settings()
+st.markdown(
+    "รับไฟล์ 2 แบบ: **ไฟล์ที่ส่งออกจากระบบนี้** (กิจกรรม ข้อมูล OIT หรือแผน ITA ทั้งฉบับ แก้ใน Excel แล้วนำกลับ) "
+    "หรือ **แผนตามแบบฟอร์ม** 8 คอลัมน์: " + " | ".join(imports.PLAN_HEADERS) + "  \n"
+    "ช่องตัวชี้วัดที่เว้นว่างใช้ค่าจากแถวบน · ห้ามมีสูตรและเซลล์ผสาน · "
+    f"ไม่เกิน {settings.import_max_bytes / 1024 / 1024:.0f} MB และ {settings.import_max_rows:,} แถวต่อแผ่นงาน · "
+    "ระบบแสดงตัวอย่างก่อน และบันทึกทั้งหมดพร้อมกันหรือไม่บันทึกเลย"
+)
+round_ = st.session_state.setdefault("import_round", 0)
+upload = st.file_uploader("เลือกไฟล์ .xlsx หรือ .csv", type=["xlsx", "csv"], key=f"import_file_{round_}")
+if upload is None:
+    st.stop()
+
+data = upload.getvalue()
+with Session(engine()) as session:
+    preview = imports.preview(session, data, upload.name, station_id=context.station_id,
+                              fiscal_year=context.fiscal_year, settings=settings)
+
+st.subheader(preview.summary())
+for problem in preview.errors:
+    st.error(str(problem))
+for warning in preview.warnings:
+    st.warning(str(warning))
+
+table = preview.table()
+if not table.empty:
+    actions = [("add", "➕ เพิ่ม"), ("change", "✏️ แก้ไข"), ("unchanged", "✔️ ไม่เปลี่ยน")]
+    tabs = st.tabs([f"{label} ({preview.count(action)})" for action, label in actions])
+    for tab, (action, _) in zip(tabs, actions, strict=True):
+        rows = table[table["การดำเนินการ"] == imports.ACTION_TH[action]]
+        tab.dataframe(rows, hide_index=True, width="stretch",
+                      column_config={"รายการที่เปลี่ยน": st.column_config.TextColumn(width="large")})
+
+approve: list[str] = []
+if preview.new_names:
+    st.markdown("**ชื่อที่ยังไม่รู้จัก** — เลือกชื่อที่จะเพิ่มเป็นบุคลากรใหม่ (ชื่อที่ไม่เลือกจะอยู่ในข้อความผู้รับผิดชอบ "
+                "แต่ไม่มอบหมายงาน; ถ้าเป็นคนเดิมที่สะกดต่างกัน ให้เพิ่มการสะกดที่หน้า จัดการแผนและผู้ใช้ ก่อน)")
+    approve = st.multiselect("เพิ่มเป็นบุคลากร", list(preview.new_names), key=f"approve_{round_}",
+                             format_func=lambda name: f"{preview.new_names[name]}{name}")
+
+pending = preview.count("add") + preview.count("change")
+if st.button(f"บันทึกการนำเข้า ({pending} แถว)", type="primary", disabled=bool(preview.errors) or not pending,
+             key="commit_import"):
+    done = write(lambda session: imports.commit(
+        session, actor, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,
+        settings=settings, expected=preview.fingerprint(), approve_names=approve), rerun=False)
+    if done is not None:
+        st.session_state["import_round"] = round_ + 1
+        st.session_state["flash"] = (f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว "
+                                     f"บุคลากรใหม่ {done.people_added} คน")
+        st.rerun()

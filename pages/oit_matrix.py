@@ -1,0 +1,158 @@
+"""OIT publication matrix: items O1–O25 × the months of the fiscal year; tick a cell with its link;
+each item's components checklist."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import oit_matrix, queries, services
+from ita_core.auth import Actor
+from ita_core.exports import to_csv_bytes, to_xlsx_bytes
+from ita_core.models import UserRole
+from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
+from ita_core.services import ConflictError
+from ita_core.thai_dates import format_be
+from pages._shared import current_actor, engine, pick_context, write
+
+context = pick_context()
+actor = current_actor()
+st.title("ตารางการเผยแพร่ข้อมูล OIT รายเดือน")
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล")
+    st.stop()
+
+with Session(engine()) as session:
+    cells = oit_matrix.cells(session, context.station_id, context.fiscal_year, context.as_of)
+    names = oit_matrix.sub_indicator_names(session)
+    components = queries.components(session, context.station_id, context.fiscal_year)
+    assignments = queries.assignments(session, context.station_id, context.fiscal_year)
+    export, columns = oit_matrix.export_table(session, context.station_id, context.fiscal_year, context.as_of)
+
+st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
+counts = oit_matrix.summary(cells)
+tiles = st.columns(3)
+for tile, state in zip(tiles, (CellState.DONE, CellState.DUE, CellState.OVERDUE), strict=True):
+    tile.metric(f"{STATE_ICON[state]} {STATE_TH[state]}", counts[state.value])
+st.caption(" · ".join(f"{STATE_ICON[s]} {STATE_TH[s]}" for s in CellState)
+           + " — ตัวเลขหลังสถานะคือวันที่ครบกำหนดของเดือนนั้น; คลิก “เผยแพร่แล้ว” เพื่อเปิดลิงก์")
+
+for heading, table in oit_matrix.markdown_tables(cells, names):
+    st.markdown(f"##### ตัวชี้วัดย่อย {heading}")
+    st.markdown(table)
+
+title = f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}"
+left, right = st.columns(2)
+left.download_button("⬇️ CSV", to_csv_bytes(export, "oit-matrix", "th", columns), file_name="oit_matrix.csv",
+                     mime="text/csv", key="matrix_csv", width="stretch")
+right.download_button("⬇️ Excel", to_xlsx_bytes(export, "oit-matrix", "th", title, columns),
+                      file_name="oit_matrix.xlsx", key="matrix_xlsx", width="stretch",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+# --- one item: tick a month, components checklist ------------------------------------------------
+
+st.divider()
+st.subheader("บันทึกการเผยแพร่และองค์ประกอบ")
+items = cells.drop_duplicates("item_id").set_index("item_id")
+mine = items.index
+if actor.role == UserRole.OFFICER and not actor.can_edit_all:
+    mine = pd.Index(assignments.loc[assignments["person_id"] == actor.person_id, "oit_item_id"].dropna()
+                    .astype(int).unique())
+    mine = items.index[items.index.isin(mine)]
+if not len(mine):
+    st.info("ยังไม่มีข้อมูล OIT ที่ท่านได้รับมอบหมาย")
+    st.stop()
+item_id = st.selectbox("ข้อมูล OIT", list(mine), key="matrix_item",
+                       format_func=lambda i: f"{items.loc[i, 'code']} · {items.loc[i, 'title'][:70]}")
+can_edit = actor.role != UserRole.VIEWER
+if not can_edit:
+    st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่อบันทึกการเผยแพร่และองค์ประกอบ")
+
+
+def _seen(key: str, current: int | None) -> int | None:
+    """The version the user saw when the form was last drawn (the current one on first draw)."""
+    return st.session_state.get(f"seen_{key}", current)
+
+
+def tick_form(actor: Actor, item_cells: pd.DataFrame) -> None:
+    """Pick a required month, give the link of what was published, save through the write path."""
+    required = item_cells[item_cells["required"] | item_cells["done"]].set_index("month")
+    if required.empty:
+        st.caption("ข้อนี้ไม่มีกำหนดเผยแพร่รายเดือนหรือวันครบกำหนดในปีนี้")
+        return
+    open_months = required.index[~required["done"]]
+    default = list(required.index).index(open_months[0]) if len(open_months) else 0
+    month: date = st.selectbox("เดือน", list(required.index), index=default, key=f"matrix_month_{item_id}",
+                               format_func=lambda m: oit_matrix.month_option(required.loc[m]))
+    cell = required.loc[month]
+    st.markdown(f"สถานะเดือนนี้: {oit_matrix.cell_text(cell)}")
+    version = None if pd.isna(cell["version"]) else int(cell["version"])
+    key = f"pub_{item_id}_{month.isoformat()}"
+    seen = _seen(key, version)
+    tag = f"{key}_v{version}"
+    with st.form(f"form_{key}"):
+        done = st.checkbox("เผยแพร่แล้ว (เอาเครื่องหมายออกเพื่อยกเลิก)", value=True, key=f"done_{tag}")
+        url = st.text_input("ลิงก์ของข้อมูลที่เผยแพร่ (URL)", cell["url"] or "", placeholder="https://…",
+                            key=f"url_{tag}")
+        submitted = st.form_submit_button("💾 บันทึกการเผยแพร่", type="primary", width="stretch")
+    if not submitted:
+        st.session_state[f"seen_{key}"] = version
+        return
+    try:
+        write(lambda s: services.set_publication(s, actor, item_id, month, done, url, seen))
+    except ConflictError as conflict:
+        st.warning("มีผู้อื่นบันทึกเดือนนี้หลังจากที่ท่านเปิดแบบฟอร์ม ค่าล่าสุดในระบบ: "
+                   f"{'เผยแพร่แล้ว' if conflict.theirs.get('done') else 'ยังไม่เผยแพร่'} "
+                   f"{conflict.theirs.get('url') or ''} — กดบันทึกอีกครั้งเพื่อใช้ค่าของท่าน")
+        st.session_state[f"seen_{key}"] = conflict.current_version
+
+
+def components_form(actor: Actor, checklist: pd.DataFrame) -> None:
+    """The item's required components as checkboxes; changed ticks saved in one transaction."""
+    if checklist.empty:
+        st.caption("ไม่มีองค์ประกอบ")
+        return
+    st.caption(f"ทำแล้ว {int(checklist['done'].sum())}/{len(checklist)} องค์ประกอบ")
+    if not can_edit:
+        for row in checklist.itertuples():
+            st.markdown(f"{'☑️ ทำแล้ว' if row.done else '⬜ ยังไม่ทำ'} · {row.seq}. {row.text}")
+        return
+    seen = {int(c.id): _seen(f"c{c.id}", int(c.version)) for c in checklist.itertuples()}
+    with st.form(f"components_{item_id}"):
+        ticked = {int(c.id): st.checkbox(f"{c.seq}. {c.text}", bool(c.done), key=f"mtick_{c.id}_v{c.version}")
+                  for c in checklist.itertuples()}
+        submitted = st.form_submit_button("💾 บันทึกองค์ประกอบ", width="stretch")
+    if not submitted:
+        for c in checklist.itertuples():
+            st.session_state[f"seen_c{c.id}"] = int(c.version)
+        return
+    current = checklist.set_index("id")["done"]
+    changes = [(cid, seen[cid], done) for cid, done in ticked.items() if done != bool(current[cid])]
+    if not changes:
+        st.info("ไม่มีการเปลี่ยนแปลง")
+        return
+
+    def save(session: Session) -> None:
+        for component_id, version, done in changes:
+            services.set_component_done(session, actor, component_id, version, done)
+
+    try:
+        write(save)
+    except ConflictError:
+        st.warning("มีผู้อื่นแก้องค์ประกอบของข้อนี้หลังจากที่ท่านเปิดแบบฟอร์ม โหลดค่าล่าสุดแล้ว ตรวจสอบและบันทึกอีกครั้ง")
+        for c in checklist.itertuples():
+            st.session_state.pop(f"seen_c{c.id}", None)
+
+
+publish_col, components_col = st.columns(2)
+with publish_col:
+    st.markdown("**การเผยแพร่รายเดือน**")
+    if can_edit:
+        tick_form(actor, cells[cells["item_id"] == item_id])
+    else:
+        for _, row in cells[(cells["item_id"] == item_id) & cells["required"]].iterrows():
+            st.markdown(f"- {oit_matrix.describe_cell(row)}")
+with components_col:
+    st.markdown("**องค์ประกอบที่ต้องมี**")
+    components_form(actor, components[components["item_id"] == item_id])

@@ -1,0 +1,90 @@
+"""Province / region: every station's lights, percent done, overdue and OIT share; drill down."""
+
+from datetime import date
+
+import plotly.graph_objects as go
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import plan, province
+from ita_core.auth import readable_stations
+from ita_core.settings import get_settings
+from ita_core.status import OVERALL_ICON
+from ita_core.thai_dates import fiscal_year_bounds, format_be
+from pages._shared import as_of_from_url, current_actor, engine, require_reader
+
+SCALE = [[0.0, "#9e9e9e"], [0.33, "#9e9e9e"], [0.34, "#1a9850"], [0.6, "#1a9850"], [0.61, "#f1c40f"],
+         [0.8, "#f1c40f"], [0.81, "#d73027"], [1.0, "#d73027"]]
+
+
+@st.cache_data(show_spinner="กำลังรวมผลทุกสถานี…", max_entries=16)
+def _table(url: str, ids: tuple[int, ...], fiscal_year: int, as_of: date, version: tuple):
+    with Session(engine()) as session:
+        return province.station_table(session, list(ids), fiscal_year, as_of, get_settings())
+
+
+allowed = readable_stations(current_actor(), get_settings().public_read)
+with Session(engine()) as session:
+    provinces = province.provinces(session, allowed)
+    years = province.years_with_plans(session)
+chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province",
+                              format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
+fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="province_year")
+start, end = fiscal_year_bounds(fiscal_year)
+as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", as_of_from_url(start, end) or plan.default_as_of(fiscal_year),
+                              min_value=start, max_value=end, format="DD/MM/YYYY",
+                              key=f"province_as_of_{fiscal_year}")
+require_reader()
+
+with Session(engine()) as session:
+    ids = province.station_ids(session, chosen, allowed)
+    version = province.data_version(session, ids, fiscal_year)
+if not ids:
+    st.info("ไม่มีสถานีที่บัญชีนี้ดูได้")
+    st.stop()
+    version = province.data_version(session, ids, fiscal_year)
+table, grid = _table(get_settings().database_url, tuple(ids), fiscal_year, as_of, version)
+
+st.title(f"ภาพรวม{' จังหวัด' + chosen if chosen else 'ทุกสถานี'}")
+st.caption(f"{len(table)} สถานี · ปีงบประมาณ {fiscal_year} · ข้อมูล ณ {format_be(as_of)}")
+tiles = st.columns(4)
+tiles[0].metric("สถานี", len(table))
+tiles[1].metric("🔴 สถานีที่มีเรื่องเลยกำหนด", int((table["overdue"] > 0).sum()))
+tiles[2].metric("✅ เสร็จเฉลี่ย", f"{table['percent_done'].mean():.0f}%")
+tiles[3].metric("📂 OIT มีหลักฐานเฉลี่ย", f"{table['oit_share'].mean():.0f}%")
+
+shown = table.assign(light=table["overall"].map(OVERALL_ICON))
+st.dataframe(
+    shown[["light", "code", "name", "province", "percent_done", "overdue", "at_risk", "oit_share"]],
+    hide_index=True, width="stretch", height=min(600, 38 + 35 * len(shown)),
+    column_config={
+        "light": "สัญญาณ", "code": "รหัส", "name": "สถานี", "province": "จังหวัด", "overdue": "เลยกำหนด",
+        "at_risk": "เสี่ยงล่าช้า",
+        "percent_done": st.column_config.ProgressColumn("เสร็จแล้ว", min_value=0, max_value=100,
+                                                        format="%.0f%%"),
+        "oit_share": st.column_config.ProgressColumn("OIT มีหลักฐาน", min_value=0, max_value=100,
+                                                     format="%.0f%%"),
+    },
+)
+
+st.markdown("#### สถานี × ตัวชี้วัด")
+worst = table.sort_values(["overdue", "at_risk"], ascending=False).head(40)
+cells = grid.loc[worst["station_id"]]
+heat = go.Figure(go.Heatmap(
+    z=cells.map(province.SEVERITY.get).to_numpy(), x=[f"ตัวชี้วัด {n}" for n in cells.columns],
+    y=list(worst["name"]), text=cells.map(OVERALL_ICON.get).to_numpy(), texttemplate="%{text}",
+    colorscale=SCALE, zmin=0, zmax=3, showscale=False, hovertemplate="%{y} · %{x}<extra></extra>",
+))
+heat.update_yaxes(autorange="reversed")
+heat.update_layout(height=120 + 28 * len(worst), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+st.plotly_chart(heat, width="stretch")
+if len(table) > len(worst):
+    st.caption(f"แสดง {len(worst)} สถานีที่มีเรื่องเลยกำหนดมากที่สุด จากทั้งหมด {len(table)} สถานี")
+
+names = table.set_index("station_id")["name"]
+station = st.selectbox("ดูแดชบอร์ดของสถานี", [None, *names.index], key="drill_station",
+                       format_func=lambda i: "— เลือกสถานี —" if i is None else names[i])
+if station is not None and st.button("เปิดภาพรวมของสถานีนี้", type="primary", key="open_station"):
+    st.session_state["station"] = station
+    st.session_state["fiscal_year"] = fiscal_year
+    st.switch_page("pages/overview.py")

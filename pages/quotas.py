@@ -1,0 +1,124 @@
+"""Survey quotas: EIT/IIT respondents per department and in total against the collection window,
+the pace still needed, the seed's conflicting numbers, and the secretary's count form."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import quotas, services
+from ita_core.models import UserRole
+from ita_core.services import ConflictError
+from ita_core.status import badge
+from ita_core.thai_dates import format_be
+from pages._shared import current_actor, engine, pick_context, write
+
+context = pick_context()
+actor = current_actor()
+st.title("โควตาผู้ตอบแบบวัด EIT / IIT")
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล")
+    st.stop()
+
+with Session(engine()) as session:
+    table, recorded = quotas.load(session, context.station_id, context.fiscal_year, context.as_of)
+
+st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)} · "
+           "✅ ครบแล้ว · 🟢 ตามแผน · 🟡 ช้ากว่าแผนเส้นตรง · 🔴 หมดช่วงเก็บข้อมูลแล้วแต่ยังไม่ครบ")
+
+
+def line(row: pd.Series) -> str:
+    """One quota as Thai text: collected of minimum, the linear plan and the pace still needed."""
+    text = f"เก็บได้ {row['collected']} จาก {row['minimum']} คน ({row['percent']:.0f}%)"
+    if pd.notna(row["expected"]):
+        text += f" · ตามแผนควรได้ {row['expected']:.0f} คน"
+    if row["remaining"]:
+        text += f" · ขาดอีก {row['remaining']} คน · ต้องเก็บ {quotas.per_day_text(row['per_day'])}"
+    return text
+
+
+def show_quota(row: pd.Series) -> None:
+    st.markdown(f"{badge(row['light'])} · **{row['department']}** · ขั้นต่ำ {row['minimum']} คน")
+    st.progress(min(row["percent"], 100.0) / 100, text=line(row))
+    if row["conflict"]:
+        st.warning(f"⚠️ ตัวเลขในแผนขัดกันเอง — ค่าที่บันทึกไว้: **{row['minimum']} คน**  \n"
+                   f"หมายเหตุการถอดข้อมูล (data/NOTES.md): {row['note']}")
+
+
+for tool in ("EIT", "IIT"):
+    rows = table[table["tool"] == tool]
+    st.subheader(f"{tool} · {'ผู้มีส่วนได้ส่วนเสียภายนอก' if tool == 'EIT' else 'ผู้มีส่วนได้ส่วนเสียภายใน'}")
+    if rows.empty:
+        st.info(f"แผนไม่ได้ระบุจำนวนผู้ตอบ {tool} ขั้นต่ำเป็นตัวเลข (ระบุเพียง “ครอบคลุมจำนวนขั้นต่ำที่กำหนดตามคู่มือ”) "
+                "จึงไม่มีโควตาให้ติดตาม")
+        continue
+    first = rows.iloc[0]
+    if pd.notna(first["window_start"]):
+        st.caption(f"ช่วงเก็บข้อมูลตามปฏิทิน ITA: {format_be(first['window_start'])} – "
+                   f"{format_be(first['window_end'])} · เหลือ {first['days_left']} วัน (นับวันนี้)")
+    for _, row in pd.concat([rows[rows["is_total"]], rows[~rows["is_total"]]]).iterrows():
+        show_quota(row)
+    gap = quotas.department_gap(table, tool)
+    if gap and gap[0] != gap[1]:
+        st.info(f"ขั้นต่ำรายฝ่ายรวมกัน {gap[0]} คน แต่ยอดขั้นต่ำทั้งสถานีคือ {gap[1]} คน — อีก {gap[1] - gap[0]} คน"
+                f"ไม่ได้กำหนดให้ฝ่ายใด (บันทึกผู้ตอบที่ไม่ระบุฝ่ายในแถว “{quotas.STATION_TOTAL}”; "
+                "ยอดรวมทั้งสถานีนับผู้ตอบทุกฝ่ายรวมกัน)")
+
+if table.empty:
+    st.stop()
+
+st.divider()
+names = {int(r.id): f"{r.tool} · {r.department}" for r in table.itertuples()}
+chosen = st.selectbox("กราฟสะสมของ", list(names), format_func=names.get, key="quota_chart")
+chosen_row = table[table["id"] == chosen].iloc[0]
+if pd.notna(chosen_row["window_start"]):
+    st.plotly_chart(quotas.figure(recorded, chosen_row, context.as_of), width="stretch")
+
+# --- the secretary records counts -----------------------------------------------------------------
+
+st.subheader("บันทึกจำนวนผู้ตอบรายวัน")
+if not (actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all)):
+    st.info("เลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ) เข้าสู่ระบบเพื่อบันทึกจำนวนผู้ตอบ")
+else:
+    left, right = st.columns(2)
+    quota_id = left.selectbox("โควตา", list(names), format_func=names.get, key="count_quota")
+    day: date = right.date_input("วันที่เก็บข้อมูล", value=context.as_of, format="DD/MM/YYYY", key="count_day")
+    existing = recorded[(recorded["quota_id"] == quota_id) & (recorded["day"] == day)]
+    version = int(existing["version"].iloc[0]) if len(existing) else None
+    current = int(existing["collected"].iloc[0]) if len(existing) else 0
+    key = f"count_{quota_id}_{day.isoformat()}"
+    seen = st.session_state.get(f"seen_{key}", version)
+    for warning in st.session_state.pop("count_warnings", []):
+        st.warning(warning)
+    if version is not None:
+        st.caption(f"วันนี้บันทึกไว้แล้ว {current} คน — บันทึกใหม่จะแทนค่าเดิมของวันนั้น")
+    with st.form(f"form_{key}"):
+        collected = st.number_input("จำนวนผู้ตอบที่เก็บได้ในวันนั้น (คน)", min_value=0, max_value=100_000,
+                                    value=current, step=1, key=f"collected_{key}_v{version}")
+        note = st.text_input("หมายเหตุ", existing["note"].iloc[0] if len(existing) else "",
+                             key=f"note_{key}_v{version}")
+        submitted = st.form_submit_button("💾 บันทึกจำนวน", type="primary")
+    if not submitted:
+        st.session_state[f"seen_{key}"] = version
+    else:
+        try:
+            saved = write(lambda s: services.record_survey_count(
+                s, actor, quota_id, day, collected, seen, note), rerun=False)
+        except ConflictError as conflict:
+            st.warning(f"มีผู้อื่นบันทึกวันนี้ไว้แล้ว {conflict.theirs.get('collected')} คน กดบันทึกอีกครั้งเพื่อแทนค่า")
+            st.session_state[f"seen_{key}"] = conflict.current_version
+        else:
+            if saved is not None:  # redraw with the new numbers; warnings and the toast survive the rerun
+                st.session_state["count_warnings"] = saved.warnings
+                st.session_state["flash"] = "บันทึกแล้ว"
+                st.session_state.pop(f"seen_{key}", None)
+                st.rerun()
+
+if not recorded.empty:
+    st.markdown("##### จำนวนที่บันทึกไว้")
+    shown = recorded.sort_values(["day", "quota_id"], ascending=[False, True])
+    st.dataframe(pd.DataFrame({
+        "วันที่": shown["day"].map(format_be), "เครื่องมือ": shown["tool"], "ฝ่าย": shown["department"],
+        "จำนวน (คน)": shown["collected"], "หมายเหตุ": shown["note"], "ผู้บันทึก": shown["updated_by"],
+    }), hide_index=True, width="stretch")

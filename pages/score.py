@@ -1,0 +1,163 @@
+"""Score projection: projected ITA total and grade, gap to 85, a "what if" list of OIT items,
+survey scores entered by the secretary and past years' real results entered by the admin."""
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import score, services
+from ita_core.models import UserRole
+from ita_core.oit_matrix import sub_indicator_names
+from ita_core.services import ConflictError
+from ita_core.settings import get_settings
+from pages._shared import current_actor, engine, pick_context, write
+
+context = pick_context()
+actor = current_actor()
+st.title("คาดการณ์คะแนน ITA")
+if context is None:
+    st.warning("ยังไม่มีแผนในฐานข้อมูล")
+    st.stop()
+
+settings = get_settings()
+with Session(engine()) as session:
+    view = score.load(session, context.station_id, context.fiscal_year, settings)
+    names = sub_indicator_names(session)
+projection = view.projection
+
+st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · {score.as_of_note(context.as_of)}")
+st.info("**วิธีคำนวณ (ค่าตั้งต้นของระบบนี้ ไม่ใช่เกณฑ์ทางการของปีใด — ตรวจสอบกับคู่มือการประเมิน ITA ของ "
+        f"สำนักงาน ป.ป.ช. ประจำปี):** {score.describe_settings(settings)} · เกรด AA 95–100, A 85–94.99, "
+        "B 75–84.99, C 65–74.99, D 55–64.99, E 50–54.99, F ต่ำกว่า 50 · ผ่านที่ 85 คะแนน · "
+        "ผู้ดูแลปรับได้ด้วยตัวแปร ITA_WEIGHT_IIT / ITA_WEIGHT_EIT / ITA_WEIGHT_OIT / ITA_OIT_SCORING / "
+        "ITA_OIT_COMPONENT_CREDIT")
+
+
+def shown(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+tiles = st.columns(5)
+tiles[0].metric("IIT (กรอก)", shown(projection.iit))
+tiles[1].metric("EIT (กรอก)", shown(projection.eit))
+tiles[2].metric("OIT (จากข้อมูลที่เสร็จพร้อมลิงก์)", shown(projection.oit))
+tiles[3].metric("คะแนนรวมคาดการณ์", shown(projection.total),
+                None if projection.grade is None else f"เกรด {projection.grade}", delta_color="off",
+                delta_arrow="off")
+verdict = None if projection.total is None else ("✅ ผ่าน" if score.passed(projection.total) else "❌ ไม่ผ่าน")
+tiles[4].metric("ขาดอีกถึง 85", shown(projection.gap), verdict, delta_color="off", delta_arrow="off")
+if projection.total is None:
+    st.warning("ยังไม่มีคะแนน IIT และ EIT — เลขานุการกรอกคะแนนด้านล่าง (ผลปีที่แล้วหรือผลแบบสำรวจจำลอง) "
+               "จึงจะคำนวณคะแนนรวมได้")
+elif view.entered is not None and view.entered.basis:
+    st.caption(f"ที่มาของคะแนน IIT/EIT: {view.entered.basis}")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("##### OIT รายตัวชี้วัดย่อย")
+    subs = view.sub_indicators.assign(name=view.sub_indicators["sub_indicator"].map(names))
+    st.dataframe(subs[["sub_indicator", "name", "done", "items", "score"]].rename(columns={
+        "sub_indicator": "ตัวชี้วัดย่อย", "name": "ชื่อ", "done": "เสร็จพร้อมลิงก์", "items": "จำนวนข้อ",
+        "score": "คะแนน"}), hide_index=True, width="stretch",
+        column_config={"คะแนน": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f")})
+with right:
+    st.plotly_chart(score.figure(view.history, context.fiscal_year, projection), width="stretch")
+
+st.markdown("##### ถ้าทำข้อเหล่านี้ให้เสร็จพร้อมลิงก์ (เรียงจากข้อที่เพิ่มคะแนนรวมได้มากที่สุด)")
+if view.items_to_pass == 0:
+    st.success("คะแนนคาดการณ์ผ่านเกณฑ์ 85 แล้ว")
+elif view.items_to_pass is not None:
+    st.markdown(f"ทำเพิ่มอีก **{view.items_to_pass} ข้อ** ตามลำดับด้านล่าง คะแนนรวมคาดการณ์จะถึง 85")
+elif projection.total is not None:
+    st.warning("ทำข้อมูล OIT ครบทุกข้อแล้วก็ยังไม่ถึง 85 — ต้องยกระดับคะแนน IIT/EIT ด้วย")
+table = view.what_if.head(10)
+st.dataframe(pd.DataFrame({
+    "ข้อ": table["code"], "ข้อมูล": table["title"].str.slice(0, 60), "ตัวชี้วัดย่อย": table["sub_indicator"],
+    "คะแนน OIT เพิ่ม": table["gain_oit"], "คะแนนรวมเพิ่ม": table["gain_total"],
+    "คะแนนรวมสะสม": table["total_after"],
+}), hide_index=True, width="stretch")
+st.caption(f"คะแนน IIT หรือ EIT ที่เพิ่ม 1 คะแนน เพิ่มคะแนนรวม {projection.weights.iit:.2f} / "
+           f"{projection.weights.eit:.2f} คะแนน")
+
+# --- entering scores ------------------------------------------------------------------------------
+
+secretary = actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all)
+
+
+def seen(key: str, current: int | None) -> int | None:
+    return st.session_state.get(f"seen_{key}", current)
+
+
+def save(key: str, action, version: int | None) -> None:
+    """Save through the write path; on a conflict keep the typed values and offer to save over."""
+    try:
+        write(action)
+    except ConflictError as conflict:
+        st.warning("มีผู้อื่นบันทึกคะแนนนี้หลังจากที่ท่านเปิดแบบฟอร์ม ค่าล่าสุดในระบบ: "
+                   + ", ".join(f"{k} = {v}" for k, v in conflict.theirs.items())
+                   + " — กดบันทึกอีกครั้งเพื่อใช้ค่าของท่าน")
+        st.session_state[f"seen_{key}"] = conflict.current_version
+
+
+st.divider()
+inputs_tab, history_tab = st.tabs(["คะแนนสำรวจปีนี้ (IIT/EIT)", "ผลคะแนนจริงย้อนหลัง"])
+with inputs_tab:
+    if not secretary:
+        st.info("เลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ) เข้าสู่ระบบเพื่อกรอกคะแนน IIT/EIT")
+    else:
+        entered = view.entered
+        version = entered.version if entered else None
+        key = f"score_input_{context.station_id}_{context.fiscal_year}"
+        base = seen(key, version)
+        with st.form(f"form_{key}"):
+            iit = st.number_input("คะแนน IIT (0–100)", 0.0, 100.0, entered.iit if entered else None,
+                                  step=0.01, format="%.2f", key=f"iit_{key}_v{version}")
+            eit = st.number_input("คะแนน EIT (0–100)", 0.0, 100.0, entered.eit if entered else None,
+                                  step=0.01, format="%.2f", key=f"eit_{key}_v{version}")
+            basis = st.text_input("ที่มาของคะแนน (เช่น ผลปี 2566, แบบสำรวจจำลอง ก.พ. 67)",
+                                  entered.basis if entered else "", key=f"basis_{key}_v{version}")
+            submitted = st.form_submit_button("💾 บันทึกคะแนนสำรวจ", type="primary")
+        if not submitted:
+            st.session_state[f"seen_{key}"] = version
+        else:
+            save(key, lambda s: services.save_score_input(
+                s, actor, context.station_id, context.fiscal_year, {"iit": iit, "eit": eit, "basis": basis},
+                base), version)
+
+with history_tab:
+    past = view.history
+    if len(past):
+        st.dataframe(pd.DataFrame({
+            "ปีงบประมาณ": past["fiscal_year"].astype(str), "IIT": past["iit"], "EIT": past["eit"],
+            "OIT": past["oit"], "คะแนนรวม": past["total"], "เกรด": past["grade"], "หมายเหตุ": past["note"]}),
+            hide_index=True, width="stretch")
+    else:
+        st.caption("ยังไม่มีผลคะแนนย้อนหลัง")
+    if not actor.is_admin:
+        st.info("ผู้ดูแลระบบเข้าสู่ระบบเพื่อบันทึกผลคะแนนจริงของปีที่ผ่านมา (ตามที่ ป.ป.ช. ประกาศ)")
+    else:
+        year = st.number_input("ปีงบประมาณ (พ.ศ.)", 2550, 2700, context.fiscal_year - 1, step=1,
+                               key="history_year")
+        existing = past[past["fiscal_year"] == year]
+        row = existing.iloc[0] if len(existing) else None
+        version = int(row["version"]) if row is not None else None
+        key = f"score_history_{context.station_id}_{year}"
+        base = seen(key, version)
+
+        def value(name: str) -> float | None:
+            return None if row is None or pd.isna(row[name]) else float(row[name])
+
+        with st.form(f"form_{key}"):
+            cols = st.columns(4)
+            typed = {name: cols[i].number_input(label, 0.0, 100.0, value(name), step=0.01, format="%.2f",
+                                                key=f"{name}_{key}_v{version}")
+                     for i, (name, label) in enumerate([("iit", "IIT"), ("eit", "EIT"), ("oit", "OIT"),
+                                                        ("total", "คะแนนรวม")])}
+            note = st.text_input("หมายเหตุ / แหล่งที่มา", row["note"] if row is not None else "",
+                                 key=f"note_{key}_v{version}")
+            submitted = st.form_submit_button("💾 บันทึกผลคะแนนจริง", type="primary")
+        if not submitted:
+            st.session_state[f"seen_{key}"] = version
+        else:
+            save(key, lambda s: services.save_score_history(
+                s, actor, context.station_id, year, {**typed, "note": note}, base), version)

@@ -1,0 +1,144 @@
+"""Styled Excel: layout, fills, print setup, the ITA plan workbook, and LibreOffice rendering it."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from ita_core.cli import main
+from ita_core.exports import (
+    BE_DATE_FORMAT,
+    PLAN_SHEETS,
+    THAI_FONT,
+    export_frame,
+    plan_workbook_bytes,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
+from ita_core.models import Station
+from ita_core.settings import get_settings
+from ita_core.workbooks import FILL_RGB, LINE_POINTS, ROW_PADDING, display_width, line_count
+from tests.transfer_support import AS_OF
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _plan_workbook(engine: Engine) -> bytes:
+    with Session(engine) as session:
+        station = session.exec(select(Station)).one()
+        return plan_workbook_bytes(session, station.id, 2567, AS_OF, get_settings())
+
+
+def _activities_sheet(engine: Engine):
+    with Session(engine) as session:
+        station = session.exec(select(Station)).one()
+        frame = export_frame(session, "activities", station.id, 2567)
+    return load_workbook(io.BytesIO(to_xlsx_bytes(frame, "activities", title="ชื่อเรื่อง"))).active
+
+
+def test_table_sheet_is_styled_for_filtering_and_printing(engine: Engine) -> None:
+    sheet = _activities_sheet(engine)
+    assert (sheet["A1"].value, sheet["A1"].font.bold, sheet["A1"].font.name) == ("ชื่อเรื่อง", True, THAI_FONT)
+    assert all(cell.font.bold and cell.fill.fgColor.rgb.endswith("D9E1F2") for cell in sheet[2])
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == "A2:Q28"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABFIL"}
+    assert widths["F"] == 40 and widths["I"] == 14 and 6 <= widths["A"] <= 10
+    activity = sheet["F3"]
+    assert activity.alignment.wrap_text and activity.font.name == THAI_FONT and activity.font.size == 14
+    heights = [sheet.row_dimensions[row].height for row in range(3, 29)]
+    assert all((h - ROW_PADDING) % LINE_POINTS == 0 for h in heights)  # whole lines of wrapped text
+    assert min(heights) == LINE_POINTS * 2 + ROW_PADDING and max(heights) > LINE_POINTS * 5
+    due = sheet["I4"]
+    assert (due.value.date().isoformat(), due.number_format) == ("2024-03-30", BE_DATE_FORMAT)
+    assert (sheet["N3"].value, sheet["N3"].data_type) == (0, "n")  # numbers stay numbers
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$2:$2"
+    assert "&P" in sheet.oddFooter.center.text
+
+
+def test_plan_workbook_has_a_summary_of_lights_and_a_sheet_per_table(demo_engine: Engine) -> None:
+    workbook = load_workbook(io.BytesIO(_plan_workbook(demo_engine)))
+    assert workbook.sheetnames == list(PLAN_SHEETS)
+    summary = workbook["สรุปตัวชี้วัด"]
+    assert summary["A1"].value == "สถานีตำรวจภูธรเชียงใหม่ · ปีงบประมาณ 2567 · ข้อมูล ณ 16 มี.ค. 2567"
+    first = [c.value for c in summary[3]]
+    assert first == [1, "การปฏิบัติหน้าที่", "IIT", "มีเรื่องเลยกำหนด", 7, 6, 6, 0, 1, 0, 85.7]
+    assert summary["D3"].fill.fgColor.rgb.endswith(FILL_RGB["red"])
+    assert summary.max_row == 12  # title, header, indicators 1–10
+    rows = workbook["รายการ ณ วันที่"]
+    assert rows.max_row == 2 + 51
+    fills = {rows.cell(r, 1).value: rows.cell(r, 1).fill.fgColor.rgb[-6:] for r in range(3, rows.max_row + 1)}
+    assert fills["เลยกำหนด"] == FILL_RGB["red"] and fills["เสร็จแล้ว"] == FILL_RGB["green"]
+    assert (workbook["กิจกรรม"].max_row, workbook["ข้อมูล OIT"].max_row, workbook["ปฏิทิน ITA"].max_row) == (
+        28, 27, 11)
+
+
+def test_control_characters_are_removed_and_thai_survives_both_formats() -> None:
+    frame = pd.DataFrame([{"seq": 1, "stage": "ช่วง\x07ที่ ๑", "step": "=HYPERLINK(\"x\")", "kind": "k",
+                           "name": "เตรียมความพร้อม", "start": None, "end": None, "period_text": "\x1bข้อความ",
+                           "description": "+ บรรทัด", "responsible_text": "ผู้รับผิดชอบ"}])
+    raw = to_csv_bytes(frame, "phases")
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert "ช่วงที่ ๑" in text and "\x07" not in text and "'=HYPERLINK" in text and "'+ บรรทัด" in text
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame, "phases"))).active
+    assert [sheet.cell(3, c).value for c in (2, 3, 5, 8)] == ["ช่วงที่ ๑", "'=HYPERLINK(\"x\")", "เตรียมความพร้อม",
+                                                             "ข้อความ"]
+    assert sheet.cell(3, 3).data_type == "s"
+
+
+def test_widths_ignore_thai_marks_and_lines_wrap() -> None:
+    assert display_width("ผู้รับผิดชอบ") == 8  # marks above and below take no width
+    assert display_width("สั้น\nบรรทัดที่ยาวกว่า") == 12
+    assert line_count("ก" * 64, 41) == 2 and line_count(None, 10) == 1
+
+
+def test_ita_export_plan_needs_xlsx(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "plan.xlsx"
+    assert main(["export", "plan", "--format", "xlsx", "--as-of", "2024-03-16", "-o", str(out)]) == 0
+    assert load_workbook(out).sheetnames == list(PLAN_SHEETS)
+    assert main(["export", "plan", "-o", str(tmp_path / "plan.csv")]) == 2
+    assert "เฉพาะ Excel" in capsys.readouterr().err
+    summary = tmp_path / "s.csv"
+    assert main(["export", "summary", "--as-of", "2024-03-16", "--lang", "en", "-o", str(summary)]) == 0
+    assert summary.read_text(encoding="utf-8-sig").splitlines()[1].startswith("1,การปฏิบัติหน้าที่,IIT,")
+
+
+@pytest.mark.skipif(not SOFFICE and not os.environ.get("CI"), reason="LibreOffice not installed")
+def test_libreoffice_opens_the_workbook_and_prints_be_dates(demo_engine: Engine, tmp_path: Path) -> None:
+    assert SOFFICE, "CI installs LibreOffice (tests/run_all.sh); it is missing"
+    source = tmp_path / "plan.xlsx"
+    source.write_bytes(_plan_workbook(demo_engine))
+    profile = tmp_path / "lo-profile"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "plan.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        assert "15 มี.ค. 2567" in text  # a due date cell: a real date shown in the Buddhist Era
+        assert "2024" not in text
+        assert "หน้า 1 / " in text
+
+
+def test_every_dashboard_table_has_csv_and_excel_downloads(engine: Engine) -> None:
+    from tests.test_pages import run_page
+
+    expected = {"overview": {"plan_workbook", "indicator_0_csv", "indicator_0_xlsx"},
+                "workload": {"workload_csv", "workload_xlsx"}, "timeline": {"timeline_csv", "timeline_xlsx"}}
+    for page, keys in expected.items():
+        app = run_page(page)
+        assert keys <= {button.key for button in app.get("download_button")}, page

@@ -1,0 +1,53 @@
+"""The import page under AppTest: admins only, preview with errors in Thai, commit with approved names."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from ita_core.models import Activity, AuditLog, Person
+from tests.make_bad_imports import GOOD_ROW, PLAN_HEADERS, _plan
+from tests.test_pages import login, make_user, run_page
+from tests.transfer_support import seed_plan_sheet
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NEW_ROW = [None, "ประเด็นใหม่", "กิจกรรมใหม่จากหน้าเว็บ", "ป้าย", "เว็บไซต์", "๓๐ เม.ย.๖๗",
+           "สว.อก.๑ ผู้ควบคุม ร.ต.อ.สมชาย ใจดี จัดทำ", "ทุกเดือน"]
+
+
+def test_officers_are_sent_away(engine: Engine) -> None:
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    app = login(run_page("import_plan"), "somchai")
+    assert [i.value for i in app.info] == ["เฉพาะผู้ดูแลระบบ (admin) เท่านั้นที่นำเข้าแผนได้ — เข้าสู่ระบบที่แถบด้านซ้าย"]
+    assert not app.file_uploader
+
+
+def test_a_bad_file_shows_where_and_cannot_be_committed(engine: Engine) -> None:
+    make_user("secretary", "admin")
+    app = login(run_page("import_plan"), "secretary")
+    bad = _plan(GOOD_ROW, [None, *GOOD_ROW[1:5], "เร็ว ๆ นี้", *GOOD_ROW[6:]])
+    app.file_uploader[0].set_value(("แผน.xlsx", bad, XLSX))
+    app.run()
+    assert [e.value for e in app.error] == [
+        "แผ่นงาน «แผน» แถว 4 คอลัมน์ F (ระยะเวลาแล้วเสร็จ): อ่านวันที่ไม่ได้: เร็ว ๆ นี้ "
+        "(เช่น ๓๐ มี.ค.๖๗, ภายใน ก.พ.๖๗, ทุกวัน, ตามปฏิทิน ป.ป.ช.)"]
+    assert app.button(key="commit_import").disabled
+    assert PLAN_HEADERS[0] in app.markdown[0].value
+
+
+def test_the_secretary_previews_approves_a_name_and_commits(engine: Engine) -> None:
+    make_user("secretary", "admin")
+    app = login(run_page("import_plan"), "secretary")
+    app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet([NEW_ROW]), XLSX))
+    app.run()
+    assert app.subheader[0].value == "เพิ่ม 1 แถว · แก้ไข 0 แถว · ไม่เปลี่ยน 26 แถว · ปัญหา 0 จุด"
+    assert [t.label for t in app.tabs] == ["➕ เพิ่ม (1)", "✏️ แก้ไข (0)", "✔️ ไม่เปลี่ยน (26)"]
+    app.multiselect(key="approve_0").set_value(["สมชาย ใจดี"]).run()
+    app.button(key="commit_import").click().run()
+    assert not app.exception
+    assert [t.value for t in app.toast] == ["นำเข้าแล้ว: เพิ่ม 1 แก้ไข 0 แถว บุคลากรใหม่ 1 คน"]
+    with Session(engine) as session:
+        assert session.exec(select(Activity).where(Activity.activity == "กิจกรรมใหม่จากหน้าเว็บ")).one().seq == 27
+        assert session.exec(select(Person).where(Person.name == "สมชาย ใจดี")).one().rank == "ร.ต.อ."
+        trail = select(AuditLog.actor, AuditLog.source).where(AuditLog.table_name == "activity")
+        assert set(session.exec(trail)) == {("secretary", "import")}

@@ -1,0 +1,228 @@
+"""Imports: round trip of our own exports, the Thai plan layout, preview, approval, all-or-nothing."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from ita_core import imports, services
+from ita_core.auth import CLI, Actor
+from ita_core.cli import main
+from ita_core.db import session_scope
+from ita_core.exports import export_frame, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
+from ita_core.models import Activity, Assignment, AuditLog, OitItem, Person, Station
+from ita_core.settings import get_settings
+from tests.transfer_support import AS_OF, full_export, seed_plan_sheet, write
+
+FY = 2567
+
+
+def _station(engine: Engine) -> Station:
+    with Session(engine) as session:
+        return session.exec(select(Station)).one()
+
+
+def _preview(engine: Engine, data: bytes, name: str) -> imports.Preview:
+    with Session(engine) as session:
+        return imports.preview(session, data, name, station_id=_station(engine).id, fiscal_year=FY,
+                               settings=get_settings())
+
+
+def _commit(engine: Engine, data: bytes, name: str, **kwargs) -> imports.CommitResult:
+    with session_scope(engine) as session:
+        return imports.commit(session, kwargs.pop("actor", CLI), data, name, station_id=_station(engine).id,
+                              fiscal_year=FY, settings=get_settings(), **kwargs)
+
+
+def _typed_notes(engine: Engine) -> None:
+    """Notes a user could type that a spreadsheet would run as formulas, and a Thai note."""
+    with session_scope(engine) as session:
+        first, second, third = session.exec(select(Activity).order_by(Activity.seq).limit(3)).all()
+        item = session.exec(select(OitItem).where(OitItem.code == "O2")).one()
+        services.update_progress(session, CLI, "activity", first.id, first.version, {"note": "=1+1"})
+        services.update_progress(session, CLI, "activity", second.id, second.version, {"note": "@SUM(A1)"})
+        services.update_progress(session, CLI, "activity", third.id, third.version,
+                                 {"note": "'=เดิม\nบรรทัดสอง"})
+        services.update_progress(session, CLI, "oit_item", item.id, item.version, {"note": "-2+3 ไทย"})
+
+
+def _exports(engine: Engine) -> dict[str, bytes]:
+    station = _station(engine)
+    with Session(engine) as session:
+        activities = export_frame(session, "activities", station.id, FY)
+        items = export_frame(session, "oit-items", station.id, FY)
+        workbook = plan_workbook_bytes(session, station.id, FY, AS_OF, get_settings())
+    return {
+        "activities.xlsx": to_xlsx_bytes(activities, "activities", title="ทดสอบ"),
+        "activities.csv": to_csv_bytes(activities, "activities"),
+        "activities-en.csv": to_csv_bytes(activities, "activities", "en"),
+        "oit-items.xlsx": to_xlsx_bytes(items, "oit-items", "en", title="OIT"),
+        "oit-items.csv": to_csv_bytes(items, "oit-items"),
+        "plan.xlsx": workbook,
+    }
+
+
+@pytest.mark.parametrize("name", ["activities.xlsx", "activities.csv", "activities-en.csv", "oit-items.xlsx",
+                                  "oit-items.csv", "plan.xlsx"])
+def test_export_then_import_changes_nothing(demo_engine: Engine, name: str) -> None:
+    _typed_notes(demo_engine)
+    data = _exports(demo_engine)[name]
+    result = _preview(demo_engine, data, name)
+    assert result.errors == [] and result.new_names == {}
+    expected = {"activities": 26, "oit-items": 25, "plan": 51}[name.split(".")[0].removesuffix("-en")]
+    assert (result.count("unchanged"), result.count("change"), result.count("add")) == (expected, 0, 0)
+    before = full_export(demo_engine)
+    assert _commit(demo_engine, data, name) == imports.CommitResult(0, 0, 0, 0)
+    assert full_export(demo_engine) == before
+
+
+def test_formula_text_in_a_note_comes_out_as_text_in_csv_and_excel(engine: Engine) -> None:
+    _typed_notes(engine)
+    files = _exports(engine)
+    text = files["activities.csv"].decode("utf-8-sig")
+    assert files["activities.csv"].startswith(b"\xef\xbb\xbf")
+    assert ",'=1+1," in text and ",'@SUM(A1)," in text and "''=เดิม" in text
+    sheet = load_workbook(io.BytesIO(files["activities.xlsx"])).active
+    notes = {sheet.cell(row, 15).value: sheet.cell(row, 15).data_type for row in (3, 4)}
+    assert notes == {"'=1+1": "s", "'@SUM(A1)": "s"}
+    assert sheet.cell(2, 15).value == "หมายเหตุ"
+
+
+def test_the_seed_plan_in_the_thai_layout_is_unchanged(engine: Engine) -> None:
+    result = _preview(engine, seed_plan_sheet(), "แผน.xlsx")
+    assert result.layout == "plan"
+    assert (result.errors, result.new_names) == ([], {})
+    assert result.count("unchanged") == 26
+    assert [row.row for row in result.rows][:3] == [3, 4, 5]
+
+
+def _edited_plan() -> bytes:
+    def edit(seq: int, values: list) -> None:
+        if seq == 2:
+            values[5] = "๑๕ เม.ย.๖๗"
+    new_row = [None, "ประเด็นใหม่", "จัดอบรมเจ้าหน้าที่เรื่องการนำเข้าแผน", "ผู้เข้าอบรม ๒๐ นาย", "ไลน์กลุ่ม",
+               "ภายใน พ.ค.๖๗", "สว.อก.๑ ผู้ควบคุม ร.ต.อ.สมชาย ใจดี ผู้บรรยาย ด.ต.อนุทิน พุดดี จัดทำเอกสาร",
+               "ทุก ๑ เดือน"]
+    return seed_plan_sheet([new_row], edit)
+
+
+def test_a_thai_plan_sheet_previews_adds_changes_and_new_names(engine: Engine) -> None:
+    result = _preview(engine, _edited_plan(), "แผน.xlsx")
+    assert result.errors == []
+    assert (result.count("add"), result.count("change"), result.count("unchanged")) == (1, 1, 25)
+    changed = next(r for r in result.rows if r.action == "change")
+    assert (changed.ref, changed.row) == ("ก2", 4)
+    assert changed.changes == {"due_text": ("๓๐ มี.ค.๖๗", "๑๕ เม.ย.๖๗"),
+                               "due_date": (date(2024, 3, 30), date(2024, 4, 15))}
+    added = next(r for r in result.rows if r.action == "add")
+    assert added.plan_values["indicator"] == 10  # blank indicator cell continues the row above
+    assert added.plan_values["due_date"] == date(2024, 5, 31)
+    assert result.new_names == {"สมชาย ใจดี": "ร.ต.อ."}
+    assert added.add_people == ["สว.อก.๑", "อนุทิน พุดดี", "สมชาย ใจดี"]
+    table = result.table()
+    assert list(table["การดำเนินการ"].value_counts().sort_index().items()) == [
+        ("เพิ่ม", 1), ("แก้ไข", 1), ("ไม่เปลี่ยน", 25)]
+
+
+def test_commit_writes_through_the_audited_write_path(engine: Engine) -> None:
+    data = _edited_plan()
+    expected = _preview(engine, data, "แผน.xlsx").fingerprint()
+    done = _commit(engine, data, "แผน.xlsx", expected=expected, approve_names=["สมชาย ใจดี"])
+    assert done == imports.CommitResult(added=1, changed=1, people_added=1, assignments_added=3)
+    with Session(engine) as session:
+        new = session.exec(select(Activity).where(Activity.seq == 27)).one()
+        assert (new.indicator, new.due_date, new.updated_by) == (10, date(2024, 5, 31), "cli")
+        person = session.exec(select(Person).where(Person.name == "สมชาย ใจดี")).one()
+        assert person.rank == "ร.ต.อ."
+        names = set(session.exec(select(Person.name).join(Assignment, Assignment.person_id == Person.id)
+                                 .where(Assignment.activity_id == new.id)))
+        assert names == {"สว.อก.๑", "อนุทิน พุดดี", "สมชาย ใจดี"}
+        sources = set(session.exec(select(AuditLog.source)))
+        assert sources == {"import"}
+        second = session.exec(select(Activity).where(Activity.seq == 2)).one()
+        assert (second.due_date, second.version) == (date(2024, 4, 15), 2)
+    assert _preview(engine, data, "แผน.xlsx").count("unchanged") == 27
+
+
+def test_unapproved_new_names_stay_text_only(engine: Engine) -> None:
+    done = _commit(engine, _edited_plan(), "แผน.xlsx")
+    assert (done.people_added, done.assignments_added) == (0, 2)
+    with Session(engine) as session:
+        assert session.exec(select(Person).where(Person.name == "สมชาย ใจดี")).first() is None
+
+
+def test_a_failure_half_way_writes_nothing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = full_export(engine)
+
+    def broken(*_args, **_kwargs):
+        raise services.ValidationFailed(["จำลองความผิดพลาดกลางทาง"])
+
+    monkeypatch.setattr(services, "add_assignment", broken)
+    with pytest.raises(services.ValidationFailed, match="จำลอง"):
+        _commit(engine, _edited_plan(), "แผน.xlsx", approve_names=["สมชาย ใจดี"])
+    assert full_export(engine) == before
+
+
+def test_a_preview_that_moved_meanwhile_is_not_committed(engine: Engine) -> None:
+    data = _edited_plan()
+    seen = _preview(engine, data, "แผน.xlsx").fingerprint()
+    with session_scope(engine) as session:
+        row = session.exec(select(Activity).where(Activity.seq == 2)).one()
+        services.save_activity(session, CLI, {"due_text": "๑๕ เม.ย.๖๗", "due_date": date(2024, 4, 15)},
+                               row.id, row.version)
+    before = full_export(engine)
+    with pytest.raises(services.ValidationFailed, match="เปลี่ยนไประหว่างตรวจไฟล์"):
+        _commit(engine, data, "แผน.xlsx", expected=seen)
+    assert full_export(engine) == before
+
+
+def test_edits_in_our_export_are_applied_and_a_stale_row_is_refused(engine: Engine) -> None:
+    station = _station(engine)
+    with Session(engine) as session:
+        frame = export_frame(session, "activities", station.id, FY)
+    workbook = load_workbook(io.BytesIO(to_xlsx_bytes(frame, "activities")))
+    sheet = workbook.active
+    sheet["M3"], sheet["N3"], sheet["O3"] = "in_progress", 40, "'=ตามแผน"  # row of seq 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    result = _preview(engine, data, "กิจกรรม.xlsx")
+    assert (result.count("change"), result.errors) == (1, [])
+    assert result.rows[0].changes == {"status": ("not_started", "in_progress"), "progress": (0, 40),
+                                      "note": ("", "=ตามแผน")}
+    _commit(engine, data, "กิจกรรม.xlsx")
+    with Session(engine) as session:
+        first = session.exec(select(Activity).where(Activity.seq == 1)).one()
+        assert (first.status, first.progress, first.note, first.version) == ("in_progress", 40, "=ตามแผน", 2)
+    sheet["N3"] = 60  # the file still says version 1, the row is now version 2
+    workbook.save(buffer := io.BytesIO())
+    stale = _preview(engine, buffer.getvalue(), "กิจกรรม.xlsx")
+    assert [str(p) for p in stale.errors] == [
+        "แผ่นงาน «activities» แถว 3 คอลัมน์ Q (ฉบับที่): แถวนี้ถูกแก้ไขในระบบหลังจากส่งออก "
+        "(ไฟล์เป็นฉบับที่ 1 ในระบบเป็นฉบับที่ 2): ส่งออกใหม่แล้วแก้ในไฟล์ใหม่"]
+
+
+def test_only_admins_commit(engine: Engine) -> None:
+    officer = Actor("somchai", "officer", can_edit_all=True)
+    with pytest.raises(services.PermissionDenied):
+        _commit(engine, _edited_plan(), "แผน.xlsx", actor=officer)
+
+
+def test_ita_import_dry_run_then_commit(db_url: str, engine: Engine, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture) -> None:
+    path = write(tmp_path / "แผน.xlsx", _edited_plan())
+    before = full_export(engine)
+    assert main(["import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "เพิ่ม 1 แถว · แก้ไข 1 แถว · ไม่เปลี่ยน 25 แถว · ปัญหา 0 จุด" in out
+    assert "ชื่อใหม่ที่ยังไม่รู้จัก: ร.ต.อ.สมชาย ใจดี" in out and "--dry-run" in out
+    assert full_export(engine) == before
+    assert main(["import", str(path), "--approve-names"]) == 0
+    assert "นำเข้าแล้ว: เพิ่ม 1 แก้ไข 1 แถว, บุคลากรใหม่ 1" in capsys.readouterr().out
+    assert full_export(engine)["rows/activity"] == 27
