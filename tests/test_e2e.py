@@ -144,7 +144,9 @@ def test_officer_ticks_an_oit_matrix_cell_with_its_link(browser, app_url: str) -
     expect(month).to_have_value("ต.ค. 66 · กำหนด 31 ต.ค. 2566", timeout=30_000)  # O7's first open month
     expect(page.get_by_text("สถานะเดือนนี้: 🔴 เลยกำหนด 31")).to_have_count(1)
     assert page.locator(f'table a[href="{url}"]').count() == 0
-    page.get_by_label("ลิงก์ของข้อมูลที่เผยแพร่ (URL)").fill(url)
+    link_input = page.get_by_label("ลิงก์ของข้อมูลที่เผยแพร่ (URL)")
+    expect(link_input).to_have_count(1, timeout=30_000)  # the previous item's stale form is gone
+    link_input.fill(url)
     save.click()
     page.get_by_text("บันทึกแล้ว").first.wait_for(timeout=30_000)
     wait_for_run(page)
