@@ -12,11 +12,9 @@ the numbers (the ratio column is seconds / target).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import build  # noqa: E402
+from bench.timing import median_seconds  # noqa: E402
 from ita_core import queries  # noqa: E402
 from ita_core.exports import (  # noqa: E402
     COLUMNS,
@@ -43,15 +42,6 @@ from ita_core.thai_dates import fiscal_year_bounds  # noqa: E402
 AS_OF = date(2024, 3, 16)
 SETTINGS = get_settings()
 FY = 2567
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def line(label: str, seconds: float, target: float | None = None) -> None:

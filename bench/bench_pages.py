@@ -30,7 +30,8 @@ from bench.generate import build  # noqa: E402
 
 set_log_level("error")  # AppTest outside a server logs a cache warning per run
 
-PAGES = ["home", "overview", "workload", "timeline", "meeting"]
+PAGES = ["home", "overview", "workload", "timeline", "meeting", "my_items", "oit_matrix", "quotas", "score",
+         "province"]
 
 
 def _time(script: str, page: str | None, runs: int, cold: bool) -> float:

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -31,23 +28,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import build  # noqa: E402
+from bench.timing import median_seconds  # noqa: E402
 from ita_core.auth import CLI  # noqa: E402
-from ita_core.db import session_scope  # noqa: E402
+from ita_core.db import make_engine, session_scope  # noqa: E402
 from ita_core.province import station_ids, station_table  # noqa: E402
 from ita_core.rollover import rollover  # noqa: E402
 from ita_core.settings import Settings  # noqa: E402
 
 set_log_level("error")
 AS_OF = date(2024, 3, 16)
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def page_run(script: Path, page: str | None, cold: bool) -> None:
@@ -64,7 +53,7 @@ def page_run(script: Path, page: str | None, cold: bool) -> None:
 
 def bench(label: str, url: str, runs: int) -> None:
     os.environ["ITA_DATABASE_URL"] = url
-    engine = __import__("ita_core.db", fromlist=["make_engine"]).make_engine(url)
+    engine = make_engine(url)
     bare = median_seconds(lambda: page_run(REPO / "bench" / "bare_page.py", None, cold=False), runs)
     cold = median_seconds(lambda: page_run(REPO / "dashboard.py", "province", cold=True), runs)
     warm = median_seconds(lambda: page_run(REPO / "dashboard.py", "province", cold=False), runs)

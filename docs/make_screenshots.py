@@ -19,7 +19,8 @@ sys.path.insert(0, str(REPO))
 from tests.e2e_support import launch_chromium, start_app, wait_for_run  # noqa: E402
 
 PAGES = {"home": "", "overview": "overview", "workload": "workload", "timeline": "timeline",
-         "meeting": "meeting"}
+         "meeting": "meeting", "oit_matrix": "oit_matrix", "quotas": "quotas", "score": "score",
+         "province": "province"}
 
 
 def main() -> None:

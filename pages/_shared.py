@@ -168,6 +168,7 @@ def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
     keys = [k for k, _ in COLUMNS["plan-rows"]]
     table = rows[keys].copy()
     table["light"] = table["light"].map(badge)
+    table["sub_indicator"] = table["sub_indicator"].fillna("")  # activities have none
     table["judged_due"] = table["judged_due"].map(lambda d: format_be(d) if isinstance(d, date) else "")
     table = table.rename(columns=dict(COLUMNS["plan-rows"]))
     st.dataframe(

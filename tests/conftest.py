@@ -116,3 +116,27 @@ def demo_engine(engine: Engine) -> Engine:
         station = session.exec(select(Station)).one()
         apply_demo_snapshot(session, station.id, 2567)
     return engine
+
+
+# --- end-to-end: the real app under `streamlit run`, one Chromium for the whole run -------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium. Locally a missing browser skips the test; in CI (CI=true) it fails it."""
+    from tests.e2e_support import CHROMIUM, launch_chromium
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium missing at /usr/bin/chromium; CI must apt-get install chromium")
+        pytest.skip("Chromium not installed")
+    with launch_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def app_url(db_url: str) -> Iterator[str]:
+    """The app serving the end-to-end module's own database (its module-scoped ``db_url``)."""
+    from tests.e2e_support import start_app
+
+    with start_app(dict(os.environ, ITA_DATABASE_URL=db_url)) as url:
+        yield url

@@ -5,8 +5,6 @@ Locally a missing browser skips these tests; in CI (CI=true) it is a failure.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from ita_core.db import make_engine, session_scope
 from ita_core.exports import PLAN_SHEETS
 from ita_core.seed import ensure_database
 from ita_core.settings import DEFAULT_DATA_DIR
-from tests.e2e_support import CHROMIUM, launch_chromium, start_app, wait_for_run
+from tests.e2e_support import wait_for_run
 from tests.transfer_support import seed_plan_sheet
 
 pytestmark = pytest.mark.e2e
@@ -36,20 +34,6 @@ def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="module")
-def app_url(db_url: str) -> Iterator[str]:
-    with start_app(dict(os.environ, ITA_DATABASE_URL=db_url)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium missing at /usr/bin/chromium; CI must apt-get install chromium")
-        pytest.skip("Chromium not installed")
-    with launch_chromium() as browser:
-        yield browser
 
 
 def test_overview_downloads_the_plan_and_the_rows_as_excel(browser, app_url: str, tmp_path: Path) -> None:
