@@ -15,6 +15,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlmodel import select
+
+from ita_core import services
+from ita_core.auth import CLI
+from ita_core.db import make_engine, session_scope
+from ita_core.models import Person
+from ita_core.seed import ensure_database
+from ita_core.settings import DEFAULT_DATA_DIR
+
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -78,3 +87,18 @@ def wait_for_run(page) -> None:
     """Wait until Streamlit has finished the script run and no skeleton is left."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
     page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
+
+
+PASSWORD = "pass-word-2567"
+
+
+def seeded_database(folder: Path, username: str, role: str, person: str | None = None) -> str:
+    """URL of a new seeded SQLite database in ``folder`` with one login (password ``PASSWORD``)."""
+    url = f"sqlite:///{folder / 'ita.db'}"
+    engine = make_engine(url)
+    ensure_database(engine, DEFAULT_DATA_DIR)
+    with session_scope(engine) as session:
+        person_id = session.exec(select(Person.id).where(Person.name == person)).one() if person else None
+        services.create_user(session, CLI, username, PASSWORD, role, person_id=person_id)
+    engine.dispose()
+    return url

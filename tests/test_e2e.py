@@ -9,15 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
-from ita_core import services
-from ita_core.auth import CLI
-from ita_core.db import make_engine, session_scope
-from ita_core.models import Person
-from ita_core.seed import ensure_database
-from ita_core.settings import DEFAULT_DATA_DIR
-from tests.e2e_support import start_app, wait_for_run
+from tests.e2e_support import seeded_database, start_app, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -25,14 +18,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A seeded database with one officer login (the station's web officer)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'ita.db'}"
-    engine = make_engine(url)
-    ensure_database(engine, DEFAULT_DATA_DIR)
-    with session_scope(engine) as session:
-        officer = session.exec(select(Person.id).where(Person.name == "ภัทรพงษ์ พลังช้างสาร")).one()
-        services.create_user(session, CLI, "somchai", "pass-word-2567", "officer", person_id=officer)
-    engine.dispose()
-    return url
+    return seeded_database(tmp_path_factory.mktemp("e2e"), "somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
 
 
 

@@ -10,13 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ita_core import services
-from ita_core.auth import CLI
-from ita_core.db import make_engine, session_scope
 from ita_core.exports import PLAN_SHEETS
-from ita_core.seed import ensure_database
-from ita_core.settings import DEFAULT_DATA_DIR
-from tests.e2e_support import wait_for_run
+from tests.e2e_support import seeded_database, wait_for_run
 from tests.transfer_support import seed_plan_sheet
 
 pytestmark = pytest.mark.e2e
@@ -25,13 +20,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A seeded database with an admin login (the ITA secretary)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-downloads') / 'ita.db'}"
-    engine = make_engine(url)
-    ensure_database(engine, DEFAULT_DATA_DIR)
-    with session_scope(engine) as session:
-        services.create_user(session, CLI, "secretary", "pass-word-2567", "admin")
-    engine.dispose()
-    return url
+    return seeded_database(tmp_path_factory.mktemp("e2e-downloads"), "secretary", "admin")
 
 
 
