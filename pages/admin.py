@@ -43,8 +43,7 @@ def confirm_delete(table: str, row) -> None:
     with st.popover("🗑️ ลบรายการนี้"):
         st.write("รายการจะถูกซ่อนจากทุกหน้า และยังอยู่ในประวัติการแก้ไข")
         if st.button("ยืนยันการลบ", key=f"delete_{table}_{row.id}", type="primary"):
-            write(
-                    lambda s: services.delete_row(s, actor, table, row.id, row.version), "ลบแล้ว")
+            write(lambda s: services.delete_row(s, actor, table, row.id, row.version), "ลบแล้ว")
 
 
 activities_tab, oit_tab, people_tab, assign_tab, users_tab = st.tabs(
@@ -62,8 +61,8 @@ with activities_tab:
             due = st.date_input("กำหนดเสร็จ", None, format="DD/MM/YYYY", key="new_due")
             if st.form_submit_button("เพิ่ม", type="primary"):
                 write(lambda s: services.save_activity(
-                        s, actor, {"indicator": indicator, "activity": text, "due_date": due},
-                        station_id=context.station_id, fiscal_year=context.fiscal_year), "เพิ่มกิจกรรมแล้ว")
+                    s, actor, {"indicator": indicator, "activity": text, "due_date": due},
+                    station_id=context.station_id, fiscal_year=context.fiscal_year), "เพิ่มกิจกรรมแล้ว")
     else:
         row = rows[chosen]
         edit_form(f"activity_{row.id}", row.model_dump(), ACTIVITY_FIELDS,
@@ -85,19 +84,18 @@ with oit_tab:
         text_col, delete_col = st.columns([6, 1])
         text_col.markdown(f"{component.seq}. {component.text}")
         if delete_col.button("ลบ", key=f"del_component_{component.id}"):
-            write(
-                    lambda s, c=component: services.delete_component(s, actor, c.id, c.version),
-                    "ลบองค์ประกอบแล้ว")
+            write(lambda s, c=component: services.delete_component(s, actor, c.id, c.version),
+                  "ลบองค์ประกอบแล้ว")
     with st.form(f"new_component_{item.id}", clear_on_submit=True):
         text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}")
         if st.form_submit_button("เพิ่ม"):
-            write(
-                    lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว")
+            write(lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว")
 
 with people_tab:
     with Session(engine()) as session:
         people = {p.id: p for p in session.exec(select(Person).where(
             Person.station_id == context.station_id, Person.deleted_at.is_(None)).order_by(Person.name))}
+    everyone = {p.id: p.name for p in people.values()}
     chosen = st.selectbox("เลือกบุคคล", [None, *people], key="edit_person",
                           format_func=lambda i: "➕ เพิ่มบุคคล/กลุ่ม" if i is None else people[i].name)
     if chosen is None:
@@ -107,7 +105,7 @@ with people_tab:
             rank = st.text_input("ยศ", key="new_person_rank")
             if st.form_submit_button("เพิ่ม", type="primary"):
                 write(lambda s: services.save_person(
-                        s, actor, {"name": name, "kind": kind, "rank": rank}, station_id=context.station_id))
+                    s, actor, {"name": name, "kind": kind, "rank": rank}, station_id=context.station_id))
     else:
         person = people[chosen]
         st.caption("การสะกดที่พบในแผน: " + (", ".join(person.variants) or "—"))
@@ -125,15 +123,13 @@ with assign_tab:
         left, right = st.columns([6, 1])
         left.markdown(f"- {held.name} · {ROLE_TH.get(held.role, held.role)}")
         if right.button("เอาออก", key=f"unassign_{held.assignment_id}"):
-            write(
-                    lambda s, a=held.assignment_id: services.remove_assignment(s, actor, a), "เอาออกแล้ว")
-    everyone = {p.id: p.name for p in people.values()}
+            write(lambda s, a=held.assignment_id: services.remove_assignment(s, actor, a), "เอาออกแล้ว")
     with st.form("add_assignment"):
         pid = st.selectbox("ผู้รับผิดชอบ", list(everyone), format_func=everyone.get, key="assign_person")
         role = st.selectbox("บทบาท", list(Role), format_func=ROLE_TH.get, key="assign_role")
         if st.form_submit_button("มอบหมาย", type="primary"):
-            write(lambda s: services.add_assignment(
-                    s, actor, pid, role, **{column: target[1]}), "มอบหมายแล้ว")
+            write(lambda s: services.add_assignment(s, actor, pid, role, **{column: target[1]}),
+                  "มอบหมายแล้ว")
 
 with users_tab:
     with Session(engine()) as session:
@@ -141,7 +137,8 @@ with users_tab:
     st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": USER_ROLE_TH[u.role], "ใช้งาน": u.active,
                                 "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
     with st.form("new_user", clear_on_submit=True):
-        st.markdown("##### เพิ่มผู้ใช้")
+        st.markdown(f"##### เพิ่มผู้ใช้ของ{context.station_name}")
+        st.caption("บัญชีระดับจังหวัด/ภาค สร้างด้วยคำสั่ง `ita user add NAME --role admin --province …`")
         username = st.text_input("ชื่อผู้ใช้", key="new_username")
         password = st.text_input("รหัสผ่าน (อย่างน้อย 8 ตัวอักษร)", type="password", key="new_password")
         role = st.selectbox("บทบาท", list(UserRole), format_func=USER_ROLE_TH.get, key="new_role")
@@ -150,4 +147,5 @@ with users_tab:
         all_rows = st.checkbox("เจ้าหน้าที่แก้ได้ทุกแถว", key="new_all_rows")
         if st.form_submit_button("เพิ่มผู้ใช้", type="primary"):
             write(lambda s: services.create_user(
-                    s, actor, username, password, role, person_id=pid, can_edit_all=all_rows), "เพิ่มผู้ใช้แล้ว")
+                s, actor, username, password, role, person_id=pid, can_edit_all=all_rows,
+                station_id=context.station_id), "เพิ่มผู้ใช้แล้ว")

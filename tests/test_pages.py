@@ -233,3 +233,20 @@ def test_private_install_shows_each_user_only_their_station(engine: Engine,
     assert not app.exception
     assert app.sidebar.selectbox(key="station").options == ["สถานีทดสอบ 2"]
     assert [m.value for m in app.metric][:3] == ["0", "32", "19"]
+
+
+def test_admin_adds_an_officer_of_the_current_station(engine: Engine) -> None:
+    from ita_core.models import User
+
+    make_user("admin", "admin")
+    app = login(run_page("admin"), "admin")
+    app.text_input(key="new_username").input("somsri")
+    app.text_input(key="new_password").input("pass-word-2567")
+    app.selectbox(key="new_role").set_value("officer")
+    app.selectbox(key="new_user_person").set_value(person_id("อนุทิน พุดดี"))
+    app.button(key="FormSubmitter:new_user-เพิ่มผู้ใช้").click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine()) as session:
+        user = session.exec(select(User).where(User.username == "somsri")).one()
+    assert (user.role, user.station_id, user.person_id) == ("officer", 1, person_id("อนุทิน พุดดี"))
+    assert "pass-word" not in user.password_hash
