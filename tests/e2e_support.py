@@ -102,3 +102,11 @@ def seeded_database(folder: Path, username: str, role: str, person: str | None =
         services.create_user(session, CLI, username, PASSWORD, role, person_id=person_id)
     engine.dispose()
     return url
+
+
+def log_in(page, username: str) -> None:
+    """Fill the sidebar login form with ``username`` and ``PASSWORD`` and submit it."""
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_label("ชื่อผู้ใช้").fill(username)
+    sidebar.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    sidebar.get_by_role("button", name="เข้าสู่ระบบ").click()

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from ita_core.workbooks import to_bytes
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "data" / "bad_imports"
 PLAN_HEADERS = ["ตัวชี้วัด", "ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "กิจกรรมที่จะดำเนินการ", "ผลผลิต",
@@ -67,14 +69,8 @@ def _xlsx(rows: list[list[object]], title: str = "แผน") -> Workbook:
     return workbook
 
 
-def _bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _plan(*rows: list[object]) -> bytes:
-    return _bytes(_xlsx([["แผนทดสอบ"], PLAN_HEADERS, *rows]))
+    return to_bytes(_xlsx([["แผนทดสอบ"], PLAN_HEADERS, *rows]))
 
 
 def _csv(header: list[str], *rows: list[object]) -> bytes:
@@ -125,13 +121,13 @@ def _too_big() -> bytes:
     rng = random.Random(6)
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     rows = [[f"r{n}", "".join(rng.choices(alphabet, k=32_000))] for n in range(240)]
-    return _bytes(_xlsx([PLAN_HEADERS, *rows]))
+    return to_bytes(_xlsx([PLAN_HEADERS, *rows]))
 
 
 def _merged() -> bytes:
     workbook = _xlsx([["แผนทดสอบ"], PLAN_HEADERS, GOOD_ROW, [None, *GOOD_ROW[1:]], [None, *GOOD_ROW[1:]]])
     workbook.active.merge_cells("A3:A5")
-    return _bytes(workbook)
+    return to_bytes(workbook)
 
 
 def _activities_header() -> list[str]:
@@ -153,17 +149,17 @@ def build(out: Path = OUT) -> dict[str, Path]:
                 0, "", "", 1]
     files: dict[str, bytes] = {
         "empty.xlsx": b"",
-        "empty_workbook.xlsx": _bytes(Workbook()),
+        "empty_workbook.xlsx": to_bytes(Workbook()),
         "headers_only.xlsx": _plan(),
         "not_excel.xlsx": "นี่ไม่ใช่ไฟล์ Excel แต่เป็นข้อความธรรมดา\n".encode(),
         "broken_zip.xlsx": b"PK\x03\x04" + bytes(200),
         "password.xlsx": compound_file(["EncryptionInfo", "EncryptedPackage"]),
         "old_format.xlsx": compound_file(["Workbook"]),
         "wrong_extension.txt": _plan(GOOD_ROW),
-        "unknown_columns.xlsx": _bytes(_xlsx([["ชื่อ", "นามสกุล", "เบอร์โทร"], ["ก", "ข", "ค"]])),
-        "missing_column.xlsx": _bytes(_xlsx([["แผนทดสอบ"], [h for h in PLAN_HEADERS if h != "ผลผลิต"],
+        "unknown_columns.xlsx": to_bytes(_xlsx([["ชื่อ", "นามสกุล", "เบอร์โทร"], ["ก", "ข", "ค"]])),
+        "missing_column.xlsx": to_bytes(_xlsx([["แผนทดสอบ"], [h for h in PLAN_HEADERS if h != "ผลผลิต"],
                                              GOOD_ROW[:3] + GOOD_ROW[4:]])),
-        "wrong_types.xlsx": _bytes(_xlsx([["ส่งออก"], _activities_header(),
+        "wrong_types.xlsx": to_bytes(_xlsx([["ส่งออก"], _activities_header(),
                                           [*activity[:1], "สองพันห้าร้อย", *activity[2:13], "ครึ่งหนึ่ง",
                                            *activity[14:]]])),
         "unparseable_date.xlsx": _plan(GOOD_ROW, [None, *GOOD_ROW[1:5], "เร็ว ๆ นี้", *GOOD_ROW[6:]]),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e_support import seeded_database, start_app, wait_for_run
+from tests.e2e_support import log_in, seeded_database, start_app, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -59,10 +59,7 @@ def test_officer_publishes_o1_and_its_light_turns_green(browser, app_url: str) -
     page.goto(f"{app_url}/my_items?as_of=2024-01-15")
     wait_for_run(page)
     assert page.get_by_text("Page not found").count() == 0
-    sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_label("ชื่อผู้ใช้").fill("somchai")
-    sidebar.get_by_label("รหัสผ่าน").fill("pass-word-2567")
-    sidebar.get_by_role("button", name="เข้าสู่ระบบ").click()
+    log_in(page, "somchai")
     o1 = page.locator("[data-testid=stExpander]").filter(has_text="O1 โครงสร้าง")
     o1.wait_for(timeout=30_000)
     assert "เสี่ยงล่าช้า" in o1.locator("summary").inner_text()  # yellow on 15 Jan: not started
@@ -100,10 +97,7 @@ def test_officer_ticks_an_oit_matrix_cell_with_its_link(browser, app_url: str) -
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{app_url}/oit_matrix?as_of=2024-03-16")
     wait_for_run(page)
-    sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_label("ชื่อผู้ใช้").fill("somchai")
-    sidebar.get_by_label("รหัสผ่าน").fill("pass-word-2567")
-    sidebar.get_by_role("button", name="เข้าสู่ระบบ").click()
+    log_in(page, "somchai")
     save = page.get_by_role("button", name="บันทึกการเผยแพร่")
     save.wait_for(timeout=30_000)  # the tick form is drawn for a logged-in officer only
     wait_for_run(page)

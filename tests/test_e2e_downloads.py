@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ita_core.exports import PLAN_SHEETS
-from tests.e2e_support import seeded_database, wait_for_run
+from tests.e2e_support import log_in, seeded_database, wait_for_run
 from tests.transfer_support import seed_plan_sheet
 
 pytestmark = pytest.mark.e2e
@@ -55,10 +55,7 @@ def test_the_secretary_uploads_a_plan_previews_and_commits(browser, app_url: str
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{app_url}/import_plan")
     wait_for_run(page)
-    sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_label("ชื่อผู้ใช้").fill("secretary")
-    sidebar.get_by_label("รหัสผ่าน").fill("pass-word-2567")
-    sidebar.get_by_role("button", name="เข้าสู่ระบบ").click()
+    log_in(page, "secretary")
     chooser = page.locator("[data-testid=stFileUploaderDropzoneInput]")
     chooser.wait_for(state="attached", timeout=30_000)
     chooser.set_input_files(str(upload))
