@@ -5,13 +5,17 @@
 Seed: median seconds per table as CSV and styled Excel, and for the whole ITA plan workbook
 (target ≤ 0.5 s). Large: the lit plan rows of N stations × the seed (about 51,000 rows for
 1,000 stations, built with bench/generate.py) as one CSV and one styled sheet (target ≤ 10 s),
-and one station's plan workbook read from that large database. Nothing here asserts: read
-the numbers (the ratio column is seconds / target).
+and one station's plan workbook read from that large database.
+
+Baseline, measured in the same run: the same frames written by pandas' ``to_excel`` with no
+styling at all (openpyxl engine), so the "× plain" column says what the styling costs on this
+machine. Nothing here asserts: read the numbers (÷ target is seconds / target).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import tempfile
 import time
@@ -31,6 +35,7 @@ from ita_core.exports import (  # noqa: E402
     COLUMNS,
     LOADERS,
     export_frame,
+    plan_frames,
     plan_workbook_bytes,
     to_csv_bytes,
     to_xlsx_bytes,
@@ -44,14 +49,28 @@ SETTINGS = get_settings()
 FY = 2567
 
 
-def line(label: str, seconds: float, target: float | None = None) -> None:
-    ratio = f"{seconds / target:6.2f}" if target else ""
-    print(f"{label:44} {seconds:8.3f} s {ratio}")
+def line(label: str, seconds: float, target: float | None = None, baseline: float | None = None) -> None:
+    of_target = f"{seconds / target:9.2f}" if target else " " * 9
+    of_plain = f"{seconds / baseline:9.2f}" if baseline else ""
+    print(f"{label:44} {seconds:8.3f} s {of_target} {of_plain}")
+
+
+def header(title: str) -> None:
+    print(f"\n{title:44} {'seconds':>10} {'÷ target':>9} {'× plain':>9}")
+
+
+def plain_xlsx(frames: list[pd.DataFrame]) -> bytes:
+    """The baseline: the frames as pandas writes them with no styling (openpyxl engine)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for number, frame in enumerate(frames):
+            frame.to_excel(writer, sheet_name=f"s{number}", index=False)
+    return buffer.getvalue()
 
 
 def bench_seed(runs: int, folder: Path) -> None:
     engine = build(folder / "seed.db", 1)
-    print(f"\nseed (1 station), median of {runs} runs{'':14} seconds  ratio")
+    header(f"seed (1 station), median of {runs} runs")
     with Session(engine) as session:
         station = queries.stations(session)[0].id
         for table in LOADERS:
@@ -60,8 +79,11 @@ def bench_seed(runs: int, folder: Path) -> None:
                  median_seconds(lambda f=frame, t=table: to_csv_bytes(f, t), runs))
             line(f"{table} ({len(frame)} rows) xlsx",
                  median_seconds(lambda f=frame, t=table: to_xlsx_bytes(f, t, title="bench"), runs))
+        frames = list(plan_frames(session, station, FY, AS_OF, SETTINGS).values())
+        plain = median_seconds(lambda: plain_xlsx(frames), runs)
+        line("baseline: the 6 tables, plain to_excel", plain)
         workbook = median_seconds(lambda: plan_workbook_bytes(session, station, FY, AS_OF, SETTINGS), runs)
-        line("ITA plan workbook (6 sheets, read + write)", workbook, 0.5)
+        line("ITA plan workbook (6 sheets, read + write)", workbook, 0.5, plain)
     engine.dispose()
 
 
@@ -89,10 +111,12 @@ def bench_large(stations: int, runs: int, folder: Path) -> None:
     engine = build(folder / "large.db", stations)
     print(f"\n{stations} stations built in {time.perf_counter() - started:.1f} s")
     rows = all_plan_rows(engine)
-    print(f"{len(rows):,} plan rows, median of {runs} runs{'':17} seconds  ratio")
-    line("plan rows csv", median_seconds(lambda: to_csv_bytes(rows, "plan-rows"), runs), 10)
+    header(f"{len(rows):,} plan rows, median of {runs} runs")
+    plain = median_seconds(lambda: plain_xlsx([rows]), runs)
+    line("baseline: plan rows, plain to_excel", plain)
+    line("plan rows csv", median_seconds(lambda: to_csv_bytes(rows, "plan-rows"), runs), 10, plain)
     styled = median_seconds(lambda: to_xlsx_bytes(rows, "plan-rows", title="x"), runs)
-    line("plan rows xlsx (styled sheet)", styled, 10)
+    line("plan rows xlsx (styled sheet)", styled, 10, plain)
     with Session(engine) as session:
         station = queries.stations(session)[-1].id
         workbook = median_seconds(lambda: plan_workbook_bytes(session, station, FY, AS_OF, SETTINGS), runs)

@@ -1,4 +1,5 @@
-"""Backup and restore: every table as JSON lines in one ZIP, for SQLite and PostgreSQL alike.
+"""Backup and restore: every table as JSON lines in one ZIP, for SQLite and PostgreSQL alike,
+or, for SQLite, a page-for-page copy of the database file.
 
 The dump reads all tables in one transaction (a snapshot: SQLite's WAL readers and
 PostgreSQL's REPEATABLE READ see one consistent state while officers keep writing) and
@@ -7,6 +8,10 @@ into an empty database: it creates the schema at the backup's revision, inserts 
 foreign-key order in one transaction, checks the counts, then migrates to the newest schema,
 so a backup from an older version of the program still restores. Nothing is merged: a
 database that holds any row is refused.
+
+A backup file named ``.db`` / ``.sqlite`` is a copy made with SQLite's online backup API
+(consistent while officers keep writing, checked with ``PRAGMA integrity_check``); it opens as
+it is, and restores into SQLite or PostgreSQL through the same path as a ZIP.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -24,7 +30,8 @@ from typing import Any
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, func, select, text
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.sql import sqltypes
 
 from ita_core.db import alembic_config, upgrade_schema
@@ -32,6 +39,8 @@ from ita_core.db import alembic_config, upgrade_schema
 log = logging.getLogger(__name__)
 
 FORMAT = "ita-backup/1"
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+SQLITE_MAGIC = b"SQLite format 3\x00"
 VERSION_TABLE = "alembic_version"
 CHUNK = 2000
 
@@ -84,7 +93,10 @@ def _rows(connection: Connection, table: Table) -> Iterator[str]:
 
 
 def write_backup(engine: Engine, path: Path) -> dict[str, int]:
-    """Write every table of ``engine`` to a ZIP at ``path``; returns rows per table."""
+    """Write every table of ``engine`` to ``path`` (a ZIP, or a SQLite file for a ``.db`` name);
+    returns rows per table."""
+    if path.suffix.lower() in SQLITE_SUFFIXES:
+        return _copy_sqlite(engine, path)
     created = datetime.now(UTC).isoformat(timespec="seconds")
     manifest: dict[str, Any] = {"format": FORMAT, "created_at": created, "dialect": engine.dialect.name,
                                 "tables": {}}
@@ -113,6 +125,36 @@ def write_backup(engine: Engine, path: Path) -> dict[str, int]:
         Path(temporary).unlink(missing_ok=True)
     log.info("backup written to %s: %s", path, {k: v["rows"] for k, v in manifest["tables"].items()})
     return {name: info["rows"] for name, info in manifest["tables"].items()}
+
+
+def _copy_sqlite(engine: Engine, path: Path) -> dict[str, int]:
+    """Copy a SQLite database page for page with the online backup API, into a temporary file
+    that replaces ``path`` only once the copy is complete and passes its integrity check."""
+    if engine.dialect.name != "sqlite":
+        raise BackupError(f"สำเนาไฟล์ {path.suffix} ใช้ได้เฉพาะฐานข้อมูล SQLite: "
+                          f"สำรอง {engine.dialect.name} เป็นไฟล์ .zip")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ita-backup-", suffix=".db")
+    os.close(handle)
+    try:
+        source = engine.raw_connection()
+        target = sqlite3.connect(temporary)
+        try:
+            source.driver_connection.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise BackupError(f"สำเนา {path.name} ไม่ผ่านการตรวจความถูกต้อง: ลองสำรองอีกครั้ง")
+            names = [name for (name,) in target.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            counts = {name: target.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+        finally:
+            target.close()
+            source.close()
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    log.info("SQLite copy written to %s: %s", path, counts)
+    return counts
 
 
 def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
@@ -147,7 +189,10 @@ def _non_empty(engine: Engine) -> list[str]:
 
 
 def restore_backup(engine: Engine, path: Path) -> dict[str, int]:
-    """Restore a backup into an empty database; returns rows per table."""
+    """Restore a backup (ZIP or SQLite copy) into an empty database; returns rows per table."""
+    with path.open("rb") as handle:
+        if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
+            return _restore_sqlite_copy(engine, path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -180,6 +225,26 @@ def restore_backup(engine: Engine, path: Path) -> dict[str, int]:
     counts = {name: len(rows) for name, rows in data.items()}
     log.info("restored %s from %s", counts, path)
     return counts
+
+
+def _restore_sqlite_copy(engine: Engine, path: Path) -> dict[str, int]:
+    """Restore a SQLite copy by dumping it to a ZIP first, so both kinds of backup share every
+    check (empty target, schema revision, foreign-key order, sequences, migration)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    source = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            dump = Path(folder) / f"{path.stem}.zip"
+            try:
+                with source.connect() as connection:
+                    if connection.exec_driver_sql("PRAGMA quick_check").scalar() != "ok":
+                        raise BackupError(f"ไฟล์ {path.name} เสียหาย (SQLite quick_check ไม่ผ่าน)")
+                write_backup(source, dump)
+            except DatabaseError as exc:
+                raise BackupError(f"อ่านไฟล์ {path.name} ไม่ได้: ไม่ใช่สำเนาฐานข้อมูลที่ใช้ได้ ({exc.orig})") from exc
+            return restore_backup(engine, dump)
+    finally:
+        source.dispose()
 
 
 def _schema_at(engine: Engine, revision: str | None) -> None:

@@ -143,11 +143,10 @@ def to_xlsx_bytes(frame: pd.DataFrame, table: str, lang: str = "th", title: str 
                   columns: list[tuple[str, str]] | None = None) -> bytes:
     """A styled one-sheet workbook (see ``ita_core.workbooks``): title row, frozen filtered header,
     Thai font, BE dates, light fills, print setup."""
-    workbook = workbooks.new_workbook()
     spec = columns or COLUMNS[table]
-    workbooks.add_table_sheet(workbook, _safe(frame), name=table, keys=[key for key, _ in spec],
-                              headers=headers(table, lang, columns), title=title or table)
-    return workbooks.to_bytes(workbook)
+    return workbooks.workbook_bytes([workbooks.Table(
+        _safe(frame), name=table, keys=[key for key, _ in spec], headers=headers(table, lang, columns),
+        title=title or table)])
 
 
 def plan_title(station_name: str, fiscal_year: int, as_of: date) -> str:
@@ -179,10 +178,8 @@ def plan_workbook_bytes(session: Session, station_id: int, fiscal_year: int, as_
     station = queries.stations(session)
     name = next((s.name_th for s in station if s.id == station_id), "")
     title = plan_title(name, fiscal_year, as_of)
-    workbook = workbooks.new_workbook()
     frames = plan_frames(session, station_id, fiscal_year, as_of, settings)
-    for sheet_name, table in PLAN_SHEETS.items():
-        workbooks.add_table_sheet(workbook, _safe(frames[table]), name=sheet_name,
-                                  keys=[key for key, _ in COLUMNS[table]], headers=headers(table, lang),
-                                  title=title)
-    return workbooks.to_bytes(workbook)
+    return workbooks.workbook_bytes(
+        workbooks.Table(_safe(frames[table]), name=sheet_name, keys=[key for key, _ in COLUMNS[table]],
+                        headers=headers(table, lang), title=title)
+        for sheet_name, table in PLAN_SHEETS.items())

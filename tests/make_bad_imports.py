@@ -21,8 +21,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ita_core.workbooks import to_bytes
-
 REPO = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "data" / "bad_imports"
 PLAN_HEADERS = ["ตัวชี้วัด", "ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "กิจกรรมที่จะดำเนินการ", "ผลผลิต",
@@ -58,6 +56,12 @@ CASES: dict[str, list[str]] = {
     "oit_done_without_evidence.csv": ["ต้องมีลิงก์หลักฐาน"],
     "unknown_activity_id.csv": ["ไม่พบกิจกรรมรหัส 9999"],
 }
+
+
+def to_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _xlsx(rows: list[list[object]], title: str = "แผน") -> Workbook:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -112,3 +113,42 @@ def test_ita_backup_and_restore(db_url: str, tmp_path: Path, monkeypatch: pytest
     assert main(["restore", str(tmp_path / "b.zip")]) == 0
     assert "กู้คืน" in capsys.readouterr().out
     assert full_export(make_engine(f"sqlite:///{tmp_path / 'new.db'}")) == before
+
+
+def test_a_sqlite_copy_restores_into_either_database(busy_engine: Engine, empty_target: Engine,
+                                                     tmp_path: Path) -> None:
+    source = busy_engine
+    if busy_engine.dialect.name != "sqlite":
+        with pytest.raises(BackupError, match="ใช้ได้เฉพาะฐานข้อมูล SQLite"):
+            write_backup(busy_engine, tmp_path / "copy.db")
+        source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")  # the PostgreSQL data, in SQLite
+        write_backup(busy_engine, tmp_path / "via.zip")
+        restore_backup(source, tmp_path / "via.zip")
+    counts = write_backup(source, tmp_path / "copy.db")
+    assert counts["activity"] == 26 and counts["app_user"] == 1 and counts["alembic_version"] == 1
+    assert not (tmp_path / "copy.db-wal").exists()  # one self-contained file
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("SELECT count(*) FROM oit_component").fetchone()[0] == 128
+    restore_backup(empty_target, tmp_path / "copy.db")
+    assert full_export(empty_target) == full_export(busy_engine)
+
+
+def test_restore_refuses_a_sqlite_file_that_is_not_a_backup(tmp_path: Path) -> None:
+    (tmp_path / "garbage.db").write_bytes(b"SQLite format 3\x00" + b"\x07" * 4000)
+    with sqlite3.connect(tmp_path / "foreign.db") as foreign:
+        foreign.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT)")
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(BackupError, match=r"อ่านไฟล์ garbage\.db ไม่ได้"):
+        restore_backup(fresh, tmp_path / "garbage.db")
+    with pytest.raises(BackupError, match="ไม่มีรุ่นของโครงสร้างฐานข้อมูล"):
+        restore_backup(fresh, tmp_path / "foreign.db")
+    with Session(fresh) as session:
+        assert session.connection().exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar() == 0
+    fresh.dispose()
+
+
+def test_ita_backup_to_a_sqlite_file(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["backup", str(tmp_path / "copy.sqlite")]) == 0
+    monkeypatch.setenv("ITA_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    assert main(["restore", str(tmp_path / "copy.sqlite")]) == 0
+    assert full_export(make_engine(f"sqlite:///{tmp_path / 'new.db'}")) == full_export(make_engine(db_url))
