@@ -82,9 +82,11 @@ def _zone() -> ZoneInfo:
 
 
 def _frame(rows: list[AuditLog]) -> pd.DataFrame:
+    """Times on the station's clock without an offset, so a spreadsheet shows them as real
+    date-times (BE in the Excel export) and nobody converts from UTC by hand."""
     zone = _zone()
     return pd.DataFrame(
-        [{"at": r.at.astimezone(zone).isoformat(timespec="seconds"), "user": r.actor, "source": r.source,
+        [{"at": r.at.astimezone(zone).replace(tzinfo=None), "user": r.actor, "source": r.source,
           "table": r.table_name, "row_id": r.row_id, "field": r.field, "old": r.old, "new": r.new}
          for r in rows],
         columns=EXPORT_COLUMNS,

@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -25,9 +26,16 @@ from ita_core.exports import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
-from ita_core.models import Station
+from ita_core.models import AuditLog, Station
 from ita_core.settings import get_settings
-from ita_core.workbooks import FILL_RGB, LINE_POINTS, ROW_PADDING, display_width, line_count
+from ita_core.workbooks import (
+    BE_DATETIME_FORMAT,
+    FILL_RGB,
+    LINE_POINTS,
+    ROW_PADDING,
+    display_width,
+    line_count,
+)
 from tests.transfer_support import AS_OF
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -106,6 +114,20 @@ def test_control_characters_are_removed_and_thai_survives_both_formats() -> None
     assert [sheet.cell(3, c).value for c in (2, 3, 5, 8)] == ["ช่วงที่ ๑", "'=HYPERLINK(\"x\")", "เตรียมความพร้อม",
                                                              "ข้อความ"]
     assert sheet.cell(3, 3).data_type == "s"
+
+
+def test_audit_times_are_real_date_times_on_the_station_clock(engine: Engine) -> None:
+    with Session(engine) as session:
+        station = session.exec(select(Station)).one()
+        session.add(AuditLog(at=datetime(2024, 3, 16, 3, 5, tzinfo=UTC), actor="somchai", source="form",
+                             table_name="activity", row_id=3, field="progress", old="0", new="30",
+                             station_id=station.id))
+        session.commit()
+        frame = export_frame(session, "audit", station.id, 2567)
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame, "audit"))).active
+    at = sheet["A3"]  # 03:05 UTC is 10:05 in Bangkok
+    assert (at.value, at.number_format) == (datetime(2024, 3, 16, 10, 5), BE_DATETIME_FORMAT)
+    assert to_csv_bytes(frame, "audit").decode("utf-8-sig").splitlines()[1].startswith("2024-03-16 10:05:00,")
 
 
 def test_widths_ignore_thai_marks_and_lines_wrap() -> None:
