@@ -84,17 +84,6 @@ def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: dat
     return table.reset_index().sort_values("code", ignore_index=True), grid.reindex(table.index)
 
 
-def data_version(session: Session, ids: list[int], fiscal_year: int) -> tuple:
-    """Changes whenever any plan row of these stations and year is written (cache key)."""
-    parts: list = []
-    for model in (Activity, OitItem):
-        parts += session.exec(
-            select(func.count(), func.coalesce(func.sum(model.version), 0), func.max(model.updated_at))
-            .where(model.station_id.in_(ids), model.fiscal_year == fiscal_year)
-        ).one()
-    return tuple(parts)
-
-
 def years_with_plans(session: Session) -> list[int]:
     """Fiscal years that hold any station's plan, newest first."""
     return sorted(session.exec(select(Activity.fiscal_year).distinct()).all(), reverse=True)

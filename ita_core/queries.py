@@ -7,6 +7,8 @@ query per table and joined in pandas, never one query per row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlalchemy import case, func
 from sqlmodel import Session, select
@@ -182,27 +184,28 @@ def recurring_duties(session: Session, station_id: int, fiscal_year: int) -> lis
     ))
 
 
-def data_version(session: Session, station_id: int, fiscal_year: int) -> tuple:
-    """A value that changes whenever a plan row of the station and year is written.
+def data_version(session: Session, station_ids: Sequence[int], fiscal_year: int) -> tuple:
+    """A value that changes whenever a plan row of these stations and year is written.
 
     Every write bumps a row's ``version`` and ``updated_at``, so their sums and maxima move;
-    pages key their caches on this instead of a timer.
+    pages key their caches on this instead of a timer. One station's pages and the province
+    page ask the same question, so they share this one probe.
     """
     def probe(model) -> tuple:
         return tuple(session.exec(
             select(func.count(), func.coalesce(func.sum(model.version), 0), func.max(model.updated_at))
-            .where(model.station_id == station_id, model.fiscal_year == fiscal_year)
+            .where(model.station_id.in_(station_ids), model.fiscal_year == fiscal_year)
         ).one())
 
     components = session.exec(
         select(func.coalesce(func.sum(OitComponent.version), 0))
         .join(OitItem, OitItem.id == OitComponent.item_id)
-        .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
+        .where(OitItem.station_id.in_(station_ids), OitItem.fiscal_year == fiscal_year)
     ).one()
     assignments = session.exec(select(func.count(), func.coalesce(func.max(Assignment.id), 0)).where(
-        Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year)).one()
+        Assignment.station_id.in_(station_ids), Assignment.fiscal_year == fiscal_year)).one()
     people = session.exec(select(func.coalesce(func.sum(Person.version), 0))
-                          .where(Person.station_id == station_id)).one()
+                          .where(Person.station_id.in_(station_ids))).one()
     return (*probe(Activity), *probe(OitItem), components, *assignments, people)
 
 

@@ -159,7 +159,7 @@ def plan_view(context: Context) -> PlanView:
     """The cached plan view; the data version makes any write visible on the next rerun."""
     url = get_settings().database_url
     with Session(_engine(url)) as session:
-        version = queries.data_version(session, context.station_id, context.fiscal_year)
+        version = queries.data_version(session, [context.station_id], context.fiscal_year)
     return _plan_view(url, context.station_id, context.fiscal_year, context.as_of, version)
 
 

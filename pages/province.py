@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlmodel import Session
 
-from ita_core import plan, province
+from ita_core import plan, province, queries
 from ita_core.auth import readable_stations
 from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON
@@ -38,11 +38,10 @@ require_reader()
 
 with Session(engine()) as session:
     ids = province.station_ids(session, chosen, allowed)
-    version = province.data_version(session, ids, fiscal_year)
+    version = queries.data_version(session, ids, fiscal_year)
 if not ids:
     st.info("ไม่มีสถานีที่บัญชีนี้ดูได้")
     st.stop()
-    version = province.data_version(session, ids, fiscal_year)
 table, grid = _table(get_settings().database_url, tuple(ids), fiscal_year, as_of, version)
 
 st.title(f"ภาพรวม{' จังหวัด' + chosen if chosen else 'ทุกสถานี'}")

@@ -9,11 +9,11 @@ from sqlmodel import Session, select
 
 from bench.generate import copy_stations
 from ita_core import plan, province, queries, services
-from ita_core.auth import ANONYMOUS, Actor, actor_of, readable_stations
+from ita_core.auth import ANONYMOUS, CLI, Actor, actor_of, readable_stations
 from ita_core.cli import main
 from ita_core.db import session_scope
 from ita_core.demo import apply_demo_snapshot
-from ita_core.models import Activity, OitItem, Station, User
+from ita_core.models import Activity, OitComponent, OitItem, Station, User
 from ita_core.rollover import rollover
 from ita_core.services import PermissionDenied
 from ita_core.settings import Settings
@@ -130,3 +130,22 @@ def test_init_from_plan_fills_a_new_station(db_url: str, tmp_path: Path,
     assert len(activities) == 26
     assert activities.iloc[1]["due_date"] == date(2024, 3, 30)
     assert len(people) > 0 and (people["items"] > 0).any()
+
+
+def test_the_data_version_moves_with_a_write_to_any_station_it_covers(stations: Engine) -> None:
+    def versions() -> tuple:
+        with Session(stations) as session:
+            return tuple(queries.data_version(session, ids, 2567) for ids in ([1], [3], [1, 2, 3]))
+
+    before = versions()
+    with session_scope(stations) as session:
+        item = session.exec(select(OitItem).where(OitItem.station_id == 3, OitItem.code == "O1")).one()
+        component = item.id
+        services.update_progress(session, CLI, "oit_item", item.id, item.version, {"status": "in_progress"})
+    after_item = versions()
+    assert after_item[0] == before[0] and after_item[1] != before[1] and after_item[2] != before[2]
+    with session_scope(stations) as session:
+        first = session.exec(select(OitComponent).where(OitComponent.item_id == component)).first()
+        services.set_component_done(session, CLI, first.id, first.version, True)
+    after_component = versions()
+    assert after_component[0] == after_item[0] and after_component[1:] != after_item[1:]
