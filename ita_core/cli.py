@@ -35,7 +35,7 @@ from ita_core.people import name_index, normalise_name
 from ita_core.rollover import rollover
 from ita_core.seed import SeedError, ensure_database
 from ita_core.settings import get_settings
-from ita_core.thai_dates import fiscal_year_bounds, format_be
+from ita_core.thai_dates import format_be
 
 log = logging.getLogger("ita")
 
@@ -190,9 +190,6 @@ def _init_from_plan(engine: Engine, args: argparse.Namespace) -> int:
     with session_scope(engine) as session:
         station = _station(session, args.station)
         fiscal_year = args.fy or max(session.exec(select(FiscalYear.be_year)).all())
-        if session.get(FiscalYear, fiscal_year) is None:
-            start, end = fiscal_year_bounds(fiscal_year)
-            session.add(FiscalYear(be_year=fiscal_year, start=start, end=end))
         station_id = station.id
     return _import_file(engine, Path(args.from_plan), station_id, fiscal_year, dry_run=False,
                         approve_names=True)

@@ -625,6 +625,7 @@ def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, stati
     if expected is not None and planned.fingerprint() != expected:
         raise services.ValidationFailed(["ข้อมูลในระบบเปลี่ยนไประหว่างตรวจไฟล์: กรุณาตรวจไฟล์ (ดูตัวอย่าง) ใหม่อีกครั้ง"])
     approved = {normalise_name(n) for n in approve_names}
+    services.ensure_fiscal_year(session, fiscal_year)  # a new station's first plan may open a year
     try:
         people = _add_people(session, actor, planned, approved, station_id)
         assigned = 0

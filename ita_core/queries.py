@@ -42,6 +42,11 @@ def stations(session: Session) -> list[Station]:
     return list(session.exec(select(Station).order_by(Station.code)))
 
 
+def all_fiscal_years(session: Session) -> list[FiscalYear]:
+    """Every fiscal year any station has planned for, newest first."""
+    return list(session.exec(select(FiscalYear).order_by(FiscalYear.be_year.desc())))
+
+
 def fiscal_years(session: Session, station_id: int) -> list[FiscalYear]:
     """Fiscal years that hold plan rows of a station, newest first."""
     years = select(Activity.fiscal_year).where(Activity.station_id == station_id,

@@ -18,7 +18,6 @@ from ita_core.auth import Actor
 from ita_core.models import (
     Activity,
     Assignment,
-    FiscalYear,
     OitComponent,
     OitItem,
     Phase,
@@ -27,8 +26,8 @@ from ita_core.models import (
     SurveyCount,
     SurveyQuota,
 )
-from ita_core.services import ValidationFailed, create_row, hard_delete, require_admin
-from ita_core.thai_dates import fiscal_year_bounds, shift_be_years_in_text, shift_year
+from ita_core.services import ValidationFailed, create_row, ensure_fiscal_year, hard_delete, require_admin
+from ita_core.thai_dates import shift_be_years_in_text, shift_year
 
 SOURCE = "rollover"
 ACTIVITY_COPY = ("seq", "indicator", "issue", "activity", "output", "awareness", "due_date", "due_text",
@@ -107,10 +106,7 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
         if not overwrite:
             raise ValidationFailed([f"ปีงบประมาณ {to_year} มีแผนอยู่แล้ว — ต้องสั่งเขียนทับ (overwrite) ถ้าต้องการแทนที่"])
         _clear_year(session, actor, station_id, to_year)
-    if session.get(FiscalYear, to_year) is None:
-        start, end = fiscal_year_bounds(to_year)
-        session.add(FiscalYear(be_year=to_year, start=start, end=end))
-        session.flush()
+    ensure_fiscal_year(session, to_year)
 
     scope = {"station_id": station_id, "fiscal_year": to_year}
     new_activity = {a.id: create_row(session, actor, Activity(**scope, **_shifted(a, ACTIVITY_COPY, years)),

@@ -22,6 +22,7 @@ from ita_core.auth import Actor, AuthError, check_password_rules, has_admin, has
 from ita_core.models import (
     Activity,
     Assignment,
+    FiscalYear,
     OitComponent,
     OitItem,
     Person,
@@ -518,6 +519,20 @@ def remove_assignment(session: Session, actor: Actor, assignment_id: int, source
 
 
 # --- stations ---------------------------------------------------------------------------------
+
+def ensure_fiscal_year(session: Session, be_year: int) -> None:
+    """The shared fiscal-year row a first plan of ``be_year`` needs (1 Oct – 30 Sep).
+
+    Reference data, the same for every station, so it carries no version or audit entry; it is
+    called inside a write (import, rollover) that has already checked the user's role.
+    """
+    if not 2500 <= be_year <= 2700:
+        raise ValidationFailed([f"ปีงบประมาณ {be_year} ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (เช่น 2568)"])
+    if session.get(FiscalYear, be_year) is None:
+        start, end = fiscal_year_bounds(be_year)
+        session.add(FiscalYear(be_year=be_year, start=start, end=end))
+        session.flush()
+
 
 def create_station(session: Session, actor: Actor, code: str, name_th: str, province: str = "",
                    source: str = "form") -> Saved:

@@ -24,7 +24,7 @@ from ita_core.seed import ensure_database
 from ita_core.services import PermissionDenied, ValidationFailed
 from ita_core.settings import get_settings
 from ita_core.status import LABEL_TH, badge
-from ita_core.thai_dates import fiscal_year_bounds, format_be
+from ita_core.thai_dates import fiscal_year_bounds, fiscal_year_of, format_be
 
 T = TypeVar("T")
 
@@ -80,12 +80,29 @@ def as_of_from_url(start: date, end: date) -> date | None:
     return day if start <= day <= end else None
 
 
-def pick_context(with_as_of: bool = True) -> Context | None:
+NO_PLAN = "ยังไม่มีแผนในฐานข้อมูล ให้ผู้ดูแลรัน `ita init` หรือนำเข้าแผน"
+ADMIN_ONLY = "หน้านี้สำหรับผู้ดูแลระบบ (admin) — เข้าสู่ระบบที่แถบด้านซ้าย"
+
+
+def pick_context(with_as_of: bool = True, *, admin_only: bool = False, new_year: bool = False) -> Context:
     """Station, fiscal-year and as-of selectors in the sidebar, and the login box under them.
 
-    Returns None when there is no plan; stops the page for anonymous users when
-    ``ITA_PUBLIC_READ`` is off.
+    Stops the page with a notice when there is no plan to show, for anonymous users when
+    ``ITA_PUBLIC_READ`` is off, and for everyone but admins on an ``admin_only`` page, so a
+    page's own code always has a plan and a permitted reader. ``new_year`` also offers years
+    the station has no plan for yet (the import page, where a new station brings its first plan).
     """
+    context = _selected_context(with_as_of, new_year)
+    if context is None:
+        st.warning(NO_PLAN)
+        st.stop()
+    if admin_only and not current_actor().is_admin:
+        st.info(ADMIN_ONLY)
+        st.stop()
+    return context
+
+
+def _selected_context(with_as_of: bool, new_year: bool) -> Context | None:
     show_flash()
     allowed = readable_stations(current_actor(), get_settings().public_read)
     with Session(engine()) as session:
@@ -96,6 +113,10 @@ def pick_context(with_as_of: bool = True) -> Context | None:
         names = {s.id: s.name_th for s in stations}
         station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
         years = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
+        if new_year:  # the station's own years first, so the default stays its newest plan
+            this_year = fiscal_year_of(date.today())
+            known = {fy.be_year for fy in queries.all_fiscal_years(session)} | {this_year, this_year + 1}
+            years += sorted(known - set(years), reverse=True)
     if not years:
         return None
     fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="fiscal_year")

@@ -22,14 +22,9 @@ OIT_FIELDS = {"title": ("ข้อมูล", "text"), "group_heading": ("หม
 PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท", "kind"), "rank": ("ยศ", "text"),
                  "position": ("ตำแหน่ง", "text"), "note": ("หมายเหตุ", "text")}
 
-context = pick_context(with_as_of=False)
+context = pick_context(with_as_of=False, admin_only=True)
 actor = current_actor()
 st.title("จัดการแผนและผู้ใช้")
-if context is None:
-    st.stop()
-if not actor.is_admin:
-    st.info("หน้านี้สำหรับผู้ดูแลระบบ (admin) เข้าสู่ระบบที่แถบด้านซ้าย")
-    st.stop()
 
 
 def live_rows(model):

@@ -5,15 +5,10 @@ from sqlmodel import Session
 
 from ita_core import audit
 from ita_core.exports import COLUMNS, to_csv_bytes, to_xlsx_bytes
-from pages._shared import current_actor, engine, pick_context
+from pages._shared import engine, pick_context
 
-context = pick_context(with_as_of=False)
+context = pick_context(with_as_of=False, admin_only=True)
 st.title("ประวัติการแก้ไขทั้งหมด")
-if context is None:
-    st.stop()
-if not current_actor().is_admin:
-    st.info("หน้านี้สำหรับผู้ดูแลระบบ (admin) เข้าสู่ระบบที่แถบด้านซ้าย")
-    st.stop()
 
 with Session(engine()) as session:
     everything = audit.trail(session, station_id=context.station_id)

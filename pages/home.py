@@ -11,9 +11,6 @@ from pages._shared import engine, pick_context, write
 
 st.title("แผนยกระดับ ITA ของสถานีตำรวจ")
 context = pick_context()
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล ให้ผู้ดูแลรัน `ita init`")
-    st.stop()
 
 with Session(engine()) as session:
     counts = queries.plan_counts(session, context.station_id, context.fiscal_year)

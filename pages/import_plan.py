@@ -7,17 +7,10 @@ from ita_core import imports
 from ita_core.settings import get_settings
 from pages._shared import current_actor, engine, pick_context, write
 
-context = pick_context(with_as_of=False)
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
-
+context = pick_context(with_as_of=False, admin_only=True, new_year=True)
+actor = current_actor()
 st.title("นำเข้าแผนจาก Excel")
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
-actor = current_actor()
-if not actor.is_admin:
-    st.info("เฉพาะผู้ดูแลระบบ (admin) เท่านั้นที่นำเข้าแผนได้ — เข้าสู่ระบบที่แถบด้านซ้าย")
-    st.stop()
 
 settings = get_settings()
 st.markdown(

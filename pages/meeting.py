@@ -16,9 +16,6 @@ st.html("<style>.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.
         ".stMainBlockContainer h1 {font-size: 3rem;}"
         "[data-testid=stMetricValue] {font-size: 3.2rem;}</style>")
 context = pick_context()
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
 view = plan_view(context)
 since = st.sidebar.date_input("การเปลี่ยนแปลงตั้งแต่", value=context.as_of - timedelta(days=30),
                               format="DD/MM/YYYY", key="since")

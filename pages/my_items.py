@@ -10,8 +10,6 @@ from pages._shared import current_actor, pick_context, plan_view
 context = pick_context()
 actor = current_actor()
 st.title("งานของฉัน")
-if context is None:
-    st.stop()
 if actor.role == UserRole.VIEWER:
     st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่ออัปเดตงานที่ได้รับมอบหมาย")
     st.stop()

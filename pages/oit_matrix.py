@@ -19,9 +19,6 @@ from pages._shared import current_actor, engine, pick_context, write
 context = pick_context()
 actor = current_actor()
 st.title("ตารางการเผยแพร่ข้อมูล OIT รายเดือน")
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
 
 with Session(engine()) as session:
     cells = oit_matrix.cells(session, context.station_id, context.fiscal_year, context.as_of)

@@ -13,9 +13,6 @@ TOOLS = {"IIT": "IIT · ผู้มีส่วนได้ส่วนเส�
          "OIT": "OIT · การเปิดเผยข้อมูลสาธารณะ"}
 
 context = pick_context()
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
 view = plan_view(context)
 kpis = view.kpis
 

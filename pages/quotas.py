@@ -17,9 +17,6 @@ from pages._shared import current_actor, engine, pick_context, write
 context = pick_context()
 actor = current_actor()
 st.title("โควตาผู้ตอบแบบวัด EIT / IIT")
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
 
 with Session(engine()) as session:
     table, recorded = quotas.load(session, context.station_id, context.fiscal_year, context.as_of)

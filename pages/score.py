@@ -15,9 +15,6 @@ from pages._shared import current_actor, engine, pick_context, write
 context = pick_context()
 actor = current_actor()
 st.title("คาดการณ์คะแนน ITA")
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
 
 settings = get_settings()
 with Session(engine()) as session:

@@ -9,9 +9,6 @@ from pages._shared import download_table, pick_context, plan_view
 DOT = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪", "blue": "🔷"}
 
 context = pick_context()
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
 view = plan_view(context)
 
 st.title("ปฏิทินและกำหนดการ")

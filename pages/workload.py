@@ -11,9 +11,6 @@ from pages._shared import download_table, pick_context, plan_view, show_rows
 KIND_TH = {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}
 
 context = pick_context()
-if context is None:
-    st.warning("ยังไม่มีแผนในฐานข้อมูล")
-    st.stop()
 view = plan_view(context)
 limit = get_settings().overload_open_items
 table = workload(view.assignments, view.rows, context.as_of, limit)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ita_core.models import Activity, AuditLog, Person
+from ita_core.models import Activity, AuditLog, FiscalYear, Person
+from ita_core.thai_dates import fiscal_year_of
 from tests.make_bad_imports import GOOD_ROW, PLAN_HEADERS, _plan
 from tests.test_pages import login, make_user, run_page
 from tests.transfer_support import seed_plan_sheet
@@ -18,7 +21,7 @@ NEW_ROW = [None, "ประเด็นใหม่", "กิจกรรมใ�
 def test_officers_are_sent_away(engine: Engine) -> None:
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
     app = login(run_page("import_plan"), "somchai")
-    assert [i.value for i in app.info] == ["เฉพาะผู้ดูแลระบบ (admin) เท่านั้นที่นำเข้าแผนได้ — เข้าสู่ระบบที่แถบด้านซ้าย"]
+    assert [i.value for i in app.info] == ["หน้านี้สำหรับผู้ดูแลระบบ (admin) — เข้าสู่ระบบที่แถบด้านซ้าย"]
     assert not app.file_uploader
 
 
@@ -51,3 +54,27 @@ def test_the_secretary_previews_approves_a_name_and_commits(engine: Engine) -> N
         assert session.exec(select(Person).where(Person.name == "สมชาย ใจดี")).one().rank == "ร.ต.อ."
         trail = select(AuditLog.actor, AuditLog.source).where(AuditLog.table_name == "activity")
         assert set(session.exec(trail)) == {("secretary", "import")}
+
+
+def test_a_new_station_brings_its_first_plan_for_a_year_it_chooses(engine: Engine) -> None:
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import make_engine, session_scope
+
+    with session_scope(make_engine()) as session:
+        station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
+        services.create_user(session, CLI, "newsec", "pass-word-2567", "admin", station_id=station)
+    app = login(run_page("import_plan"), "newsec")
+    years = app.sidebar.selectbox(key="fiscal_year")
+    this_year = fiscal_year_of(date.today())
+    assert years.options[:2] == [str(this_year + 1), str(this_year)] and "2567" in years.options
+    years.set_value(this_year + 1).run()
+    app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet(), XLSX))
+    app.run()
+    assert app.subheader[0].value.startswith("เพิ่ม 26 แถว")
+    app.button(key="commit_import").click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        added = session.exec(select(Activity).where(Activity.station_id == station)).all()
+        assert {a.fiscal_year for a in added} == {this_year + 1} and len(added) == 26
+        assert session.get(FiscalYear, this_year + 1).start == date(this_year - 543, 10, 1)

@@ -250,3 +250,17 @@ def test_admin_adds_an_officer_of_the_current_station(engine: Engine) -> None:
         user = session.exec(select(User).where(User.username == "somsri")).one()
     assert (user.role, user.station_id, user.person_id) == ("officer", 1, person_id("อนุทิน พุดดี"))
     assert "pass-word" not in user.password_hash
+
+
+def test_a_station_without_a_plan_gets_a_notice_on_every_page(engine: Engine) -> None:
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import session_scope
+
+    with session_scope(make_engine()) as session:
+        station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
+        services.create_user(session, CLI, "newcomer", "pass-word-2567", "admin", station_id=station)
+    for page in ("overview", "workload", "timeline", "my_items", "admin"):
+        app = login(run_page(page), "newcomer")
+        assert [w.value for w in app.warning] == ["ยังไม่มีแผนในฐานข้อมูล ให้ผู้ดูแลรัน `ita init` หรือนำเข้าแผน"]
+        assert not app.dataframe and not app.metric
