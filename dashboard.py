@@ -1,14 +1,17 @@
 """Entry point: `streamlit run dashboard.py`. Builds the navigation over the files in pages/.
 
 Every page but home has an explicit ``url_path`` equal to its file name: Streamlit needs that
-for a bookmarked page to open on a fresh server (see pages/_shared.py).
+for a bookmarked page to open on a fresh server (see pages/_shared.py). The administration
+section is listed only for admins (each of its pages also refuses anyone else).
 """
 
 import streamlit as st
 
+from pages._shared import current_actor
+
 st.set_page_config(page_title="ITA สภ.", page_icon="🚦", layout="wide")
 
-navigation = st.navigation({
+sections = {
     "ภาพรวม": [
         st.Page("pages/home.py", title="หน้าหลัก", icon="🏠", default=True),
         st.Page("pages/overview.py", title="ภาพรวมตัวชี้วัด", icon="🚦", url_path="overview"),
@@ -23,10 +26,11 @@ navigation = st.navigation({
         st.Page("pages/quotas.py", title="โควตาผู้ตอบ EIT/IIT", icon="📋", url_path="quotas"),
         st.Page("pages/score.py", title="คาดการณ์คะแนน ITA", icon="🎯", url_path="score"),
     ],
-    "ผู้ดูแลระบบ": [
+}
+if current_actor().is_admin:
+    sections["ผู้ดูแลระบบ"] = [
         st.Page("pages/admin.py", title="จัดการแผนและผู้ใช้", icon="🛠️", url_path="admin"),
         st.Page("pages/import_plan.py", title="นำเข้าแผนจาก Excel", icon="📥", url_path="import_plan"),
         st.Page("pages/audit.py", title="ประวัติการแก้ไข", icon="📜", url_path="audit"),
-    ],
-}, expanded=True)
-navigation.run()
+    ]
+st.navigation(sections, expanded=True).run()

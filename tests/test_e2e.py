@@ -63,6 +63,8 @@ def test_officer_publishes_o1_and_its_light_turns_green(browser, app_url: str) -
     o1 = page.locator("[data-testid=stExpander]").filter(has_text="O1 โครงสร้าง")
     o1.wait_for(timeout=30_000)
     assert "เสี่ยงล่าช้า" in o1.locator("summary").inner_text()  # yellow on 15 Jan: not started
+    links = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+    assert any("งานของฉัน" in link for link in links) and not any("จัดการแผน" in link for link in links)
     o1.locator("summary").click()
     o1.locator("[data-testid=stSelectbox]").click()
     page.get_by_role("option", name="เสร็จแล้ว").click()
@@ -87,6 +89,7 @@ def test_first_visit_to_a_bookmarked_page_keeps_the_navigation(browser, db_url: 
         links = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
         assert any("มุมมองการประชุม" in link for link in links)
         assert not any("shared" in link or "forms" in link for link in links)
+        assert not any("ประวัติการแก้ไข" in link for link in links)  # the admin section is for admins
         page.close()
 
 

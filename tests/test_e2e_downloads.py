@@ -53,9 +53,10 @@ def test_the_secretary_uploads_a_plan_previews_and_commits(browser, app_url: str
     upload = tmp_path / "แผน.xlsx"
     upload.write_bytes(seed_plan_sheet([new_row]))
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{app_url}/import_plan")
+    page.goto(app_url)
     wait_for_run(page)
     log_in(page, "secretary")
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="นำเข้าแผนจาก Excel").click()  # admins only
     chooser = page.locator("[data-testid=stFileUploaderDropzoneInput]")
     chooser.wait_for(state="attached", timeout=30_000)
     chooser.set_input_files(str(upload))

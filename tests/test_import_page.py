@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from ita_core.models import Activity, AuditLog, FiscalYear, Person
 from ita_core.thai_dates import fiscal_year_of
 from tests.make_bad_imports import GOOD_ROW, PLAN_HEADERS, _plan
-from tests.test_pages import login, make_user, run_page
+from tests.test_pages import make_user, run_page
 from tests.transfer_support import seed_plan_sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,14 +20,14 @@ NEW_ROW = [None, "ประเด็นใหม่", "กิจกรรมใ�
 
 def test_officers_are_sent_away(engine: Engine) -> None:
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
-    app = login(run_page("import_plan"), "somchai")
+    app = run_page("import_plan", user="somchai")
     assert [i.value for i in app.info] == ["หน้านี้สำหรับผู้ดูแลระบบ (admin) — เข้าสู่ระบบที่แถบด้านซ้าย"]
     assert not app.file_uploader
 
 
 def test_a_bad_file_shows_where_and_cannot_be_committed(engine: Engine) -> None:
     make_user("secretary", "admin")
-    app = login(run_page("import_plan"), "secretary")
+    app = run_page("import_plan", user="secretary")
     bad = _plan(GOOD_ROW, [None, *GOOD_ROW[1:5], "เร็ว ๆ นี้", *GOOD_ROW[6:]])
     app.file_uploader[0].set_value(("แผน.xlsx", bad, XLSX))
     app.run()
@@ -40,7 +40,7 @@ def test_a_bad_file_shows_where_and_cannot_be_committed(engine: Engine) -> None:
 
 def test_the_secretary_previews_approves_a_name_and_commits(engine: Engine) -> None:
     make_user("secretary", "admin")
-    app = login(run_page("import_plan"), "secretary")
+    app = run_page("import_plan", user="secretary")
     app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet([NEW_ROW]), XLSX))
     app.run()
     assert app.subheader[0].value == "เพิ่ม 1 แถว · แก้ไข 0 แถว · ไม่เปลี่ยน 26 แถว · ปัญหา 0 จุด"
@@ -64,7 +64,7 @@ def test_a_new_station_brings_its_first_plan_for_a_year_it_chooses(engine: Engin
     with session_scope(make_engine()) as session:
         station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
         services.create_user(session, CLI, "newsec", "pass-word-2567", "admin", station_id=station)
-    app = login(run_page("import_plan"), "newsec")
+    app = run_page("import_plan", user="newsec")
     years = app.sidebar.selectbox(key="fiscal_year")
     this_year = fiscal_year_of(date.today())
     assert years.options[:2] == [str(this_year + 1), str(this_year)] and "2567" in years.options

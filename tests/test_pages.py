@@ -22,11 +22,14 @@ def empty_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def run_page(page: str | None = None, as_of: date | None = AS_OF) -> AppTest:
-    """Run the app (optionally switched to ``pages/<page>.py``) at a fixed as-of date."""
+def run_page(page: str | None = None, as_of: date | None = AS_OF, user: str | None = None) -> AppTest:
+    """Run the app (optionally switched to ``pages/<page>.py``) at a fixed as-of date, logged in
+    as ``user`` first when given (the admin pages exist in the navigation only for admins)."""
     app = AppTest.from_file(APP, default_timeout=60)
     if as_of:
         app.session_state["as_of_2567"] = as_of
+    if user:
+        login(app.run(), user)
     if page:
         app.switch_page(f"pages/{page}.py")
     app.run()
@@ -136,7 +139,7 @@ def test_wrong_password_shows_a_thai_error(engine: Engine) -> None:
 
 def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
-    app = login(run_page("my_items"), "somchai")
+    app = run_page("my_items", user="somchai")
     assert not app.exception
     assert any("somchai" in m.value for m in app.sidebar.markdown)
     headings = [e.label for e in app.expander]
@@ -165,15 +168,13 @@ def test_viewer_cannot_reach_the_forms(engine: Engine) -> None:
 
 def test_admin_edits_an_activity_and_the_audit_page_shows_it(engine: Engine) -> None:
     make_user("admin", "admin")
-    app = login(run_page("admin"), "admin")
+    app = run_page("admin", user="admin")
     app.selectbox(key="edit_activity").set_value(_activity_id(2)).run()
     form_areas = [t for t in app.text_area if t.key and t.key.startswith("output_activity_")]
     form_areas[0].input("ติดป้ายพันธะสัญญา 2 จุด")
     app.button(key="FormSubmitter:form_activity_" + str(_activity_id(2)) + "-💾 บันทึก").click().run()
     assert not app.exception and not app.error
-    audit_page = run_page("audit")
-    audit_page.session_state["actor"] = app.session_state["actor"]
-    audit_page.run()
+    audit_page = run_page("audit", user="admin")
     assert len(audit_page.dataframe[0].value) == 4  # creating the admin (3 fields set) and the edit
     audit_page.selectbox(key="audit_table").set_value("activity").run()
     table = audit_page.dataframe[0].value
@@ -239,7 +240,7 @@ def test_admin_adds_an_officer_of_the_current_station(engine: Engine) -> None:
     from ita_core.models import User
 
     make_user("admin", "admin")
-    app = login(run_page("admin"), "admin")
+    app = run_page("admin", user="admin")
     app.text_input(key="new_username").input("somsri")
     app.text_input(key="new_password").input("pass-word-2567")
     app.selectbox(key="new_role").set_value("officer")

@@ -48,7 +48,7 @@ def test_matrix_page_shows_states_and_an_officer_ticks_a_cell(engine: Engine) ->
 
 def test_matrix_page_components_checklist_is_tickable(engine: Engine) -> None:
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
-    app = login(run_page("oit_matrix"), "somchai")
+    app = run_page("oit_matrix", user="somchai")
     with Session(make_engine()) as session:
         first = session.exec(select(OitComponent).where(OitComponent.item_id == item_id("O1"))
                              .order_by(OitComponent.seq)).first()
