@@ -233,6 +233,7 @@ class SurveyQuota(SQLModel, table=True):
     department: str
     min_respondents: int
     note: str = ""
+    version: int = 1
 
 
 class RecurringDuty(SQLModel, table=True):
@@ -256,6 +257,7 @@ class RecurringDuty(SQLModel, table=True):
     start: date | None = None
     end: date | None = None
     text: str = ""
+    version: int = 1
 
 
 class UserRole(StrEnum):

@@ -22,6 +22,7 @@ from ita_core.auth import Actor, AuthError, check_password_rules, has_admin, has
 from ita_core.models import (
     Activity,
     Assignment,
+    DutyKind,
     FiscalYear,
     OitComponent,
     OitItem,
@@ -29,6 +30,7 @@ from ita_core.models import (
     PersonKind,
     Phase,
     Publication,
+    RecurringDuty,
     Role,
     ScoreHistory,
     ScoreInput,
@@ -48,6 +50,9 @@ ACTIVITY_FIELDS = ("indicator", "issue", "activity", "output", "awareness", "due
 OIT_FIELDS = ("sub_indicator", "group_heading", "title", "due_date", "due_text", "start_date",
               "rhythm_text", "responsible_text")
 PERSON_FIELDS = ("name", "kind", "rank", "position", "variants", "note")
+QUOTA_FIELDS = ("tool", "department", "min_respondents", "note")
+DUTY_FIELDS = ("activity_id", "oit_item_id", "kind", "day", "interval_days", "start", "end", "text")
+SURVEY_TOOLS = ("EIT", "IIT")
 TABLES: dict[str, type[SQLModel]] = {"activity": Activity, "oit_item": OitItem}
 
 
@@ -516,6 +521,149 @@ def remove_assignment(session: Session, actor: Actor, assignment_id: int, source
     _check_station(actor, row.station_id)
     hard_delete(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source,
                  row.station_id)
+
+
+# --- admins: survey quotas and recurring duties -------------------------------------------------
+
+def _whole_number(value: Any, low: int, high: int) -> int | None:
+    """``value`` as an int in [low, high], or None when it is not one (5.5, True and "ห้า" are not)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(value, str) and number != value:
+        return None
+    return number if low <= number <= high else None
+
+
+def _as_whole_numbers(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The checked numbers of ``values`` stored as plain ints (a form may give 60.0)."""
+    return {k: (_whole_number(v, 0, 10**9) if k in names and v is not None else v) for k, v in values.items()}
+
+
+def _check_quota(values: dict[str, Any]) -> list[str]:
+    errors = []
+    if "tool" in values and values["tool"] not in SURVEY_TOOLS:
+        errors.append(f"เครื่องมือต้องเป็น EIT หรือ IIT (ได้รับ {values['tool']!r})")
+    if "department" in values and not str(values["department"] or "").strip():
+        errors.append("ต้องระบุฝ่าย (หรือ “รวมทั้งสถานี”)")
+    if "min_respondents" in values and _whole_number(values["min_respondents"], 1, 100_000) is None:
+        errors.append(f"จำนวนผู้ตอบขั้นต่ำต้องเป็นจำนวนเต็ม 1–100,000 (ได้รับ {values['min_respondents']!r})")
+    return errors
+
+
+def save_quota(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+               expected_version: int | None = None, source: str = "form", *, station_id: int | None = None,
+               fiscal_year: int | None = None) -> Saved:
+    """Create (``row_id`` None, with station and year) or edit a survey quota: the minimum number of
+    EIT/IIT respondents of one department or of the whole station."""
+    require_admin(actor)
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in QUOTA_FIELDS}
+    errors = _check_quota(clean)
+    current = session.get(SurveyQuota, row_id) if row_id is not None else None
+    if row_id is not None and current is None:
+        errors.append(f"ไม่พบโควตา รหัส {row_id}")
+    if not errors:
+        scope = (current.station_id, current.fiscal_year) if current else (station_id, fiscal_year)
+        merged = {**(_snapshot(current, QUOTA_FIELDS) if current else {}), **clean}
+        same = session.exec(select(SurveyQuota.id).where(
+            SurveyQuota.station_id == scope[0], SurveyQuota.fiscal_year == scope[1],
+            SurveyQuota.tool == merged.get("tool"), SurveyQuota.department == merged.get("department"),
+            SurveyQuota.id != (row_id or -1))).first()
+        if same is not None:
+            errors.append(f"มีโควตา {merged.get('tool')} ของ “{merged.get('department')}” อยู่แล้ว — แก้แถวเดิมแทน")
+    if errors:
+        raise ValidationFailed(errors)
+    clean = _as_whole_numbers(clean, ("min_respondents",))
+    if current is None:
+        if set(QUOTA_FIELDS[:3]) - set(clean):
+            raise ValidationFailed(["โควตาใหม่ต้องมีเครื่องมือ ฝ่าย และจำนวนขั้นต่ำ"])
+        row = SurveyQuota(station_id=station_id, fiscal_year=fiscal_year, **clean)
+        return create_row(session, actor, row, QUOTA_FIELDS, source)
+    return _write(session, actor, SurveyQuota, row_id, expected_version, clean, source)
+
+
+def delete_quota(session: Session, actor: Actor, quota_id: int, expected_version: int,
+                 source: str = "form") -> None:
+    """Remove a quota nobody has counted against yet (counts keep their quota; the trail keeps it)."""
+    require_admin(actor)
+    quota = session.get(SurveyQuota, quota_id)
+    if quota is None:
+        raise ValidationFailed([f"ไม่พบโควตา รหัส {quota_id}"])
+    _check_station(actor, quota.station_id)
+    if quota.version != expected_version:
+        raise ConflictError("survey_quota", quota_id, quota.version, _snapshot(quota, QUOTA_FIELDS), {})
+    if session.exec(select(SurveyCount.id).where(SurveyCount.quota_id == quota_id).limit(1)).first():
+        raise ValidationFailed([f"โควตา {quota.tool} “{quota.department}” มีจำนวนผู้ตอบบันทึกไว้แล้ว จึงลบไม่ได้ "
+                                "— แก้จำนวนขั้นต่ำแทน"])
+    hard_delete(session, actor, quota, QUOTA_FIELDS, source, quota.station_id)
+
+
+def _check_duty(values: dict[str, Any], fiscal_year: int) -> list[str]:
+    """A duty's rhythm makes sense: a day of the month 1–31, an interval of days, dates in the year."""
+    errors = []
+    kind = values.get("kind")
+    if kind not in set(DutyKind):
+        errors.append(f"รอบการทำซ้ำ {kind!r} ไม่ถูกต้อง")
+    if kind == DutyKind.DAY_OF_MONTH and _whole_number(values.get("day"), 1, 31) is None:
+        errors.append(f"วันที่ของเดือนต้องเป็น 1–31 (ได้รับ {values.get('day')!r})")
+    if kind == DutyKind.EVERY_N_DAYS and _whole_number(values.get("interval_days"), 1, 366) is None:
+        errors.append(f"ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ {values.get('interval_days')!r})")
+    first, last = fiscal_year_bounds(fiscal_year)
+    for name, label in (("start", "วันเริ่ม"), ("end", "วันสิ้นสุด")):
+        day = values.get(name)
+        if day is not None and not first <= day <= last:
+            errors.append(f"{label} {day.isoformat()} อยู่นอกปีงบประมาณ {fiscal_year}")
+    if values.get("start") and values.get("end") and values["start"] > values["end"]:
+        errors.append("วันเริ่มต้องไม่หลังวันสิ้นสุด")
+    return errors
+
+
+def save_recurring_duty(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                        expected_version: int | None = None, source: str = "form") -> Saved:
+    """Create (with ``activity_id`` or ``oit_item_id``) or edit a duty that repeats: a report on
+    the 28th, at every month end, every N days or daily, optionally only from ``start`` to ``end``.
+    A row without its own due date is judged by its next occurrence."""
+    require_admin(actor)
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in DUTY_FIELDS}
+    current = session.get(RecurringDuty, row_id) if row_id is not None else None
+    if row_id is not None and current is None:
+        raise ValidationFailed([f"ไม่พบรอบงาน รหัส {row_id}"])
+    if current is None:
+        if (clean.get("activity_id") is None) == (clean.get("oit_item_id") is None):
+            raise ValidationFailed(["ต้องเลือกกิจกรรมหรือข้อมูล OIT อย่างใดอย่างหนึ่ง"])
+        target = (session.get(Activity, clean["activity_id"]) if clean.get("activity_id")
+                  else session.get(OitItem, clean["oit_item_id"]))
+        if target is None:
+            raise ValidationFailed(["ไม่พบรายการที่จะกำหนดรอบงาน"])
+        scope = {"station_id": target.station_id, "fiscal_year": target.fiscal_year}
+    else:
+        # a duty stays on its row: only its rhythm changes
+        clean = {k: v for k, v in clean.items() if k not in ("activity_id", "oit_item_id")}
+        scope = {"station_id": current.station_id, "fiscal_year": current.fiscal_year}
+    merged = {**(_snapshot(current, DUTY_FIELDS) if current else {}), **clean}
+    errors = _check_duty(merged, scope["fiscal_year"])
+    if errors:
+        raise ValidationFailed(errors)
+    clean = _as_whole_numbers(clean, ("day", "interval_days"))
+    if current is None:
+        return create_row(session, actor, RecurringDuty(**scope, **clean), DUTY_FIELDS, source)
+    return _write(session, actor, RecurringDuty, row_id, expected_version, clean, source)
+
+
+def delete_recurring_duty(session: Session, actor: Actor, duty_id: int, expected_version: int,
+                          source: str = "form") -> None:
+    """Remove a recurring duty; the trail keeps its rhythm."""
+    require_admin(actor)
+    duty = session.get(RecurringDuty, duty_id)
+    if duty is None:
+        raise ValidationFailed([f"ไม่พบรอบงาน รหัส {duty_id}"])
+    _check_station(actor, duty.station_id)
+    if duty.version != expected_version:
+        raise ConflictError("recurring_duty", duty_id, duty.version, _snapshot(duty, DUTY_FIELDS), {})
+    hard_delete(session, actor, duty, DUTY_FIELDS, source, duty.station_id)
 
 
 # --- stations ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from ita_core import services
+from ita_core import plan, services
 from ita_core.auth import (
     ANONYMOUS,
     MAX_FAILED,
@@ -23,8 +23,19 @@ from ita_core.auth import (
     verify_password,
 )
 from ita_core.db import session_scope
-from ita_core.models import Activity, Assignment, AuditLog, OitComponent, OitItem, Person, SurveyQuota, User
+from ita_core.models import (
+    Activity,
+    Assignment,
+    AuditLog,
+    OitComponent,
+    OitItem,
+    Person,
+    RecurringDuty,
+    SurveyQuota,
+    User,
+)
 from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
+from ita_core.settings import get_settings
 
 WEB_OFFICER = "ภัทรพงษ์ พลังช้างสาร"  # assigned to all 25 OIT items, not to activity ก1
 
@@ -56,6 +67,8 @@ def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
     assignment = session.exec(select(Assignment).where(Assignment.oit_item_id == o1.id)).first()
     person = person_id(session, "อนุทิน พุดดี")
     quota = session.exec(select(SurveyQuota.id).where(SurveyQuota.department == "ฝ่ายจราจร")).one()
+    duty = session.exec(select(RecurringDuty).where(RecurringDuty.oit_item_id == o1.id)).first() or \
+        session.exec(select(RecurringDuty)).first()
     user = session.exec(select(User).where(User.username == "existing")).first()
     if user is None:
         services.create_user(session, Actor("setup", "admin"), "existing", "secret-pass-0", "viewer")
@@ -89,6 +102,16 @@ def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
                                                                    {"iit": 80, "eit": 90}),
         "save_score_history": lambda s, a: services.save_score_history(s, a, o1.station_id, 2566,
                                                                        {"total": 86}),
+        "create_quota": lambda s, a: services.save_quota(
+            s, a, {"tool": "IIT", "department": "รวมทั้งสถานี", "min_respondents": 40},
+            station_id=o1.station_id, fiscal_year=2567),
+        "edit_quota": lambda s, a: services.save_quota(s, a, {"min_respondents": 45}, quota, 1),
+        "delete_quota": lambda s, a: services.delete_quota(s, a, quota, 1),
+        "create_duty": lambda s, a: services.save_recurring_duty(
+            s, a, {"activity_id": a1.id, "kind": "day_of_month", "day": 5, "text": "รายงานทุกวันที่ ๕"}),
+        "edit_duty": lambda s, a: services.save_recurring_duty(
+            s, a, {"kind": "every_n_days", "interval_days": 7}, duty.id, duty.version),
+        "delete_duty": lambda s, a: services.delete_recurring_duty(s, a, duty.id, duty.version),
     }
 
 
@@ -282,3 +305,51 @@ def test_login_throttling_and_first_admin(engine: Engine) -> None:
         trail = session.exec(select(AuditLog).where(AuditLog.table_name == "app_user")).all()
     assert "correct-horse" not in user.password_hash
     assert all("correct-horse" not in (a.new or "") for a in trail)
+
+
+def test_quota_edits_are_checked_in_thai_and_counted_quotas_stay(engine: Engine,
+                                                                 actors: dict[str, Actor]) -> None:
+    admin = actors["admin"]
+    with session_scope(engine) as session:
+        traffic = row(session, SurveyQuota, department="ฝ่ายจราจร")
+        with pytest.raises(ValidationFailed) as bad:
+            services.save_quota(session, admin, {"tool": "XIT", "department": " ", "min_respondents": 5.5},
+                                station_id=traffic.station_id, fiscal_year=2567)
+        assert bad.value.errors == ["เครื่องมือต้องเป็น EIT หรือ IIT (ได้รับ 'XIT')",
+                                    "ต้องระบุฝ่าย (หรือ “รวมทั้งสถานี”)",
+                                    "จำนวนผู้ตอบขั้นต่ำต้องเป็นจำนวนเต็ม 1–100,000 (ได้รับ 5.5)"]
+        with pytest.raises(ValidationFailed, match="มีโควตา EIT ของ “ฝ่ายจราจร” อยู่แล้ว"):
+            services.save_quota(session, admin, {"tool": "EIT", "department": "ฝ่ายจราจร",
+                                                 "min_respondents": 9},
+                                station_id=traffic.station_id, fiscal_year=2567)
+        saved = services.save_quota(session, admin, {"min_respondents": 30.0}, traffic.id, traffic.version)
+        services.record_survey_count(session, admin, traffic.id, date(2024, 1, 15), 12)
+    with Session(engine) as session:
+        traffic = row(session, SurveyQuota, department="ฝ่ายจราจร")
+        assert (traffic.min_respondents, traffic.version, saved.version) == (30, 2, 2)
+    with session_scope(engine) as session, pytest.raises(ValidationFailed, match="มีจำนวนผู้ตอบบันทึกไว้แล้ว"):
+        services.delete_quota(session, admin, traffic.id, traffic.version)
+
+
+def test_a_recurring_duty_edit_moves_the_rows_next_report(engine: Engine, actors: dict[str, Actor]) -> None:
+    as_of = date(2024, 3, 16)
+    with session_scope(engine) as session:
+        o3 = row(session, OitItem, code="O3")
+        station = o3.station_id
+        duty = row(session, RecurringDuty, oit_item_id=o3.id)
+        rows = plan.plan_rows(session, station, 2567, as_of, get_settings())
+        assert rows.set_index("ref").loc["O3", "judged_due"] == date(2024, 3, 28)
+        with pytest.raises(ValidationFailed) as bad:
+            services.save_recurring_duty(session, actors["admin"],
+                                         {"day": 32, "start": date(2024, 10, 1), "end": date(2024, 9, 1)},
+                                         duty.id, duty.version)
+        assert bad.value.errors == ["วันที่ของเดือนต้องเป็น 1–31 (ได้รับ 32)",
+                                    "วันเริ่ม 2024-10-01 อยู่นอกปีงบประมาณ 2567",
+                                    "วันเริ่มต้องไม่หลังวันสิ้นสุด"]
+        services.save_recurring_duty(session, actors["admin"], {"day": 10}, duty.id, duty.version)
+    with Session(engine) as session:
+        rows = plan.plan_rows(session, station, 2567, as_of, get_settings())
+        trail = session.exec(select(AuditLog.field, AuditLog.old, AuditLog.new)
+                             .where(AuditLog.table_name == "recurring_duty")).all()
+    assert rows.set_index("ref").loc["O3", "judged_due"] == date(2024, 4, 10)
+    assert trail == [("day", "28", "10")]
