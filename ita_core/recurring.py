@@ -5,7 +5,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ita_core.models import DutyKind, RecurringDuty
-from ita_core.thai_dates import month_end
+from ita_core.thai_dates import format_be, month_end
+
+KIND_TH = {DutyKind.DAY_OF_MONTH: "ทุกเดือน ตามวันที่", DutyKind.MONTH_END: "ทุกสิ้นเดือน",
+           DutyKind.EVERY_N_DAYS: "ทุก ๆ กี่วัน", DutyKind.DAILY: "ทุกวัน"}
+
+
+def describe(duty: RecurringDuty) -> str:
+    """The rhythm in Thai, as the secretary would say it: "ทุกวันที่ 28 ของเดือน · 1 ต.ค. 2566 – …"."""
+    if duty.kind == DutyKind.DAY_OF_MONTH:
+        rhythm = f"ทุกวันที่ {duty.day} ของเดือน"
+    elif duty.kind == DutyKind.EVERY_N_DAYS:
+        rhythm = f"ทุก {duty.interval_days} วัน"
+    else:
+        rhythm = KIND_TH.get(duty.kind, str(duty.kind))
+    if duty.start or duty.end:
+        rhythm += f" · {format_be(duty.start) if duty.start else 'ต้นปีงบประมาณ'} – " \
+                  f"{format_be(duty.end) if duty.end else 'สิ้นปีงบประมาณ'}"
+    return rhythm
 
 
 def _months(first: date, last: date) -> list[tuple[int, int]]:

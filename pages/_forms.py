@@ -17,6 +17,7 @@ from sqlmodel import Session
 from ita_core import audit, services
 from ita_core.auth import Actor
 from ita_core.models import Status
+from ita_core.recurring import KIND_TH
 from ita_core.services import ConflictError
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
@@ -26,6 +27,14 @@ STATUS_TH = {Status.NOT_STARTED: "ยังไม่เริ่ม", Status.IN_
              Status.NOT_APPLICABLE: "ไม่เกี่ยวข้อง"}
 FIELD_TH = {"status": "สถานะ", "progress": "ความคืบหน้า (%)", "note": "หมายเหตุ", "evidence_url": "ลิงก์หลักฐาน",
             "done": "ทำแล้ว"}
+
+
+# select widgets of edit_form: value → Thai label
+CHOICES: dict[str, dict[str, str]] = {
+    "kind": {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"},
+    "tool": {"EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก", "IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน"},
+    "duty_kind": {str(kind): label for kind, label in KIND_TH.items()},
+}
 
 
 def _seen(key: str, current: int) -> int:
@@ -130,13 +139,14 @@ def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, s
               save: Callable[[Session, int, dict[str, Any]], object]) -> None:
     """A form over ``fields`` ({name: (Thai label, widget)}) of one versioned row.
 
-    Widgets: ``text``, ``area``, ``date``, ``indicator``, ``kind``. On a conflict the other
+    Widgets: ``text``, ``area``, ``date``, ``number``, ``indicator`` and the selects of ``CHOICES``
+    (``kind``, ``tool``, ``duty_kind``). On a conflict the other
     user's values and the typed ones are shown side by side, and the typed ones stay in the form.
     """
     seen = _seen(form_key, int(row["version"]))
     tag = f"{form_key}_v{row['version']}"
     with st.form(f"form_{form_key}"):
-        typed = {name: _widget(widget, label, row.get(name), f"{name}_{tag}")
+        typed = {name: field_widget(widget, label, row.get(name), f"{name}_{tag}")
                  for name, (label, widget) in fields.items()}
         submitted = st.form_submit_button("💾 บันทึก", type="primary")
     if not submitted:
@@ -162,15 +172,19 @@ def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, s
         st.session_state[f"seen_{form_key}"] = saved.version
 
 
-def _widget(widget: str, label: str, value: Any, key: str) -> Any:
+def field_widget(widget: str, label: str, value: Any, key: str) -> Any:
+    """One input of ``widget`` kind (see :func:`edit_form`) showing ``value``."""
+    if widget == "number":
+        return st.number_input(label, min_value=0, max_value=100_000, step=1, key=key,
+                               value=None if value is None else int(value))
+    if widget in CHOICES:
+        options = CHOICES[widget]
+        return st.selectbox(label, list(options), index=list(options).index(value) if value in options else 0,
+                            format_func=options.get, key=key)
     if widget == "area":
         return st.text_area(label, value or "", key=key)
     if widget == "date":
         return st.date_input(label, value, format="DD/MM/YYYY", key=key)
     if widget == "indicator":
         return st.selectbox(label, list(range(1, 11)), index=int(value) - 1, key=key)
-    if widget == "kind":
-        options = ["person", "position", "group"]
-        return st.selectbox(label, options, index=options.index(value), key=key,
-                            format_func={"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}.get)
     return st.text_input(label, value or "", key=key)

@@ -5,9 +5,10 @@ import streamlit as st
 from sqlmodel import Session, select
 
 from ita_core import services
-from ita_core.models import Activity, OitComponent, OitItem, Person, Role, User, UserRole
+from ita_core.models import Activity, OitComponent, OitItem, Person, RecurringDuty, Role, User, UserRole
+from ita_core.recurring import describe
 from ita_core.workload import ROLE_TH
-from pages._forms import edit_form
+from pages._forms import edit_form, field_widget
 from pages._shared import ROLE_TH as USER_ROLE_TH
 from pages._shared import current_actor, engine, pick_context, plan_view, write
 
@@ -19,6 +20,10 @@ ACTIVITY_FIELDS = {
 }
 OIT_FIELDS = {"title": ("ข้อมูล", "text"), "group_heading": ("หมวด", "text"), "due_date": ("กำหนดเสร็จ", "date"),
               "due_text": ("เวลาดำเนินการ (ข้อความตามแผน)", "text"), "rhythm_text": ("รอบการรายงาน", "text")}
+DUTY_FIELDS = {"kind": ("รอบการทำซ้ำ", "duty_kind"), "day": ("วันที่ของเดือน (สำหรับ “ทุกเดือน ตามวันที่”)", "number"),
+               "interval_days": ("ทุกกี่วัน (สำหรับ “ทุก ๆ กี่วัน”)", "number"),
+               "start": ("เริ่ม (ว่าง = ต้นปีงบประมาณ)", "date"), "end": ("สิ้นสุด (ว่าง = สิ้นปีงบประมาณ)", "date"),
+               "text": ("ข้อความตามแผน", "text")}
 PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท", "kind"), "rank": ("ยศ", "text"),
                  "position": ("ตำแหน่ง", "text"), "note": ("หมายเหตุ", "text")}
 
@@ -39,6 +44,28 @@ def confirm_delete(table: str, row) -> None:
         st.write("รายการจะถูกซ่อนจากทุกหน้า และยังอยู่ในประวัติการแก้ไข")
         if st.button("ยืนยันการลบ", key=f"delete_{table}_{row.id}", type="primary"):
             write(lambda s: services.delete_row(s, actor, table, row.id, row.version), "ลบแล้ว")
+
+
+def duties_editor(target: str, row_id: int) -> None:
+    """The row's recurring duties (report on the 28th, every month end, …): edit, remove, add.
+    A row without its own due date is judged by the next of these."""
+    column = RecurringDuty.activity_id if target == "activity_id" else RecurringDuty.oit_item_id
+    with Session(engine()) as session:
+        duties = session.exec(select(RecurringDuty).where(column == row_id).order_by(RecurringDuty.id)).all()
+    st.markdown("##### รอบรายงานที่ทำซ้ำ")
+    st.caption("รายการที่ไม่มีกำหนดเสร็จของตัวเอง ใช้รอบถัดไปเป็นกำหนดในการให้สัญญาณ")
+    for duty in duties:
+        with st.expander(f"🔁 {describe(duty)} · {duty.text[:60]}"):
+            edit_form(f"duty_{duty.id}", duty.model_dump(), DUTY_FIELDS, lambda s, version, changes, d=duty:
+                      services.save_recurring_duty(s, actor, changes, d.id, version))
+            if st.button("🗑️ ลบรอบนี้", key=f"delete_duty_{duty.id}"):
+                write(lambda s, d=duty: services.delete_recurring_duty(s, actor, d.id, d.version), "ลบรอบแล้ว")
+    with st.form(f"new_duty_{target}_{row_id}", clear_on_submit=True):
+        st.markdown("➕ เพิ่มรอบรายงาน")
+        values = {name: field_widget(widget, label, None, f"new_duty_{name}_{row_id}")
+                  for name, (label, widget) in DUTY_FIELDS.items()}
+        if st.form_submit_button("เพิ่มรอบ"):
+            write(lambda s: services.save_recurring_duty(s, actor, {**values, target: row_id}), "เพิ่มรอบแล้ว")
 
 
 activities_tab, oit_tab, people_tab, assign_tab, users_tab = st.tabs(
@@ -63,6 +90,7 @@ with activities_tab:
         edit_form(f"activity_{row.id}", row.model_dump(), ACTIVITY_FIELDS,
                   lambda s, version, changes: services.save_activity(s, actor, changes, row.id, version))
         confirm_delete("activity", row)
+        duties_editor("activity_id", row.id)
 
 with oit_tab:
     items = {i.id: i for i in live_rows(OitItem)}
@@ -85,6 +113,7 @@ with oit_tab:
         text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}")
         if st.form_submit_button("เพิ่ม"):
             write(lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว")
+    duties_editor("oit_item_id", item.id)
 
 with people_tab:
     with Session(engine()) as session:

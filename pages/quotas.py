@@ -12,7 +12,11 @@ from ita_core.models import UserRole
 from ita_core.services import ConflictError
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
+from pages._forms import edit_form, field_widget
 from pages._shared import current_actor, engine, pick_context, write
+
+QUOTA_FIELDS = {"tool": ("เครื่องมือ", "tool"), "department": ("ฝ่าย (หรือ “รวมทั้งสถานี”)", "text"),
+                "min_respondents": ("จำนวนผู้ตอบขั้นต่ำ (คน)", "number"), "note": ("หมายเหตุ", "text")}
 
 context = pick_context()
 actor = current_actor()
@@ -61,6 +65,27 @@ for tool in ("EIT", "IIT"):
         st.info(f"ขั้นต่ำรายฝ่ายรวมกัน {gap[0]} คน แต่ยอดขั้นต่ำทั้งสถานีคือ {gap[1]} คน — อีก {gap[1] - gap[0]} คน"
                 f"ไม่ได้กำหนดให้ฝ่ายใด (บันทึกผู้ตอบที่ไม่ระบุฝ่ายในแถว “{quotas.STATION_TOTAL}”; "
                 "ยอดรวมทั้งสถานีนับผู้ตอบทุกฝ่ายรวมกัน)")
+
+if actor.is_admin:
+    with st.expander("⚙️ แก้ไขโควตาผู้ตอบ (ผู้ดูแลระบบ)"):
+        with Session(engine()) as session:
+            stored = {q.id: q for q in quotas.quota_rows(session, context.station_id, context.fiscal_year)}
+        chosen = st.selectbox("โควตา", [None, *stored], key="edit_quota",
+                              format_func=lambda i: "➕ เพิ่มโควตา" if i is None
+                              else f"{stored[i].tool} · {stored[i].department}")
+        if chosen is None:
+            with st.form("new_quota", clear_on_submit=True):
+                values = {name: field_widget(widget, label, None, f"new_quota_{name}")
+                          for name, (label, widget) in QUOTA_FIELDS.items()}
+                if st.form_submit_button("เพิ่มโควตา", type="primary"):
+                    write(lambda s: services.save_quota(s, actor, values, station_id=context.station_id,
+                                                        fiscal_year=context.fiscal_year), "เพิ่มโควตาแล้ว")
+        else:
+            quota = stored[chosen]
+            edit_form(f"quota_{quota.id}", quota.model_dump(), QUOTA_FIELDS,
+                      lambda s, version, changes: services.save_quota(s, actor, changes, quota.id, version))
+            if st.button("🗑️ ลบโควตานี้ (เฉพาะที่ยังไม่มีการบันทึกจำนวน)", key=f"delete_quota_{quota.id}"):
+                write(lambda s: services.delete_quota(s, actor, quota.id, quota.version), "ลบโควตาแล้ว")
 
 if table.empty:
     st.stop()

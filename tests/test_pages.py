@@ -265,3 +265,40 @@ def test_a_station_without_a_plan_gets_a_notice_on_every_page(engine: Engine) ->
         app = login(run_page(page), "newcomer")
         assert [w.value for w in app.warning] == ["ยังไม่มีแผนในฐานข้อมูล ให้ผู้ดูแลรัน `ita init` หรือนำเข้าแผน"]
         assert not app.dataframe and not app.metric
+
+
+def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine) -> None:
+    from ita_core.models import RecurringDuty
+
+    make_user("admin", "admin")
+    app = run_page("admin", user="admin")
+    row = _activity_id(2)
+    app.selectbox(key="edit_activity").set_value(row).run()
+    app.selectbox(key=f"new_duty_kind_{row}").set_value("every_n_days")
+    app.number_input(key=f"new_duty_interval_days_{row}").set_value(0)
+    app.button(key=f"FormSubmitter:new_duty_activity_id_{row}-เพิ่มรอบ").click().run()
+    assert [e.value for e in app.error] == ["ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ 0)"]
+    app.selectbox(key=f"new_duty_kind_{row}").set_value("every_n_days")
+    app.number_input(key=f"new_duty_interval_days_{row}").set_value(14)
+    app.date_input(key=f"new_duty_start_{row}").set_value(date(2023, 11, 1))
+    app.text_input(key=f"new_duty_text_{row}").input("ตรวจทุก ๒ สัปดาห์")
+    app.button(key=f"FormSubmitter:new_duty_activity_id_{row}-เพิ่มรอบ").click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine()) as session:
+        duty = session.exec(select(RecurringDuty).where(RecurringDuty.activity_id == row)).one()
+    assert (duty.kind, duty.interval_days, duty.start, duty.text) == (
+        "every_n_days", 14, date(2023, 11, 1), "ตรวจทุก ๒ สัปดาห์")
+    assert "🔁 ทุก 14 วัน · 1 พ.ย. 2566 – สิ้นปีงบประมาณ · ตรวจทุก ๒ สัปดาห์" in [e.label for e in app.expander]
+
+
+def test_admin_adds_the_iit_quota_the_plan_left_out(engine: Engine) -> None:
+    make_user("admin", "admin")
+    app = run_page("quotas", user="admin")
+    assert any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)
+    app.selectbox(key="new_quota_tool").set_value("IIT")
+    app.text_input(key="new_quota_department").input("รวมทั้งสถานี")
+    app.number_input(key="new_quota_min_respondents").set_value(150)
+    app.button(key="FormSubmitter:new_quota-เพิ่มโควตา").click().run()
+    assert not app.exception and not app.error
+    assert not any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)
+    assert any("**รวมทั้งสถานี** · ขั้นต่ำ 150 คน" in m.value for m in app.markdown)
