@@ -63,6 +63,19 @@ COLUMNS["summary"] = [
     ("percent_done", "ร้อยละที่เสร็จ"),
 ]
 
+# The province / region roll-up: one row per station (lights as Thai words).
+COLUMNS["stations"] = [
+    ("code", "รหัสสถานี"), ("name", "สถานี"), ("province", "จังหวัด"), ("overall", "สัญญาณ"),
+    ("percent_done", "ร้อยละที่เสร็จ"), ("done", "เสร็จแล้ว"), ("at_risk", "เสี่ยงล่าช้า"), ("overdue", "เลยกำหนด"),
+    ("oit_share", "ร้อยละ OIT ที่มีหลักฐาน"),
+]
+
+# Survey respondents recorded per quota and day (the quotas page).
+COLUMNS["survey-counts"] = [
+    ("day", "วันที่"), ("tool", "เครื่องมือ"), ("department", "ฝ่าย"), ("collected", "จำนวน (คน)"),
+    ("note", "หมายเหตุ"), ("updated_by", "ผู้บันทึก"),
+]
+
 COLUMNS["audit"] = [
     ("at", "เวลา"), ("user", "ผู้แก้ไข"), ("source", "ช่องทาง"), ("table", "ตาราง"), ("row_id", "รหัสแถว"),
     ("field", "ช่อง"), ("old", "ค่าเดิม"), ("new", "ค่าใหม่"),

@@ -8,10 +8,11 @@ from sqlmodel import Session
 
 from ita_core import plan, province, queries
 from ita_core.auth import readable_stations
+from ita_core.exports import COLUMNS
 from ita_core.settings import get_settings
-from ita_core.status import OVERALL_ICON
+from ita_core.status import OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import fiscal_year_bounds, format_be
-from pages._shared import as_of_from_url, current_actor, engine, require_reader
+from pages._shared import as_of_from_url, current_actor, download_table, engine, require_reader
 
 SCALE = [[0.0, "#9e9e9e"], [0.33, "#9e9e9e"], [0.34, "#1a9850"], [0.6, "#1a9850"], [0.61, "#f1c40f"],
          [0.8, "#f1c40f"], [0.81, "#d73027"], [1.0, "#d73027"]]
@@ -44,7 +45,8 @@ if not ids:
     st.stop()
 table, grid = _table(get_settings().database_url, tuple(ids), fiscal_year, as_of, version)
 
-st.title(f"ภาพรวม{' จังหวัด' + chosen if chosen else 'ทุกสถานี'}")
+heading = f"ภาพรวม{' จังหวัด' + chosen if chosen else 'ทุกสถานี'}"
+st.title(heading)
 st.caption(f"{len(table)} สถานี · ปีงบประมาณ {fiscal_year} · ข้อมูล ณ {format_be(as_of)}")
 tiles = st.columns(4)
 tiles[0].metric("สถานี", len(table))
@@ -65,6 +67,10 @@ st.dataframe(
                                                      format="%.0f%%"),
     },
 )
+
+download_table(table.assign(overall=table["overall"].map(OVERALL_TH))[[k for k, _ in COLUMNS["stations"]]],
+               "stations", f"stations-{fiscal_year}",
+               f"{heading} · ปีงบประมาณ {fiscal_year} · ข้อมูล ณ {format_be(as_of)}")
 
 st.markdown("#### สถานี × ตัวชี้วัด")
 worst = table.sort_values(["overdue", "at_risk"], ascending=False).head(40)

@@ -8,12 +8,13 @@ import streamlit as st
 from sqlmodel import Session
 
 from ita_core import quotas, services
+from ita_core.exports import COLUMNS
 from ita_core.models import UserRole
 from ita_core.services import ConflictError
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
 from pages._forms import edit_form, field_widget
-from pages._shared import current_actor, engine, pick_context, write
+from pages._shared import current_actor, download_table, engine, pick_context, write
 
 QUOTA_FIELDS = {"tool": ("เครื่องมือ", "tool"), "department": ("ฝ่าย (หรือ “รวมทั้งสถานี”)", "text"),
                 "min_respondents": ("จำนวนผู้ตอบขั้นต่ำ (คน)", "number"), "note": ("หมายเหตุ", "text")}
@@ -144,3 +145,6 @@ if not recorded.empty:
         "วันที่": shown["day"].map(format_be), "เครื่องมือ": shown["tool"], "ฝ่าย": shown["department"],
         "จำนวน (คน)": shown["collected"], "หมายเหตุ": shown["note"], "ผู้บันทึก": shown["updated_by"],
     }), hide_index=True, width="stretch")
+    download_table(shown[[k for k, _ in COLUMNS["survey-counts"]]], "survey-counts",
+                   f"survey-counts-{context.fiscal_year}",
+                   f"จำนวนผู้ตอบแบบวัด {context.station_name} · ปีงบประมาณ {context.fiscal_year}")

@@ -169,7 +169,8 @@ def test_every_dashboard_table_has_csv_and_excel_downloads(engine: Engine) -> No
     from tests.test_pages import run_page
 
     expected = {"overview": {"plan_workbook", "indicator_0_csv", "indicator_0_xlsx"},
-                "workload": {"workload_csv", "workload_xlsx"}, "timeline": {"timeline_csv", "timeline_xlsx"}}
+                "workload": {"workload_csv", "workload_xlsx"}, "timeline": {"timeline_csv", "timeline_xlsx"},
+                "province": {"stations-2567_csv", "stations-2567_xlsx"}}
     for page, keys in expected.items():
         app = run_page(page)
         assert keys <= {button.key for button in app.get("download_button")}, page

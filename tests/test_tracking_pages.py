@@ -94,6 +94,8 @@ def test_quotas_page_shows_progress_conflicts_and_the_secretary_records_a_count(
     assert app.dataframe[0].value.iloc[0].to_dict() == {
         "วันที่": "10 มี.ค. 2567", "เครื่องมือ": "EIT", "ฝ่าย": "ฝ่ายจราจร", "จำนวน (คน)": 30, "หมายเหตุ": "",
         "ผู้บันทึก": "admin"}
+    downloads = {b.key for b in app.get("download_button")}
+    assert {"survey-counts-2567_csv", "survey-counts-2567_xlsx"} <= downloads
 
 
 def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: Engine) -> None:
