@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from ita_core import audit
 from ita_core.models import Station, User, UserRole
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -115,15 +116,27 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise AuthError(f"ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกล็อกชั่วคราว ลองใหม่ในอีก {minutes} นาที")
     if not verify_password(password, user.password_hash):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-        session.add(user)
+        _count_login(session, user, user.failed_logins + 1, now)
         raise wrong
-    user.failed_logins, user.locked_until = 0, None
-    session.add(user)
+    _count_login(session, user, 0, now)
     return actor_of(session, user)
+
+
+def _count_login(session: Session, user: User, failed: int, now: datetime) -> None:
+    """Keep the failed-login counter; the fifth failure locks the account. A failure and a lock
+    go into the audit trail (source ``login``), so the admin sees who was guessed at and when."""
+    locked_until = None
+    if failed >= MAX_FAILED:
+        failed, locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+    before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
+    after = {"failed_logins": failed, "locked_until": locked_until}
+    if before == after:
+        return
+    user.failed_logins, user.locked_until = failed, locked_until
+    session.add(user)
+    if failed or locked_until:  # a successful login that clears the counter is not news
+        audit.record_changes(session, actor=ANONYMOUS.username, source="login", table="app_user",
+                             row_id=user.id, before=before, after=after, station_id=None)
 
 
 def has_admin(session: Session) -> bool:

@@ -305,6 +305,10 @@ def test_login_throttling_and_first_admin(engine: Engine) -> None:
         trail = session.exec(select(AuditLog).where(AuditLog.table_name == "app_user")).all()
     assert "correct-horse" not in user.password_hash
     assert all("correct-horse" not in (a.new or "") for a in trail)
+    logins = [(a.actor, a.field, a.old, a.new) for a in trail if a.source == "login"]
+    assert logins[:4] == [("anonymous", "failed_logins", str(n), str(n + 1)) for n in range(4)]
+    assert logins[4:] == [("anonymous", "failed_logins", "4", "0"),
+                          ("anonymous", "locked_until", None, "2026-01-01T09:05:00+00:00")]
 
 
 def test_quota_edits_are_checked_in_thai_and_counted_quotas_stay(engine: Engine,
