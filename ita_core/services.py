@@ -206,6 +206,19 @@ def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str,
     return Saved(row.id, getattr(row, "version", 1))
 
 
+def _row_as_seen(session: Session, actor: Actor, model: type[SQLModel], row_id: int, expected_version: int,
+                fields: tuple[str, ...], missing: str, station_id: int | None = None) -> SQLModel:
+    """The row about to be deleted, still as the user saw it: it exists (else ``missing``), it is of
+    a station the user may write (its own ``station_id`` unless given), and nobody changed it since."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise ValidationFailed([missing])
+    _check_station(actor, station_id if station_id is not None else getattr(row, "station_id", None))
+    if row.version != expected_version:
+        raise ConflictError(model.__tablename__, row_id, row.version, _snapshot(row, fields), {})
+    return row
+
+
 def hard_delete(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str,
                  station_id: int | None) -> None:
     """Delete a row that has no soft delete; the trail keeps every value it had."""
@@ -469,14 +482,12 @@ def delete_component(session: Session, actor: Actor, component_id: int, expected
                      source: str = "form") -> None:
     """Remove a component; its text stays in the audit trail."""
     require_admin(actor)
-    component = session.get(OitComponent, component_id)
-    if component is None:
-        raise ValidationFailed([f"ไม่พบองค์ประกอบ {component_id}"])
-    if component.version != expected_version:
-        raise ConflictError("oit_component", component_id, component.version, {"text": component.text}, {})
-    item = session.get(OitItem, component.item_id)
-    _check_station(actor, item.station_id)
-    hard_delete(session, actor, component, ("item_id", "seq", "text", "done"), source, item.station_id)
+    fields = ("item_id", "seq", "text", "done")
+    found = session.get(OitComponent, component_id)
+    station = session.get(OitItem, found.item_id).station_id if found else None
+    component = _row_as_seen(session, actor, OitComponent, component_id, expected_version, fields,
+                            f"ไม่พบองค์ประกอบ {component_id}", station)
+    hard_delete(session, actor, component, fields, source, station)
 
 
 def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
@@ -589,12 +600,8 @@ def delete_quota(session: Session, actor: Actor, quota_id: int, expected_version
                  source: str = "form") -> None:
     """Remove a quota nobody has counted against yet (counts keep their quota; the trail keeps it)."""
     require_admin(actor)
-    quota = session.get(SurveyQuota, quota_id)
-    if quota is None:
-        raise ValidationFailed([f"ไม่พบโควตา รหัส {quota_id}"])
-    _check_station(actor, quota.station_id)
-    if quota.version != expected_version:
-        raise ConflictError("survey_quota", quota_id, quota.version, _snapshot(quota, QUOTA_FIELDS), {})
+    quota = _row_as_seen(session, actor, SurveyQuota, quota_id, expected_version, QUOTA_FIELDS,
+                        f"ไม่พบโควตา รหัส {quota_id}")
     if session.exec(select(SurveyCount.id).where(SurveyCount.quota_id == quota_id).limit(1)).first():
         raise ValidationFailed([f"โควตา {quota.tool} “{quota.department}” มีจำนวนผู้ตอบบันทึกไว้แล้ว จึงลบไม่ได้ "
                                 "— แก้จำนวนขั้นต่ำแทน"])
@@ -657,12 +664,8 @@ def delete_recurring_duty(session: Session, actor: Actor, duty_id: int, expected
                           source: str = "form") -> None:
     """Remove a recurring duty; the trail keeps its rhythm."""
     require_admin(actor)
-    duty = session.get(RecurringDuty, duty_id)
-    if duty is None:
-        raise ValidationFailed([f"ไม่พบรอบงาน รหัส {duty_id}"])
-    _check_station(actor, duty.station_id)
-    if duty.version != expected_version:
-        raise ConflictError("recurring_duty", duty_id, duty.version, _snapshot(duty, DUTY_FIELDS), {})
+    duty = _row_as_seen(session, actor, RecurringDuty, duty_id, expected_version, DUTY_FIELDS,
+                       f"ไม่พบรอบงาน รหัส {duty_id}")
     hard_delete(session, actor, duty, DUTY_FIELDS, source, duty.station_id)
 
 
