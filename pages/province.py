@@ -51,8 +51,8 @@ st.caption(f"{len(table)} สถานี · ปีงบประมาณ {fis
 tiles = st.columns(4)
 tiles[0].metric("สถานี", len(table))
 tiles[1].metric("🔴 สถานีที่มีเรื่องเลยกำหนด", int((table["overdue"] > 0).sum()))
-tiles[2].metric("✅ เสร็จเฉลี่ย", f"{table['percent_done'].mean():.0f}%")
-tiles[3].metric("📂 OIT มีหลักฐานเฉลี่ย", f"{table['oit_share'].mean():.0f}%")
+tiles[2].metric("✅ เสร็จเฉลี่ย", f"{table['percent_done'].mean():.1f}%")
+tiles[3].metric("📂 OIT มีหลักฐานเฉลี่ย", f"{table['oit_share'].mean():.1f}%")
 
 shown = table.assign(light=table["overall"].map(OVERALL_ICON))
 st.dataframe(
@@ -62,9 +62,9 @@ st.dataframe(
         "light": "สัญญาณ", "code": "รหัส", "name": "สถานี", "province": "จังหวัด", "overdue": "เลยกำหนด",
         "at_risk": "เสี่ยงล่าช้า",
         "percent_done": st.column_config.ProgressColumn("เสร็จแล้ว", min_value=0, max_value=100,
-                                                        format="%.0f%%"),
+                                                        format="%.1f%%"),
         "oit_share": st.column_config.ProgressColumn("OIT มีหลักฐาน", min_value=0, max_value=100,
-                                                     format="%.0f%%"),
+                                                     format="%.1f%%"),
     },
 )
 
