@@ -45,7 +45,7 @@ from ita_core.models import (
 from ita_core.people import name_index, normalise_name
 from ita_core.settings import Settings
 from ita_core.sheet_reader import Cell, FileRefused, Problem, Sheet, column_name, read_sheets
-from ita_core.thai_dates import DueKind, format_be, parse_due, to_arabic_digits
+from ita_core.thai_dates import DueKind, fiscal_year_bounds, format_be, parse_due, to_arabic_digits
 
 SOURCE = "import"
 PLAN_HEADERS = ("ตัวชี้วัด", "ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "กิจกรรมที่จะดำเนินการ", "ผลผลิต",
@@ -219,11 +219,27 @@ def preview(session: Session, data: bytes, file_name: str, *, station_id: int, f
             result.warnings.append(Problem("ตารางนี้เป็นข้อมูลอ่านอย่างเดียว ไม่ได้นำเข้า", sheet=sheet.name))
         else:
             result.errors.append(_wrong_columns(sheet))
+    _warn_out_of_year(result)
     if not found and not result.errors:
         result.errors.append(Problem(f"ไฟล์ {file_name} ไม่มีข้อมูลที่นำเข้าได้ (ไฟล์ว่างหรือมีแต่แผ่นงานว่าง)"))
     elif found and not result.rows and not result.errors:
         result.errors.append(Problem(f"ไฟล์ {file_name} มีหัวตารางแต่ไม่มีแถวข้อมูล"))
     return result
+
+
+def _warn_out_of_year(result: Preview) -> None:
+    """One warning for new due dates outside the chosen fiscal year: a plan of 2567 brought into
+    2570 would be all overdue, so the secretary most likely picked the wrong year."""
+    start, end = fiscal_year_bounds(result.fiscal_year)
+    due = [(row, row.changes["due_date"][1]) for row in result.rows if "due_date" in row.changes]
+    outside = [(row, day) for row, day in due if isinstance(day, date) and not start <= day <= end]
+    if not outside:
+        return
+    examples = ", ".join(f"แถว {row.row} ({format_be(day)})" for row, day in outside[:3])
+    result.warnings.append(Problem(
+        f"{len(outside)} แถวมีกำหนดเสร็จนอกปีงบประมาณ {result.fiscal_year} "
+        f"({format_be(start)} – {format_be(end)}) เช่น {examples}: ตรวจว่าเลือกปีงบประมาณตรงกับแผนในไฟล์",
+        sheet=outside[0][0].sheet))
 
 
 def _detect(sheet: Sheet) -> tuple[str, int]:

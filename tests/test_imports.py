@@ -102,6 +102,18 @@ def test_the_seed_plan_in_the_thai_layout_is_unchanged(engine: Engine) -> None:
     assert [row.row for row in result.rows][:3] == [3, 4, 5]
 
 
+def test_a_plan_brought_into_the_wrong_year_is_flagged(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
+    with Session(engine) as session:
+        right, wrong = (imports.preview(session, seed_plan_sheet(), "แผน.xlsx", station_id=station,
+                                        fiscal_year=year, settings=get_settings()) for year in (2567, 2570))
+    assert (right.count("add"), right.warnings) == (26, [])
+    assert [str(w) for w in wrong.warnings] == [
+        "แผ่นงาน «แผนยกระดับ»: 22 แถวมีกำหนดเสร็จนอกปีงบประมาณ 2570 (1 ต.ค. 2569 – 30 ก.ย. 2570) เช่น "
+        "แถว 4 (30 มี.ค. 2567), แถว 5 (30 มี.ค. 2567), แถว 6 (15 มี.ค. 2567): ตรวจว่าเลือกปีงบประมาณตรงกับแผนในไฟล์"]
+
+
 def _edited_plan() -> bytes:
     def edit(seq: int, values: list) -> None:
         if seq == 2:
