@@ -127,6 +127,14 @@ def write_backup(engine: Engine, path: Path) -> dict[str, int]:
     return {name: info["rows"] for name, info in manifest["tables"].items()}
 
 
+def backup_bytes(engine: Engine) -> bytes:
+    """The ZIP backup as bytes, for a download button (written to a temporary file first)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ita-backup.zip"
+        write_backup(engine, path)
+        return path.read_bytes()
+
+
 def _copy_sqlite(engine: Engine, path: Path) -> dict[str, int]:
     """Copy a SQLite database page for page with the online backup API, into a temporary file
     that replaces ``path`` only once the copy is complete and passes its integrity check."""

@@ -1,10 +1,14 @@
-"""Admin: the plan rows, OIT components, people, assignments and logins. Admins only."""
+"""Admin: the plan rows, OIT components, recurring reports, people, assignments, logins and the
+backup download. Admins only."""
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 from sqlmodel import Session, select
 
 from ita_core import services
+from ita_core.backup import backup_bytes
 from ita_core.models import Activity, OitComponent, OitItem, Person, RecurringDuty, Role, User, UserRole
 from ita_core.recurring import describe
 from ita_core.workload import ROLE_TH
@@ -68,8 +72,8 @@ def duties_editor(target: str, row_id: int) -> None:
             write(lambda s: services.save_recurring_duty(s, actor, {**values, target: row_id}), "เพิ่มรอบแล้ว")
 
 
-activities_tab, oit_tab, people_tab, assign_tab, users_tab = st.tabs(
-    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้"])
+activities_tab, oit_tab, people_tab, assign_tab, users_tab, backup_tab = st.tabs(
+    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "สำรองข้อมูล"])
 
 with activities_tab:
     rows = {a.id: a for a in live_rows(Activity)}
@@ -173,3 +177,13 @@ with users_tab:
             write(lambda s: services.create_user(
                 s, actor, username, password, role, person_id=pid, can_edit_all=all_rows,
                 station_id=context.station_id), "เพิ่มผู้ใช้แล้ว")
+
+with backup_tab:
+    if actor.allowed_stations is not None:  # the file holds every station and every login
+        st.info("ไฟล์สำรองมีข้อมูลทุกสถานีและบัญชีผู้ใช้ทั้งหมด จึงดาวน์โหลดได้เฉพาะผู้ดูแลระบบส่วนกลาง")
+    else:
+        st.download_button("⬇️ ดาวน์โหลดไฟล์สำรองข้อมูลทั้งระบบ (.zip)", lambda: backup_bytes(engine()),
+                           file_name=f"ita-backup-{date.today().isoformat()}.zip", mime="application/zip",
+                           key="backup_zip", on_click="ignore", type="primary")
+        st.caption("ทุกตารางในไฟล์เดียว (อ่านพร้อมกันในจังหวะเดียว จึงสอดคล้องกันแม้มีผู้ใช้งานอยู่) · เก็บไว้นอกเครื่องนี้ · "
+                   "กู้คืนลงฐานข้อมูลใหม่ที่ว่างด้วยคำสั่ง `ita restore ไฟล์.zip` (ดู README หัวข้อ Backup)")

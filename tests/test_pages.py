@@ -302,3 +302,18 @@ def test_admin_adds_the_iit_quota_the_plan_left_out(engine: Engine) -> None:
     assert not app.exception and not app.error
     assert not any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)
     assert any("**รวมทั้งสถานี** · ขั้นต่ำ 150 คน" in m.value for m in app.markdown)
+
+
+def test_only_a_central_admin_may_download_the_whole_backup(engine: Engine) -> None:
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import session_scope
+
+    make_user("admin", "admin")
+    with session_scope(make_engine()) as session:
+        services.create_user(session, CLI, "station_admin", "pass-word-2567", "admin", station_id=1)
+    central = run_page("admin", user="admin")
+    assert "backup_zip" in {b.key for b in central.get("download_button")}
+    local = run_page("admin", user="station_admin")
+    assert "backup_zip" not in {b.key for b in local.get("download_button")}
+    assert any("เฉพาะผู้ดูแลระบบส่วนกลาง" in i.value for i in local.info)
