@@ -15,6 +15,7 @@ context = pick_context()
 with Session(engine()) as session:
     counts = queries.plan_counts(session, context.station_id, context.fiscal_year)
     activities = queries.activities(session, context.station_id, context.fiscal_year)
+    items = queries.oit_items(session, context.station_id, context.fiscal_year)
     indicators = queries.indicators(session)
     demo = has_demo_rows(session, context.station_id, context.fiscal_year)
 
@@ -28,11 +29,14 @@ tiles[1].metric("ข้อมูล OIT", counts["oit_items"])
 tiles[2].metric("ผู้รับผิดชอบ", counts["people"])
 tiles[3].metric("ขั้นตอนตามปฏิทิน ITA", counts["phases"])
 
-st.markdown("#### มาตรการ/กิจกรรมต่อตัวชี้วัด")
-indicators["activities"] = indicators["number"].map(activities.groupby("indicator").size()).fillna(0)
+st.markdown("#### มาตรการ/กิจกรรม และข้อมูล OIT ต่อตัวชี้วัด")
+per_indicator = {"activities": activities["indicator"].value_counts(),
+                 "oit": items["sub_indicator"].str.split(".").str[0].astype(int).value_counts()}  # 9.1 → 9
+for column, counts_ in per_indicator.items():
+    indicators[column] = indicators["number"].map(counts_).fillna(0).astype(int)
 st.dataframe(
     indicators.rename(columns={"number": "ข้อ", "name_th": "ตัวชี้วัด", "tool": "เครื่องมือ",
-                               "activities": "กิจกรรม"}),
+                               "activities": "กิจกรรม", "oit": "ข้อมูล OIT"}),
     hide_index=True, width="stretch",
 )
 

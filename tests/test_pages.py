@@ -44,6 +44,9 @@ def test_home_creates_and_fills_a_fresh_database(empty_db_url: str) -> None:
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["ข้อมูล OIT"] == "25"
     assert metrics["มาตรการ/กิจกรรม"] == "26"
+    per_indicator = app.dataframe[0].value.set_index("ข้อ")
+    assert list(per_indicator["กิจกรรม"]) == [7, 1, 1, 2, 2, 5, 5, 1, 1, 1]
+    assert list(per_indicator["ข้อมูล OIT"]) == [0] * 8 + [17, 8]
     assert not app.warning  # no demo banner on real seed data
 
 
