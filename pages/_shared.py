@@ -283,11 +283,23 @@ def require_reader() -> Actor:
     return actor
 
 
-def write(action: Callable[[Session], T], success: str = "บันทึกแล้ว", rerun: bool = True) -> T | None:
+def form_round(form_key: str) -> int:
+    """Which round a form for new rows is in: its widget keys carry it, so after a save the next
+    round starts empty, while a refused save leaves what was typed in place (unlike clear_on_submit)."""
+    return st.session_state.get(f"round_{form_key}", 0)
+
+
+def next_round(form_key: str) -> None:
+    st.session_state[f"round_{form_key}"] = form_round(form_key) + 1
+
+
+def write(action: Callable[[Session], T], success: str = "บันทึกแล้ว", rerun: bool = True,
+          new_form: str | None = None) -> T | None:
     """Run service calls in one transaction; show Thai errors; refresh cached reads on success.
 
     With ``rerun`` the page redraws with the saved data and the toast shows after the redraw;
-    without, the toast shows now and the result (warnings) goes back to the caller.
+    without, the toast shows now and the result (warnings) goes back to the caller. A saved
+    ``new_form`` starts its next round empty (see :func:`form_round`).
     ConflictError is re-raised so the form can show both values side by side.
     """
     try:
@@ -301,6 +313,8 @@ def write(action: Callable[[Session], T], success: str = "บันทึกแ�
         st.error(str(exc))
         return None
     _plan_view.clear()
+    if new_form:
+        next_round(new_form)
     if rerun:
         st.session_state["flash"] = success
         st.rerun()

@@ -14,7 +14,7 @@ from ita_core.recurring import describe
 from ita_core.workload import ROLE_TH
 from pages._forms import edit_form, field_widget
 from pages._shared import ROLE_TH as USER_ROLE_TH
-from pages._shared import current_actor, engine, pick_context, plan_view, write
+from pages._shared import current_actor, engine, form_round, pick_context, plan_view, write
 
 ACTIVITY_FIELDS = {
     "indicator": ("ตัวชี้วัด", "indicator"), "issue": ("ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "area"),
@@ -64,12 +64,14 @@ def duties_editor(target: str, row_id: int) -> None:
                       services.save_recurring_duty(s, actor, changes, d.id, version))
             if st.button("🗑️ ลบรอบนี้", key=f"delete_duty_{duty.id}"):
                 write(lambda s, d=duty: services.delete_recurring_duty(s, actor, d.id, d.version), "ลบรอบแล้ว")
-    with st.form(f"new_duty_{target}_{row_id}", clear_on_submit=True):
+    form, turn = f"new_duty_{target}_{row_id}", form_round(f"new_duty_{target}_{row_id}")
+    with st.form(f"{form}_{turn}"):
         st.markdown("➕ เพิ่มรอบรายงาน")
-        values = {name: field_widget(widget, label, None, f"new_duty_{name}_{row_id}")
+        values = {name: field_widget(widget, label, None, f"new_duty_{name}_{row_id}_{turn}")
                   for name, (label, widget) in DUTY_FIELDS.items()}
         if st.form_submit_button("เพิ่มรอบ"):
-            write(lambda s: services.save_recurring_duty(s, actor, {**values, target: row_id}), "เพิ่มรอบแล้ว")
+            write(lambda s: services.save_recurring_duty(s, actor, {**values, target: row_id}), "เพิ่มรอบแล้ว",
+                  new_form=form)
 
 
 activities_tab, oit_tab, people_tab, assign_tab, users_tab, backup_tab = st.tabs(
@@ -81,14 +83,16 @@ with activities_tab:
                           format_func=lambda i: "➕ เพิ่มกิจกรรมใหม่" if i is None
                           else f"ก{rows[i].seq} · ตัวชี้วัด {rows[i].indicator} · {rows[i].activity[:60]}")
     if chosen is None:
-        with st.form("new_activity"):
-            indicator = st.selectbox("ตัวชี้วัด", list(range(1, 11)), key="new_indicator")
-            text = st.text_area("กิจกรรมที่จะดำเนินการ", key="new_activity_text")
-            due = st.date_input("กำหนดเสร็จ", None, format="DD/MM/YYYY", key="new_due")
+        turn = form_round("new_activity")
+        with st.form(f"new_activity_{turn}"):
+            indicator = st.selectbox("ตัวชี้วัด", list(range(1, 11)), key=f"new_indicator_{turn}")
+            text = st.text_area("กิจกรรมที่จะดำเนินการ", key=f"new_activity_text_{turn}")
+            due = st.date_input("กำหนดเสร็จ", None, format="DD/MM/YYYY", key=f"new_due_{turn}")
             if st.form_submit_button("เพิ่ม", type="primary"):
                 write(lambda s: services.save_activity(
                     s, actor, {"indicator": indicator, "activity": text, "due_date": due},
-                    station_id=context.station_id, fiscal_year=context.fiscal_year), "เพิ่มกิจกรรมแล้ว")
+                    station_id=context.station_id, fiscal_year=context.fiscal_year), "เพิ่มกิจกรรมแล้ว",
+                    new_form="new_activity")
     else:
         row = rows[chosen]
         edit_form(f"activity_{row.id}", row.model_dump(), ACTIVITY_FIELDS,
@@ -113,10 +117,12 @@ with oit_tab:
         if delete_col.button("ลบ", key=f"del_component_{component.id}"):
             write(lambda s, c=component: services.delete_component(s, actor, c.id, c.version),
                   "ลบองค์ประกอบแล้ว")
-    with st.form(f"new_component_{item.id}", clear_on_submit=True):
-        text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}")
+    form, turn = f"new_component_{item.id}", form_round(f"new_component_{item.id}")
+    with st.form(f"{form}_{turn}"):
+        text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}_{turn}")
         if st.form_submit_button("เพิ่ม"):
-            write(lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว")
+            write(lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว",
+                  new_form=form)
     duties_editor("oit_item_id", item.id)
 
 with people_tab:
@@ -127,13 +133,15 @@ with people_tab:
     chosen = st.selectbox("เลือกบุคคล", [None, *people], key="edit_person",
                           format_func=lambda i: "➕ เพิ่มบุคคล/กลุ่ม" if i is None else people[i].name)
     if chosen is None:
-        with st.form("new_person", clear_on_submit=True):
-            name = st.text_input("ชื่อ (ไม่ต้องใส่ยศ)", key="new_person_name")
-            kind = st.selectbox("ประเภท", ["person", "position", "group"], key="new_person_kind")
-            rank = st.text_input("ยศ", key="new_person_rank")
+        turn = form_round("new_person")
+        with st.form(f"new_person_{turn}"):
+            name = st.text_input("ชื่อ (ไม่ต้องใส่ยศ)", key=f"new_person_name_{turn}")
+            kind = st.selectbox("ประเภท", ["person", "position", "group"], key=f"new_person_kind_{turn}")
+            rank = st.text_input("ยศ", key=f"new_person_rank_{turn}")
             if st.form_submit_button("เพิ่ม", type="primary"):
                 write(lambda s: services.save_person(
-                    s, actor, {"name": name, "kind": kind, "rank": rank}, station_id=context.station_id))
+                    s, actor, {"name": name, "kind": kind, "rank": rank}, station_id=context.station_id),
+                    new_form="new_person")
     else:
         person = people[chosen]
         st.caption("การสะกดที่พบในแผน: " + (", ".join(person.variants) or "—"))
@@ -164,19 +172,20 @@ with users_tab:
         users = session.exec(select(User).order_by(User.username)).all()
     st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": USER_ROLE_TH[u.role], "ใช้งาน": u.active,
                                 "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
-    with st.form("new_user", clear_on_submit=True):
+    turn = form_round("new_user")
+    with st.form(f"new_user_{turn}"):
         st.markdown(f"##### เพิ่มผู้ใช้ของ{context.station_name}")
         st.caption("บัญชีระดับจังหวัด/ภาค สร้างด้วยคำสั่ง `ita user add NAME --role admin --province …`")
-        username = st.text_input("ชื่อผู้ใช้", key="new_username")
-        password = st.text_input("รหัสผ่าน (อย่างน้อย 8 ตัวอักษร)", type="password", key="new_password")
-        role = st.selectbox("บทบาท", list(UserRole), format_func=USER_ROLE_TH.get, key="new_role")
-        pid = st.selectbox("เป็นบุคคลในแผน", [None, *everyone], key="new_user_person",
+        username = st.text_input("ชื่อผู้ใช้", key=f"new_username_{turn}")
+        password = st.text_input("รหัสผ่าน (อย่างน้อย 8 ตัวอักษร)", type="password", key=f"new_password_{turn}")
+        role = st.selectbox("บทบาท", list(UserRole), format_func=USER_ROLE_TH.get, key=f"new_role_{turn}")
+        pid = st.selectbox("เป็นบุคคลในแผน", [None, *everyone], key=f"new_user_person_{turn}",
                            format_func=lambda i: "—" if i is None else everyone[i])
-        all_rows = st.checkbox("เจ้าหน้าที่แก้ได้ทุกแถว", key="new_all_rows")
+        all_rows = st.checkbox("เจ้าหน้าที่แก้ได้ทุกแถว", key=f"new_all_rows_{turn}")
         if st.form_submit_button("เพิ่มผู้ใช้", type="primary"):
             write(lambda s: services.create_user(
                 s, actor, username, password, role, person_id=pid, can_edit_all=all_rows,
-                station_id=context.station_id), "เพิ่มผู้ใช้แล้ว")
+                station_id=context.station_id), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
 
 with backup_tab:
     if actor.allowed_stations is not None:  # the file holds every station and every login

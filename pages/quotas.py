@@ -14,7 +14,7 @@ from ita_core.services import ConflictError
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
 from pages._forms import edit_form, field_widget
-from pages._shared import current_actor, download_table, engine, pick_context, write
+from pages._shared import current_actor, download_table, engine, form_round, pick_context, write
 
 QUOTA_FIELDS = {"tool": ("เครื่องมือ", "tool"), "department": ("ฝ่าย (หรือ “รวมทั้งสถานี”)", "text"),
                 "min_respondents": ("จำนวนผู้ตอบขั้นต่ำ (คน)", "number"), "note": ("หมายเหตุ", "text")}
@@ -75,12 +75,14 @@ if actor.is_admin:
                               format_func=lambda i: "➕ เพิ่มโควตา" if i is None
                               else f"{stored[i].tool} · {stored[i].department}")
         if chosen is None:
-            with st.form("new_quota", clear_on_submit=True):
-                values = {name: field_widget(widget, label, None, f"new_quota_{name}")
+            turn = form_round("new_quota")
+            with st.form(f"new_quota_{turn}"):
+                values = {name: field_widget(widget, label, None, f"new_quota_{name}_{turn}")
                           for name, (label, widget) in QUOTA_FIELDS.items()}
                 if st.form_submit_button("เพิ่มโควตา", type="primary"):
                     write(lambda s: services.save_quota(s, actor, values, station_id=context.station_id,
-                                                        fiscal_year=context.fiscal_year), "เพิ่มโควตาแล้ว")
+                                                        fiscal_year=context.fiscal_year), "เพิ่มโควตาแล้ว",
+                          new_form="new_quota")
         else:
             quota = stored[chosen]
             edit_form(f"quota_{quota.id}", quota.model_dump(), QUOTA_FIELDS,

@@ -244,11 +244,11 @@ def test_admin_adds_an_officer_of_the_current_station(engine: Engine) -> None:
 
     make_user("admin", "admin")
     app = run_page("admin", user="admin")
-    app.text_input(key="new_username").input("somsri")
-    app.text_input(key="new_password").input("pass-word-2567")
-    app.selectbox(key="new_role").set_value("officer")
-    app.selectbox(key="new_user_person").set_value(person_id("อนุทิน พุดดี"))
-    app.button(key="FormSubmitter:new_user-เพิ่มผู้ใช้").click().run()
+    app.text_input(key="new_username_0").input("somsri")
+    app.text_input(key="new_password_0").input("pass-word-2567")
+    app.selectbox(key="new_role_0").set_value("officer")
+    app.selectbox(key="new_user_person_0").set_value(person_id("อนุทิน พุดดี"))
+    app.button(key="FormSubmitter:new_user_0-เพิ่มผู้ใช้").click().run()
     assert not app.exception and not app.error
     with Session(make_engine()) as session:
         user = session.exec(select(User).where(User.username == "somsri")).one()
@@ -277,16 +277,19 @@ def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine) -> None:
     app = run_page("admin", user="admin")
     row = _activity_id(2)
     app.selectbox(key="edit_activity").set_value(row).run()
-    app.selectbox(key=f"new_duty_kind_{row}").set_value("every_n_days")
-    app.number_input(key=f"new_duty_interval_days_{row}").set_value(0)
-    app.button(key=f"FormSubmitter:new_duty_activity_id_{row}-เพิ่มรอบ").click().run()
+    app.selectbox(key=f"new_duty_kind_{row}_0").set_value("every_n_days")
+    app.number_input(key=f"new_duty_interval_days_{row}_0").set_value(0)
+    app.text_input(key=f"new_duty_text_{row}_0").input("ตรวจทุก ๒ สัปดาห์")
+    app.button(key=f"FormSubmitter:new_duty_activity_id_{row}_0-เพิ่มรอบ").click().run()
     assert [e.value for e in app.error] == ["ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ 0)"]
-    app.selectbox(key=f"new_duty_kind_{row}").set_value("every_n_days")
-    app.number_input(key=f"new_duty_interval_days_{row}").set_value(14)
-    app.date_input(key=f"new_duty_start_{row}").set_value(date(2023, 11, 1))
-    app.text_input(key=f"new_duty_text_{row}").input("ตรวจทุก ๒ สัปดาห์")
-    app.button(key=f"FormSubmitter:new_duty_activity_id_{row}-เพิ่มรอบ").click().run()
+    # refused: what was typed is still there, only the wrong number needs fixing
+    assert app.selectbox(key=f"new_duty_kind_{row}_0").value == "every_n_days"
+    assert app.text_input(key=f"new_duty_text_{row}_0").value == "ตรวจทุก ๒ สัปดาห์"
+    app.number_input(key=f"new_duty_interval_days_{row}_0").set_value(14)
+    app.date_input(key=f"new_duty_start_{row}_0").set_value(date(2023, 11, 1))
+    app.button(key=f"FormSubmitter:new_duty_activity_id_{row}_0-เพิ่มรอบ").click().run()
     assert not app.exception and not app.error
+    assert app.text_input(key=f"new_duty_text_{row}_1").value == ""  # saved: the next form starts empty
     with Session(make_engine()) as session:
         duty = session.exec(select(RecurringDuty).where(RecurringDuty.activity_id == row)).one()
     assert (duty.kind, duty.interval_days, duty.start, duty.text) == (
@@ -298,10 +301,10 @@ def test_admin_adds_the_iit_quota_the_plan_left_out(engine: Engine) -> None:
     make_user("admin", "admin")
     app = run_page("quotas", user="admin")
     assert any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)
-    app.selectbox(key="new_quota_tool").set_value("IIT")
-    app.text_input(key="new_quota_department").input("รวมทั้งสถานี")
-    app.number_input(key="new_quota_min_respondents").set_value(150)
-    app.button(key="FormSubmitter:new_quota-เพิ่มโควตา").click().run()
+    app.selectbox(key="new_quota_tool_0").set_value("IIT")
+    app.text_input(key="new_quota_department_0").input("รวมทั้งสถานี")
+    app.number_input(key="new_quota_min_respondents_0").set_value(150)
+    app.button(key="FormSubmitter:new_quota_0-เพิ่มโควตา").click().run()
     assert not app.exception and not app.error
     assert not any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)
     assert any("**รวมทั้งสถานี** · ขั้นต่ำ 150 คน" in m.value for m in app.markdown)
