@@ -21,7 +21,7 @@ from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate, readable_st
 from ita_core.db import make_engine, session_scope
 from ita_core.exports import COLUMNS, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
 from ita_core.seed import ensure_database
-from ita_core.services import PermissionDenied, ValidationFailed
+from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
 from ita_core.settings import get_settings
 from ita_core.status import LABEL_TH, badge
 from ita_core.thai_dates import fiscal_year_bounds, fiscal_year_of, format_be
@@ -293,18 +293,27 @@ def next_round(form_key: str) -> None:
     st.session_state[f"round_{form_key}"] = form_round(form_key) + 1
 
 
+CONFLICT_ON_DELETE = "มีผู้อื่นแก้ไขรายการนี้ระหว่างนั้น จึงยังไม่ลบ — ตรวจสอบค่าล่าสุดแล้วกดลบอีกครั้ง"
+
+
 def write(action: Callable[[Session], T], success: str = "บันทึกแล้ว", rerun: bool = True,
-          new_form: str | None = None) -> T | None:
+          new_form: str | None = None, deleting: bool = False) -> T | None:
     """Run service calls in one transaction; show Thai errors; refresh cached reads on success.
 
     With ``rerun`` the page redraws with the saved data and the toast shows after the redraw;
     without, the toast shows now and the result (warnings) goes back to the caller. A saved
     ``new_form`` starts its next round empty (see :func:`form_round`).
-    ConflictError is re-raised so the form can show both values side by side.
+    ConflictError is re-raised so the form can show both values side by side; a delete
+    (``deleting``) that meets one is simply not done, with a notice.
     """
     try:
         with session_scope(engine()) as session:
             result = action(session)
+    except ConflictError:
+        if not deleting:
+            raise
+        st.warning(CONFLICT_ON_DELETE)
+        return None
     except ValidationFailed as exc:
         for error in exc.errors:
             st.error(error)

@@ -47,7 +47,7 @@ def confirm_delete(table: str, row) -> None:
     with st.popover("🗑️ ลบรายการนี้"):
         st.write("รายการจะถูกซ่อนจากทุกหน้า และยังอยู่ในประวัติการแก้ไข")
         if st.button("ยืนยันการลบ", key=f"delete_{table}_{row.id}", type="primary"):
-            write(lambda s: services.delete_row(s, actor, table, row.id, row.version), "ลบแล้ว")
+            write(lambda s: services.delete_row(s, actor, table, row.id, row.version), "ลบแล้ว", deleting=True)
 
 
 def duties_editor(target: str, row_id: int) -> None:
@@ -63,7 +63,8 @@ def duties_editor(target: str, row_id: int) -> None:
             edit_form(f"duty_{duty.id}", duty.model_dump(), DUTY_FIELDS, lambda s, version, changes, d=duty:
                       services.save_recurring_duty(s, actor, changes, d.id, version))
             if st.button("🗑️ ลบรอบนี้", key=f"delete_duty_{duty.id}"):
-                write(lambda s, d=duty: services.delete_recurring_duty(s, actor, d.id, d.version), "ลบรอบแล้ว")
+                write(lambda s, d=duty: services.delete_recurring_duty(s, actor, d.id, d.version), "ลบรอบแล้ว",
+                      deleting=True)
     form, turn = f"new_duty_{target}_{row_id}", form_round(f"new_duty_{target}_{row_id}")
     with st.form(f"{form}_{turn}"):
         st.markdown("➕ เพิ่มรอบรายงาน")
@@ -116,7 +117,7 @@ with oit_tab:
         text_col.markdown(f"{component.seq}. {component.text}")
         if delete_col.button("ลบ", key=f"del_component_{component.id}"):
             write(lambda s, c=component: services.delete_component(s, actor, c.id, c.version),
-                  "ลบองค์ประกอบแล้ว")
+                  "ลบองค์ประกอบแล้ว", deleting=True)
     form, turn = f"new_component_{item.id}", form_round(f"new_component_{item.id}")
     with st.form(f"{form}_{turn}"):
         text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}_{turn}")

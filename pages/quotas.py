@@ -88,7 +88,8 @@ if actor.is_admin:
             edit_form(f"quota_{quota.id}", quota.model_dump(), QUOTA_FIELDS,
                       lambda s, version, changes: services.save_quota(s, actor, changes, quota.id, version))
             if st.button("🗑️ ลบโควตานี้ (เฉพาะที่ยังไม่มีการบันทึกจำนวน)", key=f"delete_quota_{quota.id}"):
-                write(lambda s: services.delete_quota(s, actor, quota.id, quota.version), "ลบโควตาแล้ว")
+                write(lambda s: services.delete_quota(s, actor, quota.id, quota.version), "ลบโควตาแล้ว",
+                      deleting=True)
 
 if table.empty:
     st.stop()

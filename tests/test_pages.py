@@ -323,3 +323,19 @@ def test_only_a_central_admin_may_download_the_whole_backup(engine: Engine) -> N
     local = run_page("admin", user="station_admin")
     assert "backup_zip" not in {b.key for b in local.get("download_button")}
     assert any("เฉพาะผู้ดูแลระบบส่วนกลาง" in i.value for i in local.info)
+
+
+def _delete_that_meets_a_conflict() -> None:
+    from ita_core.services import ConflictError
+    from pages._shared import write
+
+    def action(session) -> None:
+        raise ConflictError("activity", 1, 3, {"deleted_at": None}, {})
+
+    write(action, "ลบแล้ว", deleting=True)
+
+
+def test_a_delete_that_meets_a_conflict_is_not_done_and_says_so(engine: Engine) -> None:
+    app = AppTest.from_function(_delete_that_meets_a_conflict, default_timeout=30).run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == ["มีผู้อื่นแก้ไขรายการนี้ระหว่างนั้น จึงยังไม่ลบ — ตรวจสอบค่าล่าสุดแล้วกดลบอีกครั้ง"]
