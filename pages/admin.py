@@ -1,5 +1,5 @@
-"""Admin: the plan rows, OIT components, recurring reports, people, assignments, logins and the
-backup download. Admins only."""
+"""Admin: the plan rows, OIT components, recurring reports, people, assignments, logins, the next
+fiscal year's plan and the backup download. Admins only."""
 
 from datetime import date
 
@@ -11,6 +11,7 @@ from ita_core import services
 from ita_core.backup import backup_bytes
 from ita_core.models import Activity, OitComponent, OitItem, Person, RecurringDuty, Role, User, UserRole
 from ita_core.recurring import describe
+from ita_core.rollover import rollover
 from ita_core.workload import ROLE_TH
 from pages._forms import edit_form, field_widget
 from pages._shared import ROLE_TH as USER_ROLE_TH
@@ -75,8 +76,8 @@ def duties_editor(target: str, row_id: int) -> None:
                   new_form=form)
 
 
-activities_tab, oit_tab, people_tab, assign_tab, users_tab, backup_tab = st.tabs(
-    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "สำรองข้อมูล"])
+activities_tab, oit_tab, people_tab, assign_tab, users_tab, year_tab, backup_tab = st.tabs(
+    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "ปีงบประมาณใหม่", "สำรองข้อมูล"])
 
 with activities_tab:
     rows = {a.id: a for a in live_rows(Activity)}
@@ -187,6 +188,20 @@ with users_tab:
             write(lambda s: services.create_user(
                 s, actor, username, password, role, person_id=pid, can_edit_all=all_rows,
                 station_id=context.station_id), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
+
+with year_tab:
+    target = context.fiscal_year + 1
+    st.markdown(f"##### สร้างแผนปีงบประมาณ {target} จากแผนปี {context.fiscal_year} ของ{context.station_name}")
+    st.caption("คัดลอกมาตรการ ข้อมูล OIT และองค์ประกอบ การมอบหมาย รอบรายงาน โควตาผู้ตอบ และปฏิทิน ITA (เป็นร่าง) "
+               "โดยเลื่อนทุกวันที่ไป 1 ปี (วันสิ้นเดือนยังเป็นวันสิ้นเดือน) และเลื่อนปี พ.ศ. ในข้อความตามแผนด้วย · "
+               "สถานะเริ่มใหม่และล้างลิงก์หลักฐาน · ทุกแถวบันทึกในประวัติการแก้ไข · "
+               "ตรวจปฏิทิน ITA กับประกาศของ ป.ป.ช. เมื่อประกาศแล้ว")
+    overwrite = st.checkbox(f"แทนที่แผนปี {target} ที่มีอยู่แล้ว (ลบแผนเดิมของปีนั้น)", key="rollover_overwrite")
+    with st.popover(f"📅 สร้างแผนปี {target}"):
+        st.write(f"ยืนยันสร้างแผนปีงบประมาณ {target} ของ{context.station_name}?")
+        if st.button("ยืนยัน", key="rollover_confirm", type="primary"):
+            write(lambda s: rollover(s, actor, context.station_id, context.fiscal_year, target, overwrite),
+                  f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
 
 with backup_tab:
     if actor.allowed_stations is not None:  # the file holds every station and every login

@@ -339,3 +339,19 @@ def test_a_delete_that_meets_a_conflict_is_not_done_and_says_so(engine: Engine) 
     app = AppTest.from_function(_delete_that_meets_a_conflict, default_timeout=30).run()
     assert not app.exception
     assert [w.value for w in app.warning] == ["มีผู้อื่นแก้ไขรายการนี้ระหว่างนั้น จึงยังไม่ลบ — ตรวจสอบค่าล่าสุดแล้วกดลบอีกครั้ง"]
+
+
+def test_admin_starts_next_years_plan_from_this_one(engine: Engine) -> None:
+    from ita_core.models import Activity, OitItem
+
+    make_user("admin", "admin")
+    app = run_page("admin", user="admin")
+    app.button(key="rollover_confirm").click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine()) as session:
+        assert len(session.exec(select(Activity).where(Activity.fiscal_year == 2568)).all()) == 26
+        assert len(session.exec(select(OitItem).where(OitItem.fiscal_year == 2568)).all()) == 25
+    assert app.sidebar.selectbox(key="fiscal_year").options == ["2568", "2567"]
+    app.button(key="rollover_confirm").click().run()  # again: the year has a plan now
+    assert [e.value for e in app.error] == [
+        "ปีงบประมาณ 2568 มีแผนอยู่แล้ว — ต้องสั่งเขียนทับ (overwrite) ถ้าต้องการแทนที่"]
