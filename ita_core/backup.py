@@ -24,6 +24,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -145,9 +146,7 @@ def _copy_sqlite(engine: Engine, path: Path) -> dict[str, int]:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".ita-backup-", suffix=".db")
     os.close(handle)
     try:
-        source = engine.raw_connection()
-        target = sqlite3.connect(temporary)
-        try:
+        with closing(engine.raw_connection()) as source, closing(sqlite3.connect(temporary)) as target:
             source.driver_connection.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
@@ -155,9 +154,6 @@ def _copy_sqlite(engine: Engine, path: Path) -> dict[str, int]:
             names = [name for (name,) in target.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
             counts = {name: target.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
-        finally:
-            target.close()
-            source.close()
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
