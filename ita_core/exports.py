@@ -156,10 +156,15 @@ def to_xlsx_bytes(frame: pd.DataFrame, table: str, lang: str = "th", title: str 
                   columns: list[tuple[str, str]] | None = None) -> bytes:
     """A styled one-sheet workbook (see ``ita_core.workbooks``): title row, frozen filtered header,
     Thai font, BE dates, light fills, print setup."""
-    spec = columns or COLUMNS[table]
-    return workbooks.workbook_bytes([workbooks.Table(
-        _safe(frame), name=table, keys=[key for key, _ in spec], headers=headers(table, lang, columns),
-        title=title or table)])
+    return workbooks.workbook_bytes([_sheet(frame, table, table, lang, title or table, columns)])
+
+
+def _sheet(frame: pd.DataFrame, table: str, name: str, lang: str, title: str,
+           columns: list[tuple[str, str]] | None = None) -> workbooks.Table:
+    """One neutralised table as a sheet named ``name``, with ``table``'s (or ``columns``') headers."""
+    keys = [key for key, _ in (columns or COLUMNS[table])]
+    return workbooks.Table(_safe(frame), name=name, keys=keys, headers=headers(table, lang, columns),
+                           title=title)
 
 
 def plan_title(station_name: str, fiscal_year: int, as_of: date) -> str:
@@ -192,7 +197,5 @@ def plan_workbook_bytes(session: Session, station_id: int, fiscal_year: int, as_
     name = next((s.name_th for s in station if s.id == station_id), "")
     title = plan_title(name, fiscal_year, as_of)
     frames = plan_frames(session, station_id, fiscal_year, as_of, settings)
-    return workbooks.workbook_bytes(
-        workbooks.Table(_safe(frames[table]), name=sheet_name, keys=[key for key, _ in COLUMNS[table]],
-                        headers=headers(table, lang), title=title)
-        for sheet_name, table in PLAN_SHEETS.items())
+    return workbooks.workbook_bytes(_sheet(frames[table], table, sheet_name, lang, title)
+                                    for sheet_name, table in PLAN_SHEETS.items())
