@@ -40,6 +40,22 @@ st.dataframe(
     hide_index=True, width="stretch",
 )
 
+st.markdown("#### เริ่มต้นใช้งาน")
+commander, officer, secretary = st.columns(3)
+with commander:
+    st.markdown("**ผู้บังคับบัญชา** — ดูว่าอะไรล่าช้า ใครรับงานมากเกินไป")
+    st.page_link("pages/overview.py", label="ภาพรวมตัวชี้วัด", icon="🚦")
+    st.page_link("pages/meeting.py", label="มุมมองการประชุม (จอโปรเจกเตอร์)", icon="📽️")
+with officer:
+    st.markdown("**เจ้าหน้าที่ผู้รับผิดชอบ** — เข้าสู่ระบบที่แถบด้านซ้าย แล้วอัปเดตงานของตน")
+    st.page_link("pages/my_items.py", label="งานของฉัน", icon="✍️")
+    st.page_link("pages/oit_matrix.py", label="ตารางเผยแพร่ OIT รายเดือน", icon="🗓️")
+with secretary:
+    st.markdown("**เลขานุการ ITA** — ติดตามโควตาผู้ตอบและคะแนน; เมนูผู้ดูแลระบบ (แผน ผู้ใช้ นำเข้า ประวัติ) "
+                "ปรากฏเมื่อเข้าสู่ระบบด้วยบัญชีผู้ดูแลระบบ")
+    st.page_link("pages/quotas.py", label="โควตาผู้ตอบ EIT/IIT", icon="📋")
+    st.page_link("pages/score.py", label="คาดการณ์คะแนน ITA", icon="🎯")
+
 with Session(engine()) as session:
     needs_admin = not has_admin(session)
 if needs_admin:
