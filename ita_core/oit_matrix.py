@@ -17,7 +17,7 @@ before the as-of date), ``due`` (required, not done yet, due on or after it) or 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 import pandas as pd
@@ -204,6 +204,14 @@ def summary(cell_rows: pd.DataFrame) -> dict[str, int]:
     counts = counted["state"].value_counts()
     return {state.value: int(counts.get(state.value, 0)) for state in
             (CellState.DONE, CellState.DUE, CellState.OVERDUE)}
+
+
+def to_do(cell_rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
+    """The cells to act on: every overdue one and those due within ``days`` of ``as_of``, by due
+    date (so overdue first) — the short list a web officer works through on a phone."""
+    due = pd.to_datetime(cell_rows["due"])
+    soon = (cell_rows["state"] == CellState.DUE.value) & (due <= pd.Timestamp(as_of + timedelta(days=days)))
+    return cell_rows[(cell_rows["state"] == CellState.OVERDUE.value) | soon].sort_values(["due", "number"])
 
 
 def describe_cell(row: pd.Series | dict) -> str:

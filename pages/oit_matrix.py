@@ -9,12 +9,11 @@ from sqlmodel import Session
 
 from ita_core import oit_matrix, queries, services
 from ita_core.auth import Actor
-from ita_core.exports import to_csv_bytes, to_xlsx_bytes
 from ita_core.models import UserRole
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.services import ConflictError
 from ita_core.thai_dates import format_be
-from pages._shared import current_actor, engine, pick_context, write
+from pages._shared import current_actor, download_table, engine, pick_context, write
 
 context = pick_context()
 actor = current_actor()
@@ -35,28 +34,44 @@ for tile, state in zip(tiles, (CellState.DONE, CellState.DUE, CellState.OVERDUE)
 st.caption(" · ".join(f"{STATE_ICON[s]} {STATE_TH[s]}" for s in CellState)
            + " — ตัวเลขหลังสถานะคือวันที่ครบกำหนดของเดือนนั้น; คลิก “เผยแพร่แล้ว” เพื่อเปิดลิงก์")
 
-for heading, table in oit_matrix.markdown_tables(cells, names):
-    st.markdown(f"##### ตัวชี้วัดย่อย {heading}")
-    st.markdown(table)
-
-title = f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}"
-left, right = st.columns(2)
-left.download_button("⬇️ CSV", to_csv_bytes(export, "oit-matrix", "th", columns), file_name="oit_matrix.csv",
-                     mime="text/csv", key="matrix_csv", width="stretch")
-right.download_button("⬇️ Excel", to_xlsx_bytes(export, "oit-matrix", "th", title, columns),
-                      file_name="oit_matrix.xlsx", key="matrix_xlsx", width="stretch",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-# --- one item: tick a month, components checklist ------------------------------------------------
-
-st.divider()
-st.subheader("บันทึกการเผยแพร่และองค์ประกอบ")
 items = cells.drop_duplicates("item_id").set_index("item_id")
 mine = items.index
 if actor.role == UserRole.OFFICER and not actor.can_edit_all:
     mine = pd.Index(assignments.loc[assignments["person_id"] == actor.person_id, "oit_item_id"].dropna()
                     .astype(int).unique())
     mine = items.index[items.index.isin(mine)]
+
+
+def choose(item: int, month: date) -> None:
+    """Open the tick form below on this item and month."""
+    st.session_state["matrix_item"] = item
+    st.session_state[f"matrix_month_{item}"] = month
+
+
+TODO_SHOWN = 40
+table_tab, todo_tab = st.tabs(["📊 ตารางทั้งปี", "📱 ต้องทำ"])
+with table_tab:
+    for heading, table in oit_matrix.markdown_tables(cells, names):
+        st.markdown(f"##### ตัวชี้วัดย่อย {heading}")
+        st.markdown(table)
+    title = f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}"
+    download_table(export, "oit-matrix", "oit_matrix", title, columns)
+with todo_tab:
+    todo = oit_matrix.to_do(cells[cells["item_id"].isin(mine)], context.as_of)
+    if todo.empty:
+        st.success("ไม่มีรายการค้าง")
+    st.caption(f"เลยกำหนด และครบกำหนดใน 30 วัน: {len(todo)} รายการ · แตะรายการเพื่อเปิดแบบฟอร์มบันทึกด้านล่าง")
+    for row in todo.head(TODO_SHOWN).itertuples():
+        label = f"{STATE_ICON[CellState(row.state)]} {row.code} · {row.label} · กำหนด {format_be(row.due)}"
+        st.button(f"{label} · {row.title[:40]}", key=f"todo_{row.item_id}_{row.key}", on_click=choose,
+                  args=(row.item_id, row.month), width="stretch")
+    if len(todo) > TODO_SHOWN:
+        st.caption(f"และอีก {len(todo) - TODO_SHOWN} รายการ — ดูทั้งหมดในแท็บตาราง")
+
+# --- one item: tick a month, components checklist ------------------------------------------------
+
+st.divider()
+st.subheader("บันทึกการเผยแพร่และองค์ประกอบ")
 if not len(mine):
     st.info("ยังไม่มีข้อมูล OIT ที่ท่านได้รับมอบหมาย")
     st.stop()

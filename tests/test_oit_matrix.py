@@ -95,6 +95,14 @@ def test_matrix_of_the_seed_on_16_march_2567(session: Session, station: Station)
     assert (labels[0], labels[-1]) == ("ต.ค. 66", "ก.ย. 67")
 
 
+def test_the_to_do_list_is_every_overdue_cell_then_the_next_30_days(session: Session,
+                                                                     station: Station) -> None:
+    todo = oit_matrix.to_do(oit_matrix.cells(session, station.id, FY, AS_OF), AS_OF)
+    assert todo["state"].value_counts().to_dict() == {"overdue": 71, "due": 14}
+    assert list(todo["code"][:3]) == ["O3", "O20", "O21"]  # due 28 Oct 2566, in item order
+    assert todo["due"].is_monotonic_increasing and todo["due"].iloc[-1] == date(2024, 3, 31)
+
+
 def test_ticking_a_cell_and_a_done_one_off_item(engine: Engine) -> None:
     with session_scope(engine) as session:
         o7, o1 = item(session, "O7"), item(session, "O1")

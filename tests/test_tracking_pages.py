@@ -126,3 +126,15 @@ def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: 
     assert past[["ปีงบประมาณ", "คะแนนรวม", "เกรด"]].values.tolist() == [["2566", 86.12, "A"]]
     chart = app.get("plotly_chart")[0].proto.spec
     assert '"ผลจริง"' in chart and '"คาดการณ์"' in chart
+
+
+def test_the_to_do_tab_opens_the_tick_form_on_the_chosen_cell(engine: Engine) -> None:
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    app = run_page("oit_matrix", user="somchai")
+    todo = [b for b in app.button if (b.key or "").startswith("todo_")]
+    assert todo and todo[0].label.startswith("🔴 O3 · ต.ค. 66 · กำหนด 28 ต.ค. 2566")
+    assert len(todo) == 40 and any(c.value.startswith("และอีก ") for c in app.caption)  # the rest in the table
+    o11 = item_id("O11")
+    app.button(key=f"todo_{o11}_2023-11").click().run()
+    assert app.selectbox(key="matrix_item").value == o11
+    assert app.selectbox(key=f"matrix_month_{o11}").value == date(2023, 11, 1)
