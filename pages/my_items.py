@@ -26,6 +26,9 @@ if actor.is_admin or actor.can_edit_all:
 else:
     rows = rows_of(view.assignments, rows, actor.person_id)
 
+if (rows["kind"] == "oit_item").any():
+    st.page_link("pages/oit_matrix.py", label="การเผยแพร่รายเดือนของข้อมูล OIT: บันทึกที่ ตารางเผยแพร่ OIT → 📱 ต้องทำ",
+                 icon="🗓️")
 open_only = st.toggle("เฉพาะงานที่ยังไม่เสร็จ", value=True, key="open_only")
 if open_only:
     rows = rows[~rows["light"].isin(["done", "not_applicable"])]

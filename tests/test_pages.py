@@ -147,6 +147,8 @@ def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
     assert any("somchai" in m.value for m in app.sidebar.markdown)
     headings = [e.label for e in app.expander]
     assert len(headings) == 32 and any(" O1 " in h for h in headings)
+    assert [link.label for link in app.get("page_link")] == [
+        "การเผยแพร่รายเดือนของข้อมูล OIT: บันทึกที่ ตารางเผยแพร่ OIT → 📱 ต้องทำ"]
     o1 = next(i for i, h in enumerate(headings) if " O1 " in h)
     form = app.expander[o1]
     form.selectbox[0].set_value("done")
