@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.generate import build  # noqa: E402
 
-set_log_level("error")  # AppTest outside a server logs a cache warning per run
+set_log_level("error")  # clearing caches outside a server logs a warning per run
 
 PAGES = ["home", "overview", "workload", "timeline", "meeting", "my_items", "oit_matrix", "quotas", "score",
          "province"]
@@ -46,12 +46,14 @@ def _time(script: str, page: str | None, runs: int, cold: bool) -> float:
         started = time.perf_counter()
         app.run()
         samples.append(time.perf_counter() - started)
+        set_log_level("error")  # each AppTest run sets Streamlit's loggers back to info
         if app.exception:
             raise RuntimeError(f"{page}: {app.exception[0].value}")
     return statistics.median(samples)
 
 
 def bench(label: str, runs: int) -> None:
+    _time(str(REPO / "bench" / "bare_page.py"), None, 1, cold=False)  # warm-up: first imports
     bare = _time(str(REPO / "bench" / "bare_page.py"), None, runs, cold=False)
     print(f"\n{label}: bare page median {bare * 1000:.0f} ms")
     print(f"{'page':10} {'cold ms':>8} {'ratio':>6} {'warm ms':>8} {'ratio':>6}")
