@@ -56,7 +56,8 @@ def history(session: Session, table: str, row_id: int) -> pd.DataFrame:
 
 
 def trail(session: Session, *, station_id: int | None = None, actor: str | None = None,
-          table: str | None = None, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+          table: str | None = None, source: str | None = None, since: date | None = None,
+          until: date | None = None) -> pd.DataFrame:
     """The audit trail filtered, oldest first, with the export columns.
 
     A station's trail includes changes that belong to no station (logins and users).
@@ -68,6 +69,8 @@ def trail(session: Session, *, station_id: int | None = None, actor: str | None 
         query = query.where(AuditLog.actor == actor)
     if table:
         query = query.where(AuditLog.table_name == table)
+    if source:
+        query = query.where(AuditLog.source == source)
     zone = _zone()
     if since:
         query = query.where(AuditLog.at >= datetime.combine(since, time.min, tzinfo=zone))

@@ -357,3 +357,13 @@ def test_admin_starts_next_years_plan_from_this_one(engine: Engine) -> None:
     app.button(key="rollover_confirm").click().run()  # again: the year has a plan now
     assert [e.value for e in app.error] == [
         "ปีงบประมาณ 2568 มีแผนอยู่แล้ว — ต้องสั่งเขียนทับ (overwrite) ถ้าต้องการแทนที่"]
+
+
+def test_the_audit_page_lists_failed_logins_by_channel(engine: Engine) -> None:
+    make_user("admin", "admin")
+    login(run_page(), "admin", "wrong-password")
+    app = run_page("audit", user="admin")
+    app.selectbox(key="audit_source").set_value("login").run()
+    table = app.dataframe[0].value
+    assert list(table["ช่อง"]) == ["failed_logins"] and list(table["ค่าใหม่"]) == ["1"]
+    assert app.selectbox(key="audit_source").format_func("login") == "การเข้าสู่ระบบ"
