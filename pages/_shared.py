@@ -200,15 +200,7 @@ def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
             "เรื่อง": st.column_config.TextColumn(width="large"),
         },
     )
-    export = rows[keys].assign(light=rows["light"].map(LABEL_TH))
-    left, right = st.columns(2)
-    left.download_button("⬇️ CSV", to_csv_bytes(export, "plan-rows"), file_name=f"{key}.csv",
-                         mime="text/csv", key=f"{key}_csv", width="stretch")
-    right.download_button(
-        "⬇️ Excel", to_xlsx_bytes(export, "plan-rows", title=title), file_name=f"{key}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-        width="stretch",
-    )
+    download_table(rows[keys].assign(light=rows["light"].map(LABEL_TH)), "plan-rows", key, title)
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
