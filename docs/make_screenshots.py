@@ -36,6 +36,20 @@ def main() -> None:
                 wait_for_run(page)
                 page.screenshot(path=str(REPO / "docs" / f"{name}.png"), full_page=True)
                 print("wrote", name)
+            phone_to_do(browser, f"{url}/oit_matrix{query}")
+
+
+def phone_to_do(browser, address: str) -> None:
+    """The OIT matrix's to-do tab as a web officer sees it on a phone."""
+    page = browser.new_page(viewport={"width": 390, "height": 1100})
+    page.goto(address)
+    wait_for_run(page)
+    tab = page.get_by_role("tab", name="📱 ต้องทำ")
+    tab.click()
+    tab.scroll_into_view_if_needed()
+    page.locator("[data-testid=stButton]").first.wait_for()
+    page.screenshot(path=str(REPO / "docs" / "phone_to_do.png"))
+    print("wrote phone_to_do")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pages._shared import current_actor, download_table, engine, pick_context, w
 
 context = pick_context()
 actor = current_actor()
-st.title("ตารางการเผยแพร่ข้อมูล OIT รายเดือน")
+st.title("ตารางเผยแพร่ OIT รายเดือน")
 
 with Session(engine()) as session:
     cells = oit_matrix.cells(session, context.station_id, context.fiscal_year, context.as_of)
