@@ -105,8 +105,12 @@ def seeded_database(folder: Path, username: str, role: str, person: str | None =
 
 
 def log_in(page, username: str) -> None:
-    """Fill the sidebar login form with ``username`` and ``PASSWORD`` and submit it."""
+    """Fill the sidebar login form with ``username`` and ``PASSWORD``, submit it, and return once the
+    logged-in run has finished: a click that lands while that run still redraws the page can hit an
+    element about to be replaced (a select whose list then never opens)."""
     sidebar = page.locator("[data-testid=stSidebar]")
     sidebar.get_by_label("ชื่อผู้ใช้").fill(username)
     sidebar.get_by_label("รหัสผ่าน").fill(PASSWORD)
     sidebar.get_by_role("button", name="เข้าสู่ระบบ").click()
+    sidebar.get_by_role("button", name="ออกจากระบบ").wait_for(timeout=60_000)
+    wait_for_run(page)
