@@ -6,6 +6,7 @@ version): every write bumps a row version, so the next rerun reads fresh data.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ from ita_core.status import LABEL_TH, badge
 from ita_core.thai_dates import fiscal_year_bounds, fiscal_year_of, format_be
 
 T = TypeVar("T")
+log = logging.getLogger("ita.web")  # refused writes, in English with the Thai message the user saw
 
 
 def _leave_legacy_page_mode() -> None:
@@ -298,19 +300,23 @@ def write(action: Callable[[Session], T], success: str = "บันทึกแ�
     ConflictError is re-raised so the form can show both values side by side; a delete
     (``deleting``) that meets one is simply not done, with a notice.
     """
+    user = current_actor().username
     try:
         with session_scope(engine()) as session:
             result = action(session)
-    except ConflictError:
+    except ConflictError as exc:
+        log.info("write by %s met a newer version: %s", user, exc)
         if not deleting:
             raise
         st.warning(CONFLICT_ON_DELETE)
         return None
     except ValidationFailed as exc:
+        log.warning("write by %s refused, invalid input: %s", user, " | ".join(exc.errors))
         for error in exc.errors:
             st.error(error)
         return None
     except PermissionDenied as exc:
+        log.warning("write by %s refused, not permitted: %s", user, exc)
         st.error(str(exc))
         return None
     _plan_view.clear()

@@ -272,7 +272,8 @@ def test_a_station_without_a_plan_gets_a_notice_on_every_page(engine: Engine) ->
         assert not app.dataframe and not app.metric
 
 
-def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine) -> None:
+def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
     from ita_core.models import RecurringDuty
 
     make_user("admin", "admin")
@@ -284,6 +285,7 @@ def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine) -> None:
     app.text_input(key=f"new_duty_text_{row}_0").input("ตรวจทุก ๒ สัปดาห์")
     app.button(key=f"FormSubmitter:new_duty_activity_id_{row}_0-เพิ่มรอบ").click().run()
     assert [e.value for e in app.error] == ["ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ 0)"]
+    assert "write by admin refused, invalid input: ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ 0)" in caplog.messages
     # refused: what was typed is still there, only the wrong number needs fixing
     assert app.selectbox(key=f"new_duty_kind_{row}_0").value == "every_n_days"
     assert app.text_input(key=f"new_duty_text_{row}_0").value == "ตรวจทุก ๒ สัปดาห์"
