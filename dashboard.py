@@ -2,12 +2,13 @@
 
 Every page but home has an explicit ``url_path`` equal to its file name: Streamlit needs that
 for a bookmarked page to open on a fresh server (see pages/_shared.py). The administration
-section is listed only for admins (each of its pages also refuses anyone else).
+section is listed only for admins (each of its pages also refuses anyone else). A page that
+fails shows a Thai message with a reference, and the traceback goes to the server log.
 """
 
 import streamlit as st
 
-from pages._shared import current_actor
+from pages._shared import current_actor, run_safely
 
 st.set_page_config(page_title="ITA สภ.", page_icon="🚦", layout="wide")
 
@@ -33,4 +34,5 @@ if current_actor().is_admin:
         st.Page("pages/import_plan.py", title="นำเข้าแผนจาก Excel", icon="📥", url_path="import_plan"),
         st.Page("pages/audit.py", title="ประวัติการแก้ไข", icon="📜", url_path="audit"),
     ]
-st.navigation(sections, expanded=True).run()
+page = st.navigation(sections, expanded=True)
+run_safely(page.run, page.url_path or "home")

@@ -155,9 +155,10 @@ def export_table(session: Session, station_id: int, fiscal_year: int, as_of: dat
     """The matrix for ``ita export oit-matrix``: (frame with English keys, column spec).
 
     Values are ``done``/``due``/``overdue``/``n/a`` with ``--lang en`` and Thai words otherwise.
+    A plan without OIT items gives the headers and no rows.
     """
-    frame = matrix(cells(session, station_id, fiscal_year, as_of))
     columns = FIXED_COLUMNS + month_columns(fiscal_year)
+    frame = matrix(cells(session, station_id, fiscal_year, as_of)).reindex(columns=[k for k, _ in columns])
     if lang != "en":
         months = [key for key, _ in month_columns(fiscal_year)]
         frame[months] = frame[months].apply(lambda column: column.map(lambda v: STATE_TH[CellState(v)]))

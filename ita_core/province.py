@@ -85,5 +85,8 @@ def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: dat
 
 
 def years_with_plans(session: Session) -> list[int]:
-    """Fiscal years that hold any station's plan, newest first."""
-    return sorted(session.exec(select(Activity.fiscal_year).distinct()).all(), reverse=True)
+    """Fiscal years that hold any station's plan (activities or OIT items), newest first."""
+    years: set[int] = set()
+    for model in (Activity, OitItem):
+        years |= set(session.exec(select(model.fiscal_year).where(model.deleted_at.is_(None)).distinct()))
+    return sorted(years, reverse=True)

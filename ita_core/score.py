@@ -75,7 +75,9 @@ def item_scores(items: pd.DataFrame, settings: Settings) -> pd.Series:
 
 
 def item_weights(items: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Share of the OIT score each item carries (sums to 1; index = item id)."""
+    """Share of the OIT score each item carries (sums to 1; index = item id; empty without items)."""
+    if items.empty:
+        return pd.Series(dtype=float)
     if settings.oit_scoring == "sub_indicator":
         per_sub = items.groupby("sub_indicator")["id"].transform("count")
         weights = 1.0 / (items["sub_indicator"].nunique() * per_sub)

@@ -9,7 +9,7 @@ OIT items count as done only with an evidence URL: assessors check the link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 
@@ -137,5 +137,12 @@ def rollup(lights: pd.Series) -> Rollup:
 
 
 def rollup_by(frame: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
-    """:func:`rollup` per group (indicator, tool, person, station …) in one pandas pass."""
-    return frame.groupby(by)["light"].apply(lambda s: pd.Series(rollup(s).__dict__)).unstack()
+    """:func:`rollup` per group (indicator, tool, person, station …) in one pandas pass.
+
+    No groups (a plan without OIT items has no sub-indicator rows) gives an empty frame with the
+    same columns, so callers can join or iterate it like any other.
+    """
+    groups = frame.groupby(by)["light"]
+    if not groups.ngroups:
+        return pd.DataFrame(index=groups.size().index, columns=[f.name for f in fields(Rollup)])
+    return groups.apply(lambda s: pd.Series(rollup(s).__dict__)).unstack()

@@ -7,6 +7,7 @@ version): every write bumps a row version, so the next rerun reads fresh data.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -334,3 +335,49 @@ def show_flash() -> None:
     message = st.session_state.pop("flash", None)
     if message:
         st.toast(message, icon="✅")
+
+
+# --- partial data and unexpected errors ----------------------------------------------------------
+
+MISSING = {  # one wording per kind of data, the same on every page
+    "oit": "ยังไม่มีข้อมูล OIT ในแผนปีนี้",
+    "activities": "ยังไม่มีกิจกรรมในแผนปีนี้",
+    "people": "ยังไม่มีรายชื่อผู้รับผิดชอบ",
+    "phases": "ยังไม่มีปฏิทิน ITA ของปีนี้",
+    "quotas": "ยังไม่มีโควตาผู้ตอบ",
+    "scores": "ยังไม่มีคะแนน",
+}
+
+
+def notice_missing(what: str, detail: str = "", *, warn: bool = False) -> None:
+    """Say that a part of the plan is missing (``MISSING``, then ``detail``: what it means or who
+    adds it), so a page with partial data explains its empty spots instead of showing bare zeros.
+    ``warn`` when the page's main result depends on it (the score page without survey scores)."""
+    (st.warning if warn else st.info)(" ".join(filter(None, [MISSING[what], detail])))
+
+
+def notice_missing_rows(rows: pd.DataFrame) -> None:
+    """The notices for a plan without activities or without OIT items (a new station's first plan)."""
+    for kind, what in (("activity", "activities"), ("oit_item", "oit")):
+        if not (rows["kind"] == kind).any():
+            notice_missing(what)
+
+
+UNEXPECTED = "เกิดข้อผิดพลาดที่ไม่คาดคิด แจ้งผู้ดูแลระบบพร้อมรหัสอ้างอิง {ref}"
+
+
+def run_safely(page: Callable[[], None], name: str) -> None:
+    """Run a page so that a bug shows users a Thai message with a reference, never a traceback
+    (which names files and code), and puts the traceback in the server log under that reference,
+    where an admin finds it (``journalctl … | grep REF``).
+
+    Streamlit's own control flow (st.rerun, st.stop, st.switch_page) raises ScriptControlException,
+    a BaseException, so it passes through ``except Exception`` untouched (tested).
+    """
+    try:
+        page()
+    except Exception:
+        ref = secrets.token_hex(4).upper()
+        log.exception("unexpected error, reference %s, on page %s for user %s", ref, name,
+                      current_actor().username)
+        st.error(UNEXPECTED.format(ref=ref))

@@ -15,7 +15,15 @@ from ita_core.rollover import rollover
 from ita_core.workload import ROLE_TH
 from pages._forms import edit_form, field_widget
 from pages._shared import ROLE_TH as USER_ROLE_TH
-from pages._shared import current_actor, engine, form_round, pick_context, plan_view, write
+from pages._shared import (
+    current_actor,
+    engine,
+    form_round,
+    notice_missing,
+    pick_context,
+    plan_view,
+    write,
+)
 
 ACTIVITY_FIELDS = {
     "indicator": ("ตัวชี้วัด", "indicator"), "issue": ("ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "area"),
@@ -102,11 +110,9 @@ with activities_tab:
         confirm_delete("activity", row)
         duties_editor("activity_id", row.id)
 
-with oit_tab:
-    items = {i.id: i for i in live_rows(OitItem)}
-    chosen = st.selectbox("เลือกข้อมูล OIT", list(items), key="edit_oit",
-                          format_func=lambda i: f"{items[i].code} · {items[i].title[:70]}")
-    item = items[chosen]
+
+def oit_item_editor(item: OitItem) -> None:
+    """One OIT item's plan fields, its components checklist and its recurring reports."""
     edit_form(f"oit_{item.id}", item.model_dump(), OIT_FIELDS,
               lambda s, version, changes: services.save_oit_item(s, actor, item.id, version, changes))
     st.markdown("##### องค์ประกอบ")
@@ -126,6 +132,38 @@ with oit_tab:
             write(lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว",
                   new_form=form)
     duties_editor("oit_item_id", item.id)
+
+
+def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: dict[int, str]) -> None:
+    """Who holds which role on one plan row: remove a holder, or assign a person of ``everyone``."""
+    titles = rows.set_index(["kind", "id"])
+    target = st.selectbox("รายการ", list(titles.index), key="assign_target",
+                          format_func=lambda k: f"{titles.loc[k, 'ref']} · {titles.loc[k, 'title'][:60]}")
+    column = "activity_id" if target[0] == "activity" else "oit_item_id"
+    for held in assignments[assignments[column] == target[1]].itertuples():
+        left, right = st.columns([6, 1])
+        left.markdown(f"- {held.name} · {ROLE_TH.get(held.role, held.role)}")
+        if right.button("เอาออก", key=f"unassign_{held.assignment_id}"):
+            write(lambda s, a=held.assignment_id: services.remove_assignment(s, actor, a), "เอาออกแล้ว")
+    if not everyone:
+        notice_missing("people", "— เพิ่มบุคคลที่แท็บ “บุคคล” ก่อนมอบหมายงาน")
+        return
+    with st.form("add_assignment"):
+        pid = st.selectbox("ผู้รับผิดชอบ", list(everyone), format_func=everyone.get, key="assign_person")
+        role = st.selectbox("บทบาท", list(Role), format_func=ROLE_TH.get, key="assign_role")
+        if st.form_submit_button("มอบหมาย", type="primary"):
+            write(lambda s: services.add_assignment(s, actor, pid, role, **{column: target[1]}),
+                  "มอบหมายแล้ว")
+
+
+with oit_tab:
+    items = {i.id: i for i in live_rows(OitItem)}
+    if items:
+        chosen = st.selectbox("เลือกข้อมูล OIT", list(items), key="edit_oit",
+                              format_func=lambda i: f"{items[i].code} · {items[i].title[:70]}")
+        oit_item_editor(items[chosen])
+    else:
+        notice_missing("oit")
 
 with people_tab:
     with Session(engine()) as session:
@@ -152,22 +190,8 @@ with people_tab:
         confirm_delete("person", person)
 
 with assign_tab:
-    view = plan_view(context)
-    titles = view.rows.set_index(["kind", "id"])
-    target = st.selectbox("รายการ", list(titles.index), key="assign_target",
-                          format_func=lambda k: f"{titles.loc[k, 'ref']} · {titles.loc[k, 'title'][:60]}")
-    column = "activity_id" if target[0] == "activity" else "oit_item_id"
-    for held in view.assignments[view.assignments[column] == target[1]].itertuples():
-        left, right = st.columns([6, 1])
-        left.markdown(f"- {held.name} · {ROLE_TH.get(held.role, held.role)}")
-        if right.button("เอาออก", key=f"unassign_{held.assignment_id}"):
-            write(lambda s, a=held.assignment_id: services.remove_assignment(s, actor, a), "เอาออกแล้ว")
-    with st.form("add_assignment"):
-        pid = st.selectbox("ผู้รับผิดชอบ", list(everyone), format_func=everyone.get, key="assign_person")
-        role = st.selectbox("บทบาท", list(Role), format_func=ROLE_TH.get, key="assign_role")
-        if st.form_submit_button("มอบหมาย", type="primary"):
-            write(lambda s: services.add_assignment(s, actor, pid, role, **{column: target[1]}),
-                  "มอบหมายแล้ว")
+    view = plan_view(context)  # pick_context stops a year without plan rows, so there are rows here
+    assignment_editor(view.rows, view.assignments, everyone)
 
 with users_tab:
     with Session(engine()) as session:

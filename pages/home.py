@@ -7,7 +7,7 @@ from ita_core import queries, services
 from ita_core.auth import has_admin
 from ita_core.demo import has_demo_rows
 from ita_core.models import UserRole
-from pages._shared import engine, pick_context, write
+from pages._shared import engine, notice_missing, pick_context, write
 
 st.title("แผนยกระดับ ITA ของสถานีตำรวจ")
 context = pick_context()
@@ -28,6 +28,10 @@ tiles[0].metric("มาตรการ/กิจกรรม", counts["activitie
 tiles[1].metric("ข้อมูล OIT", counts["oit_items"])
 tiles[2].metric("ผู้รับผิดชอบ", counts["people"])
 tiles[3].metric("ขั้นตอนตามปฏิทิน ITA", counts["phases"])
+for what, counted in (("activities", "activities"), ("oit", "oit_items"), ("people", "people"),
+                      ("phases", "phases")):
+    if not counts[counted]:
+        notice_missing(what)
 
 st.markdown("#### มาตรการ/กิจกรรม และข้อมูล OIT ต่อตัวชี้วัด")
 per_indicator = {"activities": activities["indicator"].value_counts(),

@@ -10,7 +10,7 @@ from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
 from ita_core.workload import workload
-from pages._shared import light_box, pick_context, plan_view, show_rows
+from pages._shared import light_box, notice_missing, notice_missing_rows, pick_context, plan_view, show_rows
 
 st.html("<style>.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.35rem;}"
         ".stMainBlockContainer h1 {font-size: 3rem;}"
@@ -23,6 +23,7 @@ since = st.sidebar.date_input("การเปลี่ยนแปลงตั�
 st.title(f"ITA {context.station_name}")
 st.markdown(f"ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ **{format_be(context.as_of)}**")
 
+notice_missing_rows(view.rows)
 tools = tool_lights(view.rows, view.indicators).set_index("tool")
 tools = tools.reindex([t for t in ("IIT", "EIT", "OIT") if t in tools.index])
 for column, (tool, row) in zip(st.columns(len(tools)), tools.iterrows(), strict=True):
@@ -37,8 +38,6 @@ due_next = upcoming(view.rows, context.as_of)
 loaded = workload(view.assignments, view.rows, context.as_of, get_settings().overload_open_items)
 top = loaded[loaded["person_kind"] != "group"].head(5)
 
-
-
 left, right = st.columns(2)
 with left:
     st.subheader(f"🔴 เลยกำหนดตั้งแต่ {format_be(since)}: {len(overdue_new)}")
@@ -47,6 +46,8 @@ with left:
     st.markdown(bullets(done_new))
 with right:
     st.subheader("👮 งานค้างมากที่สุด")
+    if view.assignments.empty:
+        notice_missing("people")
     st.markdown("\n".join(f"- **{r.name}** ค้าง {r.open} · เลยกำหนด {r.overdue}"
                           f"{' ⚠️' if r.overloaded else ''}" for r in top.itertuples()) or "ไม่มี")
 

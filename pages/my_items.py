@@ -5,7 +5,7 @@ import streamlit as st
 from ita_core.models import UserRole
 from ita_core.workload import rows_of
 from pages._forms import history_panel, progress_form, row_heading
-from pages._shared import current_actor, pick_context, plan_view
+from pages._shared import current_actor, notice_missing, pick_context, plan_view
 
 context = pick_context()
 actor = current_actor()
@@ -18,6 +18,8 @@ view = plan_view(context)
 rows = view.rows
 if actor.is_admin or actor.can_edit_all:
     st.caption("บัญชีนี้แก้ไขได้ทุกรายการ เลือกผู้รับผิดชอบเพื่อกรอง")
+    if view.assignments.empty:
+        notice_missing("people", "— จึงยังกรองตามผู้รับผิดชอบไม่ได้")
     people = view.assignments.drop_duplicates("person_id").set_index("person_id")["name"].sort_values()
     chosen = st.selectbox("ผู้รับผิดชอบ", [None, *people.index], key="whose",
                           format_func=lambda pid: "ทุกรายการ" if pid is None else people[pid])

@@ -13,7 +13,7 @@ from ita_core.models import UserRole
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.services import ConflictError
 from ita_core.thai_dates import format_be
-from pages._shared import current_actor, download_table, engine, pick_context, write
+from pages._shared import current_actor, download_table, engine, notice_missing, pick_context, write
 
 context = pick_context()
 actor = current_actor()
@@ -27,6 +27,9 @@ with Session(engine()) as session:
     export, columns = oit_matrix.export_table(session, context.station_id, context.fiscal_year, context.as_of)
 
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
+if cells.empty:
+    notice_missing("oit", "— ตารางเผยแพร่จะปรากฏเมื่อแผนมีข้อมูล OIT")
+    st.stop()
 counts = oit_matrix.summary(cells)
 tiles = st.columns(3)
 for tile, state in zip(tiles, (CellState.DONE, CellState.DUE, CellState.OVERDUE), strict=True):

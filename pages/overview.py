@@ -7,7 +7,16 @@ from ita_core.plan import sub_indicator_lights, year_comparison
 from ita_core.settings import get_settings
 from ita_core.status import ICON, OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
-from pages._shared import engine, light_box, pick_context, plan_view, plan_workbook_download, show_rows
+from pages._shared import (
+    engine,
+    light_box,
+    notice_missing,
+    notice_missing_rows,
+    pick_context,
+    plan_view,
+    plan_workbook_download,
+    show_rows,
+)
 
 TOOLS = {"IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน", "EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก",
          "OIT": "OIT · การเปิดเผยข้อมูลสาธารณะ"}
@@ -27,6 +36,9 @@ tiles[1].metric(f"{ICON['at_risk']} เสี่ยงล่าช้า", kpis.
 tiles[2].metric(f"{ICON['overdue']} เลยกำหนด", kpis.overdue)
 tiles[3].metric("📅 วันถึงขั้นตอนถัดไป", "—" if kpis.days_to_next_phase is None else kpis.days_to_next_phase,
                 kpis.next_phase or None, delta_color="off", delta_arrow="off")
+notice_missing_rows(view.rows)
+if view.phases.empty:
+    notice_missing("phases", "— จึงยังไม่รู้วันถึงขั้นตอนถัดไป")
 
 subs = sub_indicator_lights(view.rows).set_index("sub_indicator")
 for tool, heading in TOOLS.items():

@@ -12,7 +12,7 @@ from ita_core.exports import COLUMNS
 from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import fiscal_year_bounds, format_be
-from pages._shared import as_of_from_url, current_actor, download_table, engine, require_reader
+from pages._shared import NO_PLAN, as_of_from_url, current_actor, download_table, engine, require_reader
 
 SCALE = [[0.0, "#9e9e9e"], [0.33, "#9e9e9e"], [0.34, "#1a9850"], [0.6, "#1a9850"], [0.61, "#f1c40f"],
          [0.8, "#f1c40f"], [0.81, "#d73027"], [1.0, "#d73027"]]
@@ -28,6 +28,10 @@ allowed = readable_stations(current_actor(), get_settings().public_read)
 with Session(engine()) as session:
     provinces = province.provinces(session, allowed)
     years = province.years_with_plans(session)
+if not years:
+    require_reader()
+    st.warning(NO_PLAN)
+    st.stop()
 chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province",
                               format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
 fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="province_year")

@@ -14,7 +14,15 @@ from ita_core.services import ConflictError
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
 from pages._forms import edit_form, field_widget
-from pages._shared import current_actor, download_table, engine, form_round, pick_context, write
+from pages._shared import (
+    current_actor,
+    download_table,
+    engine,
+    form_round,
+    notice_missing,
+    pick_context,
+    write,
+)
 
 QUOTA_FIELDS = {"tool": ("เครื่องมือ", "tool"), "department": ("ฝ่าย (หรือ “รวมทั้งสถานี”)", "text"),
                 "min_respondents": ("จำนวนผู้ตอบขั้นต่ำ (คน)", "number"), "note": ("หมายเหตุ", "text")}
@@ -36,7 +44,9 @@ def line(row: pd.Series) -> str:
     if pd.notna(row["expected"]):
         text += f" · ตามแผนควรได้ {row['expected']:.0f} คน"
     if row["remaining"]:
-        text += f" · ขาดอีก {row['remaining']} คน · ต้องเก็บ {quotas.per_day_text(row['per_day'])}"
+        text += f" · ขาดอีก {row['remaining']} คน"
+    if row["remaining"] and pd.notna(row["window_start"]):  # no pace without a collection window
+        text += f" · ต้องเก็บ {quotas.per_day_text(row['per_day'])}"
     return text
 
 
@@ -48,7 +58,10 @@ def show_quota(row: pd.Series) -> None:
                    f"หมายเหตุการถอดข้อมูล (data/NOTES.md): {row['note']}")
 
 
-for tool in ("EIT", "IIT"):
+if table.empty:
+    notice_missing("quotas", "— ผู้ดูแลเพิ่มได้ที่ “แก้ไขโควตาผู้ตอบ” ด้านล่าง")
+tracked = () if table.empty else ("EIT", "IIT")
+for tool in tracked:
     rows = table[table["tool"] == tool]
     st.subheader(f"{tool} · {'ผู้มีส่วนได้ส่วนเสียภายนอก' if tool == 'EIT' else 'ผู้มีส่วนได้ส่วนเสียภายใน'}")
     if rows.empty:
@@ -59,6 +72,8 @@ for tool in ("EIT", "IIT"):
     if pd.notna(first["window_start"]):
         st.caption(f"ช่วงเก็บข้อมูลตามปฏิทิน ITA: {format_be(first['window_start'])} – "
                    f"{format_be(first['window_end'])} · เหลือ {first['days_left']} วัน (นับวันนี้)")
+    else:
+        notice_missing("phases", f"(ช่วงเก็บข้อมูล {tool}) — จึงยังไม่มีจำนวนที่ควรได้ตามแผนและอัตราที่ต้องเก็บต่อวัน")
     for _, row in pd.concat([rows[rows["is_total"]], rows[~rows["is_total"]]]).iterrows():
         show_quota(row)
     gap = quotas.department_gap(table, tool)

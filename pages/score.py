@@ -10,7 +10,7 @@ from ita_core.models import UserRole
 from ita_core.oit_matrix import sub_indicator_names
 from ita_core.services import ConflictError
 from ita_core.settings import get_settings
-from pages._shared import current_actor, engine, pick_context, write
+from pages._shared import current_actor, engine, notice_missing, pick_context, write
 
 context = pick_context()
 actor = current_actor()
@@ -44,14 +44,16 @@ tiles[3].metric("คะแนนรวมคาดการณ์", shown(projec
 verdict = None if projection.total is None else ("✅ ผ่าน" if score.passed(projection.total) else "❌ ไม่ผ่าน")
 tiles[4].metric("ขาดอีกถึง 85", shown(projection.gap), verdict, delta_color="off", delta_arrow="off")
 if projection.total is None:
-    st.warning("ยังไม่มีคะแนน IIT และ EIT — เลขานุการกรอกคะแนนด้านล่าง (ผลปีที่แล้วหรือผลแบบสำรวจจำลอง) "
-               "จึงจะคำนวณคะแนนรวมได้")
+    notice_missing("scores", "IIT และ EIT — เลขานุการกรอกคะแนนด้านล่าง (ผลปีที่แล้วหรือผลแบบสำรวจจำลอง) "
+                   "จึงจะคำนวณคะแนนรวมได้", warn=True)
 elif view.entered is not None and view.entered.basis:
     st.caption(f"ที่มาของคะแนน IIT/EIT: {view.entered.basis}")
 
 left, right = st.columns(2)
 with left:
     st.markdown("##### OIT รายตัวชี้วัดย่อย")
+    if view.sub_indicators.empty:
+        notice_missing("oit", "— คะแนน OIT คาดการณ์จึงเป็น 0")
     subs = view.sub_indicators.assign(name=view.sub_indicators["sub_indicator"].map(names))
     st.dataframe(subs[["sub_indicator", "name", "done", "items", "score"]].rename(columns={
         "sub_indicator": "ตัวชี้วัดย่อย", "name": "ชื่อ", "done": "เสร็จพร้อมลิงก์", "items": "จำนวนข้อ",

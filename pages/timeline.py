@@ -4,7 +4,7 @@ import streamlit as st
 
 from ita_core.thai_dates import format_be
 from ita_core.timeline import events, figure, month_list
-from pages._shared import download_table, pick_context, plan_view
+from pages._shared import download_table, notice_missing, notice_missing_rows, pick_context, plan_view
 
 DOT = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪", "blue": "🔷"}
 
@@ -14,6 +14,9 @@ view = plan_view(context)
 st.title("ปฏิทินและกำหนดการ")
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · เส้นประสีแดง = ข้อมูล ณ "
            f"{format_be(context.as_of)}")
+notice_missing_rows(view.rows)
+if view.phases.empty:
+    notice_missing("phases", "— แผนภูมิแสดงเฉพาะกำหนดเสร็จของแต่ละรายการ")
 with_reports = st.toggle("แสดงงานรายงานประจำ (ทุกเดือน/ทุกวันที่ 28)", value=False, key="reports")
 occurrences = view.occurrences if with_reports else view.occurrences.iloc[0:0]
 timeline = events(view.rows, view.phases, occurrences)

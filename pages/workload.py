@@ -6,7 +6,7 @@ import streamlit as st
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
 from ita_core.workload import ROLE_TH, rows_of, workload
-from pages._shared import download_table, pick_context, plan_view, show_rows
+from pages._shared import download_table, notice_missing, pick_context, plan_view, show_rows
 
 KIND_TH = {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}
 
@@ -18,6 +18,9 @@ table = workload(view.assignments, view.rows, context.as_of, limit)
 st.title("ภาระงานรายบุคคล")
 st.caption(f"{context.station_name} · ข้อมูล ณ {format_be(context.as_of)} · "
            f"ค้างเกิน {limit} รายการ ถือว่างานล้นมือ ⚠️")
+if table.empty:
+    notice_missing("people", "— ผู้ดูแลเพิ่มบุคคลและมอบหมายงานได้ที่หน้า จัดการแผนและผู้ใช้")
+    st.stop()
 
 kinds = st.segmented_control("แสดง", list(KIND_TH), format_func=KIND_TH.get, selection_mode="multi",
                              default=["person", "position", "group"], key="kinds")

@@ -34,7 +34,15 @@ def run_page(page: str | None = None, as_of: date | None = AS_OF, user: str | No
         app.switch_page(f"pages/{page}.py")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
+    assert not unexpected_errors(app), "see the captured log for the traceback"
     return app
+
+
+def unexpected_errors(app: AppTest) -> list[str]:
+    """The Thai "unexpected error" messages dashboard.py shows instead of a traceback."""
+    from pages._shared import UNEXPECTED
+
+    return [e.value for e in app.error if e.value.startswith(UNEXPECTED.split("{")[0])]
 
 
 def test_home_creates_and_fills_a_fresh_database(empty_db_url: str) -> None:
