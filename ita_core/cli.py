@@ -6,6 +6,7 @@ Messages for people are Thai; logs carry English. Exit code 2 means bad input.
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
 import logging
 import sys
@@ -30,7 +31,7 @@ from ita_core.exports import (
     to_xlsx_bytes,
 )
 from ita_core.meeting import indicator_lines
-from ita_core.models import FiscalYear, Person, Station, UserRole
+from ita_core.models import Person, Station, UserRole
 from ita_core.people import name_index, normalise_name
 from ita_core.rollover import rollover
 from ita_core.seed import SeedError, ensure_database
@@ -52,21 +53,26 @@ def _engine() -> Engine:
 
 
 def _station(session: Session, code: str | None) -> Station:
+    """The named station, else the default one (``queries.default_station``, as the web uses)."""
     if code:
-        station = session.exec(select(Station).where(Station.code == code)).first()
-        if station is None:
-            raise UsageError(f"ไม่พบสถานีรหัส {code!r} / unknown station")
+        return queries.station_by_code(session, code)
+    station = queries.default_station(session, get_settings())
+    if station is not None:
         return station
-    found = queries.stations(session)
-    if not found:
+    codes = queries.station_codes(session)
+    if not codes:
         raise UsageError("ฐานข้อมูลยังว่าง ให้รัน `ita init` ก่อน / database is empty, run `ita init`")
-    return found[0]
+    raise UsageError(f"ยังไม่มีสถานีใดมีแผน: ระบุสถานีด้วย --station CODE (มี: {', '.join(codes)}) "
+                     f"/ no station has a plan yet; name one with --station")
 
 
 def _fiscal_year(session: Session, station: Station, wanted: int | None) -> int:
     """The asked fiscal year if the station has a plan for it; by default its newest year."""
     years = [fy.be_year for fy in queries.fiscal_years(session, station.id)]
-    fiscal_year = wanted or (years[0] if years else None)
+    if not years:
+        raise UsageError(f"สถานี {station.code} ยังไม่มีแผน: นำเข้าแผนด้วย `ita import FILE --station "
+                         f"{station.code}` หรือระบุสถานีอื่นด้วย --station / this station has no plan yet")
+    fiscal_year = wanted or years[0]
     if fiscal_year not in years:
         raise UsageError(f"สถานีนี้ไม่มีแผนปีงบประมาณ {wanted} (มี: {years}) / no plan for that year")
     return fiscal_year
@@ -150,7 +156,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = _engine()
     with Session(engine) as session:
         station = _station(session, args.station)
-        fiscal_year = _fiscal_year(session, station, args.fy)
+        fiscal_year = imports.import_year(session, station.id, args.fy)
     return _import_file(engine, Path(args.file), station.id, fiscal_year, dry_run=args.dry_run,
                         approve_names=args.approve_names)
 
@@ -188,9 +194,8 @@ def _init_from_plan(engine: Engine, args: argparse.Namespace) -> int:
     if not args.station:
         raise UsageError("--from-plan ต้องระบุ --station CODE / --from-plan needs --station")
     with session_scope(engine) as session:
-        station = _station(session, args.station)
-        fiscal_year = args.fy or max(session.exec(select(FiscalYear.be_year)).all())
-        station_id = station.id
+        station_id = _station(session, args.station).id
+        fiscal_year = imports.import_year(session, station_id, args.fy)
     return _import_file(engine, Path(args.from_plan), station_id, fiscal_year, dry_run=False,
                         approve_names=True)
 
@@ -248,6 +253,27 @@ def _read_password(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+def _person_id(session: Session, station: Station, name: str) -> int:
+    """The person a login is tied to. A name that matches no spelling of the station's people is
+    refused (never taken literally, e.g. a README placeholder), naming the nearest spellings and
+    where the whole list is."""
+    people = session.exec(select(Person).where(Person.station_id == station.id,
+                                               Person.deleted_at.is_(None))).all()
+    index = name_index(people)
+    person = index.get(normalise_name(name))
+    if person is not None:
+        return person.id
+    where = f"สถานี {station.code}"
+    if not index:
+        raise UsageError(f"{where} ยังไม่มีรายชื่อบุคลากร: นำเข้าแผนก่อนด้วย `ita import FILE --station "
+                         f"{station.code} --approve-names` / station has no people yet")
+    close = difflib.get_close_matches(normalise_name(name), list(index), n=5)
+    near = sorted({index[key].name for key in close})
+    hint = f"ชื่อที่ใกล้เคียง: {', '.join(near)}; " if near else ""
+    raise UsageError(f"ไม่พบบุคคลชื่อ {name!r} ใน{where} ({hint}รายชื่อทั้งหมด: "
+                     f"`ita export people --station {station.code} -o people.csv`) / unknown person")
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     engine = _engine()
     password = _read_password(f"รหัสผ่านสำหรับ {args.name}: ")
@@ -255,11 +281,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         station = _station(session, args.station) if args.station else None
         person_id = None
         if args.person:
-            people = select(Person).where(Person.station_id == (station or _station(session, None)).id)
-            person = name_index(session.exec(people).all()).get(normalise_name(args.person))
-            if person is None:
-                raise UsageError(f"ไม่พบบุคคลชื่อ {args.person!r} / unknown person")
-            person_id = person.id
+            person_id = _person_id(session, station or _station(session, None), args.person)
         services.create_user(session, CLI, args.name, password, args.role, person_id=person_id,
                              station_id=station.id if station else None, can_edit_all=args.all_rows,
                              province=args.province, source="cli")
@@ -301,7 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="ไฟล์ .xlsx หรือ .csv (ไฟล์ที่ส่งออกจากระบบ หรือแผนแบบฟอร์ม 8 คอลัมน์)")
     load.add_argument("--dry-run", action="store_true", help="ตรวจและแสดงตัวอย่างเท่านั้น ไม่บันทึก")
     load.add_argument("--approve-names", action="store_true", help="เพิ่มชื่อใหม่ที่พบเป็นบุคลากร")
-    load.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. ของแผนที่นำเข้า")
+    load.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. ของแผนที่นำเข้า (ปีที่สถานียังไม่มีแผนจะเปิดให้ใหม่; "
+                                             "ค่าเริ่มต้น: ปีล่าสุดของสถานี)")
     load.add_argument("--station", help="รหัสสถานี")
     load.set_defaults(func=cmd_import)
 
@@ -317,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     user_add = user.add_parser("add", help="เพิ่มผู้ใช้ (รหัสผ่านจาก prompt หรือ stdin)")
     user_add.add_argument("name")
     user_add.add_argument("--role", choices=[r.value for r in UserRole], required=True)
-    user_add.add_argument("--person", help="ชื่อบุคคลในแผน (สะกดแบบใดก็ได้ที่รู้จัก)")
+    user_add.add_argument("--person", help="ชื่อบุคคลในรายชื่อบุคลากรของสถานี (สะกดแบบใดก็ได้ที่รู้จัก; "
+                                           "ดูรายชื่อ: ita export people -o people.csv)")
     user_add.add_argument("--station", help="รหัสสถานีที่ผู้ใช้สังกัด")
     user_add.add_argument("--province", help="จังหวัดที่ดูแล (บัญชีของ ภ.จว. ไม่ผูกกับสถานีเดียว)")
     user_add.add_argument("--all-rows", action="store_true", help="officer แก้ได้ทุกแถว")
@@ -334,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     roll = sub.add_parser("rollover", help="คัดลอกแผนไปปีงบประมาณถัดไป / copy the plan to the next year")
     roll.add_argument("--from", dest="from_year", type=int, required=True, help="ปีต้นทาง พ.ศ.")
     roll.add_argument("--to", dest="to_year", type=int, required=True, help="ปีปลายทาง พ.ศ.")
-    roll.add_argument("--station", help="รหัสสถานี (ค่าเริ่มต้น: สถานีแรก)")
+    roll.add_argument("--station", help="รหัสสถานี (ค่าเริ่มต้น: ITA_DEFAULT_STATION หรือสถานีแรกที่มีแผน)")
     roll.add_argument("--overwrite", action="store_true", help="แทนที่แผนที่มีอยู่แล้วในปีปลายทาง")
     roll.set_defaults(func=cmd_rollover)
 
@@ -348,19 +372,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A refused command prints its Thai message to stderr once and returns 2;
+    the English detail goes to the log at debug level only, so the terminal shows no second copy."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except services.ValidationFailed as exc:
-        for error in exc.errors:
-            print(f"ผิดพลาด: {error}", file=sys.stderr)
-        log.error("%s failed: %s", args.command, exc)
-        return 2
-    except (UsageError, SeedError, services.PermissionDenied, backup.BackupError) as exc:
-        print(f"ผิดพลาด: {exc}", file=sys.stderr)
-        log.error("%s failed: %s", args.command, exc)
-        return 2
+        errors = exc.errors
+    except (UsageError, SeedError, services.PermissionDenied, backup.BackupError,
+            queries.UnknownStation) as exc:
+        errors = [str(exc)]
+    for error in errors:
+        print(f"ผิดพลาด: {error}", file=sys.stderr)
+    log.debug("%s failed: %s", args.command, " | ".join(errors))
+    return 2
 
 
 if __name__ == "__main__":

@@ -45,7 +45,14 @@ from ita_core.models import (
 from ita_core.people import name_index, normalise_name
 from ita_core.settings import Settings
 from ita_core.sheet_reader import Cell, FileRefused, Problem, Sheet, column_name, read_sheets
-from ita_core.thai_dates import DueKind, fiscal_year_bounds, format_be, parse_due, to_arabic_digits
+from ita_core.thai_dates import (
+    DueKind,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    format_be,
+    parse_due,
+    to_arabic_digits,
+)
 
 SOURCE = "import"
 PLAN_HEADERS = ("ตัวชี้วัด", "ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "กิจกรรมที่จะดำเนินการ", "ผลผลิต",
@@ -190,6 +197,22 @@ class _Context:
         components = queries.components(session, station_id, fiscal_year)
         self.components = components.groupby("item_id")["text"].agg(list).to_dict()
         self.station_codes = {s.id: s.code for s in session.exec(select(Station))}
+
+
+def import_year(session: Session, station_id: int, wanted: int | None) -> int:
+    """The fiscal year a plan file goes into: the web import page's rule for ``ita import`` and
+    ``ita init --from-plan`` too.
+
+    Any valid BE year (``services.check_fiscal_year``): a year the station has no plan for yet is
+    opened by :func:`commit` through ``services.ensure_fiscal_year``, so a new station can bring
+    its first plan. Without ``wanted``: the station's newest plan year, else the newest year any
+    station has, else the current fiscal year.
+    """
+    if wanted is not None:
+        services.check_fiscal_year(wanted)
+        return wanted
+    own = queries.fiscal_years(session, station_id) or queries.all_fiscal_years(session)
+    return own[0].be_year if own else fiscal_year_of(date.today())
 
 
 def preview(session: Session, data: bytes, file_name: str, *, station_id: int, fiscal_year: int,

@@ -10,11 +10,20 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 
 from ita_core.plan import Kpis, is_open
-from ita_core.status import Light
+from ita_core.status import OVERALL_EN, OVERALL_TH, Light, done_of_rated
 from ita_core.thai_dates import format_be
 
 LIGHT_EN = {"green": "green", "yellow": "yellow", "red": "red", "grey": "grey"}
 LIGHT_TH = {"green": "🟢 เขียว", "yellow": "🟡 เหลือง", "red": "🔴 แดง", "grey": "⚪ เทา"}
+
+# English names of the ten ITA indicators (data/indicators.csv has the Thai names only; the
+# framework is the same for every station, so the translation lives with the code, by number).
+INDICATOR_EN = {
+    1: "Performance of duties", 2: "Use of budget", 3: "Use of authority",
+    4: "Use of government property", 5: "Corruption problem solving", 6: "Quality of operations",
+    7: "Communication efficiency", 8: "Improvement of work systems", 9: "Disclosure of information",
+    10: "Corruption prevention",
+}
 
 
 def _due(rows: pd.DataFrame) -> pd.Series:
@@ -56,12 +65,19 @@ def bullets(rows: pd.DataFrame, limit: int = 8) -> str:
 
 
 def indicator_lines(indicators: pd.DataFrame, lang: str = "th") -> list[str]:
-    """One line per indicator: number, name, light, done/total (rated rows)."""
-    words = LIGHT_EN if lang == "en" else LIGHT_TH
+    """One line per indicator: number, name, light in words, done of rated rows (labelled).
+
+    ``lang="en"`` gives English names and words, for a reader who does not read Thai.
+    """
+    english = lang == "en"
+    colours, meanings = (LIGHT_EN, OVERALL_EN) if english else (LIGHT_TH, OVERALL_TH)
     lines = []
     for row in indicators.itertuples():
-        rated = row.total - row.grey
-        lines.append(f"{row.number}. {row.name_th} {words[row.overall]} {row.done}/{rated}")
+        name = INDICATOR_EN.get(row.number, row.name_th) if english else row.name_th
+        parts = [f"{row.number}. {name}", f"{colours[row.overall]} ({meanings[row.overall]})"]
+        if row.overall != "grey":  # grey already says "nothing to rate"
+            parts.append(done_of_rated(row.done, row.total - row.grey, lang))
+        lines.append(" · ".join(parts))
     return lines
 
 

@@ -7,7 +7,7 @@ query per table and joined in pandas, never one query per row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pandas as pd
 from sqlalchemy import case, func
@@ -25,6 +25,7 @@ from ita_core.models import (
     RecurringDuty,
     Station,
 )
+from ita_core.settings import Settings
 
 JOIN = "; "
 # people first, then positions, then groups
@@ -40,6 +41,51 @@ def indicators(session: Session) -> pd.DataFrame:
 def stations(session: Session) -> list[Station]:
     """All stations, by code."""
     return list(session.exec(select(Station).order_by(Station.code)))
+
+
+class UnknownStation(LookupError):
+    """A station code that names no station; the message (Thai, then English) is for people."""
+
+
+def station_codes(session: Session) -> list[str]:
+    """Every station code, sorted: what an error message offers when a code is wrong or missing."""
+    return [s.code for s in stations(session)]
+
+
+def station_by_code(session: Session, code: str) -> Station:
+    """The station with this code, or :class:`UnknownStation` naming the codes there are."""
+    station = session.exec(select(Station).where(Station.code == code.strip())).first()
+    if station is None:
+        raise UnknownStation(f"ไม่พบสถานีรหัส {code!r} (มี: {', '.join(station_codes(session)) or '-'}) "
+                             f"/ unknown station code")
+    return station
+
+
+def stations_with_plans(session: Session) -> list[Station]:
+    """Stations that hold plan rows (activities or OIT items) in any fiscal year, by code."""
+    planned = select(Activity.station_id).where(Activity.deleted_at.is_(None)).union(
+        select(OitItem.station_id).where(OitItem.deleted_at.is_(None)))
+    return list(session.exec(select(Station).where(Station.id.in_(planned)).order_by(Station.code)))
+
+
+def default_station(session: Session, settings: Settings, *,
+                    among: Collection[int] | None = None) -> Station | None:
+    """The station shown when none is named: the CLI and the web picker both ask here.
+
+    ``ITA_DEFAULT_STATION`` when set (a code that names no station is an error, not a silent
+    fallback, so a typo is noticed); else the first station by code that has a plan, because a
+    station just added with ``ita station add`` has none yet and would show only "no plan".
+    ``among`` limits the choice to the stations a user may read (a configured default outside
+    it falls back to the rule). None when no station (of ``among``) has a plan.
+    """
+    if settings.default_station:
+        try:
+            chosen = station_by_code(session, settings.default_station)
+        except UnknownStation as exc:
+            raise UnknownStation(f"ITA_DEFAULT_STATION: {exc}") from None
+        if among is None or chosen.id in among:
+            return chosen
+    return next((s for s in stations_with_plans(session) if among is None or s.id in among), None)
 
 
 def all_fiscal_years(session: Session) -> list[FiscalYear]:

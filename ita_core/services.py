@@ -671,14 +671,24 @@ def delete_recurring_duty(session: Session, actor: Actor, duty_id: int, expected
 
 # --- stations ---------------------------------------------------------------------------------
 
+def check_fiscal_year(be_year: int) -> None:
+    """Refuse a year that cannot be a BE fiscal year (a CE year typed by mistake, a typo).
+
+    The one rule for which years a plan may open, for the web import page, ``ita import``,
+    ``ita init --from-plan`` and rollover alike: :func:`ensure_fiscal_year` checks it before it
+    writes, and ``imports.import_year`` before the CLI previews a file.
+    """
+    if not 2500 <= be_year <= 2700:
+        raise ValidationFailed([f"ปีงบประมาณ {be_year} ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (เช่น 2568)"])
+
+
 def ensure_fiscal_year(session: Session, be_year: int) -> None:
     """The shared fiscal-year row a first plan of ``be_year`` needs (1 Oct – 30 Sep).
 
     Reference data, the same for every station, so it carries no version or audit entry; it is
     called inside a write (import, rollover) that has already checked the user's role.
     """
-    if not 2500 <= be_year <= 2700:
-        raise ValidationFailed([f"ปีงบประมาณ {be_year} ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (เช่น 2568)"])
+    check_fiscal_year(be_year)
     if session.get(FiscalYear, be_year) is None:
         start, end = fiscal_year_bounds(be_year)
         session.add(FiscalYear(be_year=be_year, start=start, end=end))

@@ -1,8 +1,9 @@
 """Settings, read from the environment in one place.
 
-``ITA_DATABASE_URL`` (default ``sqlite:///data/ita.db``, relative to the repository) and
-``ITA_DATA_DIR`` (the seed folder, default ``data/``). Thresholds of the status rules live
-here too so pages never carry literals.
+``ITA_DATABASE_URL`` (default ``sqlite:///data/ita.db``, relative to the repository),
+``ITA_DATA_DIR`` (the seed folder, default ``data/``) and ``ITA_DEFAULT_STATION`` (the station
+shown when none is named; default: the first station, by code, that has a plan). Thresholds of
+the status rules live here too so pages never carry literals.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     data_dir: Path = DEFAULT_DATA_DIR
     public_read: bool = True
+    default_station: str = ""  # a station code; "" means the first station that has a plan
     at_risk_days: int = 14
     behind_points: int = 25
     overload_open_items: int = 10
@@ -73,6 +75,7 @@ class Settings:
             database_url=resolve_database_url(env.get("ITA_DATABASE_URL") or DEFAULT_DATABASE_URL),
             data_dir=Path(env.get("ITA_DATA_DIR") or DEFAULT_DATA_DIR),
             public_read=_flag(env.get("ITA_PUBLIC_READ"), True),
+            default_station=(env.get("ITA_DEFAULT_STATION") or "").strip(),
             at_risk_days=int(env.get("ITA_AT_RISK_DAYS") or 14),
             behind_points=int(env.get("ITA_BEHIND_POINTS") or 25),
             overload_open_items=int(env.get("ITA_OVERLOAD_OPEN_ITEMS") or 10),

@@ -46,10 +46,25 @@ ICON = {
 UNRATED = (Light.NOT_APPLICABLE, Light.CONTINUOUS)
 
 # The overall light of a group (indicator, tool, person): icon and Thai words, never colour alone.
+# Grey: nothing to rate (every row continuous or not applicable, or no rows at all).
 OVERALL_ICON = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪"}
 OVERALL_TH = {
-    "green": "ตามแผน", "yellow": "มีเรื่องเสี่ยงล่าช้า", "red": "มีเรื่องเลยกำหนด", "grey": "ไม่มีรายการ",
+    "green": "ตามแผน", "yellow": "มีเรื่องเสี่ยงล่าช้า", "red": "มีเรื่องเลยกำหนด", "grey": "ไม่มีรายการให้ประเมิน",
 }
+OVERALL_EN = {"green": "on track", "yellow": "at risk", "red": "overdue", "grey": "nothing to rate"}
+
+
+def overall_badge(overall: str) -> str:
+    """Icon and Thai words for a group's overall light, e.g. "⚪ ไม่มีรายการให้ประเมิน"."""
+    return f"{OVERALL_ICON[overall]} {OVERALL_TH[overall]}"
+
+
+def done_of_rated(done: int, rated: int, lang: str = "th") -> str:
+    """The count beside a light, in words ("done 6 of 7 rated" or "nothing to rate"): a bare
+    "6/7" does not say what is counted, and "0/0" beside a light reads like a result."""
+    if not rated:
+        return OVERALL_EN["grey"] if lang == "en" else OVERALL_TH["grey"]
+    return f"done {done} of {rated} rated" if lang == "en" else f"เสร็จ {done} จาก {rated} รายการที่ประเมิน"
 
 
 def badge(light: str) -> str:
@@ -120,11 +135,15 @@ class Rollup:
     grey: int
     done: int
     percent_done: float
-    overall: str  # "red" if anything is overdue, "yellow" if anything is at risk, else "green"
+    overall: str  # "red" if anything is overdue, "yellow" if at risk, "grey" if nothing rated, else "green"
 
 
 def rollup(lights: pd.Series) -> Rollup:
-    """Roll a group of row lights up into counts and one light."""
+    """Roll a group of row lights up into counts and one light.
+
+    A group with nothing to rate (only continuous or not-applicable rows) is grey, not green:
+    green says "on track", which nobody has checked there.
+    """
     counts = lights.map(COLOUR).value_counts()
     rated = (~lights.isin(UNRATED)).sum()
     done = int((lights == Light.DONE).sum())
@@ -132,7 +151,7 @@ def rollup(lights: pd.Series) -> Rollup:
     return Rollup(
         green=int(counts.get("green", 0)), yellow=yellow, red=red, grey=int(counts.get("grey", 0)),
         done=done, percent_done=round(100.0 * done / rated, 1) if rated else 0.0,
-        overall="red" if red else "yellow" if yellow else "green",
+        overall="red" if red else "yellow" if yellow else "green" if rated else "grey",
     )
 
 

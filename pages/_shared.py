@@ -114,6 +114,7 @@ def _selected_context(with_as_of: bool, new_year: bool) -> Context | None:
             require_reader()
             return None
         names = {s.id: s.name_th for s in stations}
+        _preselect_station(session, list(names))
         station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
         years = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
         if new_year:  # the station's own years first, so the default stays its newest plan
@@ -131,6 +132,23 @@ def _selected_context(with_as_of: bool, new_year: bool) -> Context | None:
         st.sidebar.caption(f"ณ {format_be(as_of)} (พ.ศ.)")
     require_reader()
     return Context(station_id, names[station_id], fiscal_year, as_of)
+
+
+def _preselect_station(session: Session, station_ids: list[int]) -> None:
+    """Start the station picker at ``queries.default_station`` (the CLI's default too), unless this
+    browser session already holds a station it may read (picked, or opened from the province page).
+
+    A misspelt ``ITA_DEFAULT_STATION`` stops the page with its error rather than quietly showing
+    another station, as the CLI does.
+    """
+    if st.session_state.get("station") in station_ids:
+        return
+    try:
+        default = queries.default_station(session, get_settings(), among=station_ids)
+    except queries.UnknownStation as exc:
+        st.error(str(exc))
+        st.stop()
+    st.session_state["station"] = default.id if default else station_ids[0]
 
 
 LIGHT_CSS = """<style>

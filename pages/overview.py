@@ -49,10 +49,12 @@ for tool, heading in TOOLS.items():
         with column, light_box(row.overall, f"ind{row.number}"):
             st.markdown(f"### {OVERALL_ICON[row.overall]} {row.number}")
             st.markdown(f"**{row.name_th}**  \n{OVERALL_TH[row.overall]}")
-            st.caption(f"เสร็จ {row.done}/{row.total - row.grey} · 🟡 {row.yellow} · 🔴 {row.red}")
+            if row.overall != "grey":  # grey already says "nothing to rate"
+                st.caption(f"เสร็จ {row.done}/{row.total - row.grey} · 🟡 {row.yellow} · 🔴 {row.red}")
             for code, sub in subs[subs.index.str.startswith(f"{row.number}.")].iterrows():
-                st.caption(f"{OVERALL_ICON[sub['overall']]} {code} เสร็จ {sub['done']}/"
-                           f"{sub['green'] + sub['yellow'] + sub['red']}")
+                rated = sub["green"] + sub["yellow"] + sub["red"]
+                st.caption(f"{OVERALL_ICON[sub['overall']]} {code} "
+                           + (f"เสร็จ {sub['done']}/{rated}" if rated else OVERALL_TH["grey"]))
 
 with Session(engine()) as session:
     comparison = year_comparison(session, context.station_id, context.fiscal_year, context.as_of,

@@ -10,7 +10,7 @@ from ita_core import plan, province, queries
 from ita_core.auth import readable_stations
 from ita_core.exports import COLUMNS
 from ita_core.settings import get_settings
-from ita_core.status import OVERALL_ICON, OVERALL_TH
+from ita_core.status import OVERALL_ICON, OVERALL_TH, overall_badge
 from ita_core.thai_dates import fiscal_year_bounds, format_be
 from pages._shared import NO_PLAN, as_of_from_url, current_actor, download_table, engine, require_reader
 
@@ -58,7 +58,7 @@ tiles[1].metric("🔴 สถานีที่มีเรื่องเลย�
 tiles[2].metric("✅ เสร็จเฉลี่ย", f"{table['percent_done'].mean():.1f}%")
 tiles[3].metric("📂 OIT มีหลักฐานเฉลี่ย", f"{table['oit_share'].mean():.1f}%")
 
-shown = table.assign(light=table["overall"].map(OVERALL_ICON))
+shown = table.assign(light=table["overall"].map(overall_badge))
 st.dataframe(
     shown[["light", "code", "name", "province", "percent_done", "overdue", "at_risk", "oit_share"]],
     hide_index=True, width="stretch", height=min(600, 38 + 35 * len(shown)),

@@ -2,15 +2,26 @@
 
 import csv
 import io
+import logging
+import os
+import re
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import Session
 
+from ita_core import queries
 from ita_core.cli import main
+from ita_core.db import make_engine
 from ita_core.exports import BE_DATE_FORMAT, THAI_FONT, neutralise, to_csv_bytes, to_xlsx_bytes
+from ita_core.models import FiscalYear
 from ita_core.settings import DEFAULT_DATA_DIR
+from tests.transfer_support import seed_plan_sheet, write
 
 
 @pytest.fixture
@@ -144,3 +155,123 @@ def test_user_add_reads_the_password_from_stdin_and_audit_export(
         ("cli", "cli", "app_user", "username", "somchai"), ("cli", "cli", "app_user", "role", "officer"),
         ("cli", "cli", "app_user", "person_id", "23"), ("cli", "cli", "app_user", "can_edit_all", "false")}
     assert all("pass-word" not in (r["new"] or "") for r in rows)
+
+
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+
+
+def add_lamphun() -> None:
+    assert main(["station", "add", "LPN01", "สถานีตำรวจภูธรเมืองลำพูน", "--province", "ลำพูน"]) == 0
+
+
+def test_an_error_is_printed_once(fresh_db: Path) -> None:
+    """The real `ita` process: one Thai line on stderr, no second `ERROR ita: …` log line."""
+    env = {**os.environ, "ITA_DATABASE_URL": f"sqlite:///{fresh_db / 'ita.db'}"}
+    done = subprocess.run([sys.executable, "-m", "ita_core.cli", "status", "--station", "nope"],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["ผิดพลาด: ไม่พบสถานีรหัส 'nope' (มี: chiangmai) / unknown station code"]
+    assert done.stdout == ""
+
+
+def test_a_refused_command_logs_nothing_above_debug(fresh_db: Path, capsys: pytest.CaptureFixture,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    assert main(["export", "activities", "--fy", "2599", "-o", str(fresh_db / "n.csv")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ผิดพลาด: สถานีนี้ไม่มีแผนปีงบประมาณ 2599 (มี: [2567]) / no plan for that year"]
+    assert [r for r in caplog.records if r.levelno >= logging.INFO] == []
+
+
+def test_a_station_without_a_plan_never_becomes_the_default(fresh_db: Path,
+                                                            capsys: pytest.CaptureFixture) -> None:
+    add_lamphun()  # "LPN01" sorts before "chiangmai"
+    capsys.readouterr()
+    assert main(["status", "--as-of", "2024-03-16", "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 10
+    assert lines[8] == "9. Disclosure of information · red (overdue) · done 0 of 18 rated"
+    out = fresh_db / "a.csv"
+    assert main(["export", "activities", "--lang", "en", "-o", str(out)]) == 0
+    assert {r["station"] for r in read_export(out)} == {"chiangmai"}
+    assert main(["rollover", "--from", "2567", "--to", "2568"]) == 0
+    assert "สถานีตำรวจภูธรเชียงใหม่" in capsys.readouterr().out
+
+
+def test_the_default_station_setting(fresh_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture) -> None:
+    add_lamphun()
+    capsys.readouterr()
+    monkeypatch.setenv("ITA_DEFAULT_STATION", "LPN01")
+    assert main(["status"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ผิดพลาด: สถานี LPN01 ยังไม่มีแผน: นำเข้าแผนด้วย `ita import FILE --station LPN01` "
+        "หรือระบุสถานีอื่นด้วย --station / this station has no plan yet"]
+    assert main(["status", "--station", "chiangmai"]) == 0  # --station wins over the setting
+    monkeypatch.setenv("ITA_DEFAULT_STATION", "chaingmai")
+    assert main(["status"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "ผิดพลาด: ITA_DEFAULT_STATION: ไม่พบสถานีรหัส 'chaingmai' (มี: LPN01, chiangmai) / unknown station code")
+
+
+def test_no_station_with_a_plan_names_station_and_the_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ITA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")  # no `ita init`
+    assert main(["status"]) == 2
+    assert "ita init" in capsys.readouterr().err
+    add_lamphun()
+    assert main(["station", "add", "CMI02", "สถานีตำรวจภูธรแม่ริม"]) == 0
+    capsys.readouterr()
+    assert main(["status"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ผิดพลาด: ยังไม่มีสถานีใดมีแผน: ระบุสถานีด้วย --station CODE (มี: CMI02, LPN01) "
+        "/ no station has a plan yet; name one with --station"]
+
+
+def test_status_in_english_and_thai_is_labelled(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["init", "--demo"]) == 0
+    capsys.readouterr()
+    assert main(["status", "--as-of", "2024-03-16", "--lang", "en"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    assert english[:2] == ["1. Performance of duties · red (overdue) · done 6 of 7 rated",
+                           "2. Use of budget · yellow (at risk) · done 0 of 1 rated"]
+    assert len(english) == 10 and not any(THAI.search(line) for line in english)
+    assert main(["status", "--as-of", "2024-03-16"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "1. การปฏิบัติหน้าที่ · 🔴 แดง (มีเรื่องเลยกำหนด) · เสร็จ 6 จาก 7 รายการที่ประเมิน")
+
+
+def test_user_add_refuses_a_person_nobody_is_called(fresh_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "somchai", "--role", "officer", "--person", "…"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ผิดพลาด: ไม่พบบุคคลชื่อ '…' ในสถานี chiangmai (รายชื่อทั้งหมด: "
+        "`ita export people --station chiangmai -o people.csv`) / unknown person"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "somchai", "--role", "officer", "--person", "ภัทรพงษ์ พลังช้าง"]) == 2
+    assert "ชื่อที่ใกล้เคียง: ภัทรพงษ์ พลังช้างสาร;" in capsys.readouterr().err
+    add_lamphun()
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "somchai", "--role", "officer", "--station", "LPN01", "--person", "…"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ผิดพลาด: สถานี LPN01 ยังไม่มีรายชื่อบุคลากร: นำเข้าแผนก่อนด้วย "
+        "`ita import FILE --station LPN01 --approve-names` / station has no people yet"]
+    out = fresh_db / "audit.csv"
+    assert main(["export", "audit", "--lang", "en", "-o", str(out)]) == 0
+    assert not [r for r in read_export(out) if r["table"] == "app_user"]  # no login was made
+
+
+@pytest.mark.parametrize("command", [["import"], ["init", "--from-plan"]])
+def test_an_import_opens_a_new_year_like_the_web_import_page(fresh_db: Path, command: list[str],
+                                                             capsys: pytest.CaptureFixture) -> None:
+    sheet = write(fresh_db / "plan.xlsx", seed_plan_sheet())
+    add_lamphun()
+    base = [*command, str(sheet), "--station", "LPN01"]
+    assert main([*base, "--fy", "1999"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "ผิดพลาด: ปีงบประมาณ 1999 ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (เช่น 2568)"
+    assert main([*base, "--fy", "2568", *(["--approve-names"] if command == ["import"] else [])]) == 0
+    with Session(make_engine()) as session:
+        station = queries.station_by_code(session, "LPN01")
+        assert [fy.be_year for fy in queries.fiscal_years(session, station.id)] == [2568]
+        assert session.get(FiscalYear, 2568).start == date(2024, 10, 1)
+        assert len(queries.activities(session, station.id, 2568)) == 26

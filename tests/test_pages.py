@@ -377,3 +377,51 @@ def test_the_audit_page_lists_failed_logins_by_channel(engine: Engine) -> None:
     table = app.dataframe[0].value
     assert list(table["ช่อง"]) == ["failed_logins"] and list(table["ค่าใหม่"]) == ["1"]
     assert app.selectbox(key="audit_source").format_func("login") == "การเข้าสู่ระบบ"
+
+
+def test_a_new_station_without_a_plan_is_not_what_the_app_opens_on(engine: Engine,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import session_scope
+    from pages._shared import NO_PLAN
+
+    with session_scope(engine) as session:  # "LPN01" sorts before "chiangmai"
+        services.create_station(session, CLI, "LPN01", "สถานีตำรวจภูธรเมืองลำพูน", "ลำพูน")
+    app = run_page(as_of=None)
+    assert app.session_state["station"] == 1
+    assert app.subheader[0].value == "สถานีตำรวจภูธรเชียงใหม่ · ปีงบประมาณ 2567"
+    assert NO_PLAN not in [w.value for w in app.warning]
+    monkeypatch.setenv("ITA_DEFAULT_STATION", "LPN01")
+    chosen = run_page(as_of=None)
+    assert chosen.session_state["station"] == 2
+    assert NO_PLAN in [w.value for w in chosen.warning]
+    monkeypatch.setenv("ITA_DEFAULT_STATION", "LPN1")
+    typo = run_page(as_of=None)
+    assert [e.value for e in typo.error] == [
+        "ITA_DEFAULT_STATION: ไม่พบสถานีรหัส 'LPN1' (มี: LPN01, chiangmai) / unknown station code"]
+    assert not typo.subheader
+
+
+def test_a_group_with_nothing_to_rate_is_grey_in_words_wherever_a_light_is_shown(engine: Engine) -> None:
+    from sqlalchemy import update
+
+    from ita_core.db import session_scope
+    from ita_core.models import Activity, OitItem
+
+    with session_scope(engine) as session:
+        session.execute(update(Activity).values(status="not_applicable"))
+        session.execute(update(OitItem).values(status="not_applicable"))
+    overview = run_page("overview")
+    boxes = [m.value for m in overview.markdown if m.value.startswith("**")]
+    assert len(boxes) == 10 and all(b.endswith("  \nไม่มีรายการให้ประเมิน") for b in boxes)
+    subs = [c.value for c in overview.caption if c.value.startswith(("⚪ 9.", "⚪ 10."))]
+    codes = ("9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2")
+    assert subs == [f"⚪ {code} ไม่มีรายการให้ประเมิน" for code in codes]
+    meeting = run_page("meeting")
+    tools = ("IIT", "EIT", "OIT")
+    assert [m.label for m in meeting.metric] == [f"{tool} · ⚪ ไม่มีรายการให้ประเมิน" for tool in tools]
+    province = AppTest.from_file(APP, default_timeout=60)
+    province.session_state["province_as_of_2567"] = AS_OF
+    province.switch_page("pages/province.py").run()
+    assert list(province.dataframe[0].value["light"]) == ["⚪ ไม่มีรายการให้ประเมิน"]

@@ -1,6 +1,6 @@
 """Many stations: province roll-up equals each station's own numbers; station isolation."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -149,3 +149,27 @@ def test_the_data_version_moves_with_a_write_to_any_station_it_covers(stations: 
         services.set_component_done(session, CLI, first.id, first.version, True)
     after_component = versions()
     assert after_component[0] == after_item[0] and after_component[1:] != after_item[1:]
+
+
+def test_the_default_station_is_the_setting_else_the_first_with_a_plan(stations: Engine) -> None:
+    with session_scope(stations) as session:
+        services.create_station(session, CLI, "A0001", "สถานีใหม่ยังไม่มีแผน")  # sorts first, no plan
+    with Session(stations) as session:
+        def default(code: str = "", among: set[int] | None = None) -> str | None:
+            chosen = queries.default_station(session, Settings(default_station=code), among=among)
+            return chosen.code if chosen else None
+
+        assert [s.code for s in queries.stations_with_plans(session)] == ["S0002", "S0003", "chiangmai"]
+        assert default() == "S0002"
+        assert default(among={1, 3}) == "S0003"
+        assert default(among={4}) is None  # A0001 alone: it has no plan
+        assert default("A0001") == "A0001"  # the setting wins even without a plan
+        assert default("S0003", among={1}) == "chiangmai"  # a user who may not read it
+        with pytest.raises(queries.UnknownStation) as refused:
+            default("S9999")
+        assert str(refused.value) == ("ITA_DEFAULT_STATION: ไม่พบสถานีรหัส 'S9999' "
+                                      "(มี: A0001, S0002, S0003, chiangmai) / unknown station code")
+        gone = datetime(2024, 1, 1, tzinfo=UTC)
+        session.execute(update(Activity).where(Activity.station_id == 2).values(deleted_at=gone))
+        session.execute(update(OitItem).where(OitItem.station_id == 2).values(deleted_at=gone))
+        assert default() == "S0003"  # a plan whose rows were all deleted is no plan

@@ -5,7 +5,17 @@ import pytest
 
 from ita_core.models import Status
 from ita_core.settings import Settings
-from ita_core.status import Light, add_lights, expected_progress, rollup, row_light
+from ita_core.status import (
+    OVERALL_EN,
+    OVERALL_TH,
+    Light,
+    add_lights,
+    done_of_rated,
+    expected_progress,
+    overall_badge,
+    rollup,
+    row_light,
+)
 
 SETTINGS = Settings()
 FY_START = date(2023, 10, 1)
@@ -91,3 +101,17 @@ def test_thresholds_are_settings() -> None:
               "as_of": AS_OF}
     assert row_light(**kwargs, settings=SETTINGS) == Light.ON_TRACK
     assert row_light(**kwargs, settings=strict) == Light.AT_RISK
+
+
+@pytest.mark.parametrize("lights", [[Light.CONTINUOUS, Light.NOT_APPLICABLE], [Light.CONTINUOUS], []])
+def test_a_group_with_nothing_to_rate_is_grey_not_green(lights: list[Light]) -> None:
+    result = rollup(pd.Series(lights, dtype=object))
+    assert (result.overall, result.done, result.percent_done, result.grey) == ("grey", 0, 0.0, len(lights))
+
+
+def test_nothing_to_rate_has_words_in_both_languages() -> None:
+    assert overall_badge("grey") == "⚪ ไม่มีรายการให้ประเมิน"
+    assert (OVERALL_TH["grey"], OVERALL_EN["grey"]) == ("ไม่มีรายการให้ประเมิน", "nothing to rate")
+    assert (done_of_rated(0, 0), done_of_rated(0, 0, "en")) == ("ไม่มีรายการให้ประเมิน", "nothing to rate")
+    assert (done_of_rated(6, 7), done_of_rated(6, 7, "en")) == ("เสร็จ 6 จาก 7 รายการที่ประเมิน",
+                                                               "done 6 of 7 rated")
