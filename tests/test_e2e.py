@@ -6,6 +6,7 @@ Locally a missing browser skips these tests; in CI (CI=true) it is a failure.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,14 @@ def page(browser, app_url: str):
     wait_for_run(page)
     yield page
     page.close()
+
+
+def test_the_browser_has_thai_and_emoji_fonts(browser) -> None:
+    """Menu and light icons are emoji beside Thai words; without these fonts Chromium draws boxes."""
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    assert "Noto Color Emoji" in families  # fonts-noto-color-emoji
+    assert {"Loma", "Garuda", "Norasi"} & families  # fonts-thai-tlwg
 
 
 def test_home_page_in_chromium(page, tmp_path: Path) -> None:
