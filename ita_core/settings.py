@@ -1,34 +1,47 @@
-"""Settings, read from the environment in one place.
+"""Settings, read from the environment in one place (pydantic-settings, prefix ``ITA_``).
 
+Each field of :class:`Settings` is the variable ``ITA_<FIELD NAME IN CAPITALS>``: for example
 ``ITA_DATABASE_URL`` (default ``sqlite:///data/ita.db``, relative to the repository),
 ``ITA_DATA_DIR`` (the seed folder, default ``data/``) and ``ITA_DEFAULT_STATION`` (the station
 shown when none is named; default: the first station, by code, that has a plan). Thresholds of
-the status rules live here too so pages never carry literals.
+the status rules live here too so pages never carry literals. An empty variable means the default.
+
+``Settings.from_env()`` (and ``get_settings()``) read the environment; ``Settings(...)`` in code
+and tests is the defaults plus the arguments given, whatever the environment holds. A bad value
+stops with :class:`SettingsError`, one line per variable that names it.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError, ValidationInfo, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 DEFAULT_DATABASE_URL = "sqlite:///data/ita.db"
+ENV_PREFIX = "ITA_"
+OIT_SCORING_CHOICES = ("item", "sub_indicator")
+
+_TRUE = {"1", "true", "yes", "on"}
 
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+class SettingsError(ValueError):
+    """A variable holds a value the settings cannot use; the message names it (Thai / English)."""
 
 
-def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
-    """One of ``allowed`` (the first is the default); anything else stops with the variable named."""
-    value = (env.get(name) or allowed[0]).strip()
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r}: ต้องเป็นค่าใดค่าหนึ่งใน {allowed} / must be one of {allowed}")
-    return value
+def env_name(field_name: str) -> str:
+    """The environment variable of one setting: ``at_risk_days`` → ``ITA_AT_RISK_DAYS``."""
+    return ENV_PREFIX + field_name.upper()
 
 
 def resolve_database_url(url: str) -> str:
@@ -46,9 +59,28 @@ def resolve_database_url(url: str) -> str:
     return prefix + str(REPO_ROOT / path)
 
 
-@dataclass(frozen=True)
-class Settings:
+class _MappingEnvSource(EnvSettingsSource):
+    """The ``ITA_*`` variables of a given mapping instead of the process environment."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environ, self.case_sensitive, self.env_ignore_empty,
+                              self.env_parse_none_str)
+
+
+class Settings(BaseSettings):
     """Everything configurable about one installation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,  # ITA_X= (empty) means the default, as an unset variable does
+        frozen=True,
+        validate_default=True,  # the default database URL is resolved like a given one
+        extra="forbid",
+    )
 
     database_url: str = DEFAULT_DATABASE_URL
     data_dir: Path = DEFAULT_DATA_DIR
@@ -64,30 +96,79 @@ class Settings:
     weight_iit: float = 30.0
     weight_eit: float = 30.0
     weight_oit: float = 40.0
-    oit_scoring: str = "item"  # "item": every OIT item weighs the same; "sub_indicator": every sub-indicator
+    # "item": every OIT item weighs the same; "sub_indicator": every sub-indicator
+    oit_scoring: Literal["item", "sub_indicator"] = "item"
     oit_component_credit: bool = False  # count ticked components of an unfinished item as partial credit
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the arguments: the environment is read by :meth:`from_env`, so ``Settings()`` in a
+        test is the defaults even when the shell running it sets ``ITA_*``."""
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from ``environ`` (default: the process environment)."""
-        env = os.environ if environ is None else environ
-        return cls(
-            database_url=resolve_database_url(env.get("ITA_DATABASE_URL") or DEFAULT_DATABASE_URL),
-            data_dir=Path(env.get("ITA_DATA_DIR") or DEFAULT_DATA_DIR),
-            public_read=_flag(env.get("ITA_PUBLIC_READ"), True),
-            default_station=(env.get("ITA_DEFAULT_STATION") or "").strip(),
-            at_risk_days=int(env.get("ITA_AT_RISK_DAYS") or 14),
-            behind_points=int(env.get("ITA_BEHIND_POINTS") or 25),
-            overload_open_items=int(env.get("ITA_OVERLOAD_OPEN_ITEMS") or 10),
-            timezone=env.get("ITA_TIMEZONE") or "Asia/Bangkok",
-            import_max_bytes=int(env.get("ITA_IMPORT_MAX_BYTES") or 5 * 1024 * 1024),
-            import_max_rows=int(env.get("ITA_IMPORT_MAX_ROWS") or 5000),
-            weight_iit=float(env.get("ITA_WEIGHT_IIT") or 30),
-            weight_eit=float(env.get("ITA_WEIGHT_EIT") or 30),
-            weight_oit=float(env.get("ITA_WEIGHT_OIT") or 40),
-            oit_scoring=_choice(env, "ITA_OIT_SCORING", ("item", "sub_indicator")),
-            oit_component_credit=_flag(env.get("ITA_OIT_COMPONENT_CREDIT"), False),
-        )
+        source = EnvSettingsSource(cls) if environ is None else _MappingEnvSource(cls, environ)
+        values = source()
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            raise SettingsError(_explain(error, values)) from None
+
+    @field_validator("database_url")
+    @classmethod
+    def _resolve_database_url(cls, value: str) -> str:
+        return resolve_database_url(value)
+
+    @field_validator("public_read", "oit_component_credit", mode="before")
+    @classmethod
+    def _flag(cls, value: Any, info: ValidationInfo) -> Any:
+        """1/true/yes/on (any case) is on, any other word off, blank the default."""
+        if not isinstance(value, str):
+            return value
+        if value.strip() == "":
+            assert info.field_name is not None
+            return cls.model_fields[info.field_name].default
+        return value.strip().lower() in _TRUE
+
+    @field_validator("default_station", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("oit_scoring", mode="before")
+    @classmethod
+    def _choice(cls, value: Any, info: ValidationInfo) -> Any:
+        """One of the choices (the first is the default); anything else stops with the variable named."""
+        if not isinstance(value, str):
+            return value
+        value = value.strip() or OIT_SCORING_CHOICES[0]
+        if value not in OIT_SCORING_CHOICES:
+            assert info.field_name is not None
+            raise ValueError(f"{env_name(info.field_name)}={value!r}: ต้องเป็นค่าใดค่าหนึ่งใน "
+                             f"{OIT_SCORING_CHOICES} / must be one of {OIT_SCORING_CHOICES}")
+        return value
+
+
+def _explain(error: ValidationError, values: Mapping[str, Any]) -> str:
+    """One line per bad variable, naming it and its value, instead of pydantic's report."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        if problem["type"] == "value_error" and "error" in problem.get("ctx", {}):
+            lines.append(str(problem["ctx"]["error"]))  # our own message, already naming the variable
+        else:
+            lines.append(f"{env_name(field)}={values.get(field)!r}: ค่าใช้ไม่ได้ / invalid value: "
+                         f"{problem['msg']}")
+    return "\n".join(lines)
 
 
 def get_settings() -> Settings:

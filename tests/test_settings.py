@@ -1,7 +1,9 @@
 import re
 from pathlib import Path
 
-from ita_core.settings import REPO_ROOT, Settings
+import pytest
+
+from ita_core.settings import REPO_ROOT, Settings, SettingsError, env_name
 
 
 def test_default_database_is_data_ita_db_in_the_repository() -> None:
@@ -30,10 +32,48 @@ def test_the_default_station_is_a_code_from_the_environment() -> None:
     assert Settings.from_env({"ITA_DEFAULT_STATION": " LPN01 "}).default_station == "LPN01"
 
 
+def test_code_settings_ignore_the_environment_from_env_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ITA_AT_RISK_DAYS", "3")
+    monkeypatch.setenv("ITA_OIT_COMPONENT_CREDIT", "yes")
+    monkeypatch.setenv("ITA_BEHIND_POINTS", "")  # empty means the default
+    assert Settings().at_risk_days == 14
+    assert Settings(at_risk_days=20).at_risk_days == 20
+    read = Settings.from_env()
+    assert (read.at_risk_days, read.oit_component_credit, read.behind_points) == (3, True, 25)
+
+
+def test_flags_read_as_before() -> None:
+    on = Settings.from_env({"ITA_PUBLIC_READ": " Yes ", "ITA_OIT_COMPONENT_CREDIT": "ON"})
+    assert (on.public_read, on.oit_component_credit) == (True, True)
+    other = Settings.from_env({"ITA_PUBLIC_READ": "nope", "ITA_OIT_COMPONENT_CREDIT": "  "})
+    assert (other.public_read, other.oit_component_credit) == (False, False)
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings()
+    with pytest.raises(ValueError, match="frozen"):
+        settings.at_risk_days = 1  # type: ignore[misc]
+    assert settings == Settings() and hash(settings) == hash(Settings())
+
+
+def test_a_bad_value_names_the_variable_in_one_line_not_a_pydantic_report() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"ITA_AT_RISK_DAYS": "two weeks", "ITA_WEIGHT_OIT": "40%",
+                           "ITA_OIT_SCORING": "by-magic"})
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("ITA_AT_RISK_DAYS='two weeks': ค่าใช้ไม่ได้ / invalid value: ")
+    assert lines[1].startswith("ITA_WEIGHT_OIT='40%': ")
+    assert lines[2] == ("ITA_OIT_SCORING='by-magic': ต้องเป็นค่าใดค่าหนึ่งใน ('item', 'sub_indicator') "
+                        "/ must be one of ('item', 'sub_indicator')")
+    assert "pydantic" not in str(caught.value) and "validation error" not in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
 def test_every_setting_is_in_the_readme_configuration_table() -> None:
-    """A setting nobody can find is not a setting: each ITA_* variable settings.py reads has a
+    """A setting nobody can find is not a setting: each ITA_* variable of a Settings field has a
     row in README's Configuration table, and the table names no variable that is not read."""
-    read = set(re.findall(r'"(ITA_[A-Z_]+)"', (REPO_ROOT / "ita_core" / "settings.py").read_text()))
+    read = {env_name(field) for field in Settings.model_fields}
     section = (REPO_ROOT / "README.md").read_text(encoding="utf-8").split("\n## Configuration", 1)[1]
     section = section.split("\n## ", 1)[0]
     documented = {name for line in section.splitlines() if line.startswith("| `ITA_")
