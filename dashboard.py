@@ -8,6 +8,7 @@ fails shows a Thai message with a reference, and the traceback goes to the serve
 
 import streamlit as st
 
+from ita_core.permissions import Action
 from pages._shared import current_actor, run_safely
 
 st.set_page_config(page_title="ITA สภ.", page_icon="🚦", layout="wide")
@@ -28,7 +29,7 @@ sections = {
         st.Page("pages/score.py", title="คาดการณ์คะแนน ITA", icon="🎯", url_path="score"),
     ],
 }
-if current_actor().is_admin:
+if any(current_actor().may(action) for action in (Action.EDIT_PLAN, Action.VIEW_AUDIT)):
     sections["ผู้ดูแลระบบ"] = [
         st.Page("pages/admin.py", title="จัดการแผนและผู้ใช้", icon="🛠️", url_path="admin"),
         st.Page("pages/import_plan.py", title="นำเข้าแผนจาก Excel", icon="📥", url_path="import_plan"),

@@ -12,11 +12,15 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from ita_core import audit
 from ita_core.models import Station, User, UserRole
+
+if TYPE_CHECKING:
+    from ita_core.permissions import Action
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 8
@@ -40,9 +44,11 @@ class Actor:
     province: str | None = None
     province_stations: frozenset[int] | None = None  # resolved at login for a province admin
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == UserRole.ADMIN
+    def may(self, action: Action, *, station_id: int | None = None) -> bool:
+        """Ask the one permission module (:mod:`ita_core.permissions`)."""
+        from ita_core.permissions import may
+
+        return may(self, action, station_id=station_id)
 
     @property
     def allowed_stations(self) -> frozenset[int] | None:
@@ -93,13 +99,6 @@ def actor_of(session: Session, user: User) -> Actor:
         stations = frozenset(session.exec(select(Station.id).where(Station.province == user.province)).all())
     return Actor(user.username, user.role, user.person_id, user.station_id, user.can_edit_all,
                  user.province, stations)
-
-
-def readable_stations(actor: Actor, public_read: bool) -> frozenset[int] | None:
-    """Stations an actor may see: anonymous readers everything only while public read is on."""
-    if actor is ANONYMOUS or actor.username == ANONYMOUS.username:
-        return None if public_read else frozenset()
-    return actor.allowed_stations
 
 
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> Actor:

@@ -26,7 +26,8 @@ from ita_core.models import (
     SurveyCount,
     SurveyQuota,
 )
-from ita_core.services import ValidationFailed, create_row, ensure_fiscal_year, hard_delete, require_admin
+from ita_core.permissions import Action, require
+from ita_core.services import ValidationFailed, create_row, ensure_fiscal_year, hard_delete
 from ita_core.thai_dates import shift_be_years_in_text, shift_year
 
 SOURCE = "rollover"
@@ -94,7 +95,7 @@ def _clear_year(session: Session, actor: Actor, station_id: int, fiscal_year: in
 def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to_year: int,
              overwrite: bool = False) -> RolloverReport:
     """Copy ``from_year``'s plan of a station into ``to_year`` (admins only; caller commits)."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     years = to_year - from_year
     if years <= 0:
         raise ValidationFailed([f"ปีปลายทาง {to_year} ต้องมาหลังปีต้นทาง {from_year}"])

@@ -42,6 +42,7 @@ from ita_core.models import (
     UserRole,
 )
 from ita_core.oit_matrix import first_of_month, item_required_months
+from ita_core.permissions import Action, PermissionDenied, require, require_assigned, require_station
 from ita_core.thai_dates import fiscal_year_bounds, format_be_month
 
 PROGRESS_FIELDS = ("status", "progress", "note", "evidence_url")
@@ -54,10 +55,6 @@ QUOTA_FIELDS = ("tool", "department", "min_respondents", "note")
 DUTY_FIELDS = ("activity_id", "oit_item_id", "kind", "day", "interval_days", "start", "end", "text")
 SURVEY_TOOLS = ("EIT", "IIT")
 TABLES: dict[str, type[SQLModel]] = {"activity": Activity, "oit_item": OitItem}
-
-
-class PermissionDenied(PermissionError):
-    """The acting user may not make this change; the message is Thai."""
 
 
 class ValidationFailed(ValueError):
@@ -91,32 +88,9 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-# --- permission checks -------------------------------------------------------------------
-
 def require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("เฉพาะผู้ดูแลระบบ (admin) เท่านั้นที่แก้ไขส่วนนี้ได้")
-
-
-def _check_station(actor: Actor, station_id: int | None) -> None:
-    """A station's user writes only that station; a province admin only its province's stations."""
-    allowed = actor.allowed_stations
-    if allowed is not None and station_id is not None and station_id not in allowed:
-        raise PermissionDenied("บัญชีนี้แก้ไขได้เฉพาะข้อมูลของสถานีตนเอง (หรือสถานีในจังหวัดที่ดูแล)")
-
-
-def _require_assigned(session: Session, actor: Actor, table: str, row_id: int) -> None:
-    """Officers update rows they are assigned to, unless an admin allowed them all rows."""
-    if actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all):
-        return
-    if actor.role != UserRole.OFFICER or actor.person_id is None:
-        raise PermissionDenied("บัญชีนี้ดูได้อย่างเดียว แก้ไขไม่ได้")
-    target = Assignment.activity_id if table == "activity" else Assignment.oit_item_id
-    assigned = session.exec(
-        select(Assignment.id).where(target == row_id, Assignment.person_id == actor.person_id).limit(1)
-    ).first()
-    if assigned is None:
-        raise PermissionDenied("แก้ไขได้เฉพาะรายการที่ท่านได้รับมอบหมาย")
+    """Transitional name for ``require(actor, Action.EDIT_PLAN)`` while imports.py is being split."""
+    require(actor, Action.EDIT_PLAN)
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -174,7 +148,7 @@ def _write(session: Session, actor: Actor, model: type[SQLModel], row_id: int, e
     row = session.get(model, row_id)
     if row is None or getattr(row, "deleted_at", None) is not None:
         raise ValidationFailed([f"ไม่พบรายการ {table} {row_id} (อาจถูกลบไปแล้ว)"])
-    _check_station(actor, getattr(row, "station_id", None))
+    require_station(actor, getattr(row, "station_id", None))
     before = _snapshot(row, list(changes))
     if row.version != expected_version:
         raise ConflictError(table, row_id, row.version, before, changes)
@@ -195,7 +169,7 @@ def _write(session: Session, actor: Actor, model: type[SQLModel], row_id: int, e
 
 def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str) -> Saved:
     """Insert a row and audit every field it was created with."""
-    _check_station(actor, getattr(row, "station_id", None))
+    require_station(actor, getattr(row, "station_id", None))
     if hasattr(row, "updated_by"):
         row.updated_by, row.updated_at = actor.username, _now()
     session.add(row)
@@ -213,7 +187,7 @@ def _row_as_seen(session: Session, actor: Actor, model: type[SQLModel], row_id: 
     row = session.get(model, row_id)
     if row is None:
         raise ValidationFailed([missing])
-    _check_station(actor, station_id if station_id is not None else getattr(row, "station_id", None))
+    require_station(actor, station_id if station_id is not None else getattr(row, "station_id", None))
     if row.version != expected_version:
         raise ConflictError(model.__tablename__, row_id, row.version, _snapshot(row, fields), {})
     return row
@@ -237,7 +211,7 @@ def update_progress(session: Session, actor: Actor, table: str, row_id: int, exp
     unknown = set(changes) - set(PROGRESS_FIELDS)
     if unknown:
         raise PermissionDenied(f"แบบฟอร์มนี้แก้ได้เฉพาะสถานะ ความคืบหน้า หมายเหตุ และลิงก์หลักฐาน ({unknown})")
-    _require_assigned(session, actor, table, row_id)
+    require_assigned(session, actor, table=table, row_id=row_id)
     row = session.get(TABLES[table], row_id)
     merged = {**(_snapshot(row, PROGRESS_FIELDS) if row else {}), **changes}
     clean = validate_progress(table, merged)
@@ -251,21 +225,13 @@ def set_component_done(session: Session, actor: Actor, component_id: int, expect
     component = session.get(OitComponent, component_id)
     if component is None:
         raise ValidationFailed([f"ไม่พบองค์ประกอบ {component_id}"])
-    _require_assigned(session, actor, "oit_item", component.item_id)
+    require_assigned(session, actor, table="oit_item", row_id=component.item_id)
     item = session.get(OitItem, component.item_id)
-    _check_station(actor, item.station_id if item else None)
+    require_station(actor, item.station_id if item else None)
     return _write(session, actor, OitComponent, component_id, expected_version, {"done": bool(done)}, source)
 
 
 # --- OIT publication matrix, survey counts, scores (issue 7) ----------------------------------
-
-def _require_secretary(actor: Actor) -> None:
-    """Quota counts and survey scores belong to the ITA secretary: an admin, or an officer
-    an admin allowed to edit every row."""
-    if actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all):
-        return
-    raise PermissionDenied("บันทึกได้เฉพาะเลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ)")
-
 
 def _save_keyed(session: Session, actor: Actor, existing: SQLModel | None, expected_version: int | None,
                 changes: dict[str, Any], new_row: Callable[[], SQLModel], fields: tuple[str, ...],
@@ -292,8 +258,8 @@ def set_publication(session: Session, actor: Actor, item_id: int, month: date, d
     item = session.get(OitItem, item_id)
     if item is None or item.deleted_at is not None:
         raise ValidationFailed([f"ไม่พบข้อมูล OIT รหัส {item_id}"])
-    _require_assigned(session, actor, "oit_item", item_id)
-    _check_station(actor, item.station_id)
+    require_assigned(session, actor, table="oit_item", row_id=item_id)
+    require_station(actor, item.station_id)
     month = first_of_month(month)
     url = (url or "").strip()
     errors = []
@@ -321,11 +287,11 @@ def record_survey_count(session: Session, actor: Actor, quota_id: int, day: date
                         expected_version: int | None = None, note: str = "", source: str = "form") -> Saved:
     """Respondents collected on ``day`` for one quota row (a second entry for the same day replaces
     the first). A day outside the tool's collection window is kept with a warning."""
-    _require_secretary(actor)
+    require(actor, Action.RECORD_SURVEY)
     quota = session.get(SurveyQuota, quota_id)
     if quota is None:
         raise ValidationFailed([f"ไม่พบโควตาผู้ตอบแบบวัด รหัส {quota_id}"])
-    _check_station(actor, quota.station_id)
+    require_station(actor, quota.station_id)
     errors = []
     try:
         count = int(collected)
@@ -383,8 +349,7 @@ def save_score_input(session: Session, actor: Actor, station_id: int, fiscal_yea
                      values: dict[str, Any], expected_version: int | None = None,
                      source: str = "form") -> Saved:
     """The IIT and EIT scores the projection uses this year (entered by the secretary) and their basis."""
-    _require_secretary(actor)
-    _check_station(actor, station_id)
+    require(actor, Action.RECORD_SURVEY, station_id=station_id)
     changes = {**_scores(values, ("iit", "eit")), "basis": (values.get("basis") or "").strip()}
     existing = session.exec(select(ScoreInput).where(ScoreInput.station_id == station_id,
                                                      ScoreInput.fiscal_year == fiscal_year)).first()
@@ -397,8 +362,7 @@ def save_score_history(session: Session, actor: Actor, station_id: int, fiscal_y
                        values: dict[str, Any], expected_version: int | None = None,
                        source: str = "form") -> Saved:
     """A past year's real ITA result of a station (as the NACC published it). Admins only."""
-    require_admin(actor)
-    _check_station(actor, station_id)
+    require(actor, Action.EDIT_RESULTS, station_id=station_id)
     try:
         year = int(fiscal_year)
     except (TypeError, ValueError):
@@ -420,7 +384,7 @@ def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id
                   expected_version: int | None = None, source: str = "form", *, station_id: int | None = None,
                   fiscal_year: int | None = None) -> Saved:
     """Create (``row_id`` None, with station and year) or edit a row of the measures table."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     errors = []
     if "indicator" in values and values["indicator"] not in range(1, 11):
         errors.append("ตัวชี้วัดต้องเป็นเลข 1–10")
@@ -446,7 +410,7 @@ def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id
 def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version: int,
                   values: dict[str, Any], source: str = "form") -> Saved:
     """Edit an OIT item's plan fields (the 25 items are fixed by the NACC: no create)."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     saved = _write(session, actor, OitItem, row_id, expected_version,
                    {k: v for k, v in values.items() if k in OIT_FIELDS}, source)
     saved.warnings = _due_warning(session.get(OitItem, row_id).fiscal_year, values.get("due_date"))
@@ -456,7 +420,7 @@ def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version:
 def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected_version: int,
                source: str = "form") -> Saved:
     """Soft-delete an activity, OIT item or person: hidden everywhere, kept in the trail."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     model = {**TABLES, "person": Person}.get(table)
     if model is None:
         raise ValidationFailed([f"ลบจากตาราง {table!r} ไม่ได้"])
@@ -466,7 +430,7 @@ def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected
 def save_component(session: Session, actor: Actor, item_id: int, text: str, component_id: int | None = None,
                    expected_version: int | None = None, source: str = "form") -> Saved:
     """Add a component to an OIT item, or change a component's text."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     if not text.strip():
         raise ValidationFailed(["ข้อความองค์ประกอบว่างไม่ได้"])
     if component_id is not None:
@@ -481,7 +445,7 @@ def save_component(session: Session, actor: Actor, item_id: int, text: str, comp
 def delete_component(session: Session, actor: Actor, component_id: int, expected_version: int,
                      source: str = "form") -> None:
     """Remove a component; its text stays in the audit trail."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     fields = ("item_id", "seq", "text", "done")
     found = session.get(OitComponent, component_id)
     station = session.get(OitItem, found.item_id).station_id if found else None
@@ -494,7 +458,7 @@ def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: 
                 expected_version: int | None = None, source: str = "form", *,
                 station_id: int | None = None) -> Saved:
     """Create or edit a person, position or group (with the spellings plans use for it)."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     clean = {k: v for k, v in values.items() if k in PERSON_FIELDS}
     if "name" in clean and not str(clean["name"]).strip():
         raise ValidationFailed(["ชื่อว่างไม่ได้"])
@@ -509,7 +473,7 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
                    activity_id: int | None = None, oit_item_id: int | None = None, note: str = "",
                    source: str = "form") -> Saved:
     """Give a person or group a role on one activity or one OIT item."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     if role not in set(Role):
         raise ValidationFailed([f"บทบาท {role!r} ไม่ถูกต้อง"])
     if (activity_id is None) == (oit_item_id is None):
@@ -525,11 +489,11 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
 
 def remove_assignment(session: Session, actor: Actor, assignment_id: int, source: str = "form") -> None:
     """Take a role away; the trail keeps who held it."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     row = session.get(Assignment, assignment_id)
     if row is None:
         raise ValidationFailed([f"ไม่พบการมอบหมาย {assignment_id}"])
-    _check_station(actor, row.station_id)
+    require_station(actor, row.station_id)
     hard_delete(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source,
                  row.station_id)
 
@@ -570,7 +534,7 @@ def save_quota(session: Session, actor: Actor, values: dict[str, Any], row_id: i
                fiscal_year: int | None = None) -> Saved:
     """Create (``row_id`` None, with station and year) or edit a survey quota: the minimum number of
     EIT/IIT respondents of one department or of the whole station."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in QUOTA_FIELDS}
     errors = _check_quota(clean)
     current = session.get(SurveyQuota, row_id) if row_id is not None else None
@@ -599,7 +563,7 @@ def save_quota(session: Session, actor: Actor, values: dict[str, Any], row_id: i
 def delete_quota(session: Session, actor: Actor, quota_id: int, expected_version: int,
                  source: str = "form") -> None:
     """Remove a quota nobody has counted against yet (counts keep their quota; the trail keeps it)."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     quota = _row_as_seen(session, actor, SurveyQuota, quota_id, expected_version, QUOTA_FIELDS,
                         f"ไม่พบโควตา รหัส {quota_id}")
     if session.exec(select(SurveyCount.id).where(SurveyCount.quota_id == quota_id).limit(1)).first():
@@ -633,7 +597,7 @@ def save_recurring_duty(session: Session, actor: Actor, values: dict[str, Any], 
     """Create (with ``activity_id`` or ``oit_item_id``) or edit a duty that repeats: a report on
     the 28th, at every month end, every N days or daily, optionally only from ``start`` to ``end``.
     A row without its own due date is judged by its next occurrence."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in DUTY_FIELDS}
     current = session.get(RecurringDuty, row_id) if row_id is not None else None
     if row_id is not None and current is None:
@@ -663,7 +627,7 @@ def save_recurring_duty(session: Session, actor: Actor, values: dict[str, Any], 
 def delete_recurring_duty(session: Session, actor: Actor, duty_id: int, expected_version: int,
                           source: str = "form") -> None:
     """Remove a recurring duty; the trail keeps its rhythm."""
-    require_admin(actor)
+    require(actor, Action.EDIT_PLAN)
     duty = _row_as_seen(session, actor, RecurringDuty, duty_id, expected_version, DUTY_FIELDS,
                        f"ไม่พบรอบงาน รหัส {duty_id}")
     hard_delete(session, actor, duty, DUTY_FIELDS, source, duty.station_id)
@@ -698,9 +662,7 @@ def ensure_fiscal_year(session: Session, be_year: int) -> None:
 def create_station(session: Session, actor: Actor, code: str, name_th: str, province: str = "",
                    source: str = "form") -> Saved:
     """Add a station (an admin not tied to one station: region or system administrator)."""
-    require_admin(actor)
-    if actor.allowed_stations is not None:
-        raise PermissionDenied("เพิ่มสถานีได้เฉพาะผู้ดูแลระบบระดับภาค/ทั้งระบบ")
+    require(actor, Action.ADD_STATION)
     errors = []
     if not code.strip() or not name_th.strip():
         errors.append("ต้องระบุรหัสและชื่อสถานี")
@@ -726,7 +688,7 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
         if has_admin(session) or role != UserRole.ADMIN:
             raise PermissionDenied("ตั้งค่าผู้ดูแลระบบคนแรกได้ครั้งเดียว")
         actor = Actor(username or "setup", UserRole.ADMIN)
-    require_admin(actor)
+    require(actor, Action.MANAGE_USERS)
     errors = []
     if not username.strip():
         errors.append("ต้องระบุชื่อผู้ใช้")
@@ -750,7 +712,7 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
 def update_user(session: Session, actor: Actor, user_id: int, expected_version: int,
                 values: dict[str, Any], source: str = "form") -> Saved:
     """Change a login's role, person, station, rights, active flag or password (hashed)."""
-    require_admin(actor)
+    require(actor, Action.MANAGE_USERS)
     allowed = {"role", "person_id", "station_id", "can_edit_all", "active", "password"}
     changes = {k: v for k, v in values.items() if k in allowed}
     if "role" in changes and changes["role"] not in set(UserRole):

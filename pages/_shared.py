@@ -19,11 +19,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from ita_core import plan, queries
-from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate, readable_stations
+from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate
 from ita_core.db import make_engine, session_scope
 from ita_core.exports import COLUMNS, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
+from ita_core.permissions import Action, PermissionDenied, readable_stations
 from ita_core.seed import ensure_database
-from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
+from ita_core.services import ConflictError, ValidationFailed
 from ita_core.settings import get_settings
 from ita_core.status import LABEL_TH, badge
 from ita_core.thai_dates import fiscal_year_bounds, fiscal_year_of, format_be
@@ -87,7 +88,7 @@ NO_PLAN = "ยังไม่มีแผนในฐานข้อมูล �
 ADMIN_ONLY = "หน้านี้สำหรับผู้ดูแลระบบ (admin) — เข้าสู่ระบบที่แถบด้านซ้าย"
 
 
-def pick_context(with_as_of: bool = True, *, admin_only: bool = False, new_year: bool = False) -> Context:
+def pick_context(with_as_of: bool = True, *, needs: Action | None = None, new_year: bool = False) -> Context:
     """Station, fiscal-year and as-of selectors in the sidebar, and the login box under them.
 
     Stops the page with a notice when there is no plan to show, for anonymous users when
@@ -99,7 +100,7 @@ def pick_context(with_as_of: bool = True, *, admin_only: bool = False, new_year:
     if context is None:
         st.warning(NO_PLAN)
         st.stop()
-    if admin_only and not current_actor().is_admin:
+    if needs is not None and not current_actor().may(needs, station_id=context.station_id):
         st.info(ADMIN_ONLY)
         st.stop()
     return context

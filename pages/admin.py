@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from ita_core import services
 from ita_core.backup import backup_bytes
 from ita_core.models import Activity, OitComponent, OitItem, Person, RecurringDuty, Role, User, UserRole
+from ita_core.permissions import Action
 from ita_core.recurring import describe
 from ita_core.rollover import rollover
 from ita_core.workload import ROLE_TH
@@ -40,7 +41,7 @@ DUTY_FIELDS = {"kind": ("รอบการทำซ้ำ", "duty_kind"), "day"
 PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท", "kind"), "rank": ("ยศ", "text"),
                  "position": ("ตำแหน่ง", "text"), "note": ("หมายเหตุ", "text")}
 
-context = pick_context(with_as_of=False, admin_only=True)
+context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN)
 actor = current_actor()
 st.title("จัดการแผนและผู้ใช้")
 
@@ -228,7 +229,7 @@ with year_tab:
                   f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
 
 with backup_tab:
-    if actor.allowed_stations is not None:  # the file holds every station and every login
+    if not actor.may(Action.BACKUP_ALL):  # the file holds every station and every login
         st.info("ไฟล์สำรองมีข้อมูลทุกสถานีและบัญชีผู้ใช้ทั้งหมด จึงดาวน์โหลดได้เฉพาะผู้ดูแลระบบส่วนกลาง")
     else:
         st.download_button("⬇️ ดาวน์โหลดไฟล์สำรองข้อมูลทั้งระบบ (.zip)", lambda: backup_bytes(engine()),

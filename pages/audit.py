@@ -5,9 +5,10 @@ from sqlmodel import Session
 
 from ita_core import audit
 from ita_core.exports import COLUMNS
+from ita_core.permissions import Action
 from pages._shared import download_table, engine, pick_context
 
-context = pick_context(with_as_of=False, admin_only=True)
+context = pick_context(with_as_of=False, needs=Action.VIEW_AUDIT)
 st.title("ประวัติการแก้ไขทั้งหมด")
 
 with Session(engine()) as session:

@@ -4,10 +4,11 @@ import streamlit as st
 from sqlmodel import Session
 
 from ita_core import imports
+from ita_core.permissions import Action
 from ita_core.settings import get_settings
 from pages._shared import current_actor, engine, pick_context, write
 
-context = pick_context(with_as_of=False, admin_only=True, new_year=True)
+context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN, new_year=True)
 actor = current_actor()
 st.title("นำเข้าแผนจาก Excel")
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ita_core.models import UserRole
+from ita_core.permissions import Action
 from ita_core.workload import rows_of
 from pages._forms import history_panel, progress_form, row_heading
 from pages._shared import current_actor, notice_missing, pick_context, plan_view
@@ -10,13 +10,13 @@ from pages._shared import current_actor, notice_missing, pick_context, plan_view
 context = pick_context()
 actor = current_actor()
 st.title("งานของฉัน")
-if actor.role == UserRole.VIEWER:
+if not actor.may(Action.UPDATE_ASSIGNED, station_id=context.station_id):
     st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่ออัปเดตงานที่ได้รับมอบหมาย")
     st.stop()
 
 view = plan_view(context)
 rows = view.rows
-if actor.is_admin or actor.can_edit_all:
+if actor.may(Action.UPDATE_ANY_ROW):
     st.caption("บัญชีนี้แก้ไขได้ทุกรายการ เลือกผู้รับผิดชอบเพื่อกรอง")
     if view.assignments.empty:
         notice_missing("people", "— จึงยังกรองตามผู้รับผิดชอบไม่ได้")

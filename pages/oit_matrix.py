@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from ita_core import oit_matrix, queries, services
 from ita_core.auth import Actor
-from ita_core.models import UserRole
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
+from ita_core.permissions import Action
 from ita_core.services import ConflictError
 from ita_core.thai_dates import format_be
 from pages._shared import current_actor, download_table, engine, notice_missing, pick_context, write
@@ -39,7 +39,7 @@ st.caption(" · ".join(f"{STATE_ICON[s]} {STATE_TH[s]}" for s in CellState)
 
 items = cells.drop_duplicates("item_id").set_index("item_id")
 mine = items.index
-if actor.role == UserRole.OFFICER and not actor.can_edit_all:
+if actor.may(Action.UPDATE_ASSIGNED) and not actor.may(Action.UPDATE_ANY_ROW):  # an officer: own items
     mine = pd.Index(assignments.loc[assignments["person_id"] == actor.person_id, "oit_item_id"].dropna()
                     .astype(int).unique())
     mine = items.index[items.index.isin(mine)]
@@ -80,7 +80,7 @@ if not len(mine):
     st.stop()
 item_id = st.selectbox("ข้อมูล OIT", list(mine), key="matrix_item",
                        format_func=lambda i: f"{items.loc[i, 'code']} · {items.loc[i, 'title'][:70]}")
-can_edit = actor.role != UserRole.VIEWER
+can_edit = actor.may(Action.UPDATE_ASSIGNED, station_id=context.station_id)
 if not can_edit:
     st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่อบันทึกการเผยแพร่และองค์ประกอบ")
 

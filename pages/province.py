@@ -7,8 +7,8 @@ import streamlit as st
 from sqlmodel import Session
 
 from ita_core import plan, province, queries
-from ita_core.auth import readable_stations
 from ita_core.exports import COLUMNS
+from ita_core.permissions import readable_stations
 from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON, OVERALL_TH, overall_badge
 from ita_core.thai_dates import fiscal_year_bounds, format_be

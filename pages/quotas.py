@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from ita_core import quotas, services
 from ita_core.exports import COLUMNS
-from ita_core.models import UserRole
+from ita_core.permissions import Action
 from ita_core.services import ConflictError
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
@@ -82,7 +82,7 @@ for tool in tracked:
                 f"ไม่ได้กำหนดให้ฝ่ายใด (บันทึกผู้ตอบที่ไม่ระบุฝ่ายในแถว “{quotas.STATION_TOTAL}”; "
                 "ยอดรวมทั้งสถานีนับผู้ตอบทุกฝ่ายรวมกัน)")
 
-if actor.is_admin:
+if actor.may(Action.EDIT_PLAN, station_id=context.station_id):
     with st.expander("⚙️ แก้ไขโควตาผู้ตอบ (ผู้ดูแลระบบ)"):
         with Session(engine()) as session:
             stored = {q.id: q for q in quotas.quota_rows(session, context.station_id, context.fiscal_year)}
@@ -119,7 +119,7 @@ if pd.notna(chosen_row["window_start"]):
 # --- the secretary records counts -----------------------------------------------------------------
 
 st.subheader("บันทึกจำนวนผู้ตอบรายวัน")
-if not (actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all)):
+if not actor.may(Action.RECORD_SURVEY, station_id=context.station_id):
     st.info("เลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ) เข้าสู่ระบบเพื่อบันทึกจำนวนผู้ตอบ")
 else:
     left, right = st.columns(2)

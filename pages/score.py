@@ -6,8 +6,8 @@ import streamlit as st
 from sqlmodel import Session
 
 from ita_core import score, services
-from ita_core.models import UserRole
 from ita_core.oit_matrix import sub_indicator_names
+from ita_core.permissions import Action
 from ita_core.services import ConflictError
 from ita_core.settings import get_settings
 from pages._shared import current_actor, engine, notice_missing, pick_context, write
@@ -80,7 +80,7 @@ st.caption(f"คะแนน IIT หรือ EIT ที่เพิ่ม 1 ค
 
 # --- entering scores ------------------------------------------------------------------------------
 
-secretary = actor.is_admin or (actor.role == UserRole.OFFICER and actor.can_edit_all)
+secretary = actor.may(Action.RECORD_SURVEY, station_id=context.station_id)
 
 
 def seen(key: str, current: int | None) -> int | None:
@@ -132,7 +132,7 @@ with history_tab:
             hide_index=True, width="stretch")
     else:
         st.caption("ยังไม่มีผลคะแนนย้อนหลัง")
-    if not actor.is_admin:
+    if not actor.may(Action.EDIT_RESULTS, station_id=context.station_id):
         st.info("ผู้ดูแลระบบเข้าสู่ระบบเพื่อบันทึกผลคะแนนจริงของปีที่ผ่านมา (ตามที่ ป.ป.ช. ประกาศ)")
     else:
         year = st.number_input("ปีงบประมาณ (พ.ศ.)", 2550, 2700, context.fiscal_year - 1, step=1,

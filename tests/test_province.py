@@ -9,11 +9,12 @@ from sqlmodel import Session, select
 
 from bench.generate import copy_stations
 from ita_core import plan, province, queries, services
-from ita_core.auth import ANONYMOUS, CLI, Actor, actor_of, readable_stations
+from ita_core.auth import ANONYMOUS, CLI, Actor, actor_of
 from ita_core.cli import main
 from ita_core.db import session_scope
 from ita_core.demo import apply_demo_snapshot
 from ita_core.models import Activity, OitComponent, OitItem, Station, User
+from ita_core.permissions import readable_stations
 from ita_core.rollover import rollover
 from ita_core.services import PermissionDenied
 from ita_core.settings import Settings

@@ -33,6 +33,7 @@ from ita_core.models import (
     RecurringDuty,
     SurveyQuota,
     User,
+    UserRole,
 )
 from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
 from ita_core.settings import get_settings
@@ -299,7 +300,7 @@ def test_login_throttling_and_first_admin(engine: Engine) -> None:
         authenticate(session, "admin", "correct-horse", now)
     with session_scope(engine) as session:
         actor = authenticate(session, "admin", "correct-horse", now + timedelta(minutes=6))
-    assert actor.is_admin
+    assert actor.role == UserRole.ADMIN
     with Session(engine) as session:
         user = row(session, User, username="admin")
         trail = session.exec(select(AuditLog).where(AuditLog.table_name == "app_user")).all()
