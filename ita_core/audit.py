@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core.models import AuditLog
 from ita_core.settings import get_settings
@@ -50,7 +51,7 @@ def history(session: Session, table: str, row_id: int) -> pd.DataFrame:
     """A row's changes, newest first."""
     rows = session.exec(
         select(AuditLog).where(AuditLog.table_name == table, AuditLog.row_id == row_id)
-        .order_by(AuditLog.id.desc())
+        .order_by(col(AuditLog.id).desc())
     ).all()
     return _frame(rows)
 
@@ -64,7 +65,7 @@ def trail(session: Session, *, station_id: int | None = None, actor: str | None 
     """
     query = select(AuditLog)
     if station_id is not None:
-        query = query.where(or_(AuditLog.station_id == station_id, AuditLog.station_id.is_(None)))
+        query = query.where(or_(col(AuditLog.station_id) == station_id, col(AuditLog.station_id).is_(None)))
     if actor:
         query = query.where(AuditLog.actor == actor)
     if table:
@@ -76,7 +77,7 @@ def trail(session: Session, *, station_id: int | None = None, actor: str | None 
         query = query.where(AuditLog.at >= datetime.combine(since, time.min, tzinfo=zone))
     if until:
         query = query.where(AuditLog.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone))
-    return _frame(session.exec(query.order_by(AuditLog.id)).all())
+    return _frame(session.exec(query.order_by(col(AuditLog.id))).all())
 
 
 def _zone() -> ZoneInfo:
@@ -84,7 +85,7 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(get_settings().timezone)
 
 
-def _frame(rows: list[AuditLog]) -> pd.DataFrame:
+def _frame(rows: Sequence[AuditLog]) -> pd.DataFrame:
     """Times on the station's clock without an offset, so a spreadsheet shows them as real
     date-times (BE in the Excel export) and nobody converts from UTC by hand."""
     zone = _zone()

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
@@ -58,7 +58,7 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any, column_type: sqltypes.TypeEngine) -> Any:
+def _decode(value: Any, column_type: sqltypes.TypeEngine[Any]) -> Any:
     """A JSON value back to what the target column takes (dates were written as ISO text)."""
     if value is None:
         return None
@@ -147,7 +147,7 @@ def _copy_sqlite(engine: Engine, path: Path) -> dict[str, int]:
     os.close(handle)
     try:
         with closing(engine.raw_connection()) as source, closing(sqlite3.connect(temporary)) as target:
-            source.driver_connection.backup(target)
+            cast(sqlite3.Connection, source.driver_connection).backup(target)  # the dialect is sqlite
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise BackupError(f"สำเนา {path.name} ไม่ผ่านการตรวจความถูกต้อง: ลองสำรองอีกครั้ง")
@@ -163,7 +163,7 @@ def _copy_sqlite(engine: Engine, path: Path) -> dict[str, int]:
 
 def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads(archive.read("manifest.json"))
+        manifest: dict[str, Any] = json.loads(archive.read("manifest.json"))
     except (KeyError, json.JSONDecodeError) as exc:
         raise BackupError(f"ไฟล์ {path.name} ไม่ใช่ไฟล์สำรองของระบบนี้ (ไม่มี manifest.json)") from exc
     if manifest.get("format") != FORMAT:

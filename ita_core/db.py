@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session, create_engine
 
 from ita_core.settings import REPO_ROOT, get_settings
@@ -22,7 +23,7 @@ MIGRATIONS_DIR = REPO_ROOT / "migrations"
 WRITE_OPTION = "ita_write"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -30,7 +31,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     """Writers take SQLite's write lock up front (BEGIN IMMEDIATE), so two writers queue on
     the busy timeout instead of failing with "database is locked" when a read upgrades."""
     immediate = connection.get_execution_options().get(WRITE_OPTION)

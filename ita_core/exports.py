@@ -141,7 +141,8 @@ def _is_text(column: pd.Series) -> bool:
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Neutralise every text column; numbers and dates pass untouched."""
-    return frame.apply(lambda column: column.map(neutralise) if _is_text(column) else column)
+    safe: pd.DataFrame = frame.apply(lambda column: column.map(neutralise) if _is_text(column) else column)
+    return safe
 
 
 def to_csv_bytes(frame: pd.DataFrame, table: str, lang: str = "th",

@@ -6,11 +6,13 @@ fixed number of queries and one pandas pass, so it stays fast for many stations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core import queries
 from ita_core.models import Activity, DutyKind, OitItem, RecurringDuty
@@ -61,9 +63,9 @@ def _lean_rows(session: Session, station_ids: list[int], fiscal_year: int) -> pd
     for model, kind, extra in ((Activity, "activity", Activity.indicator),
                                (OitItem, "oit_item", OitItem.sub_indicator)):
         rows = session.exec(
-            select(*(getattr(model, c) for c in columns), extra)
-            .where(model.station_id.in_(station_ids), model.fiscal_year == fiscal_year,
-                   model.deleted_at.is_(None))
+            select(*(getattr(model, c) for c in columns), extra)  # type: ignore[call-overload]  # typed to 4
+            .where(col(model.station_id).in_(station_ids), model.fiscal_year == fiscal_year,
+                   col(model.deleted_at).is_(None))
         ).all()
         frame = pd.DataFrame(rows, columns=[*columns, "extra"]).assign(kind=kind)
         if kind == "activity":
@@ -79,10 +81,11 @@ def _next_occurrences(session: Session, station_ids: list[int], fiscal_year: int
     """Per (kind, id): the row's next recurring occurrence on or after ``as_of``, else its last."""
     start, end = fiscal_year_bounds(fiscal_year)
     duty = RecurringDuty
-    duties = session.exec(  # plain rows, not ORM objects: tens of thousands for a region
-        select(duty.kind, duty.day, duty.interval_days, duty.start, duty.end, duty.activity_id,
-               duty.oit_item_id)
-        .where(duty.station_id.in_(station_ids), duty.fiscal_year == fiscal_year)
+    # plain rows, not ORM objects: tens of thousands for a region (sqlmodel types select() to 4 columns)
+    duties: Sequence[Any] = session.exec(
+        select(duty.kind, duty.day, duty.interval_days, duty.start, duty.end,  # type: ignore[call-overload, misc]
+               duty.activity_id, duty.oit_item_id)
+        .where(col(duty.station_id).in_(station_ids), duty.fiscal_year == fiscal_year)
     ).all()
     found = pd.DataFrame(
         [("activity" if d.activity_id else "oit_item", d.activity_id or d.oit_item_id,
@@ -93,7 +96,8 @@ def _next_occurrences(session: Session, station_ids: list[int], fiscal_year: int
         return pd.Series(dtype=object)
     found["date"] = pd.to_datetime(found["date"])  # datetime64 groups in C; python dates do not
     upcoming = found[found["date"] >= pd.Timestamp(as_of)].groupby(["kind", "id"])["date"].min()
-    return upcoming.combine_first(found.groupby(["kind", "id"])["date"].max()).dt.date
+    dates: pd.Series = upcoming.combine_first(found.groupby(["kind", "id"])["date"].max()).dt.date
+    return dates
 
 
 def lit_rows(session: Session, station_ids: list[int], fiscal_year: int, as_of: date,

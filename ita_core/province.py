@@ -8,10 +8,12 @@ done with evidence) are SQL GROUP BY.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ita_core.models import Activity, OitItem, Station, Status
 from ita_core.plan import lit_rows
@@ -21,8 +23,11 @@ from ita_core.status import COLOUR, Light
 SEVERITY = {"grey": 0, "green": 1, "yellow": 2, "red": 3}
 
 
-def _visible(query, allowed: frozenset[int] | None):
-    return query if allowed is None else query.where(Station.id.in_(allowed))
+_T = TypeVar("_T")
+
+
+def _visible(query: SelectOfScalar[_T], allowed: frozenset[int] | None) -> SelectOfScalar[_T]:
+    return query if allowed is None else query.where(col(Station.id).in_(allowed))
 
 
 def provinces(session: Session, allowed: frozenset[int] | None = None) -> list[str]:
@@ -34,19 +39,20 @@ def provinces(session: Session, allowed: frozenset[int] | None = None) -> list[s
 def station_ids(session: Session, province: str | None = None,
                 allowed: frozenset[int] | None = None) -> list[int]:
     """Stations of a province (all when None), limited to those a user may see."""
-    query = _visible(select(Station.id).order_by(Station.code), allowed)
+    query = _visible(select(col(Station.id)).order_by(col(Station.code)), allowed)
     if province:
         query = query.where(Station.province == province)
-    return list(session.exec(query).all())
+    return [station_id for station_id in session.exec(query).all() if station_id is not None]  # never None
 
 
 def oit_share(session: Session, ids: list[int], fiscal_year: int) -> pd.Series:
     """Per station: share (0–100) of its OIT items done with an evidence URL (SQL GROUP BY)."""
-    done = case(((OitItem.status == Status.DONE) & (OitItem.evidence_url != ""), 1), else_=0)
+    done = case(((col(OitItem.status) == Status.DONE) & (col(OitItem.evidence_url) != ""), 1), else_=0)
     rows = session.exec(
         select(OitItem.station_id, func.sum(done), func.count())
-        .where(OitItem.station_id.in_(ids), OitItem.fiscal_year == fiscal_year, OitItem.deleted_at.is_(None))
-        .group_by(OitItem.station_id)
+        .where(col(OitItem.station_id).in_(ids), OitItem.fiscal_year == fiscal_year,
+               col(OitItem.deleted_at).is_(None))
+        .group_by(col(OitItem.station_id))
     ).all()
     return pd.Series({sid: round(100.0 * d / n, 1) if n else 0.0 for sid, d, n in rows}, dtype=float)
 
@@ -74,7 +80,7 @@ def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: dat
     counts["overall"] = severity.max(axis=1).map(names)
     stations = pd.DataFrame(
         session.exec(select(Station.id, Station.code, Station.name_th, Station.province)
-                     .where(Station.id.in_(ids))).all(),
+                     .where(col(Station.id).in_(ids))).all(),
         columns=["station_id", "code", "name", "province"],
     ).set_index("station_id")
     table = stations.join(counts, how="left").join(oit_share(session, ids, fiscal_year).rename("oit_share"))
@@ -88,5 +94,6 @@ def years_with_plans(session: Session) -> list[int]:
     """Fiscal years that hold any station's plan (activities or OIT items), newest first."""
     years: set[int] = set()
     for model in (Activity, OitItem):
-        years |= set(session.exec(select(model.fiscal_year).where(model.deleted_at.is_(None)).distinct()))
+        live = select(model.fiscal_year).where(col(model.deleted_at).is_(None))
+        years |= set(session.exec(live.distinct()))
     return sorted(years, reverse=True)

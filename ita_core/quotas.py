@@ -20,7 +20,7 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core import queries
 from ita_core.models import SurveyCount, SurveyQuota
@@ -76,16 +76,16 @@ def quota_rows(session: Session, station_id: int, fiscal_year: int) -> list[Surv
     """The stored minimums of a station's year, in seed order."""
     return list(session.exec(select(SurveyQuota).where(SurveyQuota.station_id == station_id,
                                                        SurveyQuota.fiscal_year == fiscal_year)
-                             .order_by(SurveyQuota.id)))
+                             .order_by(col(SurveyQuota.id))))
 
 
 def counts(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """Every recorded count with its quota's tool and department, by date (one query)."""
     rows = session.exec(
         select(SurveyCount, SurveyQuota.tool, SurveyQuota.department)
-        .join(SurveyQuota, SurveyQuota.id == SurveyCount.quota_id)
+        .join(SurveyQuota, col(SurveyQuota.id) == SurveyCount.quota_id)
         .where(SurveyCount.station_id == station_id, SurveyCount.fiscal_year == fiscal_year)
-        .order_by(SurveyCount.day, SurveyCount.quota_id)
+        .order_by(col(SurveyCount.day), col(SurveyCount.quota_id))
     ).all()
     return pd.DataFrame(
         [{"id": c.id, "quota_id": c.quota_id, "tool": tool, "department": department, "day": c.day,

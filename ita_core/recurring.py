@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from ita_core.models import DutyKind, RecurringDuty
 from ita_core.thai_dates import format_be, month_end
 
-KIND_TH = {DutyKind.DAY_OF_MONTH: "ทุกเดือน ตามวันที่", DutyKind.MONTH_END: "ทุกสิ้นเดือน",
-           DutyKind.EVERY_N_DAYS: "ทุก ๆ กี่วัน", DutyKind.DAILY: "ทุกวัน"}
+KIND_TH: dict[str, str] = {DutyKind.DAY_OF_MONTH: "ทุกเดือน ตามวันที่", DutyKind.MONTH_END: "ทุกสิ้นเดือน",
+                           DutyKind.EVERY_N_DAYS: "ทุก ๆ กี่วัน", DutyKind.DAILY: "ทุกวัน"}
 
 
 def describe(duty: RecurringDuty) -> str:

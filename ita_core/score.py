@@ -19,7 +19,7 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core import queries
 from ita_core.models import ScoreHistory, ScoreInput, Status
@@ -154,7 +154,7 @@ def score_input(session: Session, station_id: int, fiscal_year: int) -> ScoreInp
 def history(session: Session, station_id: int) -> pd.DataFrame:
     """A station's real results of past years, oldest first, with their grades."""
     rows = session.exec(select(ScoreHistory).where(ScoreHistory.station_id == station_id)
-                        .order_by(ScoreHistory.fiscal_year)).all()
+                        .order_by(col(ScoreHistory.fiscal_year))).all()
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(ScoreHistory.model_fields))
     frame["grade"] = frame["total"].map(grade) if len(frame) else pd.Series(dtype=object)
     return frame

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypedDict
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
@@ -35,6 +36,19 @@ from ita_core.people import name_index, normalise_name
 from ita_core.thai_dates import DueKind, parse_due
 
 log = logging.getLogger(__name__)
+
+
+class _Scope(TypedDict):
+    """The station and year every plan row of the seed belongs to."""
+
+    station_id: int
+    fiscal_year: int
+
+
+class _Due(TypedDict):
+    due_date: date | None
+    due_text: str
+    due_kind: str
 
 
 class SeedError(ValueError):
@@ -76,7 +90,13 @@ def _optional_int(value: str, where: str) -> int | None:
         raise SeedError(f"{where}: {value!r} ไม่ใช่ตัวเลข / not a number") from exc
 
 
-def _due(row: dict[str, str], where: str, fiscal_year: int, report: SeedReport) -> dict[str, object]:
+def _id(row: Station | Person | Activity | OitItem) -> int:
+    """The id of a row already flushed: the database has given it one."""
+    assert row.id is not None, f"{type(row).__name__} not flushed"
+    return row.id
+
+
+def _due(row: dict[str, str], where: str, fiscal_year: int, report: SeedReport) -> _Due:
     """Due date, text and kind of a plan row; an explicit ``due_date`` overrides the parser."""
     parsed = parse_due(row["due_text"], fiscal_year)
     override = _optional_date(row.get("due_date", ""), f"{where}, คอลัมน์ due_date")
@@ -102,7 +122,7 @@ def _load_reference(session: Session, data_dir: Path) -> None:
 
 def _load_people(session: Session, data_dir: Path, station: Station) -> dict[str, Person]:
     people = [
-        Person(station_id=station.id, name=row["name"], kind=row["kind"], rank=row["rank"],
+        Person(station_id=_id(station), name=row["name"], kind=row["kind"], rank=row["rank"],
                position=row["position"], note=row["note"],
                variants=[v.strip() for v in row["variants"].split("|") if v.strip()])
         for row in read_csv(data_dir, "people.csv")
@@ -114,7 +134,7 @@ def _load_people(session: Session, data_dir: Path, station: Station) -> dict[str
 
 def _assign(
     rows: list[dict[str, str]], file: str, key: str, targets: dict[str, int], target_field: str,
-    names: dict[str, Person], scope: dict[str, int],
+    names: dict[str, Person], scope: _Scope,
 ) -> list[Assignment]:
     out = []
     for number, row in enumerate(rows, start=2):
@@ -125,7 +145,7 @@ def _assign(
                             f"ใน people.csv / unknown name")
         if row[key] not in targets:
             raise SeedError(f"{where}, คอลัมน์ {key}: ไม่พบรายการ {row[key]!r} / unknown row")
-        out.append(Assignment(**scope, person_id=person.id, role=row["role"], note=row.get("note", ""),
+        out.append(Assignment(**scope, person_id=_id(person), role=row["role"], note=row.get("note", ""),
                               **{target_field: targets[row[key]]}))
     return out
 
@@ -135,11 +155,12 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
     report = SeedReport()
     _load_reference(session, data_dir)
     (station_row,) = read_csv(data_dir, "station.csv")
-    station = Station(**station_row)
+    station_fields: dict[str, Any] = dict(station_row)  # the columns of station.csv are Station's
+    station = Station(**station_fields)
     session.add(station)
     session.flush()
     fiscal_year = int(read_csv(data_dir, "fiscal_years.csv")[0]["fiscal_year"])
-    scope = {"station_id": station.id, "fiscal_year": fiscal_year}
+    scope = _Scope(station_id=_id(station), fiscal_year=fiscal_year)
     names = _load_people(session, data_dir, station)
 
     activities = []
@@ -160,10 +181,10 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
             rhythm_text=row["rhythm_text"], responsible_text=row["responsible_text"],
             **_due(row, where, fiscal_year, report),
         ))
-    session.add_all(activities + items)
+    session.add_all([*activities, *items])
     session.flush()
-    activity_ids = {str(a.seq): a.id for a in activities}
-    item_ids = {i.code: i.id for i in items}
+    activity_ids = {str(a.seq): _id(a) for a in activities}
+    item_ids = {i.code: _id(i) for i in items}
 
     session.add_all(
         OitComponent(item_id=item_ids[row["item_code"]], seq=int(row["seq"]), text=row["text"])
@@ -198,7 +219,7 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
     session.flush()
     tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota)
     for model in tables:
-        report.counts[model.__tablename__] = session.exec(select(func.count()).select_from(model)).one()
+        report.counts[str(model.__tablename__)] = session.exec(select(func.count()).select_from(model)).one()
     return report
 
 

@@ -35,11 +35,11 @@ COLOUR = {
     Light.DONE: "green", Light.ON_TRACK: "green", Light.AT_RISK: "yellow",
     Light.OVERDUE: "red", Light.NOT_APPLICABLE: "grey", Light.CONTINUOUS: "grey",
 }
-LABEL_TH = {
+LABEL_TH: dict[str, str] = {
     Light.DONE: "เสร็จแล้ว", Light.ON_TRACK: "ตามแผน", Light.AT_RISK: "เสี่ยงล่าช้า",
     Light.OVERDUE: "เลยกำหนด", Light.NOT_APPLICABLE: "ไม่เกี่ยวข้อง", Light.CONTINUOUS: "ต่อเนื่อง",
 }
-ICON = {
+ICON: dict[str, str] = {
     Light.DONE: "✅", Light.ON_TRACK: "🟢", Light.AT_RISK: "🟡", Light.OVERDUE: "🔴",
     Light.NOT_APPLICABLE: "⚪", Light.CONTINUOUS: "🔁",
 }
