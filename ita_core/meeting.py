@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -58,7 +60,8 @@ def upcoming(rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
 
 def bullets(rows: pd.DataFrame, limit: int = 8) -> str:
     """Up to ``limit`` rows as Markdown bullets (code and title), then how many more."""
-    lines = [f"- {r.ref} {r.title[:70]}" for r in rows.head(limit).itertuples()]
+    shown: Iterable[Any] = rows.head(limit).itertuples()  # pandas types a row's fields as any scalar
+    lines = [f"- {r.ref} {r.title[:70]}" for r in shown]
     if len(rows) > limit:
         lines.append(f"- … และอีก {len(rows) - limit} รายการ")
     return "\n".join(lines) or "ไม่มี"
@@ -72,7 +75,8 @@ def indicator_lines(indicators: pd.DataFrame, lang: str = "th") -> list[str]:
     english = lang == "en"
     colours, meanings = (LIGHT_EN, OVERALL_EN) if english else (LIGHT_TH, OVERALL_TH)
     lines = []
-    for row in indicators.itertuples():
+    records: Iterable[Any] = indicators.itertuples()  # pandas types a row's fields as any scalar
+    for row in records:
         name = INDICATOR_EN.get(row.number, row.name_th) if english else row.name_th
         parts = [f"{row.number}. {name}", f"{colours[row.overall]} ({meanings[row.overall]})"]
         if row.overall != "grey":  # grey already says "nothing to rate"
@@ -93,13 +97,15 @@ def line_summary(station: str, fiscal_year: int, as_of: date, kpis: Kpis, indica
         "ตัวชี้วัด:",
         *indicator_lines(indicators),
     ]
+    # pandas types a row's fields as any scalar: the rows are read as Any
     if len(due_next):
+        due_rows: Iterable[Any] = due_next.head(10).itertuples()
         lines += ["", "ครบกำหนดใน 30 วัน:"]
-        lines += [f"- {r.ref} {r.title[:60]} ({format_be(r.judged_due)})"
-                  for r in due_next.head(10).itertuples()]
+        lines += [f"- {r.ref} {r.title[:60]} ({format_be(r.judged_due)})" for r in due_rows]
     if len(top_people):
+        people: Iterable[Any] = top_people.itertuples()
         lines += ["", "ผู้รับผิดชอบงานค้างมากที่สุด:"]
-        lines += [f"- {r.name}: ค้าง {r.open} (เลยกำหนด {r.overdue})" for r in top_people.itertuples()]
+        lines += [f"- {r.name}: ค้าง {r.open} (เลยกำหนด {r.overdue})" for r in people]
     if kpis.days_to_next_phase is not None:
         lines += ["", f"อีก {kpis.days_to_next_phase} วัน เริ่มขั้นตอน: {kpis.next_phase}"]
     return "\n".join(lines)

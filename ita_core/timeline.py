@@ -6,7 +6,9 @@ built from dates and labelled in Thai BE (ต.ค. 66 …), never Plotly's CE ye
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -58,7 +60,8 @@ def figure(timeline: pd.DataFrame, fiscal_year: int, as_of: date) -> go.Figure:
     """Phases as bars, due dates and occurrences as markers, a line at the as-of date."""
     fig = go.Figure()
     phases = timeline[timeline["type"] == "phase"]
-    for row in phases.itertuples():
+    phase_rows: Iterable[Any] = phases.itertuples()  # pandas types a row's fields as any scalar
+    for row in phase_rows:
         fig.add_trace(go.Scatter(
             x=[row.start, row.end], y=[row.label, row.label], mode="lines",
             line={"width": 14, "color": "#4575b4"},
@@ -69,7 +72,7 @@ def figure(timeline: pd.DataFrame, fiscal_year: int, as_of: date) -> go.Figure:
     for colour, group in points.groupby("colour"):
         fig.add_trace(go.Scatter(
             x=group["start"], y=group["lane"], mode="markers", name=colour,
-            marker={"size": 11, "color": LIGHT_HEX.get(colour, "#9e9e9e"),
+            marker={"size": 11, "color": LIGHT_HEX.get(cast(str, colour), "#9e9e9e"),
                     "line": {"width": 1, "color": "#333"}},
             text=group["label"] + " " + group["detail"].str.slice(0, 60),
             customdata=group["start"].map(format_be), showlegend=False,
@@ -90,8 +93,7 @@ def figure(timeline: pd.DataFrame, fiscal_year: int, as_of: date) -> go.Figure:
 def month_list(timeline: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """Events grouped by BE month for the phone calendar list: [(label, rows), …]."""
     points = timeline.assign(month=pd.to_datetime(timeline["start"]).dt.to_period("M"))
-    return [
-        (format_be_month(period.year, period.month), group.drop(columns="month"))
-        for period, group in points.groupby("month", sort=True)
-    ]
+    months = cast("Iterable[tuple[pd.Period, pd.DataFrame]]", points.groupby("month", sort=True))
+    return [(format_be_month(period.year, period.month), group.drop(columns="month"))
+            for period, group in months]
 
