@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any, cast
 from enum import StrEnum
 
 import pandas as pd
@@ -111,7 +112,8 @@ def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> p
     ticks = publications(session, station_id, fiscal_year).set_index(["item_id", "month"])
     months = fiscal_months(fiscal_year)
     rows = []
-    for item in items.itertuples():
+    records: Iterable[Any] = items.itertuples()  # pandas types a row's fields as any scalar
+    for item in records:
         due_date = item.due_date if isinstance(item.due_date, date) else None
         item_duties = duties.get(item.id, [])
         required = due_by_month(due_date, item_duties, fiscal_year)
@@ -165,7 +167,7 @@ def export_table(session: Session, station_id: int, fiscal_year: int, as_of: dat
     return frame[[key for key, _ in columns]], columns
 
 
-def cell_text(row: pd.Series | dict) -> str:
+def cell_text(row: pd.Series | dict[str, Any]) -> str:
     """Markdown of one cell for the page: icon and word (readable in greyscale), link when published."""
     state = CellState(row["state"])
     if state == CellState.DONE:
@@ -195,7 +197,7 @@ def markdown_tables(cell_rows: pd.DataFrame, names: dict[str, str],
             title = title if len(title) <= title_chars else title[: title_chars - 1] + "…"
             lines.append(f"| **{first['code']}** | {_escape(title)} | "
                          + " | ".join(cell_text(r) for _, r in item.iterrows()) + " |")
-        out.append((f"{code} {names.get(code, '')}".strip(), "\n".join(lines)))
+        out.append((f"{code} {names.get(cast(str, code), '')}".strip(), "\n".join(lines)))
     return out
 
 
@@ -215,13 +217,13 @@ def to_do(cell_rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
     return cell_rows[(cell_rows["state"] == CellState.OVERDUE.value) | soon].sort_values(["due", "number"])
 
 
-def describe_cell(row: pd.Series | dict) -> str:
+def describe_cell(row: pd.Series | dict[str, Any]) -> str:
     """One Thai line about a cell, for the tick form: month, due date and state."""
     due = f" · กำหนด {format_be(row['due'])}" if row["due"] else ""
     return f"{row['label']}{due} · {STATE_ICON[CellState(row['state'])]} {STATE_TH[CellState(row['state'])]}"
 
 
-def month_option(row: pd.Series | dict) -> str:
+def month_option(row: pd.Series | dict[str, Any]) -> str:
     """A month in the tick form's picker: label and due date only (the state is shown beside it,
     so the picker's text never goes stale after a save)."""
     return f"{row['label']} · กำหนด {format_be(row['due'])}" if row["due"] else row["label"]
