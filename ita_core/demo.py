@@ -9,35 +9,46 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ita_core.models import Activity, OitItem, Status
+from ita_core.auth import Actor
+from ita_core.models import Activity, OitItem, Status, UserRole
+from ita_core.services.writer import Writer
 
 DEMO_USER = "demo"
 DEMO_NOTE = "[ตัวอย่าง] ข้อมูลสาธิต ไม่ใช่ผลจริง / demo data"
+DEMO_ACTOR = Actor(DEMO_USER, UserRole.ADMIN)  # run by `ita init --demo` on the server only
+
+
+def _demo_values(model: type[Activity] | type[OitItem], row: Activity | OitItem,
+                 index: int) -> dict[str, object]:
+    """Three in four rows done (OIT items with a placeholder link), one in four half done."""
+    if index % 4 == 3:
+        return {"status": Status.IN_PROGRESS, "progress": 50, "note": DEMO_NOTE}
+    values: dict[str, object] = {"status": Status.DONE, "note": DEMO_NOTE}
+    if model is OitItem:
+        values["evidence_url"] = f"https://example.invalid/demo/{getattr(row, 'code', '')}"
+    return values
 
 
 def apply_demo_snapshot(session: Session, station_id: int, fiscal_year: int) -> int:
-    """Mark three in four rows done and one in four half done; return rows changed."""
+    """Mark three in four rows done and one in four half done, through the write path (audited,
+    source "demo"); return rows changed. Each row is stamped a few days before its deadline, as
+    if updated then, so the meeting view has a history to show."""
+    writer = Writer(session, DEMO_ACTOR, source="demo")
     changed = 0
     for model in (Activity, OitItem):
         rows = session.exec(
-            select(model).where(model.station_id == station_id, model.fiscal_year == fiscal_year)
-            .order_by(model.id)
+            select(model).where(col(model.station_id) == station_id, col(model.fiscal_year) == fiscal_year,
+                                col(model.deleted_at).is_(None)).order_by(col(model.id))
         ).all()
         for index, row in enumerate(rows):
-            if index % 4 == 3:
-                row.status, row.progress = Status.IN_PROGRESS, 50
-            else:
-                row.status, row.progress = Status.DONE, 100
-                if model is OitItem:
-                    row.evidence_url = f"https://example.invalid/demo/{row.code}"
-            row.note, row.updated_by = DEMO_NOTE, DEMO_USER
-            if row.due_date is not None:  # as if updated a few days before its deadline
-                row.updated_at = datetime.combine(row.due_date - timedelta(days=3 + index % 5), time(9),
-                                                  tzinfo=UTC)
-            row.version += 1
-            session.add(row)
+            at = None
+            if row.due_date is not None:
+                at = datetime.combine(row.due_date - timedelta(days=3 + index % 5), time(9), tzinfo=UTC)
+            assert row.id is not None  # stored rows have ids
+            writer.update_progress(table=model.__tablename__, row_id=row.id, seen_version=row.version,
+                                   values=_demo_values(model, row, index), at=at)
             changed += 1
     return changed
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, cast
 from enum import StrEnum
+from typing import Any, cast
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from ita_core import queries
-from ita_core.models import DutyKind, OitItem, Publication, RecurringDuty, Status, SubIndicator
-from ita_core.recurring import occurrences
+from ita_core.models import Publication, RecurringDuty, Status, SubIndicator
+from ita_core.recurring import due_by_month
 from ita_core.thai_dates import fiscal_year_bounds, format_be, format_be_month
 
 
@@ -58,25 +58,6 @@ def fiscal_months(fiscal_year: int) -> list[date]:
 def month_key(month: date) -> str:
     """The English export key of a month column: ``2023-10``."""
     return f"{month.year:04d}-{month.month:02d}"
-
-
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def due_by_month(due_date: date | None, duties: Iterable[RecurringDuty],
-                 fiscal_year: int) -> dict[date, date]:
-    """The required months of one item (first of month → due date of that cell), by the rules above."""
-    start, end = fiscal_year_bounds(fiscal_year)
-    cells: dict[date, date] = {}
-    recurring = [d for d in duties if d.kind != DutyKind.DAILY]
-    for duty in recurring:
-        for day in occurrences(duty, start, end):
-            month = first_of_month(day)
-            cells[month] = max(cells.get(month, day), day)
-    if not recurring and due_date is not None and start <= due_date <= end:
-        cells[first_of_month(due_date)] = due_date
-    return dict(sorted(cells.items()))
 
 
 def cell_state(*, required: bool, due: date | None, done: bool, as_of: date) -> CellState:
@@ -228,8 +209,3 @@ def month_option(row: pd.Series | dict[str, Any]) -> str:
     so the picker's text never goes stale after a save)."""
     return f"{row['label']} · กำหนด {format_be(row['due'])}" if row["due"] else row["label"]
 
-
-def item_required_months(session: Session, item: OitItem) -> dict[date, date]:
-    """The required months of one stored item (used by the write path to refuse other months)."""
-    duties = session.exec(select(RecurringDuty).where(RecurringDuty.oit_item_id == item.id)).all()
-    return due_by_month(item.due_date, duties, item.fiscal_year)

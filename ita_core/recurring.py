@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
-from ita_core.models import DutyKind, RecurringDuty
-from ita_core.thai_dates import format_be, month_end
+from sqlmodel import Session, col, select
+
+from ita_core.models import DutyKind, OitItem, RecurringDuty
+from ita_core.thai_dates import fiscal_year_bounds, format_be, month_end
 
 KIND_TH: dict[str, str] = {DutyKind.DAY_OF_MONTH: "ทุกเดือน ตามวันที่", DutyKind.MONTH_END: "ทุกสิ้นเดือน",
                            DutyKind.EVERY_N_DAYS: "ทุก ๆ กี่วัน", DutyKind.DAILY: "ทุกวัน"}
@@ -93,3 +96,31 @@ def next_or_last(duty: RecurringDuty, as_of: date, window_start: date, window_en
     if final > last:
         final = _in_month(duty, *_step_month(last.year, last.month, -1))
     return final if final >= first else None
+
+
+# --- the months an OIT item must be published in (used by the matrix and the write path) ---
+
+def first_of_month(day: date) -> date:
+    """The month a day falls in, as its first day (the key of a month cell)."""
+    return day.replace(day=1)
+
+
+def due_by_month(due_date: date | None, duties: Iterable[RecurringDuty],
+                 fiscal_year: int) -> dict[date, date]:
+    """The required months of one item (first of month → due date of that cell), by the rules above."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    cells: dict[date, date] = {}
+    recurring = [d for d in duties if d.kind != DutyKind.DAILY]
+    for duty in recurring:
+        for day in occurrences(duty, start, end):
+            month = first_of_month(day)
+            cells[month] = max(cells.get(month, day), day)
+    if not recurring and due_date is not None and start <= due_date <= end:
+        cells[first_of_month(due_date)] = due_date
+    return dict(sorted(cells.items()))
+
+
+def item_required_months(session: Session, item: OitItem) -> dict[date, date]:
+    """The required months of one stored item (used by the write path to refuse other months)."""
+    duties = session.exec(select(RecurringDuty).where(col(RecurringDuty.oit_item_id) == item.id)).all()
+    return due_by_month(item.due_date, duties, item.fiscal_year)

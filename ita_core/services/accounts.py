@@ -1,0 +1,71 @@
+"""Logins: creating and changing users (passwords only ever stored hashed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ita_core.auth import Actor, AuthError, check_password_rules, has_admin, hash_password
+from ita_core.models import (
+    User,
+    UserRole,
+)
+from ita_core.permissions import Action, PermissionDenied, require
+from ita_core.services.core import (
+    Saved,
+    ValidationFailed,
+    _write,
+    create_row,
+)
+
+
+def create_user(session: Session, actor: Actor | None, username: str, password: str, role: str, *,
+                person_id: int | None = None, station_id: int | None = None, can_edit_all: bool = False,
+                province: str | None = None, source: str = "form") -> Saved:
+    """Add a login. ``actor`` None is the one-time first-admin setup (only while no admin exists).
+
+    ``station_id`` ties the login to one station; ``province`` (without a station) makes it a
+    province office login that sees and, as admin, edits every station of that province.
+    """
+    if actor is None:
+        if has_admin(session) or role != UserRole.ADMIN:
+            raise PermissionDenied("ตั้งค่าผู้ดูแลระบบคนแรกได้ครั้งเดียว")
+        actor = Actor(username or "setup", UserRole.ADMIN)
+    require(actor, Action.MANAGE_USERS)
+    errors = []
+    if not username.strip():
+        errors.append("ต้องระบุชื่อผู้ใช้")
+    if role not in set(UserRole):
+        errors.append(f"บทบาท {role!r} ไม่ถูกต้อง (viewer / officer / admin)")
+    if session.exec(select(User.id).where(User.username == username.strip())).first() is not None:
+        errors.append(f"มีชื่อผู้ใช้ {username!r} แล้ว")
+    try:
+        check_password_rules(password)
+    except AuthError as exc:
+        errors.append(str(exc))
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(username=username.strip(), password_hash=hash_password(password), role=role,
+                person_id=person_id, station_id=station_id, can_edit_all=can_edit_all,
+                province=province or None)
+    fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all")
+    return create_row(session, actor, user, fields, source)
+
+
+def update_user(session: Session, actor: Actor, user_id: int, expected_version: int,
+                values: dict[str, Any], source: str = "form") -> Saved:
+    """Change a login's role, person, station, rights, active flag or password (hashed)."""
+    require(actor, Action.MANAGE_USERS)
+    allowed = {"role", "person_id", "station_id", "can_edit_all", "active", "password"}
+    changes = {k: v for k, v in values.items() if k in allowed}
+    if "role" in changes and changes["role"] not in set(UserRole):
+        raise ValidationFailed([f"บทบาท {changes['role']!r} ไม่ถูกต้อง"])
+    if "password" in changes:
+        try:
+            check_password_rules(changes["password"])
+        except AuthError as exc:
+            raise ValidationFailed([str(exc)]) from exc
+        changes["password_hash"] = hash_password(changes.pop("password"))
+    return _write(session, actor, User, user_id, expected_version, changes, source)

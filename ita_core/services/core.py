@@ -1,0 +1,170 @@
+"""The shared machinery of the write path: errors, the versioned compare-and-set write, inserts
+and deletes, each audited in the caller's transaction. Only the service modules call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel
+
+from ita_core import audit
+from ita_core.auth import Actor
+from ita_core.models import Activity, OitItem
+from ita_core.permissions import Action, require, require_station
+from ita_core.thai_dates import fiscal_year_bounds
+
+# the tables whose rows officers update and admins delete by name
+TABLES: dict[str, type[SQLModel]] = {"activity": Activity, "oit_item": OitItem}
+
+class ValidationFailed(ValueError):
+    """Input that cannot be stored; ``errors`` holds one Thai message per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+class ConflictError(Exception):
+    """The row changed since the user opened it. Both values are kept for the user to choose."""
+
+    def __init__(self, table: str, row_id: int, current_version: int, theirs: dict[str, Any],
+                 yours: dict[str, Any]) -> None:
+        super().__init__(f"{table} {row_id} changed (now version {current_version})")
+        self.table, self.row_id, self.current_version = table, row_id, current_version
+        self.theirs, self.yours = theirs, yours
+
+
+@dataclass
+class Saved:
+    """The outcome of a write: the row id, its new version and any warnings to show."""
+
+    row_id: int
+    version: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def require_admin(actor: Actor) -> None:
+    """Transitional name for ``require(actor, Action.EDIT_PLAN)`` while imports.py is being split."""
+    require(actor, Action.EDIT_PLAN)
+
+
+def _valid_url(text: str) -> bool:
+    parsed = urlparse(text)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and " " not in text
+
+
+def _due_warning(fiscal_year: int, due: date | None) -> list[str]:
+    start, end = fiscal_year_bounds(fiscal_year)
+    if due is not None and not start <= due <= end:
+        return [f"กำหนดเสร็จ {due.isoformat()} อยู่นอกปีงบประมาณ {fiscal_year} — ตรวจสอบอีกครั้ง"]
+    return []
+
+
+def _snapshot(row: SQLModel, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in fields}
+
+
+def _write(session: Session, actor: Actor, model: type[SQLModel], row_id: int, expected_version: int,
+           changes: dict[str, Any], source: str, *, at: datetime | None = None) -> Saved:
+    """Compare-and-set one row, then audit each changed field. Raises ConflictError.
+
+    ``at`` is the ``updated_at`` stamped on the row (default now); the audit trail always records
+    the real time of the write."""
+    table = model.__tablename__
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "deleted_at", None) is not None:
+        raise ValidationFailed([f"ไม่พบรายการ {table} {row_id} (อาจถูกลบไปแล้ว)"])
+    require_station(actor, getattr(row, "station_id", None))
+    before = _snapshot(row, list(changes))
+    if row.version != expected_version:
+        raise ConflictError(table, row_id, row.version, before, changes)
+    stamp = {"updated_at": at or _now(), "updated_by": actor.username} if hasattr(model, "updated_by") else {}
+    result = session.execute(
+        update(model).where(model.id == row_id, model.version == expected_version)
+        .values(**changes, **stamp, version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # someone committed between our read and our write
+        session.expire(row)
+        raise ConflictError(table, row_id, row.version, _snapshot(row, list(changes)), changes)
+    session.expire(row)
+    audit.record_changes(session, actor=actor.username, source=source, table=table, row_id=row_id,
+                         before=before, after=changes, station_id=getattr(row, "station_id", None))
+    return Saved(row_id, expected_version + 1)
+
+
+def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str) -> Saved:
+    """Insert a row and audit every field it was created with."""
+    require_station(actor, getattr(row, "station_id", None))
+    if hasattr(row, "updated_by"):
+        row.updated_by, row.updated_at = actor.username, _now()
+    session.add(row)
+    session.flush()
+    audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__,
+                         row_id=row.id, before={}, after=_snapshot(row, fields),
+                         station_id=getattr(row, "station_id", None))
+    return Saved(row.id, getattr(row, "version", 1))
+
+
+def _row_as_seen(session: Session, actor: Actor, model: type[SQLModel], row_id: int, expected_version: int,
+                fields: tuple[str, ...], missing: str, station_id: int | None = None) -> SQLModel:
+    """The row about to be deleted, still as the user saw it: it exists (else ``missing``), it is of
+    a station the user may write (its own ``station_id`` unless given), and nobody changed it since."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise ValidationFailed([missing])
+    require_station(actor, station_id if station_id is not None else getattr(row, "station_id", None))
+    if row.version != expected_version:
+        raise ConflictError(model.__tablename__, row_id, row.version, _snapshot(row, fields), {})
+    return row
+
+
+def hard_delete(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str,
+                 station_id: int | None) -> None:
+    """Delete a row that has no soft delete; the trail keeps every value it had."""
+    audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__, row_id=row.id,
+                         before=_snapshot(row, fields), after=dict.fromkeys(fields), station_id=station_id)
+    session.delete(row)
+
+
+def _save_keyed(session: Session, actor: Actor, existing: SQLModel | None, expected_version: int | None,
+                changes: dict[str, Any], new_row: Callable[[], SQLModel], fields: tuple[str, ...],
+                source: str) -> Saved:
+    """Insert the row of a natural key (item × month, quota × day, station × year) or update it.
+
+    ``expected_version`` None means "I saw no row": if one exists meanwhile, that is a conflict.
+    """
+    if existing is None:
+        return create_row(session, actor, new_row(), fields, source)
+    if expected_version is None:
+        raise ConflictError(existing.__tablename__, existing.id, existing.version,
+                            _snapshot(existing, list(changes)), changes)
+    return _write(session, actor, type(existing), existing.id, expected_version, changes, source)
+
+
+def _whole_number(value: Any, low: int, high: int) -> int | None:
+    """``value`` as an int in [low, high], or None when it is not one (5.5, True and "ห้า" are not)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(value, str) and number != value:
+        return None
+    return number if low <= number <= high else None
+
+
+def _as_whole_numbers(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The checked numbers of ``values`` stored as plain ints (a form may give 60.0)."""
+    return {k: (_whole_number(v, 0, 10**9) if k in names and v is not None else v) for k, v in values.items()}

@@ -1,0 +1,271 @@
+"""Admins' writes to the plan itself: activities, OIT items and components, people,
+assignments, recurring duties, fiscal years and stations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ita_core.auth import Actor
+from ita_core.models import (
+    Activity,
+    Assignment,
+    DutyKind,
+    FiscalYear,
+    OitComponent,
+    OitItem,
+    Person,
+    PersonKind,
+    RecurringDuty,
+    Role,
+    Station,
+)
+from ita_core.permissions import Action, require, require_station
+from ita_core.services.core import (
+    TABLES,
+    Saved,
+    ValidationFailed,
+    _as_whole_numbers,
+    _due_warning,
+    _now,
+    _row_as_seen,
+    _snapshot,
+    _whole_number,
+    _write,
+    create_row,
+    hard_delete,
+)
+from ita_core.thai_dates import fiscal_year_bounds
+
+ACTIVITY_FIELDS = ("indicator", "issue", "activity", "output", "awareness", "due_date", "due_text",
+                   "start_date", "cadence_text", "responsible_text")
+
+
+OIT_FIELDS = ("sub_indicator", "group_heading", "title", "due_date", "due_text", "start_date",
+              "rhythm_text", "responsible_text")
+
+
+PERSON_FIELDS = ("name", "kind", "rank", "position", "variants", "note")
+
+
+DUTY_FIELDS = ("activity_id", "oit_item_id", "kind", "day", "interval_days", "start", "end", "text")
+
+
+def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                  expected_version: int | None = None, source: str = "form", *, station_id: int | None = None,
+                  fiscal_year: int | None = None) -> Saved:
+    """Create (``row_id`` None, with station and year) or edit a row of the measures table."""
+    require(actor, Action.EDIT_PLAN)
+    errors = []
+    if "indicator" in values and values["indicator"] not in range(1, 11):
+        errors.append("ตัวชี้วัดต้องเป็นเลข 1–10")
+    if row_id is None and not (values.get("activity") or "").strip():
+        errors.append("ต้องระบุกิจกรรมที่จะดำเนินการ")
+    if errors:
+        raise ValidationFailed(errors)
+    if row_id is None:
+        seq = (session.exec(select(Activity.seq).where(Activity.station_id == station_id,
+               Activity.fiscal_year == fiscal_year).order_by(Activity.seq.desc())).first() or 0) + 1
+        row = Activity(station_id=station_id, fiscal_year=fiscal_year, seq=seq,
+                       **{k: v for k, v in values.items() if k in ACTIVITY_FIELDS})
+        saved = create_row(session, actor, row, ("seq", *ACTIVITY_FIELDS), source)
+        year = fiscal_year
+    else:
+        saved = _write(session, actor, Activity, row_id, expected_version,
+                       {k: v for k, v in values.items() if k in ACTIVITY_FIELDS}, source)
+        year = session.get(Activity, row_id).fiscal_year
+    saved.warnings = _due_warning(year, values.get("due_date"))
+    return saved
+
+
+def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version: int,
+                  values: dict[str, Any], source: str = "form") -> Saved:
+    """Edit an OIT item's plan fields (the 25 items are fixed by the NACC: no create)."""
+    require(actor, Action.EDIT_PLAN)
+    saved = _write(session, actor, OitItem, row_id, expected_version,
+                   {k: v for k, v in values.items() if k in OIT_FIELDS}, source)
+    saved.warnings = _due_warning(session.get(OitItem, row_id).fiscal_year, values.get("due_date"))
+    return saved
+
+
+def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected_version: int,
+               source: str = "form") -> Saved:
+    """Soft-delete an activity, OIT item or person: hidden everywhere, kept in the trail."""
+    require(actor, Action.EDIT_PLAN)
+    model = {**TABLES, "person": Person}.get(table)
+    if model is None:
+        raise ValidationFailed([f"ลบจากตาราง {table!r} ไม่ได้"])
+    return _write(session, actor, model, row_id, expected_version, {"deleted_at": _now()}, source)
+
+
+def save_component(session: Session, actor: Actor, item_id: int, text: str, component_id: int | None = None,
+                   expected_version: int | None = None, source: str = "form") -> Saved:
+    """Add a component to an OIT item, or change a component's text."""
+    require(actor, Action.EDIT_PLAN)
+    if not text.strip():
+        raise ValidationFailed(["ข้อความองค์ประกอบว่างไม่ได้"])
+    if component_id is not None:
+        return _write(session, actor, OitComponent, component_id, expected_version, {"text": text.strip()},
+                      source)
+    seq = (session.exec(select(OitComponent.seq).where(OitComponent.item_id == item_id)
+                        .order_by(OitComponent.seq.desc())).first() or 0) + 1
+    return create_row(session, actor, OitComponent(item_id=item_id, seq=seq, text=text.strip()),
+                   ("item_id", "seq", "text"), source)
+
+
+def delete_component(session: Session, actor: Actor, component_id: int, expected_version: int,
+                     source: str = "form") -> None:
+    """Remove a component; its text stays in the audit trail."""
+    require(actor, Action.EDIT_PLAN)
+    fields = ("item_id", "seq", "text", "done")
+    found = session.get(OitComponent, component_id)
+    station = session.get(OitItem, found.item_id).station_id if found else None
+    component = _row_as_seen(session, actor, OitComponent, component_id, expected_version, fields,
+                            f"ไม่พบองค์ประกอบ {component_id}", station)
+    hard_delete(session, actor, component, fields, source, station)
+
+
+def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                expected_version: int | None = None, source: str = "form", *,
+                station_id: int | None = None) -> Saved:
+    """Create or edit a person, position or group (with the spellings plans use for it)."""
+    require(actor, Action.EDIT_PLAN)
+    clean = {k: v for k, v in values.items() if k in PERSON_FIELDS}
+    if "name" in clean and not str(clean["name"]).strip():
+        raise ValidationFailed(["ชื่อว่างไม่ได้"])
+    if "kind" in clean and clean["kind"] not in set(PersonKind):
+        raise ValidationFailed([f"ประเภท {clean['kind']!r} ไม่ถูกต้อง (person / position / group)"])
+    if row_id is None:
+        return create_row(session, actor, Person(station_id=station_id, **clean), PERSON_FIELDS, source)
+    return _write(session, actor, Person, row_id, expected_version, clean, source)
+
+
+def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
+                   activity_id: int | None = None, oit_item_id: int | None = None, note: str = "",
+                   source: str = "form") -> Saved:
+    """Give a person or group a role on one activity or one OIT item."""
+    require(actor, Action.EDIT_PLAN)
+    if role not in set(Role):
+        raise ValidationFailed([f"บทบาท {role!r} ไม่ถูกต้อง"])
+    if (activity_id is None) == (oit_item_id is None):
+        raise ValidationFailed(["ต้องเลือกกิจกรรมหรือข้อมูล OIT อย่างใดอย่างหนึ่ง"])
+    target = session.get(Activity, activity_id) if activity_id else session.get(OitItem, oit_item_id)
+    if target is None:
+        raise ValidationFailed(["ไม่พบรายการที่จะมอบหมาย"])
+    row = Assignment(station_id=target.station_id, fiscal_year=target.fiscal_year, person_id=person_id,
+                     role=role, activity_id=activity_id, oit_item_id=oit_item_id, note=note)
+    fields = ("person_id", "role", "activity_id", "oit_item_id", "note")
+    return create_row(session, actor, row, fields, source)
+
+
+def remove_assignment(session: Session, actor: Actor, assignment_id: int, source: str = "form") -> None:
+    """Take a role away; the trail keeps who held it."""
+    require(actor, Action.EDIT_PLAN)
+    row = session.get(Assignment, assignment_id)
+    if row is None:
+        raise ValidationFailed([f"ไม่พบการมอบหมาย {assignment_id}"])
+    require_station(actor, row.station_id)
+    hard_delete(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source,
+                 row.station_id)
+
+
+def _check_duty(values: dict[str, Any], fiscal_year: int) -> list[str]:
+    """A duty's rhythm makes sense: a day of the month 1–31, an interval of days, dates in the year."""
+    errors = []
+    kind = values.get("kind")
+    if kind not in set(DutyKind):
+        errors.append(f"รอบการทำซ้ำ {kind!r} ไม่ถูกต้อง")
+    if kind == DutyKind.DAY_OF_MONTH and _whole_number(values.get("day"), 1, 31) is None:
+        errors.append(f"วันที่ของเดือนต้องเป็น 1–31 (ได้รับ {values.get('day')!r})")
+    if kind == DutyKind.EVERY_N_DAYS and _whole_number(values.get("interval_days"), 1, 366) is None:
+        errors.append(f"ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ {values.get('interval_days')!r})")
+    first, last = fiscal_year_bounds(fiscal_year)
+    for name, label in (("start", "วันเริ่ม"), ("end", "วันสิ้นสุด")):
+        day = values.get(name)
+        if day is not None and not first <= day <= last:
+            errors.append(f"{label} {day.isoformat()} อยู่นอกปีงบประมาณ {fiscal_year}")
+    if values.get("start") and values.get("end") and values["start"] > values["end"]:
+        errors.append("วันเริ่มต้องไม่หลังวันสิ้นสุด")
+    return errors
+
+
+def save_recurring_duty(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                        expected_version: int | None = None, source: str = "form") -> Saved:
+    """Create (with ``activity_id`` or ``oit_item_id``) or edit a duty that repeats: a report on
+    the 28th, at every month end, every N days or daily, optionally only from ``start`` to ``end``.
+    A row without its own due date is judged by its next occurrence."""
+    require(actor, Action.EDIT_PLAN)
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in DUTY_FIELDS}
+    current = session.get(RecurringDuty, row_id) if row_id is not None else None
+    if row_id is not None and current is None:
+        raise ValidationFailed([f"ไม่พบรอบงาน รหัส {row_id}"])
+    if current is None:
+        if (clean.get("activity_id") is None) == (clean.get("oit_item_id") is None):
+            raise ValidationFailed(["ต้องเลือกกิจกรรมหรือข้อมูล OIT อย่างใดอย่างหนึ่ง"])
+        target = (session.get(Activity, clean["activity_id"]) if clean.get("activity_id")
+                  else session.get(OitItem, clean["oit_item_id"]))
+        if target is None:
+            raise ValidationFailed(["ไม่พบรายการที่จะกำหนดรอบงาน"])
+        scope = {"station_id": target.station_id, "fiscal_year": target.fiscal_year}
+    else:
+        # a duty stays on its row: only its rhythm changes
+        clean = {k: v for k, v in clean.items() if k not in ("activity_id", "oit_item_id")}
+        scope = {"station_id": current.station_id, "fiscal_year": current.fiscal_year}
+    merged = {**(_snapshot(current, DUTY_FIELDS) if current else {}), **clean}
+    errors = _check_duty(merged, scope["fiscal_year"])
+    if errors:
+        raise ValidationFailed(errors)
+    clean = _as_whole_numbers(clean, ("day", "interval_days"))
+    if current is None:
+        return create_row(session, actor, RecurringDuty(**scope, **clean), DUTY_FIELDS, source)
+    return _write(session, actor, RecurringDuty, row_id, expected_version, clean, source)
+
+
+def delete_recurring_duty(session: Session, actor: Actor, duty_id: int, expected_version: int,
+                          source: str = "form") -> None:
+    """Remove a recurring duty; the trail keeps its rhythm."""
+    require(actor, Action.EDIT_PLAN)
+    duty = _row_as_seen(session, actor, RecurringDuty, duty_id, expected_version, DUTY_FIELDS,
+                       f"ไม่พบรอบงาน รหัส {duty_id}")
+    hard_delete(session, actor, duty, DUTY_FIELDS, source, duty.station_id)
+
+
+def check_fiscal_year(be_year: int) -> None:
+    """Refuse a year that cannot be a BE fiscal year (a CE year typed by mistake, a typo).
+
+    The one rule for which years a plan may open, for the web import page, ``ita import``,
+    ``ita init --from-plan`` and rollover alike: :func:`ensure_fiscal_year` checks it before it
+    writes, and ``imports.import_year`` before the CLI previews a file.
+    """
+    if not 2500 <= be_year <= 2700:
+        raise ValidationFailed([f"ปีงบประมาณ {be_year} ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (เช่น 2568)"])
+
+
+def ensure_fiscal_year(session: Session, be_year: int) -> None:
+    """The shared fiscal-year row a first plan of ``be_year`` needs (1 Oct – 30 Sep).
+
+    Reference data, the same for every station, so it carries no version or audit entry; it is
+    called inside a write (import, rollover) that has already checked the user's role.
+    """
+    check_fiscal_year(be_year)
+    if session.get(FiscalYear, be_year) is None:
+        start, end = fiscal_year_bounds(be_year)
+        session.add(FiscalYear(be_year=be_year, start=start, end=end))
+        session.flush()
+
+
+def create_station(session: Session, actor: Actor, code: str, name_th: str, province: str = "",
+                   source: str = "form") -> Saved:
+    """Add a station (an admin not tied to one station: region or system administrator)."""
+    require(actor, Action.ADD_STATION)
+    errors = []
+    if not code.strip() or not name_th.strip():
+        errors.append("ต้องระบุรหัสและชื่อสถานี")
+    if session.exec(select(Station.id).where(Station.code == code.strip())).first() is not None:
+        errors.append(f"มีสถานีรหัส {code!r} แล้ว")
+    if errors:
+        raise ValidationFailed(errors)
+    row = Station(code=code.strip(), name_th=name_th.strip(), province=province.strip())
+    return create_row(session, actor, row, ("code", "name_th", "province"), source)

@@ -1,0 +1,132 @@
+"""``Writer``: one caller's writes, with the session, the acting user and the channel bound once.
+
+Every method takes keyword-only arguments with the same names everywhere: ``row_id`` for the
+row, ``seen_version`` for the version the user saw (None: "I saw no row"), ``values`` for the
+fields to store. Each delegates to the audience module that asks the permission module,
+validates, compares versions and audits, so a form, the CLI, an import or the rollover write
+exactly the same way; they differ only in ``source`` (form, cli, import, rollover, demo …),
+which the audit trail records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from ita_core.auth import Actor
+from ita_core.services import accounts, plan, progress, surveys
+from ita_core.services.core import Saved
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Writes of one actor through one channel, inside the caller's transaction."""
+
+    session: Session
+    actor: Actor
+    source: str = "form"
+
+    # --- officers: progress of their rows ---------------------------------------------------
+
+    def update_progress(self, *, table: str, row_id: int, seen_version: int, values: dict[str, Any],
+                        at: datetime | None = None) -> Saved:
+        """``at`` backdates the row's ``updated_at`` (only the demo snapshot does, for the meeting view)."""
+        return progress.update_progress(self.session, self.actor, table, row_id, seen_version, values,
+                                        self.source, at=at)
+
+    def set_component_done(self, *, component_id: int, seen_version: int, done: bool) -> Saved:
+        return progress.set_component_done(self.session, self.actor, component_id, seen_version, done,
+                                           self.source)
+
+    def set_publication(self, *, item_id: int, month: date, done: bool, url: str,
+                        seen_version: int | None = None, note: str = "") -> Saved:
+        return progress.set_publication(self.session, self.actor, item_id, month, done, url, seen_version,
+                                        note, self.source)
+
+    # --- the ITA secretary: surveys and scores ----------------------------------------------
+
+    def record_survey_count(self, *, quota_id: int, day: date, collected: Any,
+                            seen_version: int | None = None, note: str = "") -> Saved:
+        return surveys.record_survey_count(self.session, self.actor, quota_id, day, collected, seen_version,
+                                           note, self.source)
+
+    def save_score_input(self, *, station_id: int, fiscal_year: int, values: dict[str, Any],
+                         seen_version: int | None = None) -> Saved:
+        return surveys.save_score_input(self.session, self.actor, station_id, fiscal_year, values,
+                                        seen_version, self.source)
+
+    def save_score_history(self, *, station_id: int, fiscal_year: Any, values: dict[str, Any],
+                           seen_version: int | None = None) -> Saved:
+        return surveys.save_score_history(self.session, self.actor, station_id, fiscal_year, values,
+                                          seen_version, self.source)
+
+    def save_quota(self, *, values: dict[str, Any], row_id: int | None = None,
+                   seen_version: int | None = None, station_id: int | None = None,
+                   fiscal_year: int | None = None) -> Saved:
+        return surveys.save_quota(self.session, self.actor, values, row_id, seen_version, self.source,
+                                  station_id=station_id, fiscal_year=fiscal_year)
+
+    def delete_quota(self, *, row_id: int, seen_version: int) -> None:
+        surveys.delete_quota(self.session, self.actor, row_id, seen_version, self.source)
+
+    # --- admins: the plan --------------------------------------------------------------------
+
+    def save_activity(self, *, values: dict[str, Any], row_id: int | None = None,
+                      seen_version: int | None = None, station_id: int | None = None,
+                      fiscal_year: int | None = None) -> Saved:
+        return plan.save_activity(self.session, self.actor, values, row_id, seen_version, self.source,
+                                  station_id=station_id, fiscal_year=fiscal_year)
+
+    def save_oit_item(self, *, row_id: int, seen_version: int, values: dict[str, Any]) -> Saved:
+        return plan.save_oit_item(self.session, self.actor, row_id, seen_version, values, self.source)
+
+    def delete_row(self, *, table: str, row_id: int, seen_version: int) -> Saved:
+        return plan.delete_row(self.session, self.actor, table, row_id, seen_version, self.source)
+
+    def save_component(self, *, item_id: int, text: str, row_id: int | None = None,
+                       seen_version: int | None = None) -> Saved:
+        return plan.save_component(self.session, self.actor, item_id, text, row_id, seen_version, self.source)
+
+    def delete_component(self, *, row_id: int, seen_version: int) -> None:
+        plan.delete_component(self.session, self.actor, row_id, seen_version, self.source)
+
+    def save_person(self, *, values: dict[str, Any], row_id: int | None = None,
+                    seen_version: int | None = None, station_id: int | None = None) -> Saved:
+        return plan.save_person(self.session, self.actor, values, row_id, seen_version, self.source,
+                                station_id=station_id)
+
+    def add_assignment(self, *, person_id: int, role: str, activity_id: int | None = None,
+                       oit_item_id: int | None = None, note: str = "") -> Saved:
+        return plan.add_assignment(self.session, self.actor, person_id, role, activity_id=activity_id,
+                                   oit_item_id=oit_item_id, note=note, source=self.source)
+
+    def remove_assignment(self, *, row_id: int) -> None:
+        plan.remove_assignment(self.session, self.actor, row_id, self.source)
+
+    def save_recurring_duty(self, *, values: dict[str, Any], row_id: int | None = None,
+                            seen_version: int | None = None) -> Saved:
+        return plan.save_recurring_duty(self.session, self.actor, values, row_id, seen_version, self.source)
+
+    def delete_recurring_duty(self, *, row_id: int, seen_version: int) -> None:
+        plan.delete_recurring_duty(self.session, self.actor, row_id, seen_version, self.source)
+
+    def open_fiscal_year(self, *, be_year: int) -> None:
+        plan.ensure_fiscal_year(self.session, be_year)
+
+    def create_station(self, *, code: str, name_th: str, province: str = "") -> Saved:
+        return plan.create_station(self.session, self.actor, code, name_th, province, self.source)
+
+    # --- logins ------------------------------------------------------------------------------
+
+    def create_user(self, *, username: str, password: str, role: str, person_id: int | None = None,
+                    station_id: int | None = None, can_edit_all: bool = False,
+                    province: str | None = None) -> Saved:
+        return accounts.create_user(self.session, self.actor, username, password, role, person_id=person_id,
+                                    station_id=station_id, can_edit_all=can_edit_all, province=province,
+                                    source=self.source)
+
+    def update_user(self, *, row_id: int, seen_version: int, values: dict[str, Any]) -> Saved:
+        return accounts.update_user(self.session, self.actor, row_id, seen_version, values, self.source)

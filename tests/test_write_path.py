@@ -1,0 +1,94 @@
+"""No side doors: only the write path (ita_core/services) changes rows.
+
+Bulk writers are named here with their reason; any other module that adds, deletes, merges,
+updates or commits through a session fails this test, so a new write has to go through the
+services (permission, validation, version, audit) or argue its case in this list.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from ita_core.auth import CLI
+from ita_core.demo import DEMO_USER, apply_demo_snapshot
+from ita_core.models import AuditLog
+from ita_core.services.writer import Writer
+
+REPO = Path(__file__).resolve().parent.parent
+WRITE_METHODS = {"add", "add_all", "delete", "merge", "commit", "bulk_save_objects", "bulk_insert_mappings"}
+SQL_WRITES = {"insert", "update", "delete"}
+BULK_WRITERS = {
+    "ita_core/services": "the write path itself",
+    "ita_core/seed.py": "loads the seed into an empty database (documented bulk load)",
+    "ita_core/backup.py": "restore into an empty database (documented bulk load)",
+    "ita_core/db.py": "session_scope commits the caller's transaction",
+    "ita_core/audit.py": "appends audit rows for the write path and logins",
+    "ita_core/auth.py": "the failed-login counter, audited (source login)",
+    "migrations": "schema history",
+    "bench/generate.py": "builds benchmark databases of many stations in bulk (not a product write)",
+}
+
+
+def _writes(path: Path, root: Path = REPO) -> list[str]:
+    """Calls in ``path`` that write through a session or build an INSERT/UPDATE/DELETE."""
+    found = []
+    where = path.relative_to(root).as_posix()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        func = node.func if isinstance(node, ast.Call) else None
+        owner = func.value if isinstance(func, ast.Attribute) else None
+        if isinstance(func, ast.Attribute) and func.attr in WRITE_METHODS and isinstance(owner, ast.Name) \
+                and "session" in owner.id:
+            found.append(f"{where}:{node.lineno} session.{func.attr}")
+        if isinstance(func, ast.Name) and func.id in SQL_WRITES:
+            found.append(f"{where}:{node.lineno} {func.id}()")
+    return found
+
+
+def _allowed(path: Path) -> bool:
+    relative = path.relative_to(REPO).as_posix()
+    return any(relative == known or relative.startswith(known + "/") for known in BULK_WRITERS)
+
+
+def test_only_the_write_path_writes() -> None:
+    folders = ("ita_core", "pages", "ita_ui", "bench")
+    sources = [REPO / "dashboard.py", *(p for folder in folders for p in (REPO / folder).rglob("*.py"))]
+    found = [place for path in sources if not _allowed(path) for place in _writes(path)]
+    assert found == []
+
+
+def test_the_check_finds_a_side_door(tmp_path: Path) -> None:
+    side_door = tmp_path / "side_door.py"
+    code = ("def f(session, row):\n    session.add(row)\n    session.commit()\n"
+            "def g(s, model):\n    s.execute(update(model).values(version=2))\n")
+    side_door.write_text(code, encoding="utf-8")
+    assert _writes(side_door, root=tmp_path) == [
+        "side_door.py:2 session.add", "side_door.py:3 session.commit", "side_door.py:5 update()"]
+
+
+def test_the_demo_snapshot_is_written_and_audited_through_the_write_path(session: Session) -> None:
+    changed = apply_demo_snapshot(session, 1, 2567)
+    assert changed == 51  # 26 activities + 25 OIT items of the seed
+    trail = session.exec(select(AuditLog).where(AuditLog.source == "demo")).all()
+    assert {entry.actor for entry in trail} == {DEMO_USER}
+    assert len({(entry.table_name, entry.row_id) for entry in trail}) == 51
+
+
+def test_writer_methods_take_keyword_arguments_only() -> None:
+    import inspect
+
+    for name, method in inspect.getmembers(Writer, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        parameters = list(inspect.signature(method).parameters.values())[1:]
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters), name
+
+
+def test_a_writer_binds_session_actor_and_source(session: Session) -> None:
+    writer = Writer(session, CLI, source="cli")
+    saved = writer.save_person(values={"name": "ทดสอบ ระบบ", "kind": "person"}, station_id=1)
+    entries = session.exec(select(AuditLog).where(AuditLog.table_name == "person",
+                                                  AuditLog.row_id == saved.row_id)).all()
+    assert {(e.actor, e.source) for e in entries} == {("cli", "cli")}
