@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need, then run the whole suite (lint + pytest).
+# Install everything the tests need, then run the whole suite (lint + type check + pytest).
 #
 # The Python packages come from requirements-test.lock into .venv (made when missing, via ./run).
 # As root on Debian/Ubuntu it also installs whichever of Chromium, the Thai and emoji fonts,
@@ -44,5 +44,7 @@ bash ./run install test
 PY="${ITA_VENV:-.venv}/bin/python"
 say "ruff check"
 "$PY" -m ruff check .
+say "mypy (strict on ita_core, see [tool.mypy] in pyproject.toml)"
+"$PY" -m mypy
 say "pytest"
 "$PY" -m pytest "$@"
