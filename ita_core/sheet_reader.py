@@ -6,6 +6,9 @@ workbook, and for the ZIP signature (a renamed text file is not a workbook); the
 unpacked size is bounded so a small file cannot unpack into gigabytes. A workbook with
 formulas or merged cells is refused cell by cell: the importer reads values, and a formula's
 value or a merged range's hidden cells would be a guess.
+
+:class:`RowReader` then reads the typed cells of one row (text, whole numbers, dates), and
+collects each problem in Thai with the sheet, row and column a person looks for in Excel.
 """
 
 from __future__ import annotations
@@ -14,15 +17,19 @@ import csv
 import io
 import logging
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from ita_core.exports import _ILLEGAL_XML, unneutralise
 from ita_core.settings import Settings
+from ita_core.thai_dates import DueKind, format_be, parse_due
 
 log = logging.getLogger(__name__)
 
@@ -204,3 +211,102 @@ def _trim(values: list[Cell]) -> list[Cell]:
     while end and (values[end - 1] is None or values[end - 1] == ""):
         end -= 1
     return values[:end]
+
+
+def shorten(value: Any, limit: int = 40) -> str:
+    """A cell value as a problem message quotes it: one line, at most ``limit`` characters,
+    a date in Buddhist-era form, and ``(ว่าง)`` for a blank so "nothing" is visible."""
+    if value is None or value == "":
+        return "(ว่าง)"
+    if isinstance(value, date):
+        return format_be(value)
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class RowReader:
+    """Typed access to one sheet row, collecting Thai problems with sheet, row and column.
+
+    Cells are named by ``keys`` (one per column, in order); ``headers`` are the column titles
+    the problems quote. A wrong cell appends a :class:`Problem` to ``errors`` and reads as
+    blank, so one pass over a row reports every problem in it.
+    """
+
+    def __init__(self, sheet: Sheet, *, number: int, values: Sequence[Cell], keys: Sequence[str],
+                 headers: Sequence[str], errors: list[Problem]) -> None:
+        self.sheet, self.number, self.errors = sheet, number, errors
+        self.keys, self.headers = list(keys), list(headers)
+        padded = list(values) + [None] * (len(self.keys) - len(values))
+        self.values = dict(zip(self.keys, padded, strict=False))
+
+    def problem(self, key: str, message: str) -> None:
+        """Record ``message`` against this row and the column of ``key``."""
+        index = self.keys.index(key)
+        header = self.headers[index] if index < len(self.headers) else None
+        self.errors.append(Problem(message, self.sheet.name, self.number, column_name(index, header)))
+
+    def raw(self, key: str) -> Cell:
+        """The cell as the file holds it, for readers that accept more than one type."""
+        return self.values.get(key)
+
+    def text(self, key: str) -> str:
+        """Text as the user typed it: a whole number reads as ``"12"``, blank as ``""``; our export's
+        formula-guard quote and control characters (which Excel cannot store) are taken off."""
+        value = self.values.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (bool, date, datetime)):
+            self.problem(key, f"ต้องเป็นข้อความ แต่พบ {shorten(value)}")
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return _ILLEGAL_XML.sub("", str(unneutralise(value)))
+
+    def integer(self, key: str, *, required: bool = True, low: int | None = None, high: int | None = None,
+                what: str = "ตัวเลข") -> int | None:
+        """A whole number within ``low``–``high``; ``what`` names it in Thai in the problem."""
+        value = self.values.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(key, f"ต้องมี{what}")
+            return None
+        number = _whole_number(value)
+        if number is None:
+            self.problem(key, f"ต้องเป็น{what} แต่พบ {shorten(value)}")
+            return None
+        if (low is not None and number < low) or (high is not None and number > high):
+            self.problem(key, f"{what} {number} อยู่นอกช่วง {low}–{high}")
+            return None
+        return number
+
+    def day(self, key: str) -> date | None:
+        """A real Excel date, ISO text (CSV) or a Thai date phrase; blank is no date."""
+        value = self.values.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                parsed = parse_due(value, None)
+                if parsed.kind == DueKind.DATE and parsed.date:
+                    return parsed.date
+        self.problem(key, f"อ่านวันที่ไม่ได้: {shorten(value)} (ใช้วันที่ของ Excel หรือ YYYY-MM-DD หรือ ๓๐ มี.ค. ๖๗)")
+        return None
+
+
+def _whole_number(value: Cell) -> int | None:
+    """An int, a float without fraction or digit text as a number; a bool is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None

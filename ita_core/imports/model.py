@@ -1,0 +1,164 @@
+"""What an import reads into and compares with: the preview, its planned rows, the plan's context.
+
+Both layouts (:mod:`.export_layout`, :mod:`.plan_layout`) build the same :class:`RowPlan` rows,
+so :mod:`.commit` writes them one way whatever the file looked like.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from ita_core import queries
+from ita_core.exports import _ILLEGAL_XML
+from ita_core.models import Activity, OitItem, Person, Station, SubIndicator
+from ita_core.people import NameMatcher, NamesFound
+from ita_core.sheet_reader import Problem, shorten
+
+ACTION_TH = {"add": "เพิ่ม", "change": "แก้ไข", "unchanged": "ไม่เปลี่ยน"}
+FIELD_TH = {
+    "indicator": "ตัวชี้วัด", "issue": "ประเด็น", "activity": "กิจกรรม", "output": "ผลผลิต",
+    "awareness": "การสร้างการรับรู้", "due_date": "กำหนดเสร็จ", "due_text": "ระยะเวลาแล้วเสร็จ",
+    "cadence_text": "ระยะเวลากำกับติดตาม", "responsible_text": "ผู้รับผิดชอบ (ข้อความ)",
+    "responsible": "ผู้รับผิดชอบ", "status": "สถานะ", "progress": "ความคืบหน้า", "note": "หมายเหตุ",
+    "evidence_url": "ลิงก์หลักฐาน", "sub_indicator": "ตัวชี้วัดย่อย", "group_heading": "หมวด",
+    "title": "ข้อมูล", "rhythm_text": "รอบการรายงาน",
+}
+
+
+@dataclass
+class RowPlan:
+    """What one sheet row will do: add a row, change fields of a row, or nothing."""
+
+    sheet: str
+    row: int
+    table: str  # "activity" or "oit_item"
+    action: str  # add / change / unchanged
+    ref: str
+    title: str
+    row_id: int | None = None
+    version: int | None = None
+    plan_values: dict[str, Any] = field(default_factory=dict)
+    progress_values: dict[str, Any] = field(default_factory=dict)
+    add_people: list[str] = field(default_factory=list)  # canonical or new names to assign
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def settle(self) -> None:
+        """Once every change is known, a matched row is "change" or "unchanged" (an add stays)."""
+        if self.action != "add":
+            self.action = "change" if self.changes else "unchanged"
+
+
+@dataclass
+class Preview:
+    """The outcome of reading a file: planned rows, problems, warnings and unknown names."""
+
+    file_name: str
+    station_id: int
+    fiscal_year: int
+    layout: str = ""  # "export", "plan" or "" when unreadable
+    rows: list[RowPlan] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    new_names: dict[str, str] = field(default_factory=dict)  # name → rank as written (may be "")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(r.action == action for r in self.rows)
+
+    def summary(self) -> str:
+        """One Thai line: how many rows are added, changed and unchanged."""
+        return (f"เพิ่ม {self.count('add')} แถว · แก้ไข {self.count('change')} แถว · "
+                f"ไม่เปลี่ยน {self.count('unchanged')} แถว · ปัญหา {len(self.errors)} จุด")
+
+    def fingerprint(self) -> str:
+        """Changes what the preview would write; commit refuses when this moved meanwhile."""
+        planned = [(r.table, r.action, r.ref, r.row_id, r.version, sorted(r.changes.items(), key=str),
+                    r.add_people) for r in self.rows if r.action != "unchanged"]
+        return hashlib.sha256(repr(planned).encode()).hexdigest()[:16]
+
+    def table(self) -> pd.DataFrame:
+        """The preview as a table to show: sheet, row, action, reference, title, what changes."""
+        return pd.DataFrame([
+            {"แผ่นงาน": r.sheet, "แถว": r.row, "การดำเนินการ": ACTION_TH[r.action], "รหัส": r.ref,
+             "เรื่อง": r.title[:80],
+             "รายการที่เปลี่ยน": "; ".join(f"{FIELD_TH.get(k, k)}: {shorten(old)} → {shorten(new)}"
+                                          for k, (old, new) in r.changes.items())}
+            for r in self.rows
+        ], columns=["แผ่นงาน", "แถว", "การดำเนินการ", "รหัส", "เรื่อง", "รายการที่เปลี่ยน"])
+
+    def assign_named(self, plan: RowPlan, names: NamesFound, *, current: set[str]) -> None:
+        """Plan to assign the named people the row does not have yet (``current``): imports never
+        take one away. Unknown names are listed on the preview too, for the user to approve."""
+        missing = [n for n in [*names.known, *names.unknown] if n not in current]
+        for name, rank in names.unknown.items():
+            self.new_names.setdefault(name, rank)
+        if missing:
+            plan.add_people = missing
+            before = sorted(current)
+            plan.changes["responsible"] = ("; ".join(before), "; ".join([*before, *missing]))
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """What a commit wrote."""
+
+    added: int
+    changed: int
+    people_added: int
+    assignments_added: int
+
+
+class ImportContext:
+    """What the rows of one preview are compared with: the plan, people and reference codes.
+
+    Loaded once per preview so that reading a row never queries the database.
+    """
+
+    def __init__(self, session: Session, station_id: int, fiscal_year: int) -> None:
+        self.session, self.station_id, self.fiscal_year = session, station_id, fiscal_year
+        self.activities = {a.id: a for a in session.exec(select(Activity).where(
+            Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
+            Activity.deleted_at.is_(None)).order_by(Activity.seq))}
+        self.items = {i.code: i for i in session.exec(select(OitItem).where(
+            OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
+            OitItem.deleted_at.is_(None)))}
+        self.people = NameMatcher(session.exec(select(Person).where(Person.station_id == station_id,
+                                                                    Person.deleted_at.is_(None))))
+        assigned = queries.assignments(session, station_id, fiscal_year)
+        self.assigned = {
+            (kind, int(target)): set(group["name"])
+            for kind, column in (("activity", "activity_id"), ("oit_item", "oit_item_id"))
+            for target, group in assigned.dropna(subset=[column]).groupby(column)
+        }
+        self.sub_indicators = set(session.exec(select(SubIndicator.code)))
+        components = queries.components(session, station_id, fiscal_year)
+        self.components = components.groupby("item_id")["text"].agg(list).to_dict()
+        self.station_codes = {s.id: s.code for s in session.exec(select(Station))}
+
+    def assigned_to(self, plan: RowPlan) -> set[str]:
+        """Names already assigned to the row a plan changes (none for a row to add)."""
+        return self.assigned.get((plan.table, plan.row_id), set()) if plan.row_id else set()
+
+
+def first_line(text: str) -> str:
+    """A row's title in the preview: the first non-blank line of its text, at most 80 characters."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:80]
+
+
+def changed_fields(row: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Fields whose stored value differs from the sheet's (control characters ignored, as exported)."""
+    changes = {}
+    for key, new in values.items():
+        old = getattr(row, key)
+        old_cmp = _ILLEGAL_XML.sub("", old) if isinstance(old, str) else old
+        if old_cmp != new:
+            changes[key] = (old, new)
+    return changes
