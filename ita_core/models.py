@@ -219,6 +219,7 @@ class Phase(SQLModel, table=True):
     end: date
     period_text: str = ""
     responsible_text: str = ""
+    version: int = 1
 
 
 class SurveyQuota(SQLModel, table=True):

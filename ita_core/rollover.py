@@ -27,7 +27,7 @@ from ita_core.models import (
     SurveyQuota,
 )
 from ita_core.permissions import Action, require
-from ita_core.services import ValidationFailed, create_row, ensure_fiscal_year, hard_delete
+from ita_core.services import ValidationFailed, create_row, ensure_fiscal_year, hard_delete, save_phase
 from ita_core.thai_dates import shift_be_years_in_text, shift_year
 
 SOURCE = "rollover"
@@ -107,7 +107,7 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
         if not overwrite:
             raise ValidationFailed([f"ปีงบประมาณ {to_year} มีแผนอยู่แล้ว — ต้องสั่งเขียนทับ (overwrite) ถ้าต้องการแทนที่"])
         _clear_year(session, actor, station_id, to_year)
-    ensure_fiscal_year(session, to_year)
+    ensure_fiscal_year(session, to_year, actor=actor, source=SOURCE)
 
     scope = {"station_id": station_id, "fiscal_year": to_year}
     new_activity = {a.id: create_row(session, actor, Activity(**scope, **_shifted(a, ACTIVITY_COPY, years)),
@@ -136,7 +136,7 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
                                                min_respondents=row.min_respondents, note=row.note),
                    ("tool", "department", "min_respondents"), SOURCE)
     for row in _rows(session, Phase, station_id, from_year):
-        create_row(session, actor, Phase(**scope, **_shifted(row, PHASE_COPY, years)), PHASE_COPY, SOURCE)
+        save_phase(session, actor, _shifted(row, PHASE_COPY, years), source=SOURCE, **scope)
     session.flush()
     return RolloverReport({"activities": len(new_activity), "oit_items": len(new_item),
                            "components": len(components)})

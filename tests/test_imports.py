@@ -17,6 +17,7 @@ from ita_core.cli import main
 from ita_core.db import session_scope
 from ita_core.exports import export_frame, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
 from ita_core.models import Activity, Assignment, AuditLog, OitItem, Person, Station
+from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
 from tests.transfer_support import AS_OF, full_export, seed_plan_sheet, write
 
@@ -175,7 +176,7 @@ def test_a_failure_half_way_writes_nothing(engine: Engine, monkeypatch: pytest.M
     def broken(*_args, **_kwargs):
         raise services.ValidationFailed(["จำลองความผิดพลาดกลางทาง"])
 
-    monkeypatch.setattr(services, "add_assignment", broken)
+    monkeypatch.setattr(Writer, "add_assignment", broken)
     with pytest.raises(services.ValidationFailed, match="จำลอง"):
         _commit(engine, _edited_plan(), "แผน.xlsx", approve_names=["สมชาย ใจดี"])
     assert full_export(engine) == before

@@ -18,6 +18,8 @@ from ita_core.imports.model import CommitResult, Preview, RowPlan
 from ita_core.imports.read import preview
 from ita_core.models import Assignment, Person, PersonKind, Role, Status
 from ita_core.people import normalise_name
+from ita_core.permissions import Action, require
+from ita_core.services.writer import Writer
 from ita_core.settings import Settings
 
 SOURCE = "import"
@@ -32,7 +34,7 @@ def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, stati
     nothing is written. New names are added as people only when listed in ``approve_names``;
     other unknown names stay in the row's text without an assignment.
     """
-    services.require_admin(actor)
+    require(actor, Action.EDIT_PLAN, station_id=station_id)
     planned = preview(session, data, file_name, station_id=station_id, fiscal_year=fiscal_year,
                       settings=settings)
     if planned.errors:
@@ -40,15 +42,16 @@ def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, stati
     if expected is not None and planned.fingerprint() != expected:
         raise services.ValidationFailed(["ข้อมูลในระบบเปลี่ยนไประหว่างตรวจไฟล์: กรุณาตรวจไฟล์ (ดูตัวอย่าง) ใหม่อีกครั้ง"])
     approved = {normalise_name(n) for n in approve_names}
-    services.ensure_fiscal_year(session, fiscal_year)  # a new station's first plan may open a year
+    writer = Writer(session, actor, source=SOURCE)
+    writer.open_fiscal_year(be_year=fiscal_year)  # a new station's first plan may open a year
     try:
-        people = _add_people(session, actor, planned, approved=approved, station_id=station_id)
+        people = _add_people(writer, planned, approved=approved, station_id=station_id)
         assigned = 0
         for row in planned.rows:
             if row.action == "unchanged":
                 continue
-            row_id = _apply_row(session, actor, row, station_id=station_id, fiscal_year=fiscal_year)
-            assigned += _assign(session, actor, row, row_id=row_id, people=people)
+            row_id = _apply_row(writer, row, station_id=station_id, fiscal_year=fiscal_year)
+            assigned += _assign(writer, row, row_id=row_id, people=people)
     except services.ConflictError as exc:
         raise services.ValidationFailed([f"แถว {exc.table} {exc.row_id} ถูกแก้ไขระหว่างนำเข้า: "
                                          "ไม่มีการบันทึกใด ๆ กรุณาตรวจไฟล์ใหม่"]) from exc
@@ -56,41 +59,39 @@ def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, stati
                         sum(1 for name in people if name in approved), assigned)
 
 
-def _add_people(session: Session, actor: Actor, planned: Preview, *, approved: set[str],
-                station_id: int) -> dict[str, int]:
+def _add_people(writer: Writer, planned: Preview, *, approved: set[str], station_id: int) -> dict[str, int]:
     """Known people by canonical name, plus the approved new names created now."""
-    people = {p.name: p.id for p in session.exec(select(Person).where(Person.station_id == station_id,
+    people = {p.name: p.id for p in writer.session.exec(select(Person).where(Person.station_id == station_id,
                                                                       Person.deleted_at.is_(None)))}
     for name, rank in planned.new_names.items():
         if normalise_name(name) in approved and name not in people:
             values = {"name": name, "rank": rank, "kind": PersonKind.PERSON}
-            saved = services.save_person(session, actor, values, source=SOURCE, station_id=station_id)
+            saved = writer.save_person(values=values, station_id=station_id)
             people[name] = saved.row_id
     return people
 
 
-def _apply_row(session: Session, actor: Actor, row: RowPlan, *, station_id: int, fiscal_year: int) -> int:
+def _apply_row(writer: Writer, row: RowPlan, *, station_id: int, fiscal_year: int) -> int:
     """Write one planned row's plan fields, then its progress; the row's id (new for an add)."""
     plan_changes = {k: row.plan_values[k] for k in row.plan_values if k in row.changes}
     progress_changes = {k: row.progress_values[k] for k in row.progress_values if k in row.changes}
     if row.action == "add":  # a new row starts not started at 0 %: write only what differs
         progress_changes = {k: v for k, v in progress_changes.items() if v not in ("", 0, Status.NOT_STARTED)}
     if row.table == "activity" and row.action == "add":
-        saved = services.save_activity(session, actor, row.plan_values, source=SOURCE,
-                                       station_id=station_id, fiscal_year=fiscal_year)
+        saved = writer.save_activity(values=row.plan_values, station_id=station_id, fiscal_year=fiscal_year)
     elif row.table == "activity" and plan_changes:
-        saved = services.save_activity(session, actor, plan_changes, row.row_id, row.version, source=SOURCE)
+        saved = writer.save_activity(values=plan_changes, row_id=row.row_id, seen_version=row.version)
     elif plan_changes:
-        saved = services.save_oit_item(session, actor, row.row_id, row.version, plan_changes, source=SOURCE)
+        saved = writer.save_oit_item(row_id=row.row_id, seen_version=row.version, values=plan_changes)
     else:
         saved = services.Saved(row.row_id, row.version)
     if progress_changes:
-        services.update_progress(session, actor, row.table, saved.row_id, saved.version, progress_changes,
-                                 source=SOURCE)
+        writer.update_progress(table=row.table, row_id=saved.row_id, seen_version=saved.version,
+                               values=progress_changes)
     return saved.row_id
 
 
-def _assign(session: Session, actor: Actor, row: RowPlan, *, row_id: int, people: dict[str, int]) -> int:
+def _assign(writer: Writer, row: RowPlan, *, row_id: int, people: dict[str, int]) -> int:
     """Make the row's named people responsible for it; how many assignments were added."""
     target = {"activity_id": row_id} if row.table == "activity" else {"oit_item_id": row_id}
     count = 0
@@ -98,10 +99,10 @@ def _assign(session: Session, actor: Actor, row: RowPlan, *, row_id: int, people
         person_id = people.get(name)
         if person_id is None:  # a new name that was not approved: kept in the text only
             continue
-        exists = session.exec(select(Assignment.id).where(
+        exists = writer.session.exec(select(Assignment.id).where(
             Assignment.person_id == person_id,
             *(getattr(Assignment, k) == v for k, v in target.items()))).first()
         if exists is None:
-            services.add_assignment(session, actor, person_id, Role.RESPONSIBLE, source=SOURCE, **target)
+            writer.add_assignment(person_id=person_id, role=Role.RESPONSIBLE, **target)
             count += 1
     return count

@@ -18,17 +18,18 @@ from ita_core.services.core import (
     ValidationFailed,
     create_row,
     hard_delete,
-    require_admin,
 )
 from ita_core.services.plan import (
     ACTIVITY_FIELDS,
     DUTY_FIELDS,
     OIT_FIELDS,
     PERSON_FIELDS,
+    PHASE_FIELDS,
     add_assignment,
     check_fiscal_year,
     create_station,
     delete_component,
+    delete_phase,
     delete_recurring_duty,
     delete_row,
     ensure_fiscal_year,
@@ -37,6 +38,7 @@ from ita_core.services.plan import (
     save_component,
     save_oit_item,
     save_person,
+    save_phase,
     save_recurring_duty,
 )
 from ita_core.services.progress import (
@@ -57,12 +59,13 @@ from ita_core.services.surveys import (
 )
 
 __all__ = [
-    "ACTIVITY_FIELDS", "DUTY_FIELDS", "OIT_FIELDS", "PERSON_FIELDS", "PROGRESS_FIELDS", "QUOTA_FIELDS",
-    "SURVEY_TOOLS", "TABLES", "ConflictError", "PermissionDenied", "Saved", "ValidationFailed",
-    "add_assignment", "check_fiscal_year", "create_row", "create_station", "create_user", "delete_component",
+    "ACTIVITY_FIELDS", "DUTY_FIELDS", "OIT_FIELDS", "PERSON_FIELDS", "PHASE_FIELDS",
+    "PROGRESS_FIELDS", "QUOTA_FIELDS", "SURVEY_TOOLS", "TABLES", "ConflictError",
+    "PermissionDenied", "Saved", "ValidationFailed", "add_assignment", "check_fiscal_year",
+    "create_row", "create_station", "create_user", "delete_component", "delete_phase",
     "delete_quota", "delete_recurring_duty", "delete_row", "ensure_fiscal_year", "hard_delete",
-    "record_survey_count", "remove_assignment", "require_admin", "save_activity", "save_component",
-    "save_oit_item", "save_person", "save_quota", "save_recurring_duty", "save_score_history",
-    "save_score_input", "set_component_done", "set_publication", "update_progress", "update_user",
-    "validate_progress",
+    "record_survey_count", "remove_assignment", "save_activity", "save_component",
+    "save_oit_item", "save_person", "save_phase", "save_quota", "save_recurring_duty",
+    "save_score_history", "save_score_input", "set_component_done", "set_publication",
+    "update_progress", "update_user", "validate_progress",
 ]

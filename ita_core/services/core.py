@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 from sqlmodel import Session, SQLModel
 
 from ita_core import audit
 from ita_core.auth import Actor
 from ita_core.models import Activity, OitItem
-from ita_core.permissions import Action, require, require_station
+from ita_core.permissions import require_station
 from ita_core.thai_dates import fiscal_year_bounds
 
 # the tables whose rows officers update and admins delete by name
@@ -51,11 +51,6 @@ class Saved:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def require_admin(actor: Actor) -> None:
-    """Transitional name for ``require(actor, Action.EDIT_PLAN)`` while imports.py is being split."""
-    require(actor, Action.EDIT_PLAN)
 
 
 def _valid_url(text: str) -> bool:
@@ -110,10 +105,11 @@ def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str,
         row.updated_by, row.updated_at = actor.username, _now()
     session.add(row)
     session.flush()
+    row_id = inspect(row).identity[0]  # the primary key: ``id``, or ``be_year`` of a fiscal year
     audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__,
-                         row_id=row.id, before={}, after=_snapshot(row, fields),
+                         row_id=row_id, before={}, after=_snapshot(row, fields),
                          station_id=getattr(row, "station_id", None))
-    return Saved(row.id, getattr(row, "version", 1))
+    return Saved(row_id, getattr(row, "version", 1))
 
 
 def _row_as_seen(session: Session, actor: Actor, model: type[SQLModel], row_id: int, expected_version: int,

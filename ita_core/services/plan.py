@@ -4,6 +4,7 @@ assignments, recurring duties, fiscal years and stations.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
@@ -18,6 +19,7 @@ from ita_core.models import (
     OitItem,
     Person,
     PersonKind,
+    Phase,
     RecurringDuty,
     Role,
     Station,
@@ -37,7 +39,7 @@ from ita_core.services.core import (
     create_row,
     hard_delete,
 )
-from ita_core.thai_dates import fiscal_year_bounds
+from ita_core.thai_dates import fiscal_year_bounds, format_be
 
 ACTIVITY_FIELDS = ("indicator", "issue", "activity", "output", "awareness", "due_date", "due_text",
                    "start_date", "cadence_text", "responsible_text")
@@ -51,6 +53,8 @@ PERSON_FIELDS = ("name", "kind", "rank", "position", "variants", "note")
 
 
 DUTY_FIELDS = ("activity_id", "oit_item_id", "kind", "day", "interval_days", "start", "end", "text")
+PHASE_FIELDS = ("stage", "step", "kind", "name", "description", "start", "end", "period_text",
+                "responsible_text")
 
 
 def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
@@ -243,17 +247,68 @@ def check_fiscal_year(be_year: int) -> None:
         raise ValidationFailed([f"ปีงบประมาณ {be_year} ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (เช่น 2568)"])
 
 
-def ensure_fiscal_year(session: Session, be_year: int) -> None:
+def ensure_fiscal_year(session: Session, be_year: int, *, actor: Actor, source: str = "form") -> None:
     """The shared fiscal-year row a first plan of ``be_year`` needs (1 Oct – 30 Sep).
 
-    Reference data, the same for every station, so it carries no version or audit entry; it is
-    called inside a write (import, rollover) that has already checked the user's role.
+    Reference data, the same for every station, so it carries no version; opening it is audited
+    (station-less) like any other write, and asks for the right to edit a plan.
     """
+    require(actor, Action.EDIT_PLAN)
     check_fiscal_year(be_year)
     if session.get(FiscalYear, be_year) is None:
         start, end = fiscal_year_bounds(be_year)
-        session.add(FiscalYear(be_year=be_year, start=start, end=end))
-        session.flush()
+        create_row(session, actor, FiscalYear(be_year=be_year, start=start, end=end),
+                   ("be_year", "start", "end"), source)
+
+
+# --- the ITA calendar -----------------------------------------------------------------------------
+
+def _check_phase(values: dict[str, Any]) -> list[str]:
+    errors = []
+    if not str(values.get("name") or "").strip():
+        errors.append("ต้องระบุชื่อขั้นตอนในปฏิทิน ITA")
+    if not str(values.get("kind") or "").strip():
+        errors.append("ต้องระบุชนิดขั้นตอน (เช่น eit_collection)")
+    start, end = values.get("start"), values.get("end")
+    if not isinstance(start, date) or not isinstance(end, date):
+        errors.append("ต้องระบุวันเริ่มและวันสิ้นสุดของขั้นตอน")
+    elif end < start:
+        errors.append(f"วันสิ้นสุด {format_be(end)} มาก่อนวันเริ่ม {format_be(start)}")
+    return errors
+
+
+def save_phase(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+               expected_version: int | None = None, source: str = "form", *, station_id: int | None = None,
+               fiscal_year: int | None = None) -> Saved:
+    """Create (for ``station_id`` and ``fiscal_year``) or edit a step of the ITA calendar: its
+    name, kind, dates and who is responsible. The collection windows of the survey quotas are the
+    steps of kind ``eit_collection`` / ``iit_collection``."""
+    require(actor, Action.EDIT_PLAN, station_id=station_id)
+    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in PHASE_FIELDS}
+    current = session.get(Phase, row_id) if row_id is not None else None
+    if row_id is not None and current is None:
+        raise ValidationFailed([f"ไม่พบขั้นตอนในปฏิทิน รหัส {row_id}"])
+    merged = {**(_snapshot(current, PHASE_FIELDS) if current else {}), **clean}
+    errors = _check_phase(merged)
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _write(session, actor, Phase, current.id, expected_version, clean, source)
+    if station_id is None or fiscal_year is None:
+        raise ValidationFailed(["ขั้นตอนใหม่ต้องระบุสถานีและปีงบประมาณ"])
+    scope = {"station_id": station_id, "fiscal_year": fiscal_year}
+    seq = values.get("seq") or 1 + len(session.exec(
+        select(Phase.id).where(Phase.station_id == station_id, Phase.fiscal_year == fiscal_year)).all())
+    return create_row(session, actor, Phase(**scope, seq=seq, **clean), ("seq", *PHASE_FIELDS), source)
+
+
+def delete_phase(session: Session, actor: Actor, phase_id: int, expected_version: int,
+                 source: str = "form") -> None:
+    """Remove a step of the ITA calendar (the trail keeps every value it had)."""
+    require(actor, Action.EDIT_PLAN)
+    phase = _row_as_seen(session, actor, Phase, phase_id, expected_version, PHASE_FIELDS,
+                         f"ไม่พบขั้นตอนในปฏิทิน รหัส {phase_id}")
+    hard_delete(session, actor, phase, PHASE_FIELDS, source, phase.station_id)
 
 
 def create_station(session: Session, actor: Actor, code: str, name_th: str, province: str = "",

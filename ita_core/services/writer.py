@@ -114,7 +114,16 @@ class Writer:
         plan.delete_recurring_duty(self.session, self.actor, row_id, seen_version, self.source)
 
     def open_fiscal_year(self, *, be_year: int) -> None:
-        plan.ensure_fiscal_year(self.session, be_year)
+        plan.ensure_fiscal_year(self.session, be_year, actor=self.actor, source=self.source)
+
+    def save_phase(self, *, values: dict[str, Any], row_id: int | None = None,
+                   seen_version: int | None = None, station_id: int | None = None,
+                   fiscal_year: int | None = None) -> Saved:
+        return plan.save_phase(self.session, self.actor, values, row_id, seen_version, self.source,
+                               station_id=station_id, fiscal_year=fiscal_year)
+
+    def delete_phase(self, *, row_id: int, seen_version: int) -> None:
+        plan.delete_phase(self.session, self.actor, row_id, seen_version, self.source)
 
     def create_station(self, *, code: str, name_th: str, province: str = "") -> Saved:
         return plan.create_station(self.session, self.actor, code, name_th, province, self.source)
