@@ -35,7 +35,8 @@ from ita_core.models import Person, Station, UserRole
 from ita_core.people import name_index, normalise_name
 from ita_core.rollover import rollover
 from ita_core.seed import SeedError, ensure_database
-from ita_core.settings import get_settings
+from ita_core.services.writer import Writer
+from ita_core.settings import SettingsError, get_settings
 from ita_core.thai_dates import format_be
 
 log = logging.getLogger("ita")
@@ -217,7 +218,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_station_add(args: argparse.Namespace) -> int:
     with session_scope(_engine()) as session:
-        services.create_station(session, CLI, args.code, args.name, args.province or "", source="cli")
+        Writer(session, CLI, source="cli").create_station(code=args.code, name_th=args.name,
+                                                          province=args.province or "")
     print(f"เพิ่มสถานี {args.code} {args.name} แล้ว / station added")
     return 0
 
@@ -282,9 +284,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         person_id = None
         if args.person:
             person_id = _person_id(session, station or _station(session, None), args.person)
-        services.create_user(session, CLI, args.name, password, args.role, person_id=person_id,
-                             station_id=station.id if station else None, can_edit_all=args.all_rows,
-                             province=args.province, source="cli")
+        Writer(session, CLI, source="cli").create_user(
+            username=args.name, password=password, role=args.role, person_id=person_id,
+            station_id=station.id if station else None, can_edit_all=args.all_rows, province=args.province)
     print(f"เพิ่มผู้ใช้ {args.name} ({args.role}) แล้ว / user added")
     return 0
 
@@ -381,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     except services.ValidationFailed as exc:
         errors = exc.errors
     except (UsageError, SeedError, services.PermissionDenied, backup.BackupError,
-            queries.UnknownStation) as exc:
+            queries.UnknownStation, SettingsError) as exc:
         errors = [str(exc)]
     for error in errors:
         print(f"ผิดพลาด: {error}", file=sys.stderr)

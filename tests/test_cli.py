@@ -275,3 +275,11 @@ def test_an_import_opens_a_new_year_like_the_web_import_page(fresh_db: Path, com
         assert [fy.be_year for fy in queries.fiscal_years(session, station.id)] == [2568]
         assert session.get(FiscalYear, 2568).start == date(2024, 10, 1)
         assert len(queries.activities(session, station.id, 2568)) == 26
+
+
+def test_a_bad_setting_is_one_thai_line_naming_the_variable(fresh_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("ITA_AT_RISK_DAYS", "two weeks")
+    assert main(["status", "--as-of", "2024-03-16"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ผิดพลาด: ") and "ITA_AT_RISK_DAYS" in lines[0]
