@@ -24,6 +24,7 @@ from ita_core.models import (
     Phase,
     RecurringDuty,
     Station,
+    User,
 )
 from ita_core.settings import Settings
 
@@ -274,3 +275,46 @@ def plan_counts(session: Session, station_id: int, fiscal_year: int) -> dict[str
         "people": session.exec(select(func.count()).select_from(Person)
                                .where(Person.station_id == station_id, Person.deleted_at.is_(None))).one(),
     }
+
+
+# --- rows as objects, for the admin page's forms (each edits one row and its version) ----------------
+
+def activity_rows(session: Session, station_id: int, fiscal_year: int) -> list[Activity]:
+    """The live (not deleted) activities of a station's year, by id."""
+    return list(session.exec(select(Activity).where(
+        Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
+        Activity.deleted_at.is_(None)).order_by(Activity.id)))
+
+
+def oit_item_rows(session: Session, station_id: int, fiscal_year: int) -> list[OitItem]:
+    """The live OIT items of a station's year, by id."""
+    return list(session.exec(select(OitItem).where(
+        OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
+        OitItem.deleted_at.is_(None)).order_by(OitItem.id)))
+
+
+def item_components(session: Session, item_id: int) -> list[OitComponent]:
+    """One OIT item's required components, in their order."""
+    return list(session.exec(select(OitComponent).where(OitComponent.item_id == item_id)
+                             .order_by(OitComponent.seq)))
+
+
+def duties_of(session: Session, *, activity_id: int | None = None,
+              oit_item_id: int | None = None) -> list[RecurringDuty]:
+    """The recurring duties of one activity or one OIT item (give exactly one), by id."""
+    if (activity_id is None) == (oit_item_id is None):
+        raise ValueError("give activity_id or oit_item_id")
+    column, row_id = ((RecurringDuty.activity_id, activity_id) if activity_id is not None
+                      else (RecurringDuty.oit_item_id, oit_item_id))
+    return list(session.exec(select(RecurringDuty).where(column == row_id).order_by(RecurringDuty.id)))
+
+
+def station_people(session: Session, station_id: int) -> list[Person]:
+    """The live people, positions and groups of a station, by name."""
+    return list(session.exec(select(Person).where(
+        Person.station_id == station_id, Person.deleted_at.is_(None)).order_by(Person.name)))
+
+
+def users(session: Session) -> list[User]:
+    """Every login, by username (the admin page's list; password hashes stay on the objects)."""
+    return list(session.exec(select(User).order_by(User.username)))
