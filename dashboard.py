@@ -1,7 +1,7 @@
 """Entry point: `streamlit run dashboard.py`. Builds the navigation over the files in pages/.
 
 Every page but home has an explicit ``url_path`` equal to its file name: Streamlit needs that
-for a bookmarked page to open on a fresh server (see pages/_shared.py). The administration
+for a bookmarked page to open on a fresh server (see ita_ui/navigation.py). The administration
 section is listed only for admins (each of its pages also refuses anyone else). A page that
 fails shows a Thai message with a reference, and the traceback goes to the server log.
 """
@@ -9,7 +9,8 @@ fails shows a Thai message with a reference, and the traceback goes to the serve
 import streamlit as st
 
 from ita_core.permissions import Action
-from pages._shared import current_actor, run_safely
+from ita_ui.errors import run_safely
+from ita_ui.login import current_actor
 
 st.set_page_config(page_title="ITA สภ.", page_icon="🚦", layout="wide")
 

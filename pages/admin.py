@@ -5,26 +5,21 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session, select
 
-from ita_core import services
+from ita_core import queries, services
 from ita_core.backup import backup_bytes
-from ita_core.models import Activity, OitComponent, OitItem, Person, RecurringDuty, Role, User, UserRole
+from ita_core.models import OitItem, Role, UserRole
 from ita_core.permissions import Action
 from ita_core.recurring import describe
 from ita_core.rollover import rollover
 from ita_core.workload import ROLE_TH
-from pages._forms import edit_form, field_widget
-from pages._shared import ROLE_TH as USER_ROLE_TH
-from pages._shared import (
-    current_actor,
-    engine,
-    form_round,
-    notice_missing,
-    pick_context,
-    plan_view,
-    write,
-)
+from ita_ui.context import pick_context
+from ita_ui.engine import engine, reading
+from ita_ui.forms import edit_form, field_widget
+from ita_ui.loaders import plan_view
+from ita_ui.login import USER_ROLE_TH, current_actor
+from ita_ui.notices import notice_missing
+from ita_ui.writes import form_round, write
 
 ACTIVITY_FIELDS = {
     "indicator": ("ตัวชี้วัด", "indicator"), "issue": ("ประเด็นที่ต้องเตรียมความพร้อม/ยกระดับ", "area"),
@@ -46,13 +41,6 @@ actor = current_actor()
 st.title("จัดการแผนและผู้ใช้")
 
 
-def live_rows(model):
-    with Session(engine()) as session:
-        return session.exec(select(model).where(
-            model.station_id == context.station_id, model.fiscal_year == context.fiscal_year,
-            model.deleted_at.is_(None)).order_by(model.id)).all()
-
-
 def confirm_delete(table: str, row) -> None:
     with st.popover("🗑️ ลบรายการนี้"):
         st.write("รายการจะถูกซ่อนจากทุกหน้า และยังอยู่ในประวัติการแก้ไข")
@@ -63,9 +51,8 @@ def confirm_delete(table: str, row) -> None:
 def duties_editor(target: str, row_id: int) -> None:
     """The row's recurring duties (report on the 28th, every month end, …): edit, remove, add.
     A row without its own due date is judged by the next of these."""
-    column = RecurringDuty.activity_id if target == "activity_id" else RecurringDuty.oit_item_id
-    with Session(engine()) as session:
-        duties = session.exec(select(RecurringDuty).where(column == row_id).order_by(RecurringDuty.id)).all()
+    with reading() as session:
+        duties = queries.duties_of(session, **{target: row_id})
     st.markdown("##### รอบรายงานที่ทำซ้ำ")
     st.caption("รายการที่ไม่มีกำหนดเสร็จของตัวเอง ใช้รอบถัดไปเป็นกำหนดในการให้สัญญาณ")
     for duty in duties:
@@ -89,7 +76,8 @@ activities_tab, oit_tab, people_tab, assign_tab, users_tab, year_tab, backup_tab
     ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "ปีงบประมาณใหม่", "สำรองข้อมูล"])
 
 with activities_tab:
-    rows = {a.id: a for a in live_rows(Activity)}
+    with reading() as session:
+        rows = {a.id: a for a in queries.activity_rows(session, context.station_id, context.fiscal_year)}
     chosen = st.selectbox("เลือกกิจกรรม", [None, *rows], key="edit_activity",
                           format_func=lambda i: "➕ เพิ่มกิจกรรมใหม่" if i is None
                           else f"ก{rows[i].seq} · ตัวชี้วัด {rows[i].indicator} · {rows[i].activity[:60]}")
@@ -117,9 +105,8 @@ def oit_item_editor(item: OitItem) -> None:
     edit_form(f"oit_{item.id}", item.model_dump(), OIT_FIELDS,
               lambda s, version, changes: services.save_oit_item(s, actor, item.id, version, changes))
     st.markdown("##### องค์ประกอบ")
-    with Session(engine()) as session:
-        components = session.exec(select(OitComponent).where(OitComponent.item_id == item.id)
-                                  .order_by(OitComponent.seq)).all()
+    with reading() as session:
+        components = queries.item_components(session, item.id)
     for component in components:
         text_col, delete_col = st.columns([6, 1])
         text_col.markdown(f"{component.seq}. {component.text}")
@@ -158,7 +145,8 @@ def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: d
 
 
 with oit_tab:
-    items = {i.id: i for i in live_rows(OitItem)}
+    with reading() as session:
+        items = {i.id: i for i in queries.oit_item_rows(session, context.station_id, context.fiscal_year)}
     if items:
         chosen = st.selectbox("เลือกข้อมูล OIT", list(items), key="edit_oit",
                               format_func=lambda i: f"{items[i].code} · {items[i].title[:70]}")
@@ -167,9 +155,8 @@ with oit_tab:
         notice_missing("oit")
 
 with people_tab:
-    with Session(engine()) as session:
-        people = {p.id: p for p in session.exec(select(Person).where(
-            Person.station_id == context.station_id, Person.deleted_at.is_(None)).order_by(Person.name))}
+    with reading() as session:
+        people = {p.id: p for p in queries.station_people(session, context.station_id)}
     everyone = {p.id: p.name for p in people.values()}
     chosen = st.selectbox("เลือกบุคคล", [None, *people], key="edit_person",
                           format_func=lambda i: "➕ เพิ่มบุคคล/กลุ่ม" if i is None else people[i].name)
@@ -195,8 +182,8 @@ with assign_tab:
     assignment_editor(view.rows, view.assignments, everyone)
 
 with users_tab:
-    with Session(engine()) as session:
-        users = session.exec(select(User).order_by(User.username)).all()
+    with reading() as session:
+        users = queries.users(session)
     st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": USER_ROLE_TH[u.role], "ใช้งาน": u.active,
                                 "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
     turn = form_round("new_user")

@@ -1,17 +1,18 @@
 """Audit trail: every change with who, when, from where, old and new value. Admins only."""
 
 import streamlit as st
-from sqlmodel import Session
 
 from ita_core import audit
 from ita_core.exports import COLUMNS
 from ita_core.permissions import Action
-from pages._shared import download_table, engine, pick_context
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.tables import download_table
 
 context = pick_context(with_as_of=False, needs=Action.VIEW_AUDIT)
 st.title("ประวัติการแก้ไขทั้งหมด")
 
-with Session(engine()) as session:
+with reading() as session:
     everything = audit.trail(session, station_id=context.station_id)
 SOURCE_TH = {"form": "แบบฟอร์ม", "import": "นำเข้าไฟล์", "rollover": "ขึ้นปีใหม่", "cli": "คำสั่ง ita",
              "login": "การเข้าสู่ระบบ"}
@@ -23,7 +24,7 @@ table = table_col.selectbox("ตาราง", [None, *sorted(everything["table"
 source = source_col.selectbox("ช่องทาง", [None, *sorted(everything["source"].unique())], key="audit_source",
                               format_func=lambda s: "ทุกช่องทาง" if s is None else SOURCE_TH.get(s, s))
 period = period_col.date_input("ช่วงวันที่", value=(), format="DD/MM/YYYY", key="audit_period")
-with Session(engine()) as session:
+with reading() as session:
     since, until = (period[0], period[-1]) if period else (None, None)
     shown = audit.trail(session, station_id=context.station_id, actor=user, table=table, source=source,
                         since=since, until=until)

@@ -1,18 +1,20 @@
 """Home: which station and year this is, and what the plan holds."""
 
 import streamlit as st
-from sqlmodel import Session
 
 from ita_core import queries, services
 from ita_core.auth import has_admin
 from ita_core.demo import has_demo_rows
 from ita_core.models import UserRole
-from pages._shared import engine, notice_missing, pick_context, write
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.notices import notice_missing
+from ita_ui.writes import write
 
 st.title("แผนยกระดับ ITA ของสถานีตำรวจ")
 context = pick_context()
 
-with Session(engine()) as session:
+with reading() as session:
     counts = queries.plan_counts(session, context.station_id, context.fiscal_year)
     activities = queries.activities(session, context.station_id, context.fiscal_year)
     items = queries.oit_items(session, context.station_id, context.fiscal_year)
@@ -60,7 +62,7 @@ with secretary:
     st.page_link("pages/quotas.py", label="โควตาผู้ตอบ EIT/IIT", icon="📋")
     st.page_link("pages/score.py", label="คาดการณ์คะแนน ITA", icon="🎯")
 
-with Session(engine()) as session:
+with reading() as session:
     needs_admin = not has_admin(session)
 if needs_admin:
     st.divider()

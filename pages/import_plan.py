@@ -1,12 +1,15 @@
 """Import a plan from Excel or CSV (admins): upload, preview, approve new names, commit all at once."""
 
 import streamlit as st
-from sqlmodel import Session
 
 from ita_core import imports
 from ita_core.permissions import Action
 from ita_core.settings import get_settings
-from pages._shared import current_actor, engine, pick_context, write
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.login import current_actor
+from ita_ui.notices import flash
+from ita_ui.writes import write
 
 context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN, new_year=True)
 actor = current_actor()
@@ -27,7 +30,7 @@ if upload is None:
     st.stop()
 
 data = upload.getvalue()
-with Session(engine()) as session:
+with reading() as session:
     preview = imports.preview(session, data, upload.name, station_id=context.station_id,
                               fiscal_year=context.fiscal_year, settings=settings)
 
@@ -61,6 +64,5 @@ if st.button(f"บันทึกการนำเข้า ({pending} แถ�
         settings=settings, expected=preview.fingerprint(), approve_names=approve), rerun=False)
     if done is not None:
         st.session_state["import_round"] = round_ + 1
-        st.session_state["flash"] = (f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว "
-                                     f"บุคลากรใหม่ {done.people_added} คน")
+        flash(f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว บุคลากรใหม่ {done.people_added} คน")
         st.rerun()

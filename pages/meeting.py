@@ -10,11 +10,13 @@ from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
 from ita_core.workload import workload
-from pages._shared import light_box, notice_missing, notice_missing_rows, pick_context, plan_view, show_rows
+from ita_ui.context import pick_context
+from ita_ui.loaders import plan_view
+from ita_ui.notices import notice_missing, notice_missing_rows
+from ita_ui.styles import light_box, projector_text
+from ita_ui.tables import show_rows
 
-st.html("<style>.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.35rem;}"
-        ".stMainBlockContainer h1 {font-size: 3rem;}"
-        "[data-testid=stMetricValue] {font-size: 3.2rem;}</style>")
+projector_text()
 context = pick_context()
 view = plan_view(context)
 since = st.sidebar.date_input("การเปลี่ยนแปลงตั้งแต่", value=context.as_of - timedelta(days=30),

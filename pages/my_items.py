@@ -4,8 +4,12 @@ import streamlit as st
 
 from ita_core.permissions import Action
 from ita_core.workload import rows_of
-from pages._forms import history_panel, progress_form, row_heading
-from pages._shared import current_actor, notice_missing, pick_context, plan_view
+from ita_ui.context import pick_context
+from ita_ui.forms import progress_form, row_heading
+from ita_ui.history import history_panel
+from ita_ui.loaders import plan_view
+from ita_ui.login import current_actor
+from ita_ui.notices import notice_missing
 
 context = pick_context()
 actor = current_actor()

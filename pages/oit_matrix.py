@@ -11,15 +11,27 @@ from ita_core import oit_matrix, queries, services
 from ita_core.auth import Actor
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.permissions import Action
-from ita_core.services import ConflictError
 from ita_core.thai_dates import format_be
-from pages._shared import current_actor, download_table, engine, notice_missing, pick_context, write
+from ita_ui.conflicts import (
+    Edits,
+    Versions,
+    conflict_panel,
+    form_tag,
+    keep_fresh,
+    save_versioned,
+)
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.forms import NO_CHANGE, component_checkbox, component_key, save_component_ticks
+from ita_ui.login import current_actor
+from ita_ui.notices import notice_missing
+from ita_ui.tables import download_table
 
 context = pick_context()
 actor = current_actor()
 st.title("ตารางเผยแพร่ OIT รายเดือน")
 
-with Session(engine()) as session:
+with reading() as session:
     cells = oit_matrix.cells(session, context.station_id, context.fiscal_year, context.as_of)
     names = oit_matrix.sub_indicator_names(session)
     components = queries.components(session, context.station_id, context.fiscal_year)
@@ -85,9 +97,7 @@ if not can_edit:
     st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่อบันทึกการเผยแพร่และองค์ประกอบ")
 
 
-def _seen(key: str, current: int | None) -> int | None:
-    """The version the user saw when the form was last drawn (the current one on first draw)."""
-    return st.session_state.get(f"seen_{key}", current)
+PUBLICATION_TH = {"done": "เผยแพร่แล้ว", "url": "ลิงก์ของข้อมูลที่เผยแพร่"}
 
 
 def tick_form(actor: Actor, item_cells: pd.DataFrame) -> None:
@@ -102,25 +112,24 @@ def tick_form(actor: Actor, item_cells: pd.DataFrame) -> None:
                                format_func=lambda m: oit_matrix.month_option(required.loc[m]))
     cell = required.loc[month]
     st.markdown(f"สถานะเดือนนี้: {oit_matrix.cell_text(cell)}")
-    version = None if pd.isna(cell["version"]) else int(cell["version"])
     key = f"pub_{item_id}_{month.isoformat()}"
-    seen = _seen(key, version)
-    tag = f"{key}_v{version}"
+
+    def save(session: Session, edits: Edits, versions: Versions) -> object:
+        return services.set_publication(session, actor, item_id, month, edits[key]["done"], edits[key]["url"],
+                                        versions[key])
+
+    if conflict_panel(key, save, lambda _key, field: PUBLICATION_TH[field]):
+        return
+    tag = form_tag(key, cell["version"])
     with st.form(f"form_{key}"):
         done = st.checkbox("เผยแพร่แล้ว (เอาเครื่องหมายออกเพื่อยกเลิก)", value=True, key=f"done_{tag}")
         url = st.text_input("ลิงก์ของข้อมูลที่เผยแพร่ (URL)", cell["url"] or "", placeholder="https://…",
                             key=f"url_{tag}")
         submitted = st.form_submit_button("💾 บันทึกการเผยแพร่", type="primary", width="stretch")
     if not submitted:
-        st.session_state[f"seen_{key}"] = version
+        keep_fresh({key: cell["version"]})
         return
-    try:
-        write(lambda s: services.set_publication(s, actor, item_id, month, done, url, seen))
-    except ConflictError as conflict:
-        st.warning("มีผู้อื่นบันทึกเดือนนี้หลังจากที่ท่านเปิดแบบฟอร์ม ค่าล่าสุดในระบบ: "
-                   f"{'เผยแพร่แล้ว' if conflict.theirs.get('done') else 'ยังไม่เผยแพร่'} "
-                   f"{conflict.theirs.get('url') or ''} — กดบันทึกอีกครั้งเพื่อใช้ค่าของท่าน")
-        st.session_state[f"seen_{key}"] = conflict.current_version
+    save_versioned(key, save, {key: {"done": done, "url": url}}, {key: cell["version"]})
 
 
 def components_form(actor: Actor, checklist: pd.DataFrame) -> None:
@@ -133,31 +142,28 @@ def components_form(actor: Actor, checklist: pd.DataFrame) -> None:
         for row in checklist.itertuples():
             st.markdown(f"{'☑️ ทำแล้ว' if row.done else '⬜ ยังไม่ทำ'} · {row.seq}. {row.text}")
         return
-    seen = {int(c.id): _seen(f"c{c.id}", int(c.version)) for c in checklist.itertuples()}
-    with st.form(f"components_{item_id}"):
-        ticked = {int(c.id): st.checkbox(f"{c.seq}. {c.text}", bool(c.done), key=f"mtick_{c.id}_v{c.version}")
+    form = f"components_{item_id}"
+    current = {component_key(c.id): c.version for c in checklist.itertuples()}
+    texts = {component_key(c.id): f"{c.seq}. {c.text}" for c in checklist.itertuples()}
+
+    def save(session: Session, edits: Edits, versions: Versions) -> None:
+        save_component_ticks(actor, session, edits, versions)
+
+    if conflict_panel(form, save, lambda key, _field: texts[key]):
+        return
+    with st.form(form):
+        ticked = {component_key(c.id): component_checkbox(f"{c.seq}. {c.text}", c, "mtick")
                   for c in checklist.itertuples()}
         submitted = st.form_submit_button("💾 บันทึกองค์ประกอบ", width="stretch")
     if not submitted:
-        for c in checklist.itertuples():
-            st.session_state[f"seen_c{c.id}"] = int(c.version)
+        keep_fresh(current)
         return
-    current = checklist.set_index("id")["done"]
-    changes = [(cid, seen[cid], done) for cid, done in ticked.items() if done != bool(current[cid])]
-    if not changes:
-        st.info("ไม่มีการเปลี่ยนแปลง")
+    done_now = {component_key(c.id): bool(c.done) for c in checklist.itertuples()}
+    edits = {key: {"done": done} for key, done in ticked.items() if done != done_now[key]}
+    if not edits:
+        st.info(NO_CHANGE)
         return
-
-    def save(session: Session) -> None:
-        for component_id, version, done in changes:
-            services.set_component_done(session, actor, component_id, version, done)
-
-    try:
-        write(save)
-    except ConflictError:
-        st.warning("มีผู้อื่นแก้องค์ประกอบของข้อนี้หลังจากที่ท่านเปิดแบบฟอร์ม โหลดค่าล่าสุดแล้ว ตรวจสอบและบันทึกอีกครั้ง")
-        for c in checklist.itertuples():
-            st.session_state.pop(f"seen_c{c.id}", None)
+    save_versioned(form, save, edits, current)
 
 
 publish_col, components_col = st.columns(2)

@@ -1,22 +1,17 @@
 """Overview: KPI tiles and the ten indicators' lights, grouped by tool; drill down to rows."""
 
 import streamlit as st
-from sqlmodel import Session
 
 from ita_core.plan import sub_indicator_lights, year_comparison
 from ita_core.settings import get_settings
 from ita_core.status import ICON, OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
-from pages._shared import (
-    engine,
-    light_box,
-    notice_missing,
-    notice_missing_rows,
-    pick_context,
-    plan_view,
-    plan_workbook_download,
-    show_rows,
-)
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.loaders import plan_view
+from ita_ui.notices import notice_missing, notice_missing_rows
+from ita_ui.styles import light_box
+from ita_ui.tables import plan_workbook_download, show_rows
 
 TOOLS = {"IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน", "EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก",
          "OIT": "OIT · การเปิดเผยข้อมูลสาธารณะ"}
@@ -56,7 +51,7 @@ for tool, heading in TOOLS.items():
                 st.caption(f"{OVERALL_ICON[sub['overall']]} {code} "
                            + (f"เสร็จ {sub['done']}/{rated}" if rated else OVERALL_TH["grey"]))
 
-with Session(engine()) as session:
+with reading() as session:
     comparison = year_comparison(session, context.station_id, context.fiscal_year, context.as_of,
                                  get_settings())
 if comparison is not None:

@@ -1,53 +1,23 @@
 """Province / region: every station's lights, percent done, overdue and OIT share; drill down."""
 
-from datetime import date
-
 import plotly.graph_objects as go
 import streamlit as st
-from sqlmodel import Session
 
-from ita_core import plan, province, queries
+from ita_core import province
 from ita_core.exports import COLUMNS
-from ita_core.permissions import readable_stations
-from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON, OVERALL_TH, overall_badge
-from ita_core.thai_dates import fiscal_year_bounds, format_be
-from pages._shared import NO_PLAN, as_of_from_url, current_actor, download_table, engine, require_reader
+from ita_core.thai_dates import format_be
+from ita_ui.context import pick_region
+from ita_ui.loaders import station_table
+from ita_ui.tables import download_table
 
 SCALE = [[0.0, "#9e9e9e"], [0.33, "#9e9e9e"], [0.34, "#1a9850"], [0.6, "#1a9850"], [0.61, "#f1c40f"],
          [0.8, "#f1c40f"], [0.81, "#d73027"], [1.0, "#d73027"]]
 
 
-@st.cache_data(show_spinner="กำลังรวมผลทุกสถานี…", max_entries=16)
-def _table(url: str, ids: tuple[int, ...], fiscal_year: int, as_of: date, version: tuple):
-    with Session(engine()) as session:
-        return province.station_table(session, list(ids), fiscal_year, as_of, get_settings())
-
-
-allowed = readable_stations(current_actor(), get_settings().public_read)
-with Session(engine()) as session:
-    provinces = province.provinces(session, allowed)
-    years = province.years_with_plans(session)
-if not years:
-    require_reader()
-    st.warning(NO_PLAN)
-    st.stop()
-chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province",
-                              format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
-fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="province_year")
-start, end = fiscal_year_bounds(fiscal_year)
-as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", as_of_from_url(start, end) or plan.default_as_of(fiscal_year),
-                              min_value=start, max_value=end, format="DD/MM/YYYY",
-                              key=f"province_as_of_{fiscal_year}")
-require_reader()
-
-with Session(engine()) as session:
-    ids = province.station_ids(session, chosen, allowed)
-    version = queries.data_version(session, ids, fiscal_year)
-if not ids:
-    st.info("ไม่มีสถานีที่บัญชีนี้ดูได้")
-    st.stop()
-table, grid = _table(get_settings().database_url, tuple(ids), fiscal_year, as_of, version)
+region = pick_region()
+table, grid = station_table(region.station_ids, region.fiscal_year, region.as_of)
+chosen, fiscal_year, as_of = region.province, region.fiscal_year, region.as_of
 
 heading = f"ภาพรวม{' จังหวัด' + chosen if chosen else 'ทุกสถานี'}"
 st.title(heading)

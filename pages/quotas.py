@@ -10,19 +10,24 @@ from sqlmodel import Session
 from ita_core import quotas, services
 from ita_core.exports import COLUMNS
 from ita_core.permissions import Action
-from ita_core.services import ConflictError
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
-from pages._forms import edit_form, field_widget
-from pages._shared import (
-    current_actor,
-    download_table,
-    engine,
-    form_round,
-    notice_missing,
-    pick_context,
-    write,
+from ita_ui.conflicts import (
+    Edits,
+    Versions,
+    by_field,
+    conflict_panel,
+    form_tag,
+    keep_fresh,
+    save_versioned,
 )
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.forms import edit_form, field_widget
+from ita_ui.login import current_actor
+from ita_ui.notices import notice_missing
+from ita_ui.tables import download_table
+from ita_ui.writes import form_round, write
 
 QUOTA_FIELDS = {"tool": ("เครื่องมือ", "tool"), "department": ("ฝ่าย (หรือ “รวมทั้งสถานี”)", "text"),
                 "min_respondents": ("จำนวนผู้ตอบขั้นต่ำ (คน)", "number"), "note": ("หมายเหตุ", "text")}
@@ -31,7 +36,7 @@ context = pick_context()
 actor = current_actor()
 st.title("โควตาผู้ตอบแบบวัด EIT / IIT")
 
-with Session(engine()) as session:
+with reading() as session:
     table, recorded = quotas.load(session, context.station_id, context.fiscal_year, context.as_of)
 
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)} · "
@@ -84,7 +89,7 @@ for tool in tracked:
 
 if actor.may(Action.EDIT_PLAN, station_id=context.station_id):
     with st.expander("⚙️ แก้ไขโควตาผู้ตอบ (ผู้ดูแลระบบ)"):
-        with Session(engine()) as session:
+        with reading() as session:
             stored = {q.id: q for q in quotas.quota_rows(session, context.station_id, context.fiscal_year)}
         chosen = st.selectbox("โควตา", [None, *stored], key="edit_quota",
                               format_func=lambda i: "➕ เพิ่มโควตา" if i is None
@@ -129,32 +134,26 @@ else:
     version = int(existing["version"].iloc[0]) if len(existing) else None
     current = int(existing["collected"].iloc[0]) if len(existing) else 0
     key = f"count_{quota_id}_{day.isoformat()}"
-    seen = st.session_state.get(f"seen_{key}", version)
-    for warning in st.session_state.pop("count_warnings", []):
-        st.warning(warning)
+
+    def save_count(session: Session, edits: Edits, versions: Versions) -> object:
+        typed = edits[key]
+        return services.record_survey_count(session, actor, quota_id, day, typed["collected"], versions[key],
+                                            typed["note"])
+
     if version is not None:
         st.caption(f"วันนี้บันทึกไว้แล้ว {current} คน — บันทึกใหม่จะแทนค่าเดิมของวันนั้น")
-    with st.form(f"form_{key}"):
-        collected = st.number_input("จำนวนผู้ตอบที่เก็บได้ในวันนั้น (คน)", min_value=0, max_value=100_000,
-                                    value=current, step=1, key=f"collected_{key}_v{version}")
-        note = st.text_input("หมายเหตุ", existing["note"].iloc[0] if len(existing) else "",
-                             key=f"note_{key}_v{version}")
-        submitted = st.form_submit_button("💾 บันทึกจำนวน", type="primary")
-    if not submitted:
-        st.session_state[f"seen_{key}"] = version
-    else:
-        try:
-            saved = write(lambda s: services.record_survey_count(
-                s, actor, quota_id, day, collected, seen, note), rerun=False)
-        except ConflictError as conflict:
-            st.warning(f"มีผู้อื่นบันทึกวันนี้ไว้แล้ว {conflict.theirs.get('collected')} คน กดบันทึกอีกครั้งเพื่อแทนค่า")
-            st.session_state[f"seen_{key}"] = conflict.current_version
-        else:
-            if saved is not None:  # redraw with the new numbers; warnings and the toast survive the rerun
-                st.session_state["count_warnings"] = saved.warnings
-                st.session_state["flash"] = "บันทึกแล้ว"
-                st.session_state.pop(f"seen_{key}", None)
-                st.rerun()
+    if not conflict_panel(key, save_count, by_field({"collected": "จำนวน (คน)", "note": "หมายเหตุ"})):
+        tag = form_tag(key, version)
+        with st.form(f"form_{key}"):
+            collected = st.number_input("จำนวนผู้ตอบที่เก็บได้ในวันนั้น (คน)", min_value=0, max_value=100_000,
+                                        value=current, step=1, key=f"collected_{tag}")
+            note = st.text_input("หมายเหตุ", existing["note"].iloc[0] if len(existing) else "",
+                                 key=f"note_{tag}")
+            submitted = st.form_submit_button("💾 บันทึกจำนวน", type="primary")
+        if not submitted:
+            keep_fresh({key: version})
+        else:  # redraw with the new numbers; the warnings and the toast show after the redraw
+            save_versioned(key, save_count, {key: {"collected": collected, "note": note}}, {key: version})
 
 if not recorded.empty:
     st.markdown("##### จำนวนที่บันทึกไว้")

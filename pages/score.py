@@ -8,16 +8,27 @@ from sqlmodel import Session
 from ita_core import score, services
 from ita_core.oit_matrix import sub_indicator_names
 from ita_core.permissions import Action
-from ita_core.services import ConflictError
 from ita_core.settings import get_settings
-from pages._shared import current_actor, engine, notice_missing, pick_context, write
+from ita_ui.conflicts import (
+    Edits,
+    Versions,
+    by_field,
+    conflict_panel,
+    form_tag,
+    keep_fresh,
+    save_versioned,
+)
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.login import current_actor
+from ita_ui.notices import notice_missing
 
 context = pick_context()
 actor = current_actor()
 st.title("คาดการณ์คะแนน ITA")
 
 settings = get_settings()
-with Session(engine()) as session:
+with reading() as session:
     view = score.load(session, context.station_id, context.fiscal_year, settings)
     names = sub_indicator_names(session)
 projection = view.projection
@@ -83,19 +94,8 @@ st.caption(f"คะแนน IIT หรือ EIT ที่เพิ่ม 1 ค
 secretary = actor.may(Action.RECORD_SURVEY, station_id=context.station_id)
 
 
-def seen(key: str, current: int | None) -> int | None:
-    return st.session_state.get(f"seen_{key}", current)
-
-
-def save(key: str, action, version: int | None) -> None:
-    """Save through the write path; on a conflict keep the typed values and offer to save over."""
-    try:
-        write(action)
-    except ConflictError as conflict:
-        st.warning("มีผู้อื่นบันทึกคะแนนนี้หลังจากที่ท่านเปิดแบบฟอร์ม ค่าล่าสุดในระบบ: "
-                   + ", ".join(f"{k} = {v}" for k, v in conflict.theirs.items())
-                   + " — กดบันทึกอีกครั้งเพื่อใช้ค่าของท่าน")
-        st.session_state[f"seen_{key}"] = conflict.current_version
+SCORE_TH = {"iit": "IIT", "eit": "EIT", "oit": "OIT", "total": "คะแนนรวม", "basis": "ที่มาของคะแนน",
+            "note": "หมายเหตุ / แหล่งที่มา"}
 
 
 st.divider()
@@ -107,21 +107,26 @@ with inputs_tab:
         entered = view.entered
         version = entered.version if entered else None
         key = f"score_input_{context.station_id}_{context.fiscal_year}"
-        base = seen(key, version)
-        with st.form(f"form_{key}"):
-            iit = st.number_input("คะแนน IIT (0–100)", 0.0, 100.0, entered.iit if entered else None,
-                                  step=0.01, format="%.2f", key=f"iit_{key}_v{version}")
-            eit = st.number_input("คะแนน EIT (0–100)", 0.0, 100.0, entered.eit if entered else None,
-                                  step=0.01, format="%.2f", key=f"eit_{key}_v{version}")
-            basis = st.text_input("ที่มาของคะแนน (เช่น ผลปี 2566, แบบสำรวจจำลอง ก.พ. 67)",
-                                  entered.basis if entered else "", key=f"basis_{key}_v{version}")
-            submitted = st.form_submit_button("💾 บันทึกคะแนนสำรวจ", type="primary")
-        if not submitted:
-            st.session_state[f"seen_{key}"] = version
-        else:
-            save(key, lambda s: services.save_score_input(
-                s, actor, context.station_id, context.fiscal_year, {"iit": iit, "eit": eit, "basis": basis},
-                base), version)
+
+        def save_input(session: Session, edits: Edits, versions: Versions) -> object:
+            return services.save_score_input(session, actor, context.station_id, context.fiscal_year,
+                                             edits[key], versions[key])
+
+        if not conflict_panel(key, save_input, by_field(SCORE_TH)):
+            tag = form_tag(key, version)
+            with st.form(f"form_{key}"):
+                iit = st.number_input("คะแนน IIT (0–100)", 0.0, 100.0, entered.iit if entered else None,
+                                      step=0.01, format="%.2f", key=f"iit_{tag}")
+                eit = st.number_input("คะแนน EIT (0–100)", 0.0, 100.0, entered.eit if entered else None,
+                                      step=0.01, format="%.2f", key=f"eit_{tag}")
+                basis = st.text_input("ที่มาของคะแนน (เช่น ผลปี 2566, แบบสำรวจจำลอง ก.พ. 67)",
+                                      entered.basis if entered else "", key=f"basis_{tag}")
+                submitted = st.form_submit_button("💾 บันทึกคะแนนสำรวจ", type="primary")
+            if not submitted:
+                keep_fresh({key: version})
+            else:
+                typed = {"iit": iit, "eit": eit, "basis": basis}
+                save_versioned(key, save_input, {key: typed}, {key: version})
 
 with history_tab:
     past = view.history
@@ -141,22 +146,25 @@ with history_tab:
         row = existing.iloc[0] if len(existing) else None
         version = int(row["version"]) if row is not None else None
         key = f"score_history_{context.station_id}_{year}"
-        base = seen(key, version)
 
         def value(name: str) -> float | None:
             return None if row is None or pd.isna(row[name]) else float(row[name])
 
-        with st.form(f"form_{key}"):
-            cols = st.columns(4)
-            typed = {name: cols[i].number_input(label, 0.0, 100.0, value(name), step=0.01, format="%.2f",
-                                                key=f"{name}_{key}_v{version}")
-                     for i, (name, label) in enumerate([("iit", "IIT"), ("eit", "EIT"), ("oit", "OIT"),
-                                                        ("total", "คะแนนรวม")])}
-            note = st.text_input("หมายเหตุ / แหล่งที่มา", row["note"] if row is not None else "",
-                                 key=f"note_{key}_v{version}")
-            submitted = st.form_submit_button("💾 บันทึกผลคะแนนจริง", type="primary")
-        if not submitted:
-            st.session_state[f"seen_{key}"] = version
-        else:
-            save(key, lambda s: services.save_score_history(
-                s, actor, context.station_id, year, {**typed, "note": note}, base), version)
+        def save_history(session: Session, edits: Edits, versions: Versions) -> object:
+            return services.save_score_history(session, actor, context.station_id, year, edits[key],
+                                               versions[key])
+
+        if not conflict_panel(key, save_history, by_field(SCORE_TH)):
+            tag = form_tag(key, version)
+            with st.form(f"form_{key}"):
+                cols = st.columns(4)
+                typed = {name: cols[i].number_input(SCORE_TH[name], 0.0, 100.0, value(name), step=0.01,
+                                                    format="%.2f", key=f"{name}_{tag}")
+                         for i, name in enumerate(["iit", "eit", "oit", "total"])}
+                note = st.text_input("หมายเหตุ / แหล่งที่มา", row["note"] if row is not None else "",
+                                     key=f"note_{tag}")
+                submitted = st.form_submit_button("💾 บันทึกผลคะแนนจริง", type="primary")
+            if not submitted:
+                keep_fresh({key: version})
+            else:
+                save_versioned(key, save_history, {key: {**typed, "note": note}}, {key: version})

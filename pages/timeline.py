@@ -4,7 +4,10 @@ import streamlit as st
 
 from ita_core.thai_dates import format_be
 from ita_core.timeline import events, figure, month_list
-from pages._shared import download_table, notice_missing, notice_missing_rows, pick_context, plan_view
+from ita_ui.context import pick_context
+from ita_ui.loaders import plan_view
+from ita_ui.notices import notice_missing, notice_missing_rows
+from ita_ui.tables import download_table
 
 DOT = {"green": "🟢", "yellow": "🟡", "red": "🔴", "grey": "⚪", "blue": "🔷"}
 

@@ -6,7 +6,10 @@ import streamlit as st
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
 from ita_core.workload import ROLE_TH, rows_of, workload
-from pages._shared import download_table, notice_missing, pick_context, plan_view, show_rows
+from ita_ui.context import pick_context
+from ita_ui.loaders import plan_view
+from ita_ui.notices import notice_missing
+from ita_ui.tables import download_table, show_rows
 
 KIND_TH = {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}
 

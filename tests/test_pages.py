@@ -40,7 +40,7 @@ def run_page(page: str | None = None, as_of: date | None = AS_OF, user: str | No
 
 def unexpected_errors(app: AppTest) -> list[str]:
     """The Thai "unexpected error" messages dashboard.py shows instead of a traceback."""
-    from pages._shared import UNEXPECTED
+    from ita_ui.errors import UNEXPECTED
 
     return [e.value for e in app.error if e.value.startswith(UNEXPECTED.split("{")[0])]
 
@@ -339,7 +339,7 @@ def test_only_a_central_admin_may_download_the_whole_backup(engine: Engine) -> N
 
 def _delete_that_meets_a_conflict() -> None:
     from ita_core.services import ConflictError
-    from pages._shared import write
+    from ita_ui.writes import write
 
     def action(session) -> None:
         raise ConflictError("activity", 1, 3, {"deleted_at": None}, {})
@@ -384,7 +384,7 @@ def test_a_new_station_without_a_plan_is_not_what_the_app_opens_on(engine: Engin
     from ita_core import services
     from ita_core.auth import CLI
     from ita_core.db import session_scope
-    from pages._shared import NO_PLAN
+    from ita_ui.notices import NO_PLAN
 
     with session_scope(engine) as session:  # "LPN01" sorts before "chiangmai"
         services.create_station(session, CLI, "LPN01", "สถานีตำรวจภูธรเมืองลำพูน", "ลำพูน")

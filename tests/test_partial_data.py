@@ -37,7 +37,7 @@ from ita_core.models import (
     User,
 )
 from ita_core.status import rollup_by
-from pages._shared import MISSING
+from ita_ui.notices import MISSING
 from tests.test_pages import APP, AS_OF, make_user, run_page, unexpected_errors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,7 +144,7 @@ def test_streamlit_is_told_to_hide_tracebacks() -> None:
 def _failing_page() -> None:
     import streamlit as st
 
-    from pages._shared import run_safely
+    from ita_ui.errors import run_safely
 
     def page() -> None:
         st.write("ส่วนแรกของหน้า")
@@ -168,7 +168,7 @@ def test_a_failing_page_shows_a_thai_message_with_a_reference_and_logs_it(
 def _page_that_reruns_and_stops() -> None:
     import streamlit as st
 
-    from pages._shared import run_safely
+    from ita_ui.errors import run_safely
 
     def page() -> None:
         st.session_state["runs"] = st.session_state.get("runs", 0) + 1

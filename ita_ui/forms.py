@@ -1,0 +1,159 @@
+"""Forms that write: an officer's progress form, the generic edit form of one plan row, and the
+widgets they draw.
+
+Every save goes through ``ita_core.services`` via :func:`ita_ui.conflicts.save_versioned`: the
+version a user saw is remembered per row, so a save after someone else's change shows both values
+(the conflict panel) instead of overwriting, and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import services
+from ita_core.auth import Actor
+from ita_core.models import Status
+from ita_core.recurring import KIND_TH
+from ita_core.status import badge
+from ita_core.thai_dates import format_be
+from ita_ui.conflicts import (
+    Edits,
+    Versions,
+    conflict_panel,
+    form_tag,
+    keep_fresh,
+    save_versioned,
+    seen_version,
+)
+
+STATUS_TH = {Status.NOT_STARTED: "ยังไม่เริ่ม", Status.IN_PROGRESS: "กำลังดำเนินการ", Status.DONE: "เสร็จแล้ว",
+             Status.NOT_APPLICABLE: "ไม่เกี่ยวข้อง"}
+FIELD_TH = {"status": "สถานะ", "progress": "ความคืบหน้า (%)", "note": "หมายเหตุ", "evidence_url": "ลิงก์หลักฐาน",
+            "done": "ทำแล้ว"}
+NO_CHANGE = "ไม่มีการเปลี่ยนแปลง"
+
+# select widgets of edit_form: value → Thai label
+CHOICES: dict[str, dict[str, str]] = {
+    "kind": {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"},
+    "tool": {"EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก", "IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน"},
+    "duty_kind": {str(kind): label for kind, label in KIND_TH.items()},
+}
+
+
+def component_key(component_id: int) -> str:
+    """The version key of an OIT component (its table and id, as ConflictError names it)."""
+    return f"oit_component_{component_id}"
+
+
+def component_checkbox(label: str, component: Any, prefix: str) -> bool:
+    """A component's tick, keyed ``{prefix}_{id}_v{version seen}`` (see :func:`ita_ui.conflicts.form_tag`)."""
+    seen = seen_version(component_key(component.id), component.version)
+    return st.checkbox(label, bool(component.done), key=f"{prefix}_{component.id}_v{seen}")
+
+
+def save_component_ticks(actor: Actor, session: Session, edits: Edits, versions: Versions) -> None:
+    """The changed component ticks of ``edits`` (keys of :func:`component_key`)."""
+    for key, fields in edits.items():
+        if key.startswith("oit_component_"):
+            component_id = int(key.removeprefix("oit_component_"))
+            services.set_component_done(session, actor, component_id, versions[key], fields["done"])
+
+
+def progress_form(actor: Actor, row: pd.Series, components: pd.DataFrame) -> None:
+    """Status, percent, note, evidence URL (and component checkboxes for OIT items) of one row,
+    saved in one transaction."""
+    table, key, row_id = row["kind"], f"{row['kind']}_{row['id']}", int(row["id"])
+    current = {key: row["version"], **{component_key(c.id): c.version for c in components.itertuples()}}
+    texts = {component_key(c.id): c.text for c in components.itertuples()}
+
+    def save(session: Session, edits: Edits, versions: Versions) -> None:
+        if key in edits:
+            services.update_progress(session, actor, table, row_id, versions[key], edits[key])
+        save_component_ticks(actor, session, edits, versions)
+
+    def label(version_key: str, field: str) -> str:
+        return f"องค์ประกอบ: {texts[version_key]}" if version_key in texts else FIELD_TH.get(field, field)
+
+    if conflict_panel(key, save, label):
+        return
+    tag = form_tag(key, row["version"])  # widgets reset when the row changes underneath, not before a save
+    with st.form(f"form_{key}"):
+        status = st.selectbox("สถานะ", list(STATUS_TH), index=list(STATUS_TH).index(row["status"]),
+                              format_func=STATUS_TH.get, key=f"status_{tag}")
+        progress = st.slider("ความคืบหน้า (%)", 0, 100, int(row["progress"]), step=5, key=f"progress_{tag}")
+        evidence = st.text_input("ลิงก์หลักฐาน (URL)", row["evidence_url"], placeholder="https://…",
+                                 key=f"url_{tag}")
+        note = st.text_area("หมายเหตุ", row["note"], height=80, key=f"note_{tag}")
+        ticked = {component_key(c.id): component_checkbox(c.text, c, "tick") for c in components.itertuples()}
+        submitted = st.form_submit_button("💾 บันทึก", type="primary", width="stretch")
+    if not submitted:
+        keep_fresh(current)
+        return
+    typed = {"status": status, "progress": progress, "evidence_url": evidence, "note": note}
+    edits: Edits = {}
+    if changes := {f: v for f, v in typed.items() if v != row[f]}:
+        edits[key] = changes
+    done_now = {component_key(c.id): bool(c.done) for c in components.itertuples()}
+    edits |= {k: {"done": done} for k, done in ticked.items() if done != done_now[k]}
+    if not edits:
+        st.info(NO_CHANGE)
+        return
+    save_versioned(key, save, edits, current)
+
+
+def row_heading(row: pd.Series) -> str:
+    """One line per row in lists: light, code, title, due date."""
+    due = format_be(row["judged_due"]) if pd.notna(row["judged_due"]) else "ไม่มีกำหนดวัน"
+    return f"{badge(row['light'])} · {row['ref']} {row['title'][:60]} · กำหนด {due}"
+
+
+def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, str]],
+              save: Callable[[Session, int | None, dict[str, Any]], object]) -> None:
+    """A form over ``fields`` ({name: (Thai label, widget)}) of one versioned row; ``save(session,
+    version seen, changed fields)`` writes it.
+
+    Widgets: ``text``, ``area``, ``date``, ``number``, ``indicator`` and the selects of ``CHOICES``
+    (``kind``, ``tool``, ``duty_kind``). On a conflict the other user's values and the typed ones
+    are shown side by side (:func:`ita_ui.conflicts.conflict_panel`).
+    """
+    def save_edits(session: Session, edits: Edits, versions: Versions) -> object:
+        return save(session, versions[form_key], edits[form_key])
+
+    if conflict_panel(form_key, save_edits, lambda _key, field: fields[field][0]):
+        return
+    tag = form_tag(form_key, row["version"])
+    with st.form(f"form_{form_key}"):
+        typed = {name: field_widget(widget, label, row.get(name), f"{name}_{tag}")
+                 for name, (label, widget) in fields.items()}
+        submitted = st.form_submit_button("💾 บันทึก", type="primary")
+    if not submitted:
+        keep_fresh({form_key: row["version"]})
+        return
+    changes = {name: value for name, value in typed.items() if value != row.get(name)}
+    if not changes:
+        st.info(NO_CHANGE)
+        return
+    save_versioned(form_key, save_edits, {form_key: changes}, {form_key: row["version"]})
+
+
+def field_widget(widget: str, label: str, value: Any, key: str) -> Any:
+    """One input of ``widget`` kind (see :func:`edit_form`) showing ``value``."""
+    if widget == "number":
+        return st.number_input(label, min_value=0, max_value=100_000, step=1, key=key,
+                               value=None if value is None else int(value))
+    if widget in CHOICES:
+        options = CHOICES[widget]
+        return st.selectbox(label, list(options), index=list(options).index(value) if value in options else 0,
+                            format_func=options.get, key=key)
+    if widget == "area":
+        return st.text_area(label, value or "", key=key)
+    if widget == "date":
+        return st.date_input(label, value, format="DD/MM/YYYY", key=key)
+    if widget == "indicator":
+        return st.selectbox(label, list(range(1, 11)), index=int(value) - 1, key=key)
+    return st.text_input(label, value or "", key=key)

@@ -1,0 +1,79 @@
+"""Cached reads the pages show, keyed on a data version so that every write is seen at once.
+
+Reads are cached per (database, station(s), year, as-of, data version): every write bumps a
+row version, so the next rerun reads fresh data (and :func:`ita_ui.writes.write` clears them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from ita_core import plan, province, queries
+from ita_core.settings import get_settings
+from ita_ui.context import Context
+from ita_ui.engine import cached_engine, reading
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Everything the dashboard pages read for one station, year and as-of date."""
+
+    rows: pd.DataFrame
+    indicators: pd.DataFrame
+    phases: pd.DataFrame
+    assignments: pd.DataFrame
+    occurrences: pd.DataFrame
+    components: pd.DataFrame
+    kpis: plan.Kpis
+
+
+@st.cache_data(show_spinner="กำลังโหลดแผน…", max_entries=32)
+def _plan_view(url: str, station_id: int, fiscal_year: int, as_of: date, version: tuple) -> PlanView:
+    """Read once per database, station, year, as-of date and data ``version`` (the cache key)."""
+    settings = get_settings()
+    with Session(cached_engine(url)) as session:
+        rows = plan.plan_rows(session, station_id, fiscal_year, as_of, settings)
+        phases = queries.phases(session, station_id, fiscal_year)
+        return PlanView(
+            rows=rows,
+            indicators=plan.indicator_lights(rows, queries.indicators(session)),
+            phases=phases,
+            assignments=queries.assignments(session, station_id, fiscal_year),
+            occurrences=plan.duty_occurrences(queries.recurring_duties(session, station_id, fiscal_year),
+                                              fiscal_year),
+            components=queries.components(session, station_id, fiscal_year),
+            kpis=plan.kpis(rows, phases, as_of),
+        )
+
+
+def plan_view(context: Context) -> PlanView:
+    """The cached plan view; the data version makes any write visible on the next rerun."""
+    url = get_settings().database_url
+    with Session(cached_engine(url)) as session:
+        version = queries.data_version(session, [context.station_id], context.fiscal_year)
+    return _plan_view(url, context.station_id, context.fiscal_year, context.as_of, version)
+
+
+@st.cache_data(show_spinner="กำลังรวมผลทุกสถานี…", max_entries=16)
+def _station_table(url: str, ids: tuple[int, ...], fiscal_year: int, as_of: date,
+                   version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with Session(cached_engine(url)) as session:
+        return province.station_table(session, list(ids), fiscal_year, as_of, get_settings())
+
+
+def station_table(ids: list[int], fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The province page's table and station × indicator grid (``province.station_table``), cached
+    on the stations' data version like :func:`plan_view`."""
+    with reading() as session:
+        version = queries.data_version(session, ids, fiscal_year)
+    return _station_table(get_settings().database_url, tuple(ids), fiscal_year, as_of, version)
+
+
+def clear() -> None:
+    """Forget every cached read (after a write, so the redraw shows it at once)."""
+    _plan_view.clear()
