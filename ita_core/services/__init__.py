@@ -13,6 +13,7 @@ write they share. :class:`Writer` binds session, actor and source once for a cal
 from ita_core.permissions import PermissionDenied
 from ita_core.services.accounts import create_user, update_user
 from ita_core.services.core import (
+    TABLES,
     ConflictError,
     Saved,
     ValidationFailed,

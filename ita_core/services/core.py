@@ -7,20 +7,58 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlparse
 
 from sqlalchemy import inspect, update
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from ita_core import audit
 from ita_core.auth import Actor
-from ita_core.models import Activity, OitItem
+from ita_core.models import (
+    Activity,
+    Assignment,
+    OitComponent,
+    OitItem,
+    Person,
+    Phase,
+    Publication,
+    RecurringDuty,
+    ScoreHistory,
+    ScoreInput,
+    SurveyCount,
+    SurveyQuota,
+    User,
+)
 from ita_core.permissions import require_station
 from ita_core.thai_dates import fiscal_year_bounds
 
 # the tables whose rows officers update and admins delete by name
-TABLES: dict[str, type[SQLModel]] = {"activity": Activity, "oit_item": OitItem}
+TABLES: dict[str, type[Activity] | type[OitItem]] = {"activity": Activity, "oit_item": OitItem}
+
+# the rows written with compare-and-set: an integer ``id`` and an optimistic-lock ``version``
+Versioned = (Activity | OitItem | OitComponent | Person | Phase | RecurringDuty | SurveyQuota | SurveyCount
+             | Publication | ScoreInput | ScoreHistory | User)
+VersionedT = TypeVar("VersionedT", bound=Versioned)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _HasId) -> int:
+    """The id of a row read from the database or flushed to it, which always has one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
+
+
+def table_name(model: type[SQLModel]) -> str:
+    """The table of a model (SQLModel types ``__tablename__`` as a name or a function giving it)."""
+    name = model.__tablename__
+    return name if isinstance(name, str) else name()
+
 
 class ValidationFailed(ValueError):
     """Input that cannot be stored; ``errors`` holds one Thai message per problem."""
@@ -69,23 +107,24 @@ def _snapshot(row: SQLModel, fields: tuple[str, ...] | list[str]) -> dict[str, A
     return {name: getattr(row, name) for name in fields}
 
 
-def _write(session: Session, actor: Actor, model: type[SQLModel], row_id: int, expected_version: int,
+def _write(session: Session, actor: Actor, model: type[VersionedT], row_id: int, expected_version: int | None,
            changes: dict[str, Any], source: str, *, at: datetime | None = None) -> Saved:
-    """Compare-and-set one row, then audit each changed field. Raises ConflictError.
+    """Compare-and-set one row, then audit each changed field. Raises ConflictError, also when
+    ``expected_version`` is None (the user saw no row, yet there is one).
 
     ``at`` is the ``updated_at`` stamped on the row (default now); the audit trail always records
     the real time of the write."""
-    table = model.__tablename__
+    table = table_name(model)
     row = session.get(model, row_id)
     if row is None or getattr(row, "deleted_at", None) is not None:
         raise ValidationFailed([f"ไม่พบรายการ {table} {row_id} (อาจถูกลบไปแล้ว)"])
     require_station(actor, getattr(row, "station_id", None))
     before = _snapshot(row, list(changes))
-    if row.version != expected_version:
+    if expected_version is None or row.version != expected_version:
         raise ConflictError(table, row_id, row.version, before, changes)
     stamp = {"updated_at": at or _now(), "updated_by": actor.username} if hasattr(model, "updated_by") else {}
-    result = session.execute(
-        update(model).where(model.id == row_id, model.version == expected_version)
+    result = session.exec(
+        update(model).where(col(model.id) == row_id, col(model.version) == expected_version)
         .values(**changes, **stamp, version=expected_version + 1)
         .execution_options(synchronize_session=False)
     )
@@ -106,14 +145,14 @@ def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str,
     session.add(row)
     session.flush()
     row_id = inspect(row).identity[0]  # the primary key: ``id``, or ``be_year`` of a fiscal year
-    audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__,
+    audit.record_changes(session, actor=actor.username, source=source, table=table_name(type(row)),
                          row_id=row_id, before={}, after=_snapshot(row, fields),
                          station_id=getattr(row, "station_id", None))
     return Saved(row_id, getattr(row, "version", 1))
 
 
-def _row_as_seen(session: Session, actor: Actor, model: type[SQLModel], row_id: int, expected_version: int,
-                fields: tuple[str, ...], missing: str, station_id: int | None = None) -> SQLModel:
+def _row_as_seen(session: Session, actor: Actor, model: type[VersionedT], row_id: int, expected_version: int,
+                fields: tuple[str, ...], missing: str, station_id: int | None = None) -> VersionedT:
     """The row about to be deleted, still as the user saw it: it exists (else ``missing``), it is of
     a station the user may write (its own ``station_id`` unless given), and nobody changed it since."""
     row = session.get(model, row_id)
@@ -121,20 +160,21 @@ def _row_as_seen(session: Session, actor: Actor, model: type[SQLModel], row_id: 
         raise ValidationFailed([missing])
     require_station(actor, station_id if station_id is not None else getattr(row, "station_id", None))
     if row.version != expected_version:
-        raise ConflictError(model.__tablename__, row_id, row.version, _snapshot(row, fields), {})
+        raise ConflictError(table_name(model), row_id, row.version, _snapshot(row, fields), {})
     return row
 
 
-def hard_delete(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str,
-                 station_id: int | None) -> None:
+def hard_delete(session: Session, actor: Actor, row: Versioned | Assignment, fields: tuple[str, ...],
+                source: str, station_id: int | None) -> None:
     """Delete a row that has no soft delete; the trail keeps every value it had."""
-    audit.record_changes(session, actor=actor.username, source=source, table=row.__tablename__, row_id=row.id,
+    audit.record_changes(session, actor=actor.username, source=source, table=table_name(type(row)),
+                         row_id=stored_id(row),
                          before=_snapshot(row, fields), after=dict.fromkeys(fields), station_id=station_id)
     session.delete(row)
 
 
-def _save_keyed(session: Session, actor: Actor, existing: SQLModel | None, expected_version: int | None,
-                changes: dict[str, Any], new_row: Callable[[], SQLModel], fields: tuple[str, ...],
+def _save_keyed(session: Session, actor: Actor, existing: Versioned | None, expected_version: int | None,
+                changes: dict[str, Any], new_row: Callable[[], Versioned], fields: tuple[str, ...],
                 source: str) -> Saved:
     """Insert the row of a natural key (item × month, quota × day, station × year) or update it.
 
@@ -143,9 +183,9 @@ def _save_keyed(session: Session, actor: Actor, existing: SQLModel | None, expec
     if existing is None:
         return create_row(session, actor, new_row(), fields, source)
     if expected_version is None:
-        raise ConflictError(existing.__tablename__, existing.id, existing.version,
+        raise ConflictError(table_name(type(existing)), stored_id(existing), existing.version,
                             _snapshot(existing, list(changes)), changes)
-    return _write(session, actor, type(existing), existing.id, expected_version, changes, source)
+    return _write(session, actor, type(existing), stored_id(existing), expected_version, changes, source)
 
 
 def _whole_number(value: Any, low: int, high: int) -> int | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core.auth import Actor
 from ita_core.models import (
@@ -38,6 +38,7 @@ from ita_core.services.core import (
     _write,
     create_row,
     hard_delete,
+    stored_id,
 )
 from ita_core.thai_dates import fiscal_year_bounds, format_be
 
@@ -70,8 +71,10 @@ def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id
     if errors:
         raise ValidationFailed(errors)
     if row_id is None:
+        if station_id is None or fiscal_year is None:
+            raise ValidationFailed(["กิจกรรมใหม่ต้องระบุสถานีและปีงบประมาณ"])
         seq = (session.exec(select(Activity.seq).where(Activity.station_id == station_id,
-               Activity.fiscal_year == fiscal_year).order_by(Activity.seq.desc())).first() or 0) + 1
+               Activity.fiscal_year == fiscal_year).order_by(col(Activity.seq).desc())).first() or 0) + 1
         row = Activity(station_id=station_id, fiscal_year=fiscal_year, seq=seq,
                        **{k: v for k, v in values.items() if k in ACTIVITY_FIELDS})
         saved = create_row(session, actor, row, ("seq", *ACTIVITY_FIELDS), source)
@@ -79,7 +82,7 @@ def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id
     else:
         saved = _write(session, actor, Activity, row_id, expected_version,
                        {k: v for k, v in values.items() if k in ACTIVITY_FIELDS}, source)
-        year = session.get(Activity, row_id).fiscal_year
+        year = session.get_one(Activity, row_id).fiscal_year
     saved.warnings = _due_warning(year, values.get("due_date"))
     return saved
 
@@ -90,7 +93,7 @@ def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version:
     require(actor, Action.EDIT_PLAN)
     saved = _write(session, actor, OitItem, row_id, expected_version,
                    {k: v for k, v in values.items() if k in OIT_FIELDS}, source)
-    saved.warnings = _due_warning(session.get(OitItem, row_id).fiscal_year, values.get("due_date"))
+    saved.warnings = _due_warning(session.get_one(OitItem, row_id).fiscal_year, values.get("due_date"))
     return saved
 
 
@@ -98,7 +101,8 @@ def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected
                source: str = "form") -> Saved:
     """Soft-delete an activity, OIT item or person: hidden everywhere, kept in the trail."""
     require(actor, Action.EDIT_PLAN)
-    model = {**TABLES, "person": Person}.get(table)
+    models: dict[str, type[Activity] | type[OitItem] | type[Person]] = {**TABLES, "person": Person}
+    model = models.get(table)
     if model is None:
         raise ValidationFailed([f"ลบจากตาราง {table!r} ไม่ได้"])
     return _write(session, actor, model, row_id, expected_version, {"deleted_at": _now()}, source)
@@ -114,7 +118,7 @@ def save_component(session: Session, actor: Actor, item_id: int, text: str, comp
         return _write(session, actor, OitComponent, component_id, expected_version, {"text": text.strip()},
                       source)
     seq = (session.exec(select(OitComponent.seq).where(OitComponent.item_id == item_id)
-                        .order_by(OitComponent.seq.desc())).first() or 0) + 1
+                        .order_by(col(OitComponent.seq).desc())).first() or 0) + 1
     return create_row(session, actor, OitComponent(item_id=item_id, seq=seq, text=text.strip()),
                    ("item_id", "seq", "text"), source)
 
@@ -125,7 +129,7 @@ def delete_component(session: Session, actor: Actor, component_id: int, expected
     require(actor, Action.EDIT_PLAN)
     fields = ("item_id", "seq", "text", "done")
     found = session.get(OitComponent, component_id)
-    station = session.get(OitItem, found.item_id).station_id if found else None
+    station = session.get_one(OitItem, found.item_id).station_id if found else None
     component = _row_as_seen(session, actor, OitComponent, component_id, expected_version, fields,
                             f"ไม่พบองค์ประกอบ {component_id}", station)
     hard_delete(session, actor, component, fields, source, station)
@@ -142,6 +146,8 @@ def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: 
     if "kind" in clean and clean["kind"] not in set(PersonKind):
         raise ValidationFailed([f"ประเภท {clean['kind']!r} ไม่ถูกต้อง (person / position / group)"])
     if row_id is None:
+        if station_id is None:
+            raise ValidationFailed(["บุคคลใหม่ต้องระบุสถานี"])
         return create_row(session, actor, Person(station_id=station_id, **clean), PERSON_FIELDS, source)
     return _write(session, actor, Person, row_id, expected_version, clean, source)
 
@@ -212,19 +218,20 @@ def save_recurring_duty(session: Session, actor: Actor, values: dict[str, Any], 
                   else session.get(OitItem, clean["oit_item_id"]))
         if target is None:
             raise ValidationFailed(["ไม่พบรายการที่จะกำหนดรอบงาน"])
-        scope = {"station_id": target.station_id, "fiscal_year": target.fiscal_year}
+        station_id, fiscal_year = target.station_id, target.fiscal_year
     else:
         # a duty stays on its row: only its rhythm changes
         clean = {k: v for k, v in clean.items() if k not in ("activity_id", "oit_item_id")}
-        scope = {"station_id": current.station_id, "fiscal_year": current.fiscal_year}
+        station_id, fiscal_year = current.station_id, current.fiscal_year
     merged = {**(_snapshot(current, DUTY_FIELDS) if current else {}), **clean}
-    errors = _check_duty(merged, scope["fiscal_year"])
+    errors = _check_duty(merged, fiscal_year)
     if errors:
         raise ValidationFailed(errors)
     clean = _as_whole_numbers(clean, ("day", "interval_days"))
     if current is None:
-        return create_row(session, actor, RecurringDuty(**scope, **clean), DUTY_FIELDS, source)
-    return _write(session, actor, RecurringDuty, row_id, expected_version, clean, source)
+        row = RecurringDuty(station_id=station_id, fiscal_year=fiscal_year, **clean)
+        return create_row(session, actor, row, DUTY_FIELDS, source)
+    return _write(session, actor, RecurringDuty, stored_id(current), expected_version, clean, source)
 
 
 def delete_recurring_duty(session: Session, actor: Actor, duty_id: int, expected_version: int,
@@ -284,7 +291,8 @@ def save_phase(session: Session, actor: Actor, values: dict[str, Any], row_id: i
     name, kind, dates and who is responsible. The collection windows of the survey quotas are the
     steps of kind ``eit_collection`` / ``iit_collection``."""
     require(actor, Action.EDIT_PLAN, station_id=station_id)
-    clean = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in PHASE_FIELDS}
+    clean: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v)
+                             for k, v in values.items() if k in PHASE_FIELDS}
     current = session.get(Phase, row_id) if row_id is not None else None
     if row_id is not None and current is None:
         raise ValidationFailed([f"ไม่พบขั้นตอนในปฏิทิน รหัส {row_id}"])
@@ -293,13 +301,13 @@ def save_phase(session: Session, actor: Actor, values: dict[str, Any], row_id: i
     if errors:
         raise ValidationFailed(errors)
     if current is not None:
-        return _write(session, actor, Phase, current.id, expected_version, clean, source)
+        return _write(session, actor, Phase, stored_id(current), expected_version, clean, source)
     if station_id is None or fiscal_year is None:
         raise ValidationFailed(["ขั้นตอนใหม่ต้องระบุสถานีและปีงบประมาณ"])
-    scope = {"station_id": station_id, "fiscal_year": fiscal_year}
     seq = values.get("seq") or 1 + len(session.exec(
         select(Phase.id).where(Phase.station_id == station_id, Phase.fiscal_year == fiscal_year)).all())
-    return create_row(session, actor, Phase(**scope, seq=seq, **clean), ("seq", *PHASE_FIELDS), source)
+    return create_row(session, actor, Phase(station_id=station_id, fiscal_year=fiscal_year, seq=seq, **clean),
+                      ("seq", *PHASE_FIELDS), source)
 
 
 def delete_phase(session: Session, actor: Actor, phase_id: int, expected_version: int,

@@ -116,9 +116,10 @@ def set_publication(session: Session, actor: Actor, item_id: int, month: date, d
         raise ValidationFailed(errors)
     existing = session.exec(select(Publication).where(Publication.item_id == item_id,
                                                       Publication.month == month)).first()
-    changes = {"done": bool(done), "url": url, "note": (note or "").strip()}
+    note = (note or "").strip()
+    changes: dict[str, Any] = {"done": bool(done), "url": url, "note": note}
     return _save_keyed(
         session, actor, existing, expected_version, changes,
         lambda: Publication(station_id=item.station_id, fiscal_year=item.fiscal_year, item_id=item_id,
-                            month=month, **changes),
+                            month=month, done=bool(done), url=url, note=note),
         ("item_id", "month", "done", "url", "note"), source)

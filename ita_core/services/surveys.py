@@ -29,6 +29,7 @@ from ita_core.services.core import (
     _write,
     create_row,
     hard_delete,
+    stored_id,
 )
 from ita_core.thai_dates import fiscal_year_bounds
 
@@ -64,11 +65,12 @@ def record_survey_count(session: Session, actor: Actor, quota_id: int, day: date
                                               Phase.kind == f"{quota.tool.lower()}_collection")).first()
     existing = session.exec(select(SurveyCount).where(SurveyCount.quota_id == quota_id,
                                                       SurveyCount.day == day)).first()
-    changes = {"collected": count, "note": (note or "").strip()}
+    note = (note or "").strip()
+    changes: dict[str, Any] = {"collected": count, "note": note}
     saved = _save_keyed(
         session, actor, existing, expected_version, changes,
         lambda: SurveyCount(station_id=quota.station_id, fiscal_year=quota.fiscal_year, quota_id=quota_id,
-                            day=day, **changes),
+                            day=day, collected=count, note=note),
         ("quota_id", "day", "collected", "note"), source)
     if window is not None and not window.start <= day <= window.end:
         saved.warnings.append(f"วันที่ {day.isoformat()} อยู่นอกช่วงเก็บข้อมูล {quota.tool} "
@@ -79,7 +81,8 @@ def record_survey_count(session: Session, actor: Actor, quota_id: int, day: date
 def _scores(values: dict[str, Any], fields: tuple[str, ...],
             required: tuple[str, ...] = ()) -> dict[str, Any]:
     """Scores 0–100 (two decimals) or None; Thai errors name the field."""
-    errors, clean = [], {}
+    errors: list[str] = []
+    clean: dict[str, float | None] = {}
     for name in fields:
         raw = values.get(name)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -170,9 +173,11 @@ def save_quota(session: Session, actor: Actor, values: dict[str, Any], row_id: i
     if current is None:
         if set(QUOTA_FIELDS[:3]) - set(clean):
             raise ValidationFailed(["โควตาใหม่ต้องมีเครื่องมือ ฝ่าย และจำนวนขั้นต่ำ"])
+        if station_id is None or fiscal_year is None:
+            raise ValidationFailed(["โควตาใหม่ต้องระบุสถานีและปีงบประมาณ"])
         row = SurveyQuota(station_id=station_id, fiscal_year=fiscal_year, **clean)
         return create_row(session, actor, row, QUOTA_FIELDS, source)
-    return _write(session, actor, SurveyQuota, row_id, expected_version, clean, source)
+    return _write(session, actor, SurveyQuota, stored_id(current), expected_version, clean, source)
 
 
 def delete_quota(session: Session, actor: Actor, quota_id: int, expected_version: int,
