@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from ita_core import audit
+from ita_core.db import stored_id
 from ita_core.models import Station, User, UserRole
 
 if TYPE_CHECKING:
@@ -96,7 +97,8 @@ def actor_of(session: Session, user: User) -> Actor:
     """The acting user of a login, with the stations of its province when it has one."""
     stations = None
     if user.station_id is None and user.province:
-        stations = frozenset(session.exec(select(Station.id).where(Station.province == user.province)).all())
+        ids = session.exec(select(Station.id).where(Station.province == user.province)).all()
+        stations = frozenset(station_id for station_id in ids if station_id is not None)  # never None
     return Actor(user.username, user.role, user.person_id, user.station_id, user.can_edit_all,
                  user.province, stations)
 
@@ -127,15 +129,15 @@ def _count_login(session: Session, user: User, failed: int, now: datetime) -> No
     locked_until = None
     if failed >= MAX_FAILED:
         failed, locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
-    before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
-    after = {"failed_logins": failed, "locked_until": locked_until}
+    before: dict[str, object] = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
+    after: dict[str, object] = {"failed_logins": failed, "locked_until": locked_until}
     if before == after:
         return
     user.failed_logins, user.locked_until = failed, locked_until
     session.add(user)
     if failed or locked_until:  # a successful login that clears the counter is not news
         audit.record_changes(session, actor=ANONYMOUS.username, source="login", table="app_user",
-                             row_id=user.id, before=before, after=after, station_id=None)
+                             row_id=stored_id(user), before=before, after=after, station_id=None)
 
 
 def has_admin(session: Session) -> bool:

@@ -19,13 +19,17 @@ import logging
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ita_core.exports import _ILLEGAL_XML, unneutralise
 from ita_core.settings import Settings
@@ -39,7 +43,8 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 UNPACK_FACTOR = 20  # a workbook may unpack to at most this many times the byte limit
 MAX_LISTED = 10  # problems of one kind listed per sheet before "and N more"
 
-Cell = str | int | float | bool | date | datetime | None
+# a value as csv gives it or as openpyxl reads it (a time or a duration from a cell formatted so)
+Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 
 @dataclass(frozen=True)
@@ -164,12 +169,15 @@ def _read_xlsx(data: bytes, file_name: str, settings: Settings) -> list[Sheet]:
         for row in worksheet.iter_rows():
             values: list[Cell] = []
             for cell in row:
-                if cell.data_type == "f" or isinstance(cell.value, (ArrayFormula, DataTableFormula)):
+                if isinstance(cell, MergedCell):  # a hidden cell of a merged range: no value, refused above
+                    values.append(None)
+                elif cell.data_type == "f" or isinstance(cell.value, (ArrayFormula, DataTableFormula)):
                     problems.append(Problem(f"เซลล์ {cell.coordinate} มีสูตร ({_formula_text(cell.value)}): "
                                             "คัดลอกแล้ววางแบบค่า (Paste Values) ก่อนนำเข้า",
-                                            sheet=worksheet.title, row=cell.row,
-                                            column=get_column_letter(cell.column)))
+                                            sheet=worksheet.title, row=cell.row, column=cell.column_letter))
                     values.append(None)
+                elif isinstance(cell.value, (Decimal, CellRichText)):  # openpyxl reads numbers as int or
+                    values.append(str(cell.value))  # float, and rich text only when asked: never met here
                 else:
                     values.append(cell.value)
             sheet.rows.append(_trim(values))
@@ -179,7 +187,7 @@ def _read_xlsx(data: bytes, file_name: str, settings: Settings) -> list[Sheet]:
     return sheets
 
 
-def _merged_problems(worksheet) -> list[Problem]:
+def _merged_problems(worksheet: Worksheet) -> list[Problem]:
     return [Problem(f"เซลล์ {cells.coord} ถูกผสานไว้ (merge): ยกเลิกการผสานเซลล์ก่อนนำเข้า "
                     "(ช่องตัวชี้วัดที่เว้นว่างจะใช้ค่าจากแถวบน)", sheet=worksheet.title, row=cells.min_row,
                     column=get_column_letter(cells.min_col))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from sqlalchemy import inspect, update
@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col
 
 from ita_core import audit
 from ita_core.auth import Actor
+from ita_core.db import stored_id
 from ita_core.models import (
     Activity,
     Assignment,
@@ -40,18 +41,6 @@ TABLES: dict[str, type[Activity] | type[OitItem]] = {"activity": Activity, "oit_
 Versioned = (Activity | OitItem | OitComponent | Person | Phase | RecurringDuty | SurveyQuota | SurveyCount
              | Publication | ScoreInput | ScoreHistory | User)
 VersionedT = TypeVar("VersionedT", bound=Versioned)
-
-
-class _HasId(Protocol):
-    @property
-    def id(self) -> int | None: ...
-
-
-def stored_id(row: _HasId) -> int:
-    """The id of a row read from the database or flushed to it, which always has one."""
-    if row.id is None:
-        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
-    return row.id
 
 
 def table_name(model: type[SQLModel]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ita_core.auth import Actor
+from ita_core.db import stored_id
 from ita_core.models import (
     Activity,
     Assignment,
@@ -38,7 +39,6 @@ from ita_core.services.core import (
     _write,
     create_row,
     hard_delete,
-    stored_id,
 )
 from ita_core.thai_dates import fiscal_year_bounds, format_be
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ita_core.auth import Actor
+from ita_core.db import stored_id
 from ita_core.models import (
     Phase,
     ScoreHistory,
@@ -29,7 +30,6 @@ from ita_core.services.core import (
     _write,
     create_row,
     hard_delete,
-    stored_id,
 )
 from ita_core.thai_dates import fiscal_year_bounds
 
