@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core import services
 from ita_core.auth import Actor
+from ita_core.db import stored_id
 from ita_core.imports.model import CommitResult, Preview, RowPlan
 from ita_core.imports.read import preview
 from ita_core.models import Assignment, Person, PersonKind, Role, Status
@@ -61,8 +62,8 @@ def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, stati
 
 def _add_people(writer: Writer, planned: Preview, *, approved: set[str], station_id: int) -> dict[str, int]:
     """Known people by canonical name, plus the approved new names created now."""
-    people = {p.name: p.id for p in writer.session.exec(select(Person).where(Person.station_id == station_id,
-                                                                      Person.deleted_at.is_(None)))}
+    people = {p.name: stored_id(p) for p in writer.session.exec(
+        select(Person).where(Person.station_id == station_id, col(Person.deleted_at).is_(None)))}
     for name, rank in planned.new_names.items():
         if normalise_name(name) in approved and name not in people:
             values = {"name": name, "rank": rank, "kind": PersonKind.PERSON}
@@ -80,29 +81,46 @@ def _apply_row(writer: Writer, row: RowPlan, *, station_id: int, fiscal_year: in
     if row.table == "activity" and row.action == "add":
         saved = writer.save_activity(values=row.plan_values, station_id=station_id, fiscal_year=fiscal_year)
     elif row.table == "activity" and plan_changes:
-        saved = writer.save_activity(values=plan_changes, row_id=row.row_id, seen_version=row.version)
+        saved = writer.save_activity(values=plan_changes, row_id=_row_id(row), seen_version=_version(row))
     elif plan_changes:
-        saved = writer.save_oit_item(row_id=row.row_id, seen_version=row.version, values=plan_changes)
+        saved = writer.save_oit_item(row_id=_row_id(row), seen_version=_version(row), values=plan_changes)
     else:
-        saved = services.Saved(row.row_id, row.version)
+        saved = services.Saved(_row_id(row), _version(row))
     if progress_changes:
         writer.update_progress(table=row.table, row_id=saved.row_id, seen_version=saved.version,
                                values=progress_changes)
     return saved.row_id
 
 
+def _row_id(row: RowPlan) -> int:
+    """The id of a row the file changes (only a row to add has none)."""
+    if row.row_id is None:
+        raise ValueError(f"{row.ref}: a row to change has no id")
+    return row.row_id
+
+
+def _version(row: RowPlan) -> int:
+    """The version the file saw of a row it changes (required of such a row: a preview without it
+    has an error and is never committed)."""
+    if row.version is None:
+        raise ValueError(f"{row.ref}: a row to change has no version")
+    return row.version
+
+
 def _assign(writer: Writer, row: RowPlan, *, row_id: int, people: dict[str, int]) -> int:
     """Make the row's named people responsible for it; how many assignments were added."""
-    target = {"activity_id": row_id} if row.table == "activity" else {"oit_item_id": row_id}
+    on_activity = row.table == "activity"
+    target = col(Assignment.activity_id) if on_activity else col(Assignment.oit_item_id)
     count = 0
     for name in row.add_people:
         person_id = people.get(name)
         if person_id is None:  # a new name that was not approved: kept in the text only
             continue
         exists = writer.session.exec(select(Assignment.id).where(
-            Assignment.person_id == person_id,
-            *(getattr(Assignment, k) == v for k, v in target.items()))).first()
+            Assignment.person_id == person_id, target == row_id)).first()
         if exists is None:
-            writer.add_assignment(person_id=person_id, role=Role.RESPONSIBLE, **target)
+            writer.add_assignment(person_id=person_id, role=Role.RESPONSIBLE,
+                                  activity_id=row_id if on_activity else None,
+                                  oit_item_id=None if on_activity else row_id)
             count += 1
     return count

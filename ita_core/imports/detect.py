@@ -53,8 +53,8 @@ def wrong_columns(sheet: Sheet) -> Problem:
     if hits == 0:
         return Problem("ไม่พบแถวหัวตารางที่รู้จัก: แผนแบบฟอร์มต้องมีคอลัมน์ " + " | ".join(PLAN_HEADERS)
                        + " (หรือใช้ไฟล์ที่ส่งออกจากระบบนี้)", sheet=sheet.name)
-    cells = [_header(v) for v in sheet.rows[index] if v not in (None, "")]
-    missing = [h for h in wanted if _header(h) not in cells]
+    found = [_header(v) for v in sheet.rows[index] if v not in (None, "")]
+    missing = [h for h in wanted if _header(h) not in found]
     extra = [str(v) for v in sheet.rows[index] if v not in (None, "") and _header(v) not in
              {_header(h) for h in wanted}]
     parts = []

@@ -51,7 +51,7 @@ def _activity(reader: RowReader, context: ImportContext, result: Preview) -> Row
     if station != context.station_codes.get(context.station_id):
         reader.problem("station", f"สถานี {station!r} ไม่ใช่สถานีที่เลือกนำเข้า "
                        f"({context.station_codes.get(context.station_id)})")
-    plan_values = {
+    plan_values: dict[str, Any] = {
         "indicator": reader.integer("indicator", low=1, high=10, what="ตัวชี้วัด (1–10)"),
         "issue": reader.text("issue"), "activity": reader.text("activity"), "output": reader.text("output"),
         "awareness": reader.text("awareness"), "due_date": reader.day("due_date"),

@@ -7,11 +7,12 @@ so :mod:`.commit` writes them one way whatever the file looked like.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core import queries
 from ita_core.exports import _ILLEGAL_XML
@@ -126,17 +127,19 @@ class ImportContext:
         self.session, self.station_id, self.fiscal_year = session, station_id, fiscal_year
         self.activities = {a.id: a for a in session.exec(select(Activity).where(
             Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
-            Activity.deleted_at.is_(None)).order_by(Activity.seq))}
+            col(Activity.deleted_at).is_(None)).order_by(col(Activity.seq)))}
         self.items = {i.code: i for i in session.exec(select(OitItem).where(
             OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
-            OitItem.deleted_at.is_(None)))}
+            col(OitItem.deleted_at).is_(None)))}
         self.people = NameMatcher(session.exec(select(Person).where(Person.station_id == station_id,
-                                                                    Person.deleted_at.is_(None))))
+                                                                    col(Person.deleted_at).is_(None))))
         assigned = queries.assignments(session, station_id, fiscal_year)
         self.assigned = {
             (kind, int(target)): set(group["name"])
             for kind, column in (("activity", "activity_id"), ("oit_item", "oit_item_id"))
-            for target, group in assigned.dropna(subset=[column]).groupby(column)
+            # the id column holds floats once it has a blank (numbers when it has none)
+            for target, group in cast("Iterable[tuple[float, pd.DataFrame]]",
+                                      assigned.dropna(subset=[column]).groupby(column))
         }
         self.sub_indicators = set(session.exec(select(SubIndicator.code)))
         components = queries.components(session, station_id, fiscal_year)
