@@ -8,16 +8,21 @@ are repeatable.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
 from ita_core.auth import Actor
+from ita_core.db import stored_id
 from ita_core.models import Activity, OitItem, Status, UserRole
+from ita_core.services.core import table_name
 from ita_core.services.writer import Writer
 
 DEMO_USER = "demo"
 DEMO_NOTE = "[ตัวอย่าง] ข้อมูลสาธิต ไม่ใช่ผลจริง / demo data"
 DEMO_ACTOR = Actor(DEMO_USER, UserRole.ADMIN)  # run by `ita init --demo` on the server only
+
+PlanRowT = TypeVar("PlanRowT", Activity, OitItem)
 
 
 def _demo_values(model: type[Activity] | type[OitItem], row: Activity | OitItem,
@@ -36,21 +41,23 @@ def apply_demo_snapshot(session: Session, station_id: int, fiscal_year: int) -> 
     source "demo"); return rows changed. Each row is stamped a few days before its deadline, as
     if updated then, so the meeting view has a history to show."""
     writer = Writer(session, DEMO_ACTOR, source="demo")
-    changed = 0
-    for model in (Activity, OitItem):
-        rows = session.exec(
-            select(model).where(col(model.station_id) == station_id, col(model.fiscal_year) == fiscal_year,
-                                col(model.deleted_at).is_(None)).order_by(col(model.id))
-        ).all()
-        for index, row in enumerate(rows):
-            at = None
-            if row.due_date is not None:
-                at = datetime.combine(row.due_date - timedelta(days=3 + index % 5), time(9), tzinfo=UTC)
-            assert row.id is not None  # stored rows have ids
-            writer.update_progress(table=model.__tablename__, row_id=row.id, seen_version=row.version,
-                                   values=_demo_values(model, row, index), at=at)
-            changed += 1
-    return changed
+    return (_apply_to(writer, Activity, station_id, fiscal_year)
+            + _apply_to(writer, OitItem, station_id, fiscal_year))
+
+
+def _apply_to(writer: Writer, model: type[PlanRowT], station_id: int, fiscal_year: int) -> int:
+    """The snapshot of one table (activities, then OIT items); rows changed."""
+    rows = writer.session.exec(
+        select(model).where(col(model.station_id) == station_id, col(model.fiscal_year) == fiscal_year,
+                            col(model.deleted_at).is_(None)).order_by(col(model.id))
+    ).all()
+    for index, row in enumerate(rows):
+        at = None
+        if row.due_date is not None:
+            at = datetime.combine(row.due_date - timedelta(days=3 + index % 5), time(9), tzinfo=UTC)
+        writer.update_progress(table=table_name(model), row_id=stored_id(row), seen_version=row.version,
+                               values=_demo_values(model, row, index), at=at)
+    return len(rows)
 
 
 def has_demo_rows(session: Session, station_id: int, fiscal_year: int) -> bool:

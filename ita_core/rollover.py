@@ -9,12 +9,15 @@ percent 0, notes and evidence cleared. A year that already has rows is refused u
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from ita_core.auth import Actor
+from ita_core.db import stored_id
 from ita_core.models import (
     Activity,
     Assignment,
@@ -25,6 +28,7 @@ from ita_core.models import (
     RecurringDuty,
     SurveyCount,
     SurveyQuota,
+    TrackedRow,
 )
 from ita_core.permissions import Action, require
 from ita_core.services import ValidationFailed, create_row, ensure_fiscal_year, hard_delete, save_phase
@@ -42,8 +46,12 @@ DATE_FIELDS = {"due_date", "start_date", "start", "end"}
 TEXT_FIELDS = {"due_text", "period_text", "cadence_text", "rhythm_text", "text"}
 
 
+# a row a station's year owns
+YearRow = Publication | SurveyCount | Assignment | RecurringDuty | SurveyQuota | Phase | Activity | OitItem
+YearRowT = TypeVar("YearRowT", bound=YearRow)
+
 # rows a year's plan owns, each listed after the rows that point at it; fields name a deleted row
-YEAR_ROWS_CHILDREN_FIRST: tuple[tuple[type[SQLModel], tuple[str, ...]], ...] = (
+YEAR_ROWS_CHILDREN_FIRST: tuple[tuple[type[YearRow], tuple[str, ...]], ...] = (
     (Publication, ("item_id", "month", "url")), (SurveyCount, ("quota_id", "day", "collected")),
     (Assignment, ("person_id", "role")), (RecurringDuty, ("kind", "text")),
     (SurveyQuota, ("department", "min_respondents")), (Phase, ("name",)),
@@ -58,9 +66,9 @@ class RolloverReport:
     counts: dict[str, int]
 
 
-def _shifted(row: SQLModel, fields: tuple[str, ...], years: int) -> dict[str, object]:
+def _shifted(row: SQLModel, fields: tuple[str, ...], years: int) -> dict[str, Any]:
     """Field values with dates moved by ``years`` and the BE years in date phrases moved too."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in fields:
         value = getattr(row, name)
         if name in DATE_FIELDS and isinstance(value, date):
@@ -71,11 +79,24 @@ def _shifted(row: SQLModel, fields: tuple[str, ...], years: int) -> dict[str, ob
     return values
 
 
-def _rows(session: Session, model: type[SQLModel], station_id: int, fiscal_year: int) -> list:
-    query = select(model).where(model.station_id == station_id, model.fiscal_year == fiscal_year)
-    if hasattr(model, "deleted_at"):
-        query = query.where(model.deleted_at.is_(None))
-    return list(session.exec(query.order_by(model.id)))
+def _rows(session: Session, model: type[YearRowT], station_id: int, fiscal_year: int) -> list[YearRowT]:
+    """A station's rows of one year by id, soft-deleted activities and OIT items left out."""
+    query = select(model).where(col(model.station_id) == station_id, col(model.fiscal_year) == fiscal_year)
+    if issubclass(model, TrackedRow):
+        query = query.where(col(model.deleted_at).is_(None))
+    return list(session.exec(query.order_by(col(model.id))))
+
+
+def _all_rows(session: Session, model: type[YearRowT], station_id: int,
+              fiscal_year: int) -> Sequence[YearRowT]:
+    """Every row of a station's year, soft-deleted ones too."""
+    return session.exec(select(model).where(col(model.station_id) == station_id,
+                                            col(model.fiscal_year) == fiscal_year)).all()
+
+
+def _new_id(new_ids: dict[int, int], old_id: int | None) -> int | None:
+    """The new year's copy of the row ``old_id`` (None: no row, or a row that was not copied)."""
+    return None if old_id is None else new_ids.get(old_id)
 
 
 def _clear_year(session: Session, actor: Actor, station_id: int, fiscal_year: int) -> None:
@@ -86,8 +107,7 @@ def _clear_year(session: Session, actor: Actor, station_id: int, fiscal_year: in
         for component in session.exec(select(OitComponent).where(OitComponent.item_id == item.id)):
             hard_delete(session, actor, component, ("item_id", "text"), SOURCE, station_id)
     for model, fields in YEAR_ROWS_CHILDREN_FIRST:
-        for row in session.exec(select(model).where(model.station_id == station_id,
-                                                    model.fiscal_year == fiscal_year)):
+        for row in _all_rows(session, model, station_id, fiscal_year):
             hard_delete(session, actor, row, fields, SOURCE, station_id)
         session.flush()
 
@@ -103,40 +123,47 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
     items = _rows(session, OitItem, station_id, from_year)
     if not activities and not items:
         raise ValidationFailed([f"สถานีนี้ไม่มีแผนปีงบประมาณ {from_year} ให้คัดลอก"])
-    if _rows(session, Activity, station_id, to_year) or _rows(session, OitItem, station_id, to_year):
+    if (bool(_rows(session, Activity, station_id, to_year))
+            or bool(_rows(session, OitItem, station_id, to_year))):
         if not overwrite:
             raise ValidationFailed([f"ปีงบประมาณ {to_year} มีแผนอยู่แล้ว — ต้องสั่งเขียนทับ (overwrite) ถ้าต้องการแทนที่"])
         _clear_year(session, actor, station_id, to_year)
     ensure_fiscal_year(session, to_year, actor=actor, source=SOURCE)
 
-    scope = {"station_id": station_id, "fiscal_year": to_year}
-    new_activity = {a.id: create_row(session, actor, Activity(**scope, **_shifted(a, ACTIVITY_COPY, years)),
-                                     ACTIVITY_COPY, SOURCE).row_id for a in activities}
-    new_item = {i.id: create_row(session, actor, OitItem(**scope, **_shifted(i, OIT_COPY, years)),
-                                 OIT_COPY, SOURCE).row_id for i in items}
-    components = session.exec(select(OitComponent).where(OitComponent.item_id.in_(list(new_item)))
-                              .order_by(OitComponent.id)).all()
+    scope: dict[str, Any] = {"station_id": station_id, "fiscal_year": to_year}
+    new_activity: dict[int, int] = {}  # old id: the copy's id
+    for activity in activities:
+        copy = Activity(**scope, **_shifted(activity, ACTIVITY_COPY, years))
+        new_activity[stored_id(activity)] = create_row(session, actor, copy, ACTIVITY_COPY, SOURCE).row_id
+    new_item: dict[int, int] = {}
+    for item in items:
+        item_copy = OitItem(**scope, **_shifted(item, OIT_COPY, years))
+        new_item[stored_id(item)] = create_row(session, actor, item_copy, OIT_COPY, SOURCE).row_id
+    components = session.exec(select(OitComponent).where(col(OitComponent.item_id).in_(list(new_item)))
+                              .order_by(col(OitComponent.id))).all()
     for component in components:
         create_row(session, actor, OitComponent(item_id=new_item[component.item_id], seq=component.seq,
                                                 text=component.text), ("item_id", "seq", "text"), SOURCE)
 
-    def target(row: Assignment | RecurringDuty) -> dict[str, int | None]:
+    def target(row: Assignment | RecurringDuty) -> dict[str, Any]:
         """The new year's activity or OIT item a copied assignment or duty points at."""
-        return {"activity_id": new_activity.get(row.activity_id),
-                "oit_item_id": new_item.get(row.oit_item_id)}
+        return {"activity_id": _new_id(new_activity, row.activity_id),
+                "oit_item_id": _new_id(new_item, row.oit_item_id)}
 
-    for row in _rows(session, Assignment, station_id, from_year):
-        copy = Assignment(**scope, person_id=row.person_id, role=row.role, note=row.note, **target(row))
-        create_row(session, actor, copy, ("person_id", "role", "activity_id", "oit_item_id", "note"), SOURCE)
-    for row in _rows(session, RecurringDuty, station_id, from_year):
-        copy = RecurringDuty(**scope, **_shifted(row, DUTY_COPY, years), **target(row))
-        create_row(session, actor, copy, DUTY_COPY, SOURCE)
-    for row in _rows(session, SurveyQuota, station_id, from_year):
-        create_row(session, actor, SurveyQuota(**scope, tool=row.tool, department=row.department,
-                                               min_respondents=row.min_respondents, note=row.note),
+    for assignment in _rows(session, Assignment, station_id, from_year):
+        create_row(session, actor, Assignment(**scope, person_id=assignment.person_id, role=assignment.role,
+                                              note=assignment.note, **target(assignment)),
+                   ("person_id", "role", "activity_id", "oit_item_id", "note"), SOURCE)
+    for duty in _rows(session, RecurringDuty, station_id, from_year):
+        create_row(session, actor, RecurringDuty(**scope, **_shifted(duty, DUTY_COPY, years), **target(duty)),
+                   DUTY_COPY, SOURCE)
+    for quota in _rows(session, SurveyQuota, station_id, from_year):
+        create_row(session, actor, SurveyQuota(**scope, tool=quota.tool, department=quota.department,
+                                               min_respondents=quota.min_respondents, note=quota.note),
                    ("tool", "department", "min_respondents"), SOURCE)
-    for row in _rows(session, Phase, station_id, from_year):
-        save_phase(session, actor, _shifted(row, PHASE_COPY, years), source=SOURCE, **scope)
+    for phase in _rows(session, Phase, station_id, from_year):
+        save_phase(session, actor, _shifted(phase, PHASE_COPY, years), source=SOURCE, station_id=station_id,
+                   fiscal_year=to_year)
     session.flush()
     return RolloverReport({"activities": len(new_activity), "oit_items": len(new_item),
                            "components": len(components)})
