@@ -10,15 +10,16 @@ import difflib
 import getpass
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core import backup, imports, oit_matrix, plan, queries, services
 from ita_core.auth import CLI
-from ita_core.db import make_engine, session_scope, upgrade_schema
+from ita_core.db import make_engine, session_scope, stored_id, upgrade_schema
 from ita_core.demo import apply_demo_snapshot
 from ita_core.exports import (
     COLUMNS,
@@ -69,7 +70,7 @@ def _station(session: Session, code: str | None) -> Station:
 
 def _fiscal_year(session: Session, station: Station, wanted: int | None) -> int:
     """The asked fiscal year if the station has a plan for it; by default its newest year."""
-    years = [fy.be_year for fy in queries.fiscal_years(session, station.id)]
+    years = [fy.be_year for fy in queries.fiscal_years(session, stored_id(station))]
     if not years:
         raise UsageError(f"สถานี {station.code} ยังไม่มีแผน: นำเข้าแผนด้วย `ita import FILE --station "
                          f"{station.code}` หรือระบุสถานีอื่นด้วย --station / this station has no plan yet")
@@ -93,8 +94,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.demo:
         with session_scope(engine) as session:
             station = _station(session, None)
-            years = queries.fiscal_years(session, station.id)
-            changed = apply_demo_snapshot(session, station.id, years[0].be_year)
+            years = queries.fiscal_years(session, stored_id(station))
+            changed = apply_demo_snapshot(session, stored_id(station), years[0].be_year)
         print(f"ใส่ความคืบหน้าตัวอย่าง (demo) {changed} แถว / demo snapshot applied")
     return 0
 
@@ -104,15 +105,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_plan(args)
     with Session(_engine()) as session:
         station = _station(session, args.station)
-        fiscal_year = _fiscal_year(session, station, args.fy)
+        station_id, fiscal_year = stored_id(station), _fiscal_year(session, station, args.fy)
         as_of = args.as_of or plan.default_as_of(fiscal_year)
         columns = None
         if args.table == "oit-matrix":  # columns per month of the year; states at the as-of date
-            frame, columns = oit_matrix.export_table(session, station.id, fiscal_year, as_of, args.lang)
+            frame, columns = oit_matrix.export_table(session, station_id, fiscal_year, as_of, args.lang)
         elif args.table in LOADERS:
-            frame = export_frame(session, args.table, station.id, fiscal_year)
+            frame = export_frame(session, args.table, station_id, fiscal_year)
         else:  # lit rows and the indicator summary depend on the as-of date
-            frame = plan_frames(session, station.id, fiscal_year, as_of, get_settings())[args.table]
+            frame = plan_frames(session, station_id, fiscal_year, as_of, get_settings())[args.table]
     if args.format == "csv":
         payload = to_csv_bytes(frame, args.table, args.lang, columns)
     else:
@@ -131,7 +132,8 @@ def _export_plan(args: argparse.Namespace) -> int:
         station = _station(session, args.station)
         fiscal_year = _fiscal_year(session, station, args.fy)
         as_of = args.as_of or plan.default_as_of(fiscal_year)
-        payload = plan_workbook_bytes(session, station.id, fiscal_year, as_of, get_settings(), args.lang)
+        payload = plan_workbook_bytes(session, stored_id(station), fiscal_year, as_of, get_settings(),
+                                      args.lang)
     Path(args.output).write_bytes(payload)
     print(f"บันทึกแผน ITA ณ {format_be(as_of)} ลงไฟล์ {args.output} / wrote the plan workbook")
     return 0
@@ -157,8 +159,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine = _engine()
     with Session(engine) as session:
         station = _station(session, args.station)
-        fiscal_year = imports.import_year(session, station.id, args.fy)
-    return _import_file(engine, Path(args.file), station.id, fiscal_year, dry_run=args.dry_run,
+        station_id = stored_id(station)
+        fiscal_year = imports.import_year(session, station_id, args.fy)
+    return _import_file(engine, Path(args.file), station_id, fiscal_year, dry_run=args.dry_run,
                         approve_names=args.approve_names)
 
 
@@ -195,7 +198,7 @@ def _init_from_plan(engine: Engine, args: argparse.Namespace) -> int:
     if not args.station:
         raise UsageError("--from-plan ต้องระบุ --station CODE / --from-plan needs --station")
     with session_scope(engine) as session:
-        station_id = _station(session, args.station).id
+        station_id = stored_id(_station(session, args.station))
         fiscal_year = imports.import_year(session, station_id, args.fy)
     return _import_file(engine, Path(args.from_plan), station_id, fiscal_year, dry_run=False,
                         approve_names=True)
@@ -228,7 +231,8 @@ def cmd_rollover(args: argparse.Namespace) -> int:
     with session_scope(_engine()) as session:
         station = _station(session, args.station)
         name = station.name_th
-        report = rollover(session, CLI, station.id, args.from_year, args.to_year, overwrite=args.overwrite)
+        report = rollover(session, CLI, stored_id(station), args.from_year, args.to_year,
+                          overwrite=args.overwrite)
     print(f"คัดลอกแผน {name} ปี {args.from_year} → {args.to_year} แล้ว / rolled over: {report.counts}")
     return 0
 
@@ -239,7 +243,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         station = _station(session, args.station)
         fiscal_year = _fiscal_year(session, station, args.fy)
         as_of = args.as_of or plan.default_as_of(fiscal_year)
-        rows = plan.plan_rows(session, station.id, fiscal_year, as_of, settings)
+        rows = plan.plan_rows(session, stored_id(station), fiscal_year, as_of, settings)
         table = plan.indicator_lights(rows, queries.indicators(session))
     print("\n".join(indicator_lines(table, args.lang)))
     return 0
@@ -260,11 +264,11 @@ def _person_id(session: Session, station: Station, name: str) -> int:
     refused (never taken literally, e.g. a README placeholder), naming the nearest spellings and
     where the whole list is."""
     people = session.exec(select(Person).where(Person.station_id == station.id,
-                                               Person.deleted_at.is_(None))).all()
+                                               col(Person.deleted_at).is_(None))).all()
     index = name_index(people)
     person = index.get(normalise_name(name))
     if person is not None:
-        return person.id
+        return stored_id(person)
     where = f"สถานี {station.code}"
     if not index:
         raise UsageError(f"{where} ยังไม่มีรายชื่อบุคลากร: นำเข้าแผนก่อนด้วย `ita import FILE --station "
@@ -379,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        command: Callable[[argparse.Namespace], int] = args.func
+        return command(args)
     except services.ValidationFailed as exc:
         errors = exc.errors
     except (UsageError, SeedError, services.PermissionDenied, backup.BackupError,
