@@ -14,7 +14,6 @@ machine. Nothing here asserts: read the numbers (÷ target is seconds / target).
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
 import tempfile
@@ -29,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import build  # noqa: E402
-from bench.timing import median_seconds  # noqa: E402
+from bench.timing import bench_arguments, median_seconds  # noqa: E402
 from ita_core import queries  # noqa: E402
 from ita_core.exports import (  # noqa: E402
     COLUMNS,
@@ -125,10 +124,7 @@ def bench_large(stations: int, runs: int, folder: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--stations", type=int, default=1000)
-    args = parser.parse_args()
+    args = bench_arguments(__doc__, runs=5).parse_args()
     with tempfile.TemporaryDirectory() as folder:
         bench_seed(args.runs, Path(folder))
         bench_large(args.stations, max(1, args.runs // 2), Path(folder))

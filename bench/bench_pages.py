@@ -10,7 +10,6 @@ on 1,000 stations ≤ 1 s. Nothing here asserts: read the numbers.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -27,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import build  # noqa: E402
+from bench.timing import bench_arguments  # noqa: E402
 
 set_log_level("error")  # clearing caches outside a server logs a warning per run
 
@@ -64,10 +64,7 @@ def bench(label: str, runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--stations", type=int, default=1000)
-    args = parser.parse_args()
+    args = bench_arguments(__doc__, runs=7).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for stations in (1, args.stations):
             path = Path(tmp) / f"ita-{stations}.db"

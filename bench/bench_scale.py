@@ -10,7 +10,6 @@ rerun, rollover of one station ≤ 1 s. Nothing here asserts.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
@@ -28,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import build  # noqa: E402
-from bench.timing import median_seconds  # noqa: E402
+from bench.timing import bench_arguments, median_seconds  # noqa: E402
 from ita_core.auth import CLI  # noqa: E402
 from ita_core.db import make_engine, session_scope  # noqa: E402
 from ita_core.province import station_ids, station_table  # noqa: E402
@@ -75,9 +74,7 @@ def bench(label: str, url: str, runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--stations", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = bench_arguments(__doc__, runs=3)
     parser.add_argument("--postgres", default=os.environ.get("ITA_TEST_POSTGRES_URL", ""),
                         help="URL of a role that may create databases")
     args = parser.parse_args()
