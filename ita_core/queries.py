@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 
 import pandas as pd
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from ita_core.models import (
     Activity,
@@ -119,15 +119,23 @@ def _responsible(session: Session, station_id: int, fiscal_year: int, target: st
     return frame.drop_duplicates().groupby("id")["name"].agg(JOIN.join)
 
 
+def _live_rows(session: Session, model: type[Activity] | type[OitItem], station_id: int, fiscal_year: int,
+               order) -> list:
+    """The live (not soft-deleted) plan rows of ``model`` in a station's year, ordered by ``order``."""
+    return list(session.exec(select(model).where(
+        model.station_id == station_id, model.fiscal_year == fiscal_year,
+        model.deleted_at.is_(None)).order_by(order)))
+
+
+def _frame(rows: Sequence[SQLModel], model: type[SQLModel]) -> pd.DataFrame:
+    """Rows as a DataFrame, one column per field of ``model`` (the columns stand even with no rows)."""
+    return pd.DataFrame([r.model_dump() for r in rows], columns=list(model.model_fields))
+
+
 def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The measures table of a station's plan, one row per activity in plan order."""
     station = session.get(Station, station_id)
-    rows = session.exec(
-        select(Activity).where(Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
-                               Activity.deleted_at.is_(None))
-        .order_by(Activity.seq)
-    ).all()
-    frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(Activity.model_fields))
+    frame = _frame(_live_rows(session, Activity, station_id, fiscal_year, Activity.seq), Activity)
     frame["station"] = station.code if station else ""
     frame["responsible"] = frame["id"].map(_responsible(session, station_id, fiscal_year, "activity_id"))
     frame["responsible"] = frame["responsible"].fillna("")
@@ -141,12 +149,7 @@ def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFr
 
 def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The 25 OIT items with their components ('; '-joined) and done-component counts."""
-    rows = session.exec(
-        select(OitItem).where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
-                              OitItem.deleted_at.is_(None))
-        .order_by(OitItem.number)
-    ).all()
-    frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(OitItem.model_fields))
+    frame = _frame(_live_rows(session, OitItem, station_id, fiscal_year, OitItem.number), OitItem)
     components = pd.DataFrame(session.exec(
         select(OitComponent.item_id, OitComponent.text, OitComponent.done)
         .join(OitItem, OitItem.id == OitComponent.item_id)
@@ -208,7 +211,7 @@ def phases(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
         select(Phase).where(Phase.station_id == station_id, Phase.fiscal_year == fiscal_year)
         .order_by(Phase.seq)
     ).all()
-    frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(Phase.model_fields))
+    frame = _frame(rows, Phase)
     return frame[["seq", "stage", "step", "kind", "name", "start", "end", "period_text",
                   "description", "responsible_text"]]
 
@@ -281,16 +284,12 @@ def plan_counts(session: Session, station_id: int, fiscal_year: int) -> dict[str
 
 def activity_rows(session: Session, station_id: int, fiscal_year: int) -> list[Activity]:
     """The live (not deleted) activities of a station's year, by id."""
-    return list(session.exec(select(Activity).where(
-        Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
-        Activity.deleted_at.is_(None)).order_by(Activity.id)))
+    return _live_rows(session, Activity, station_id, fiscal_year, Activity.id)
 
 
 def oit_item_rows(session: Session, station_id: int, fiscal_year: int) -> list[OitItem]:
     """The live OIT items of a station's year, by id."""
-    return list(session.exec(select(OitItem).where(
-        OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
-        OitItem.deleted_at.is_(None)).order_by(OitItem.id)))
+    return _live_rows(session, OitItem, station_id, fiscal_year, OitItem.id)
 
 
 def item_components(session: Session, item_id: int) -> list[OitComponent]:
