@@ -31,7 +31,7 @@ from ita_core.models import (
     SurveyQuota,
     User,
 )
-from ita_core.permissions import require_station
+from ita_core.permissions import Action, require, require_station
 from ita_core.thai_dates import fiscal_year_bounds
 
 # the tables whose rows officers update and admins delete by name
@@ -160,6 +160,22 @@ def hard_delete(session: Session, actor: Actor, row: Versioned | Assignment, fie
                          row_id=stored_id(row),
                          before=_snapshot(row, fields), after=dict.fromkeys(fields), station_id=station_id)
     session.delete(row)
+
+
+def _delete_as_seen(session: Session, actor: Actor, action: Action, model: type[VersionedT], row_id: int,
+                    expected_version: int, fields: tuple[str, ...], source: str, *, missing: str,
+                    station_id: int | None = None,
+                    refuse: Callable[[VersionedT], str | None] | None = None) -> None:
+    """The hard delete of a row the user saw (a quota, a recurring duty, a calendar step, a component):
+    asks for ``action``, checks the row with :func:`_row_as_seen`, stops with the reason ``refuse``
+    gives (if any), then deletes it with :func:`hard_delete`, the trail keeping every value of ``fields``."""
+    require(actor, action)
+    row = _row_as_seen(session, actor, model, row_id, expected_version, fields, missing, station_id)
+    reason = refuse(row) if refuse is not None else None
+    if reason:
+        raise ValidationFailed([reason])
+    hard_delete(session, actor, row, fields, source,
+                station_id if station_id is not None else getattr(row, "station_id", None))
 
 
 def _save_keyed(session: Session, actor: Actor, existing: Versioned | None, expected_version: int | None,

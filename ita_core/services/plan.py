@@ -31,9 +31,9 @@ from ita_core.services.core import (
     Saved,
     ValidationFailed,
     _as_whole_numbers,
+    _delete_as_seen,
     _due_warning,
     _now,
-    _row_as_seen,
     _snapshot,
     _whole_number,
     _write,
@@ -126,13 +126,11 @@ def save_component(session: Session, actor: Actor, item_id: int, text: str, comp
 def delete_component(session: Session, actor: Actor, component_id: int, expected_version: int,
                      source: str = "form") -> None:
     """Remove a component; its text stays in the audit trail."""
-    require(actor, Action.EDIT_PLAN)
-    fields = ("item_id", "seq", "text", "done")
     found = session.get(OitComponent, component_id)
     station = session.get_one(OitItem, found.item_id).station_id if found else None
-    component = _row_as_seen(session, actor, OitComponent, component_id, expected_version, fields,
-                            f"ไม่พบองค์ประกอบ {component_id}", station)
-    hard_delete(session, actor, component, fields, source, station)
+    _delete_as_seen(session, actor, Action.EDIT_PLAN, OitComponent, component_id, expected_version,
+                    ("item_id", "seq", "text", "done"), source, missing=f"ไม่พบองค์ประกอบ {component_id}",
+                    station_id=station)
 
 
 def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
@@ -237,10 +235,8 @@ def save_recurring_duty(session: Session, actor: Actor, values: dict[str, Any], 
 def delete_recurring_duty(session: Session, actor: Actor, duty_id: int, expected_version: int,
                           source: str = "form") -> None:
     """Remove a recurring duty; the trail keeps its rhythm."""
-    require(actor, Action.EDIT_PLAN)
-    duty = _row_as_seen(session, actor, RecurringDuty, duty_id, expected_version, DUTY_FIELDS,
-                       f"ไม่พบรอบงาน รหัส {duty_id}")
-    hard_delete(session, actor, duty, DUTY_FIELDS, source, duty.station_id)
+    _delete_as_seen(session, actor, Action.EDIT_PLAN, RecurringDuty, duty_id, expected_version, DUTY_FIELDS,
+                    source, missing=f"ไม่พบรอบงาน รหัส {duty_id}")
 
 
 def check_fiscal_year(be_year: int) -> None:
@@ -313,10 +309,8 @@ def save_phase(session: Session, actor: Actor, values: dict[str, Any], row_id: i
 def delete_phase(session: Session, actor: Actor, phase_id: int, expected_version: int,
                  source: str = "form") -> None:
     """Remove a step of the ITA calendar (the trail keeps every value it had)."""
-    require(actor, Action.EDIT_PLAN)
-    phase = _row_as_seen(session, actor, Phase, phase_id, expected_version, PHASE_FIELDS,
-                         f"ไม่พบขั้นตอนในปฏิทิน รหัส {phase_id}")
-    hard_delete(session, actor, phase, PHASE_FIELDS, source, phase.station_id)
+    _delete_as_seen(session, actor, Action.EDIT_PLAN, Phase, phase_id, expected_version, PHASE_FIELDS, source,
+                    missing=f"ไม่พบขั้นตอนในปฏิทิน รหัส {phase_id}")
 
 
 def create_station(session: Session, actor: Actor, code: str, name_th: str, province: str = "",

@@ -23,13 +23,12 @@ from ita_core.services.core import (
     Saved,
     ValidationFailed,
     _as_whole_numbers,
-    _row_as_seen,
+    _delete_as_seen,
     _save_keyed,
     _snapshot,
     _whole_number,
     _write,
     create_row,
-    hard_delete,
 )
 from ita_core.thai_dates import fiscal_year_bounds
 
@@ -183,10 +182,11 @@ def save_quota(session: Session, actor: Actor, values: dict[str, Any], row_id: i
 def delete_quota(session: Session, actor: Actor, quota_id: int, expected_version: int,
                  source: str = "form") -> None:
     """Remove a quota nobody has counted against yet (counts keep their quota; the trail keeps it)."""
-    require(actor, Action.EDIT_PLAN)
-    quota = _row_as_seen(session, actor, SurveyQuota, quota_id, expected_version, QUOTA_FIELDS,
-                        f"ไม่พบโควตา รหัส {quota_id}")
-    if session.exec(select(SurveyCount.id).where(SurveyCount.quota_id == quota_id).limit(1)).first():
-        raise ValidationFailed([f"โควตา {quota.tool} “{quota.department}” มีจำนวนผู้ตอบบันทึกไว้แล้ว จึงลบไม่ได้ "
-                                "— แก้จำนวนขั้นต่ำแทน"])
-    hard_delete(session, actor, quota, QUOTA_FIELDS, source, quota.station_id)
+    def counted(quota: SurveyQuota) -> str | None:
+        if session.exec(select(SurveyCount.id).where(SurveyCount.quota_id == quota_id).limit(1)).first():
+            return (f"โควตา {quota.tool} “{quota.department}” มีจำนวนผู้ตอบบันทึกไว้แล้ว จึงลบไม่ได้ "
+                    "— แก้จำนวนขั้นต่ำแทน")
+        return None
+
+    _delete_as_seen(session, actor, Action.EDIT_PLAN, SurveyQuota, quota_id, expected_version, QUOTA_FIELDS,
+                    source, missing=f"ไม่พบโควตา รหัส {quota_id}", refuse=counted)
