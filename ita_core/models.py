@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, CheckConstraint, Column, Dialect, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import AutoString, Field, SQLModel
+
+from ita_core.thai_dates import DueKind
 
 
 class Tool(StrEnum):
@@ -31,8 +35,8 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-class Role(StrEnum):
-    """What a person or group does on an activity or OIT item."""
+class AssignmentRole(StrEnum):
+    """What a person or group does on an activity or OIT item (not a login's role: ``UserRole``)."""
 
     CONTROLLER = "controller"
     ASSISTANT_CONTROLLER = "assistant_controller"
@@ -60,6 +64,28 @@ class DutyKind(StrEnum):
     DAILY = "daily"
 
 
+class EnumText(TypeDecorator[StrEnum]):
+    """A ``StrEnum`` column stored as plain text and read back as the enum.
+
+    Plain VARCHAR keeps the schema the same on SQLite and PostgreSQL (no native ENUM type to
+    migrate when a value is added); writing a value outside the enum fails at flush instead of
+    storing it, and reading gives the enum, so code and type checker see one type.
+    """
+
+    impl = AutoString
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(self.enum(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -85,7 +111,7 @@ class FiscalYear(SQLModel, table=True):
 class Indicator(SQLModel, table=True):
     number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     name_th: str
-    tool: str
+    tool: Tool = Field(sa_type=EnumText(Tool))
 
 
 class SubIndicator(SQLModel, table=True):
@@ -101,7 +127,7 @@ class TrackedRow(SQLModel):
 
     station_id: int = Field(foreign_key="station.id", index=True)
     fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
-    status: str = Field(default=Status.NOT_STARTED)
+    status: Status = Field(default=Status.NOT_STARTED, sa_type=EnumText(Status))
     progress: int = 0
     note: str = ""
     evidence_url: str = ""
@@ -125,7 +151,7 @@ class Activity(TrackedRow, table=True):
     awareness: str = ""
     due_date: date | None = None
     due_text: str = ""
-    due_kind: str = "none"
+    due_kind: DueKind = Field(default=DueKind.NONE, sa_type=EnumText(DueKind))
     start_date: date | None = None
     cadence_text: str = ""
     responsible_text: str = ""
@@ -145,7 +171,7 @@ class OitItem(TrackedRow, table=True):
     title: str
     due_date: date | None = None
     due_text: str = ""
-    due_kind: str = "none"
+    due_kind: DueKind = Field(default=DueKind.NONE, sa_type=EnumText(DueKind))
     start_date: date | None = None
     rhythm_text: str = ""
     responsible_text: str = ""
@@ -175,7 +201,7 @@ class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     station_id: int = Field(foreign_key="station.id", index=True)
     name: str
-    kind: str = Field(default=PersonKind.PERSON)
+    kind: PersonKind = Field(default=PersonKind.PERSON, sa_type=EnumText(PersonKind))
     rank: str = ""
     position: str = ""
     variants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -199,7 +225,7 @@ class Assignment(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
     oit_item_id: int | None = Field(default=None, foreign_key="oit_item.id", index=True)
-    role: str
+    role: AssignmentRole = Field(sa_type=EnumText(AssignmentRole))
     note: str = ""
 
 
@@ -230,7 +256,7 @@ class SurveyQuota(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     station_id: int = Field(foreign_key="station.id", index=True)
     fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
-    tool: str
+    tool: Tool = Field(sa_type=EnumText(Tool))
     department: str
     min_respondents: int
     note: str = ""
@@ -252,7 +278,7 @@ class RecurringDuty(SQLModel, table=True):
     fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
     activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
     oit_item_id: int | None = Field(default=None, foreign_key="oit_item.id", index=True)
-    kind: str
+    kind: DutyKind = Field(sa_type=EnumText(DutyKind))
     day: int | None = None
     interval_days: int | None = None
     start: date | None = None
@@ -277,7 +303,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True)
     password_hash: str
-    role: str = Field(default=UserRole.VIEWER)
+    role: UserRole = Field(default=UserRole.VIEWER, sa_type=EnumText(UserRole))
     person_id: int | None = Field(default=None, foreign_key="person.id")
     station_id: int | None = Field(default=None, foreign_key="station.id")
     province: str | None = None  # an admin of a province office (ภ.จว.) sees all its stations

@@ -7,11 +7,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+from ita_core.labels import DUTY_KIND_TH
 from ita_core.models import DutyKind, OitItem, RecurringDuty
 from ita_core.thai_dates import fiscal_year_bounds, format_be, month_end
-
-KIND_TH: dict[str, str] = {DutyKind.DAY_OF_MONTH: "ทุกเดือน ตามวันที่", DutyKind.MONTH_END: "ทุกสิ้นเดือน",
-                           DutyKind.EVERY_N_DAYS: "ทุก ๆ กี่วัน", DutyKind.DAILY: "ทุกวัน"}
 
 
 def describe(duty: RecurringDuty) -> str:
@@ -21,7 +19,7 @@ def describe(duty: RecurringDuty) -> str:
     elif duty.kind == DutyKind.EVERY_N_DAYS:
         rhythm = f"ทุก {duty.interval_days} วัน"
     else:
-        rhythm = KIND_TH.get(duty.kind, str(duty.kind))
+        rhythm = DUTY_KIND_TH.get(duty.kind, str(duty.kind))
     if duty.start or duty.end:
         rhythm += f" · {format_be(duty.start) if duty.start else 'ต้นปีงบประมาณ'} – " \
                   f"{format_be(duty.end) if duty.end else 'สิ้นปีงบประมาณ'}"

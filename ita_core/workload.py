@@ -9,15 +9,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ita_core.models import Role
+from ita_core.models import AssignmentRole
 from ita_core.plan import is_open
 from ita_core.status import Light
-
-ROLE_TH = {
-    Role.CONTROLLER: "ผู้ควบคุม", Role.ASSISTANT_CONTROLLER: "ผู้ช่วยผู้ควบคุม",
-    Role.DATA_PREPARER: "จนท.จัดทำข้อมูล", Role.WEB_PUBLISHER: "จนท.ลงเว็บไซต์", Role.DOER: "ผู้ปฏิบัติ",
-    Role.SURVEY_COLLECTOR: "รวบรวมข้อมูล", Role.RESPONSIBLE: "ผู้รับผิดชอบ",
-}
 
 
 def assigned_rows(assignments: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -53,7 +47,7 @@ def workload(assignments: pd.DataFrame, rows: pd.DataFrame, as_of: date, overloa
     by_role = joined[joined["open"]].pivot_table(
         index="person_id", columns="role", values="id", aggfunc="count", fill_value=0)
     table = table.reset_index().merge(by_role, left_on="person_id", right_index=True, how="left")
-    roles = [r for r in Role if r in table.columns]
+    roles = [r for r in AssignmentRole if r in table.columns]
     table[roles] = table[roles].fillna(0).astype(int)
     table["overloaded"] = (table["person_kind"] != "group") & (table["open"] > overload)
     return table.sort_values(["open", "overdue", "name"], ascending=[False, False, True],

@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from ita_core import services
 from ita_core.auth import Actor
+from ita_core.labels import DUTY_KIND_TH
 from ita_core.models import Status
-from ita_core.recurring import KIND_TH
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
 from ita_ui.conflicts import (
@@ -41,7 +41,7 @@ NO_CHANGE = "ไม่มีการเปลี่ยนแปลง"
 CHOICES: dict[str, dict[str, str]] = {
     "kind": {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"},
     "tool": {"EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก", "IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน"},
-    "duty_kind": {str(kind): label for kind, label in KIND_TH.items()},
+    "duty_kind": {str(kind): label for kind, label in DUTY_KIND_TH.items()},
 }
 
 

@@ -6,10 +6,10 @@ import streamlit as st
 
 from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate
 from ita_core.db import session_scope
+from ita_core.labels import label_th
+from ita_core.models import UserRole
 from ita_core.settings import get_settings
 from ita_ui.engine import engine
-
-USER_ROLE_TH = {"viewer": "ผู้ชม", "officer": "เจ้าหน้าที่", "admin": "ผู้ดูแลระบบ"}
 
 
 def current_actor() -> Actor:
@@ -22,7 +22,7 @@ def login_box() -> Actor:
     actor = current_actor()
     box = st.sidebar.container(border=True)
     if actor is not ANONYMOUS:
-        box.markdown(f"👤 **{actor.username}** · {USER_ROLE_TH.get(actor.role, actor.role)}")
+        box.markdown(f"👤 **{actor.username}** · {label_th(actor.role, UserRole)}")
         if box.button("ออกจากระบบ", key="logout", width="stretch"):
             del st.session_state["actor"]
             st.rerun()

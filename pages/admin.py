@@ -8,16 +8,16 @@ import streamlit as st
 
 from ita_core import queries, services
 from ita_core.backup import backup_bytes
-from ita_core.models import OitItem, Role, UserRole
+from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
+from ita_core.models import AssignmentRole, OitItem, UserRole
 from ita_core.permissions import Action
 from ita_core.recurring import describe
 from ita_core.rollover import rollover
-from ita_core.workload import ROLE_TH
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
 from ita_ui.forms import edit_form, field_widget
 from ita_ui.loaders import plan_view
-from ita_ui.login import USER_ROLE_TH, current_actor
+from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
 from ita_ui.writes import form_round, write
 
@@ -130,7 +130,7 @@ def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: d
     column = "activity_id" if target[0] == "activity" else "oit_item_id"
     for held in assignments[assignments[column] == target[1]].itertuples():
         left, right = st.columns([6, 1])
-        left.markdown(f"- {held.name} · {ROLE_TH.get(held.role, held.role)}")
+        left.markdown(f"- {held.name} · {label_th(held.role, AssignmentRole)}")
         if right.button("เอาออก", key=f"unassign_{held.assignment_id}"):
             write(lambda s, a=held.assignment_id: services.remove_assignment(s, actor, a), "เอาออกแล้ว")
     if not everyone:
@@ -138,7 +138,8 @@ def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: d
         return
     with st.form("add_assignment"):
         pid = st.selectbox("ผู้รับผิดชอบ", list(everyone), format_func=everyone.get, key="assign_person")
-        role = st.selectbox("บทบาท", list(Role), format_func=ROLE_TH.get, key="assign_role")
+        role = st.selectbox("บทบาท", list(AssignmentRole), format_func=ASSIGNMENT_ROLE_TH.get,
+                            key="assign_role")
         if st.form_submit_button("มอบหมาย", type="primary"):
             write(lambda s: services.add_assignment(s, actor, pid, role, **{column: target[1]}),
                   "มอบหมายแล้ว")
@@ -184,7 +185,7 @@ with assign_tab:
 with users_tab:
     with reading() as session:
         users = queries.users(session)
-    st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": USER_ROLE_TH[u.role], "ใช้งาน": u.active,
+    st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": label_th(u.role, UserRole), "ใช้งาน": u.active,
                                 "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
     turn = form_round("new_user")
     with st.form(f"new_user_{turn}"):

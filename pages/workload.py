@@ -3,15 +3,14 @@
 import plotly.express as px
 import streamlit as st
 
+from ita_core.labels import ASSIGNMENT_ROLE_TH, PERSON_KIND_TH
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
-from ita_core.workload import ROLE_TH, rows_of, workload
+from ita_core.workload import rows_of, workload
 from ita_ui.context import pick_context
 from ita_ui.loaders import plan_view
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table, show_rows
-
-KIND_TH = {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"}
 
 context = pick_context()
 view = plan_view(context)
@@ -25,8 +24,8 @@ if table.empty:
     notice_missing("people", "— ผู้ดูแลเพิ่มบุคคลและมอบหมายงานได้ที่หน้า จัดการแผนและผู้ใช้")
     st.stop()
 
-kinds = st.segmented_control("แสดง", list(KIND_TH), format_func=KIND_TH.get, selection_mode="multi",
-                             default=["person", "position", "group"], key="kinds")
+kinds = st.segmented_control("แสดง", list(PERSON_KIND_TH), format_func=PERSON_KIND_TH.get,
+                             selection_mode="multi", default=list(PERSON_KIND_TH), key="kinds")
 shown = table[table["person_kind"].isin(kinds or [])]
 
 chart = px.bar(
@@ -41,11 +40,11 @@ chart.update_layout(height=max(320, 28 * min(len(shown), 20)), margin={"l": 10, 
                     legend={"orientation": "h"})
 st.plotly_chart(chart, width="stretch")
 
-roles = [r for r in ROLE_TH if r in shown.columns]
+roles = [r for r in ASSIGNMENT_ROLE_TH if r in shown.columns]
 display = shown[["name", "person_kind", "open", "overdue", "due_soon", *roles, "overloaded"]].rename(columns={
     "name": "ชื่อ", "person_kind": "ประเภท", "open": "ค้าง", "overdue": "เลยกำหนด",
-    "due_soon": "ครบกำหนดใน 30 วัน", "overloaded": "งานล้นมือ", **{r: ROLE_TH[r] for r in roles}})
-display["ประเภท"] = display["ประเภท"].map(KIND_TH)
+    "due_soon": "ครบกำหนดใน 30 วัน", "overloaded": "งานล้นมือ", **{r: ASSIGNMENT_ROLE_TH[r] for r in roles}})
+display["ประเภท"] = display["ประเภท"].map(PERSON_KIND_TH)
 st.dataframe(display, hide_index=True, width="stretch")
 download_table(display, "workload", "workload", f"ภาระงานรายบุคคล {context.station_name} ณ "
                f"{format_be(context.as_of)}", columns=[(c, c) for c in display.columns])

@@ -17,7 +17,7 @@ from ita_core.auth import Actor
 from ita_core.db import stored_id
 from ita_core.imports.model import CommitResult, Preview, RowPlan
 from ita_core.imports.read import preview
-from ita_core.models import Assignment, Person, PersonKind, Role, Status
+from ita_core.models import Assignment, AssignmentRole, Person, PersonKind, Status
 from ita_core.people import normalise_name
 from ita_core.permissions import Action, require
 from ita_core.services.writer import Writer
@@ -119,7 +119,7 @@ def _assign(writer: Writer, row: RowPlan, *, row_id: int, people: dict[str, int]
         exists = writer.session.exec(select(Assignment.id).where(
             Assignment.person_id == person_id, target == row_id)).first()
         if exists is None:
-            writer.add_assignment(person_id=person_id, role=Role.RESPONSIBLE,
+            writer.add_assignment(person_id=person_id, role=AssignmentRole.RESPONSIBLE,
                                   activity_id=row_id if on_activity else None,
                                   oit_item_id=None if on_activity else row_id)
             count += 1

@@ -47,7 +47,7 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
         errors.append(str(exc))
     if errors:
         raise ValidationFailed(errors)
-    user = User(username=username.strip(), password_hash=hash_password(password), role=role,
+    user = User(username=username.strip(), password_hash=hash_password(password), role=UserRole(role),
                 person_id=person_id, station_id=station_id, can_edit_all=can_edit_all,
                 province=province or None)
     fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all")

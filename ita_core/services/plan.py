@@ -14,6 +14,7 @@ from ita_core.db import stored_id
 from ita_core.models import (
     Activity,
     Assignment,
+    AssignmentRole,
     DutyKind,
     FiscalYear,
     OitComponent,
@@ -22,7 +23,6 @@ from ita_core.models import (
     PersonKind,
     Phase,
     RecurringDuty,
-    Role,
     Station,
 )
 from ita_core.permissions import Action, require, require_station
@@ -155,7 +155,7 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
                    source: str = "form") -> Saved:
     """Give a person or group a role on one activity or one OIT item."""
     require(actor, Action.EDIT_PLAN)
-    if role not in set(Role):
+    if role not in set(AssignmentRole):
         raise ValidationFailed([f"บทบาท {role!r} ไม่ถูกต้อง"])
     if (activity_id is None) == (oit_item_id is None):
         raise ValidationFailed(["ต้องเลือกกิจกรรมหรือข้อมูล OIT อย่างใดอย่างหนึ่ง"])
@@ -163,7 +163,8 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
     if target is None:
         raise ValidationFailed(["ไม่พบรายการที่จะมอบหมาย"])
     row = Assignment(station_id=target.station_id, fiscal_year=target.fiscal_year, person_id=person_id,
-                     role=role, activity_id=activity_id, oit_item_id=oit_item_id, note=note)
+                     role=AssignmentRole(role), activity_id=activity_id, oit_item_id=oit_item_id,
+                     note=note)
     fields = ("person_id", "role", "activity_id", "oit_item_id", "note")
     return create_row(session, actor, row, fields, source)
 
