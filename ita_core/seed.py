@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
@@ -22,26 +22,22 @@ from ita_core.db import session_scope, upgrade_schema
 from ita_core.models import (
     Activity,
     Assignment,
-    AssignmentRole,
-    DutyKind,
     FiscalYear,
     Indicator,
     OitComponent,
     OitItem,
     Person,
-    PersonKind,
     Phase,
     RecurringDuty,
     Station,
     SubIndicator,
     SurveyQuota,
-    Tool,
 )
 from ita_core.people import name_index, normalise_name
 from ita_core.thai_dates import DueKind, parse_due
 
 log = logging.getLogger(__name__)
-E = TypeVar("E", bound=StrEnum)
+PlanRow = TypeVar("PlanRow", Activity, OitItem)
 
 
 class _Scope(TypedDict):
@@ -54,7 +50,7 @@ class _Scope(TypedDict):
 class _Due(TypedDict):
     due_date: date | None
     due_text: str
-    due_kind: DueKind
+    due_kind: str
 
 
 class SeedError(ValueError):
@@ -76,6 +72,12 @@ def read_csv(data_dir: Path, name: str) -> list[dict[str, str]]:
         raise SeedError(f"ไม่พบไฟล์ข้อมูลตั้งต้น {name} / seed file {name} is missing")
     with path.open(encoding="utf-8", newline="") as handle:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _numbered(data_dir: Path, name: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """The rows of a seed file, each with the place an error names: ``<file> แถว <n>`` (header = row 1)."""
+    for number, row in enumerate(read_csv(data_dir, name), start=2):
+        yield f"{name} แถว {number}", row
 
 
 def _optional_date(value: str, where: str) -> date | None:
@@ -114,24 +116,13 @@ def _due(row: dict[str, str], where: str, fiscal_year: int, report: SeedReport) 
     return {"due_date": parsed.date, "due_text": parsed.text, "due_kind": parsed.kind}
 
 
-def _member(enum: type[E], row: dict[str, str], column: str, where: str) -> E:
-    """The enum value a seed cell names, or a SeedError naming the file, row and column."""
-    try:
-        return enum(row[column])
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum)
-        raise SeedError(f"{where}, คอลัมน์ {column}: ค่า {row[column]!r} ไม่ถูกต้อง (ใช้ได้: {allowed}) / "
-                        "unknown value") from None
-
-
 def _load_reference(session: Session, data_dir: Path) -> None:
     """Fiscal years, indicators and sub-indicators: shared by every station; added if absent."""
     for row in read_csv(data_dir, "fiscal_years.csv"):
         session.merge(FiscalYear(be_year=int(row["fiscal_year"]), start=date.fromisoformat(row["start"]),
                                  end=date.fromisoformat(row["end"])))
-    for number, row in enumerate(read_csv(data_dir, "indicators.csv"), start=2):
-        tool = _member(Tool, row, "tool", f"indicators.csv แถว {number}")
-        session.merge(Indicator(number=int(row["number"]), name_th=row["name_th"], tool=tool))
+    for row in read_csv(data_dir, "indicators.csv"):
+        session.merge(Indicator(number=int(row["number"]), name_th=row["name_th"], tool=row["tool"]))
     for row in read_csv(data_dir, "sub_indicators.csv"):
         session.merge(SubIndicator(code=row["code"], indicator=int(row["indicator"]), name_th=row["name_th"]))
     session.flush()
@@ -139,10 +130,10 @@ def _load_reference(session: Session, data_dir: Path) -> None:
 
 def _load_people(session: Session, data_dir: Path, station: Station) -> dict[str, Person]:
     people = [
-        Person(station_id=_id(station), name=row["name"], rank=row["rank"], position=row["position"],
-               kind=_member(PersonKind, row, "kind", f"people.csv แถว {number}"), note=row["note"],
+        Person(station_id=_id(station), name=row["name"], kind=row["kind"], rank=row["rank"],
+               position=row["position"], note=row["note"],
                variants=[v.strip() for v in row["variants"].split("|") if v.strip()])
-        for number, row in enumerate(read_csv(data_dir, "people.csv"), start=2)
+        for row in read_csv(data_dir, "people.csv")
     ]
     session.add_all(people)
     session.flush()
@@ -162,8 +153,7 @@ def _assign(
                             f"ใน people.csv / unknown name")
         if row[key] not in targets:
             raise SeedError(f"{where}, คอลัมน์ {key}: ไม่พบรายการ {row[key]!r} / unknown row")
-        role = _member(AssignmentRole, row, "role", where)
-        out.append(Assignment(**scope, person_id=_id(person), role=role, note=row.get("note", ""),
+        out.append(Assignment(**scope, person_id=_id(person), role=row["role"], note=row.get("note", ""),
                               **{target_field: targets[row[key]]}))
     return out
 
@@ -181,24 +171,24 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
     scope = _Scope(station_id=_id(station), fiscal_year=fiscal_year)
     names = _load_people(session, data_dir, station)
 
-    activities = []
-    for number, row in enumerate(read_csv(data_dir, "activities.csv"), start=2):
-        where = f"activities.csv แถว {number}"
-        activities.append(Activity(
-            **scope, seq=int(row["seq"]), indicator=int(row["indicator"]), issue=row["issue"],
-            activity=row["activity"], output=row["output"], awareness=row["awareness"],
-            cadence_text=row["cadence_text"], responsible_text=row["responsible_text"],
-            **_due(row, where, fiscal_year, report),
-        ))
-    items = []
-    for number, row in enumerate(read_csv(data_dir, "oit_items.csv"), start=2):
-        where = f"oit_items.csv แถว {number}"
-        items.append(OitItem(
-            **scope, code=row["code"], number=int(row["code"].lstrip("O")),
-            sub_indicator=row["sub_indicator"], group_heading=row["group_heading"], title=row["title"],
-            rhythm_text=row["rhythm_text"], responsible_text=row["responsible_text"],
-            **_due(row, where, fiscal_year, report),
-        ))
+    def plan_row(model: type[PlanRow], where: str, row: dict[str, str], texts: tuple[str, ...],
+                 **typed: int) -> PlanRow:
+        """A measures or OIT row: the scope and due date every plan row has, the ``texts`` columns
+        as they stand in the file, and the ``typed`` values read from it."""
+        fields: dict[str, Any] = {**{name: row[name] for name in texts}, **typed}
+        return model(**scope, **_due(row, where, fiscal_year, report), **fields)
+
+    activities = [
+        plan_row(Activity, where, row, ("issue", "activity", "output", "awareness", "cadence_text",
+                                        "responsible_text"),
+                 seq=int(row["seq"]), indicator=int(row["indicator"]))
+        for where, row in _numbered(data_dir, "activities.csv")
+    ]
+    items = [
+        plan_row(OitItem, where, row, ("code", "sub_indicator", "group_heading", "title", "rhythm_text",
+                                       "responsible_text"), number=int(row["code"].lstrip("O")))
+        for where, row in _numbered(data_dir, "oit_items.csv")
+    ]
     session.add_all([*activities, *items])
     session.flush()
     activity_ids = {str(a.seq): _id(a) for a in activities}
@@ -212,12 +202,11 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
                             "activity_seq", activity_ids, "activity_id", names, scope))
     session.add_all(_assign(read_csv(data_dir, "oit_assignments.csv"), "oit_assignments.csv",
                             "item_code", item_ids, "oit_item_id", names, scope))
-    for number, row in enumerate(read_csv(data_dir, "recurring_duties.csv"), start=2):
-        where = f"recurring_duties.csv แถว {number}"
+    for where, row in _numbered(data_dir, "recurring_duties.csv"):
         owner = activity_ids if row["owner_type"] == "activity" else item_ids
         target = "activity_id" if row["owner_type"] == "activity" else "oit_item_id"
         session.add(RecurringDuty(
-            **scope, **{target: owner[row["owner_ref"]]}, kind=_member(DutyKind, row, "kind", where),
+            **scope, **{target: owner[row["owner_ref"]]}, kind=row["kind"],
             day=_optional_int(row["day"], where), interval_days=_optional_int(row["interval_days"], where),
             start=_optional_date(row["start"], where), end=_optional_date(row["end"], where),
             text=row["text"],
@@ -230,10 +219,9 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
             responsible_text=row["responsible_text"],
         ))
     session.add_all(
-        SurveyQuota(**scope, tool=_member(Tool, row, "tool", f"survey_quotas.csv แถว {number}"),
-                    department=row["department"], min_respondents=int(row["min_respondents"]),
-                    note=row["note"])
-        for number, row in enumerate(read_csv(data_dir, "survey_quotas.csv"), start=2)
+        SurveyQuota(**scope, tool=row["tool"], department=row["department"],
+                    min_respondents=int(row["min_respondents"]), note=row["note"])
+        for row in read_csv(data_dir, "survey_quotas.csv")
     )
     session.flush()
     tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota)
