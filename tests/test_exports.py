@@ -33,8 +33,6 @@ from ita_core.workbooks import (
     FILL_RGB,
     LINE_POINTS,
     ROW_PADDING,
-    display_width,
-    line_count,
 )
 from tests.transfer_support import AS_OF
 
@@ -128,12 +126,6 @@ def test_audit_times_are_real_date_times_on_the_station_clock(engine: Engine) ->
     at = sheet["A3"]  # 03:05 UTC is 10:05 in Bangkok
     assert (at.value, at.number_format) == (datetime(2024, 3, 16, 10, 5), BE_DATETIME_FORMAT)
     assert to_csv_bytes(frame, "audit").decode("utf-8-sig").splitlines()[1].startswith("2024-03-16 10:05:00,")
-
-
-def test_widths_ignore_thai_marks_and_lines_wrap() -> None:
-    assert display_width("ผู้รับผิดชอบ") == 8  # marks above and below take no width
-    assert display_width("สั้น\nบรรทัดที่ยาวกว่า") == 12
-    assert line_count("ก" * 64, 41) == 2 and line_count(None, 10) == 1
 
 
 def test_ita_export_plan_needs_xlsx(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -1,4 +1,5 @@
-"""The plan at an as-of date, on the seed: exact lights, KPIs, workload and meeting lists."""
+"""The plan at an as-of date, on the seed: exact lights and KPIs. ``load`` serves the tests of the
+modules that read the plan rows (test_meeting, test_timeline, test_workload)."""
 
 from datetime import date
 
@@ -7,10 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from ita_core import meeting, plan, queries, timeline
-from ita_core.settings import DEFAULT_DATA_DIR, Settings
-from ita_core.status import Light
-from ita_core.workload import workload
+from ita_core import plan, queries
+from ita_core.settings import Settings
 
 FY = 2567
 AS_OF = date(2024, 3, 16)
@@ -73,78 +72,3 @@ def test_default_as_of() -> None:
     assert plan.default_as_of(FY, today=date(2024, 3, 16)) == date(2024, 3, 16)
     assert plan.default_as_of(FY, today=date(2026, 11, 25)) == date(2024, 9, 30)
     assert plan.default_as_of(FY, today=date(2023, 1, 1)) == date(2023, 10, 1)
-
-
-def test_workload_counts_each_row_once_and_flags_overload(engine: Engine) -> None:
-    rows, _, assignments = load(engine)
-    table = workload(assignments, rows, AS_OF, overload=10).set_index("name")
-    web = table.loc["ภัทรพงษ์ พลังช้างสาร"]
-    assert (web["open"], web["overdue"], web["total"]) == (32, 15, 32)
-    assert web["overloaded"]
-    assert (web["web_publisher"], web["data_preparer"]) == (26, 7)  # one row may carry two roles
-    group = table.loc["หัวหน้างานทุกสายงาน"]
-    assert group["person_kind"] == "group" and not group["overloaded"]
-    assert table.index[0] == "ภัทรพงษ์ พลังช้างสาร"  # sorted by load
-
-
-def test_meeting_lists(demo_engine: Engine) -> None:
-    rows, _, _ = load(demo_engine)
-    newly = meeting.became_overdue(rows, date(2024, 2, 15), AS_OF)
-    assert list(newly["ref"]) == ["O8", "ก4"]
-    due = meeting.upcoming(rows, AS_OF)
-    assert list(due["ref"]) == ["ก8", "ก12", "ก16", "ก20", "ก24", "O12", "O24"]
-    done = meeting.completed_since(rows, date(2024, 3, 1), AS_OF)
-    assert len(done) and all(r.light == "done" for r in done.itertuples())
-    assert meeting.completed_since(rows, date(2024, 3, 17), AS_OF).empty  # nothing after as-of
-
-
-def test_line_summary_and_status_lines(demo_engine: Engine) -> None:
-    rows, indicators, assignments = load(demo_engine)
-    assert meeting.indicator_lines(indicators, "en")[:3] == [
-        "1. Performance of duties · red (overdue) · done 6 of 7 rated",
-        "2. Use of budget · yellow (at risk) · done 0 of 1 rated",
-        "3. Use of authority · green (on track) · done 1 of 1 rated"]
-    with Session(demo_engine) as session:
-        kpis = plan.kpis(rows, queries.phases(session, 1, FY), AS_OF)
-    text = meeting.line_summary("สภ.เชียงใหม่", FY, AS_OF, kpis, indicators, meeting.upcoming(rows, AS_OF),
-                                workload(assignments, rows, AS_OF, 10).head(3))
-    assert text.splitlines()[:3] == ["สรุปความคืบหน้า ITA สภ.เชียงใหม่ ปีงบประมาณ 2567",
-                                     "ข้อมูล ณ 16 มี.ค. 2567",
-                                     "เสร็จแล้ว 39 รายการ (76%) · เสี่ยงล่าช้า 7 · เลยกำหนด 5"]
-    assert "1. การปฏิบัติหน้าที่ · 🔴 แดง (มีเรื่องเลยกำหนด) · เสร็จ 6 จาก 7 รายการที่ประเมิน" in text.splitlines()
-    assert "อีก 46 วัน เริ่มขั้นตอน: การตรวจ OIT และการให้ข้อสังเกต" in text
-
-
-def test_status_lines_say_when_an_indicator_has_nothing_to_rate() -> None:
-    """Another station's plan: indicator 9 holds one continuous row ("ตามปฏิทินกิจกรรม ITA")."""
-    indicators = pd.DataFrame({"number": [1, 9], "name_th": ["การปฏิบัติหน้าที่", "การเปิดเผยข้อมูล"],
-                               "tool": ["IIT", "OIT"]})
-    rows = pd.DataFrame({"indicator": [1, 1, 9], "light": [Light.DONE, Light.OVERDUE, Light.CONTINUOUS]})
-    table = plan.indicator_lights(rows, indicators)
-    assert list(table["overall"]) == ["red", "grey"]
-    assert meeting.indicator_lines(table) == [
-        "1. การปฏิบัติหน้าที่ · 🔴 แดง (มีเรื่องเลยกำหนด) · เสร็จ 1 จาก 2 รายการที่ประเมิน",
-        "9. การเปิดเผยข้อมูล · ⚪ เทา (ไม่มีรายการให้ประเมิน)"]
-    assert meeting.indicator_lines(table, "en") == [
-        "1. Performance of duties · red (overdue) · done 1 of 2 rated",
-        "9. Disclosure of information · grey (nothing to rate)"]
-
-
-def test_every_seed_indicator_has_an_english_name() -> None:
-    seed = pd.read_csv(DEFAULT_DATA_DIR / "indicators.csv")
-    assert sorted(meeting.INDICATOR_EN) == sorted(seed["number"]) == list(range(1, 11))
-    assert all(name.isascii() and name for name in meeting.INDICATOR_EN.values())
-
-
-def test_timeline_events_and_be_axis(engine: Engine) -> None:
-    rows, _, _ = load(engine)
-    with Session(engine) as session:
-        phases = queries.phases(session, 1, FY)
-        occurrences = plan.duty_occurrences(queries.recurring_duties(session, 1, FY), FY)
-    events = timeline.events(rows, phases, occurrences)
-    assert events["type"].value_counts().to_dict() == {"occurrence": 657, "due": 38, "phase": 9}
-    fig = timeline.figure(events, FY, AS_OF)
-    assert fig.layout.xaxis.ticktext[:4] == ("ต.ค. 66", "พ.ย. 66", "ธ.ค. 66", "ม.ค. 67")
-    assert fig.layout.shapes[0].x0 == AS_OF
-    months = timeline.month_list(events[events["type"] != "occurrence"])
-    assert [m for m, _ in months][:3] == ["ต.ค. 66", "ม.ค. 67", "ก.พ. 67"]
