@@ -1,11 +1,11 @@
-"""The write path: roles, validation, optimistic locking, audit, concurrency, passwords."""
+"""The write path: roles, validation, optimistic locking, audit, concurrency."""
 
 from __future__ import annotations
 
 import itertools
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine, func
@@ -14,13 +14,7 @@ from sqlmodel import Session, select
 from ita_core import plan, services
 from ita_core.auth import (
     ANONYMOUS,
-    MAX_FAILED,
     Actor,
-    AuthError,
-    authenticate,
-    has_admin,
-    hash_password,
-    verify_password,
 )
 from ita_core.db import session_scope
 from ita_core.models import (
@@ -33,7 +27,6 @@ from ita_core.models import (
     RecurringDuty,
     SurveyQuota,
     User,
-    UserRole,
 )
 from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
 from ita_core.settings import get_settings
@@ -273,43 +266,6 @@ def test_soft_delete_hides_the_row(engine: Engine, actors: dict[str, Actor]) -> 
     with Session(engine) as session:
         assert len(queries.activities(session, 1, 2567)) == 25
         assert session.get(Activity, a1_id).deleted_at is not None
-
-
-def test_password_hashes_never_contain_the_password() -> None:
-    password = "rahat-phan-2567"
-    first, second = hash_password(password), hash_password(password)
-    assert first != second  # salted
-    for stored in (first, second):
-        assert password not in stored and password.encode().hex() not in stored
-        assert stored.startswith("scrypt$")
-        assert verify_password(password, stored)
-        assert not verify_password(password + "x", stored)
-
-
-def test_login_throttling_and_first_admin(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        assert not has_admin(session)
-        services.create_user(session, None, "admin", "correct-horse", "admin")
-    with session_scope(engine) as session, pytest.raises(PermissionDenied):
-        services.create_user(session, None, "second", "correct-horse", "admin")
-    now = datetime(2026, 1, 1, 9, tzinfo=UTC)
-    for _ in range(MAX_FAILED):
-        with session_scope(engine) as session, pytest.raises(AuthError, match="ไม่ถูกต้อง"):
-            authenticate(session, "admin", "wrong", now)
-    with session_scope(engine) as session, pytest.raises(AuthError, match="ล็อก"):
-        authenticate(session, "admin", "correct-horse", now)
-    with session_scope(engine) as session:
-        actor = authenticate(session, "admin", "correct-horse", now + timedelta(minutes=6))
-    assert actor.role == UserRole.ADMIN
-    with Session(engine) as session:
-        user = row(session, User, username="admin")
-        trail = session.exec(select(AuditLog).where(AuditLog.table_name == "app_user")).all()
-    assert "correct-horse" not in user.password_hash
-    assert all("correct-horse" not in (a.new or "") for a in trail)
-    logins = [(a.actor, a.field, a.old, a.new) for a in trail if a.source == "login"]
-    assert logins[:4] == [("anonymous", "failed_logins", str(n), str(n + 1)) for n in range(4)]
-    assert logins[4:] == [("anonymous", "failed_logins", "4", "0"),
-                          ("anonymous", "locked_until", None, "2026-01-01T09:05:00+00:00")]
 
 
 def test_quota_edits_are_checked_in_thai_and_counted_quotas_stay(engine: Engine,
