@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
@@ -22,22 +23,27 @@ from ita_core.db import session_scope, upgrade_schema
 from ita_core.models import (
     Activity,
     Assignment,
+    AssignmentRole,
+    DutyKind,
     FiscalYear,
     Indicator,
     OitComponent,
     OitItem,
     Person,
+    PersonKind,
     Phase,
     RecurringDuty,
     Station,
     SubIndicator,
     SurveyQuota,
+    Tool,
 )
 from ita_core.people import name_index, normalise_name
 from ita_core.thai_dates import DueKind, parse_due
 
 log = logging.getLogger(__name__)
 PlanRow = TypeVar("PlanRow", Activity, OitItem)
+E = TypeVar("E", bound=StrEnum)
 
 
 class _Scope(TypedDict):
@@ -50,7 +56,7 @@ class _Scope(TypedDict):
 class _Due(TypedDict):
     due_date: date | None
     due_text: str
-    due_kind: str
+    due_kind: DueKind
 
 
 class SeedError(ValueError):
@@ -116,13 +122,24 @@ def _due(row: dict[str, str], where: str, fiscal_year: int, report: SeedReport) 
     return {"due_date": parsed.date, "due_text": parsed.text, "due_kind": parsed.kind}
 
 
+def _member(enum: type[E], row: dict[str, str], column: str, where: str) -> E:
+    """The enum value a seed cell names, or a SeedError naming the file, row and column."""
+    try:
+        return enum(row[column])
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise SeedError(f"{where}, คอลัมน์ {column}: ค่า {row[column]!r} ไม่ถูกต้อง (ใช้ได้: {allowed}) / "
+                        "unknown value") from None
+
+
 def _load_reference(session: Session, data_dir: Path) -> None:
     """Fiscal years, indicators and sub-indicators: shared by every station; added if absent."""
     for row in read_csv(data_dir, "fiscal_years.csv"):
         session.merge(FiscalYear(be_year=int(row["fiscal_year"]), start=date.fromisoformat(row["start"]),
                                  end=date.fromisoformat(row["end"])))
-    for row in read_csv(data_dir, "indicators.csv"):
-        session.merge(Indicator(number=int(row["number"]), name_th=row["name_th"], tool=row["tool"]))
+    for number, row in enumerate(read_csv(data_dir, "indicators.csv"), start=2):
+        tool = _member(Tool, row, "tool", f"indicators.csv แถว {number}")
+        session.merge(Indicator(number=int(row["number"]), name_th=row["name_th"], tool=tool))
     for row in read_csv(data_dir, "sub_indicators.csv"):
         session.merge(SubIndicator(code=row["code"], indicator=int(row["indicator"]), name_th=row["name_th"]))
     session.flush()
@@ -130,10 +147,10 @@ def _load_reference(session: Session, data_dir: Path) -> None:
 
 def _load_people(session: Session, data_dir: Path, station: Station) -> dict[str, Person]:
     people = [
-        Person(station_id=_id(station), name=row["name"], kind=row["kind"], rank=row["rank"],
-               position=row["position"], note=row["note"],
+        Person(station_id=_id(station), name=row["name"], rank=row["rank"], position=row["position"],
+               kind=_member(PersonKind, row, "kind", f"people.csv แถว {number}"), note=row["note"],
                variants=[v.strip() for v in row["variants"].split("|") if v.strip()])
-        for row in read_csv(data_dir, "people.csv")
+        for number, row in enumerate(read_csv(data_dir, "people.csv"), start=2)
     ]
     session.add_all(people)
     session.flush()
@@ -153,7 +170,8 @@ def _assign(
                             f"ใน people.csv / unknown name")
         if row[key] not in targets:
             raise SeedError(f"{where}, คอลัมน์ {key}: ไม่พบรายการ {row[key]!r} / unknown row")
-        out.append(Assignment(**scope, person_id=_id(person), role=row["role"], note=row.get("note", ""),
+        role = _member(AssignmentRole, row, "role", where)
+        out.append(Assignment(**scope, person_id=_id(person), role=role, note=row.get("note", ""),
                               **{target_field: targets[row[key]]}))
     return out
 
@@ -206,7 +224,7 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
         owner = activity_ids if row["owner_type"] == "activity" else item_ids
         target = "activity_id" if row["owner_type"] == "activity" else "oit_item_id"
         session.add(RecurringDuty(
-            **scope, **{target: owner[row["owner_ref"]]}, kind=row["kind"],
+            **scope, **{target: owner[row["owner_ref"]]}, kind=_member(DutyKind, row, "kind", where),
             day=_optional_int(row["day"], where), interval_days=_optional_int(row["interval_days"], where),
             start=_optional_date(row["start"], where), end=_optional_date(row["end"], where),
             text=row["text"],
@@ -219,9 +237,10 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
             responsible_text=row["responsible_text"],
         ))
     session.add_all(
-        SurveyQuota(**scope, tool=row["tool"], department=row["department"],
-                    min_respondents=int(row["min_respondents"]), note=row["note"])
-        for row in read_csv(data_dir, "survey_quotas.csv")
+        SurveyQuota(**scope, tool=_member(Tool, row, "tool", f"survey_quotas.csv แถว {number}"),
+                    department=row["department"], min_respondents=int(row["min_respondents"]),
+                    note=row["note"])
+        for number, row in enumerate(read_csv(data_dir, "survey_quotas.csv"), start=2)
     )
     session.flush()
     tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota)
