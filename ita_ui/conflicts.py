@@ -25,15 +25,15 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
 from ita_core.services import ConflictError
+from ita_core.services.writer import Writer
 from ita_ui.notices import flash
 from ita_ui.writes import attempt
 
 Edits = dict[str, dict[str, Any]]  # version key → {field: the value the user typed}
 Versions = dict[str, int | None]  # version key → the version the save changes (None: a new row)
-Save = Callable[[Session, Edits, Versions], object]
+Save = Callable[[Writer, Edits, Versions], object]  # writes edits over versions through the Writer
 
 CONFLICT = "มีผู้อื่นแก้ไขรายการนี้หลังจากที่ท่านเปิดแบบฟอร์ม — โปรดเลือกค่าที่จะใช้"
 THEIRS = "ค่าล่าสุดในระบบ"
@@ -93,7 +93,7 @@ def save_versioned(form: str, save: Save, edits: Edits, current: Mapping[str, An
     """Save ``edits`` over the versions the user saw of their rows (``current``: the versions now
     in the database, for a row the form has not remembered yet), in one transaction.
 
-    ``save(session, edits, versions)`` makes the service calls. On success the page redraws with
+    ``save(writer, edits, versions)`` makes the Writer calls. On success the page redraws with
     the saved rows, the toast and the result's warnings. On a ConflictError the edits are kept
     and the page redraws with :func:`conflict_panel` in place of the form ``form``. A refused
     save (shown as errors) leaves the typed values in the form.
@@ -107,7 +107,7 @@ def _save(form: str, save: Save, edits: Edits, versions: Versions, success: str 
     On success the versions seen are forgotten, so the form redraws with the saved rows.
     """
     try:
-        done, saved = attempt(lambda session: save(session, edits, versions))
+        done, saved = attempt(lambda writer: save(writer, edits, versions))
     except ConflictError as conflict:
         key = f"{conflict.table}_{conflict.row_id}"
         key = key if key in edits else next(iter(edits))

@@ -1,9 +1,10 @@
 """Forms that write: an officer's progress form, the generic edit form of one plan row, and the
 widgets they draw.
 
-Every save goes through ``ita_core.services`` via :func:`ita_ui.conflicts.save_versioned`: the
-version a user saw is remembered per row, so a save after someone else's change shows both values
-(the conflict panel) instead of overwriting, and nothing typed is lost.
+Every save goes through the Writer (:mod:`ita_ui.writes`) via
+:func:`ita_ui.conflicts.save_versioned`: the version a user saw is remembered per row, so a save
+after someone else's change shows both values (the conflict panel) instead of overwriting, and
+nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
-from ita_core import services
-from ita_core.auth import Actor
 from ita_core.labels import DUTY_KIND_TH
 from ita_core.models import Status
+from ita_core.services.writer import Writer
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
 from ita_ui.conflicts import (
@@ -56,25 +55,27 @@ def component_checkbox(label: str, component: Any, prefix: str) -> bool:
     return st.checkbox(label, bool(component.done), key=f"{prefix}_{component.id}_v{seen}")
 
 
-def save_component_ticks(actor: Actor, session: Session, edits: Edits, versions: Versions) -> None:
+def save_component_ticks(writer: Writer, edits: Edits, versions: Versions) -> None:
     """The changed component ticks of ``edits`` (keys of :func:`component_key`)."""
     for key, fields in edits.items():
         if key.startswith("oit_component_"):
             component_id = int(key.removeprefix("oit_component_"))
-            services.set_component_done(session, actor, component_id, versions[key], fields["done"])
+            writer.set_component_done(component_id=component_id, seen_version=versions[key],
+                                      done=fields["done"])
 
 
-def progress_form(actor: Actor, row: pd.Series, components: pd.DataFrame) -> None:
+def progress_form(row: pd.Series, components: pd.DataFrame) -> None:
     """Status, percent, note, evidence URL (and component checkboxes for OIT items) of one row,
-    saved in one transaction."""
+    saved in one transaction as the logged-in user (the Writer of :mod:`ita_ui.writes`)."""
     table, key, row_id = row["kind"], f"{row['kind']}_{row['id']}", int(row["id"])
     current = {key: row["version"], **{component_key(c.id): c.version for c in components.itertuples()}}
     texts = {component_key(c.id): c.text for c in components.itertuples()}
 
-    def save(session: Session, edits: Edits, versions: Versions) -> None:
+    def save(writer: Writer, edits: Edits, versions: Versions) -> None:
         if key in edits:
-            services.update_progress(session, actor, table, row_id, versions[key], edits[key])
-        save_component_ticks(actor, session, edits, versions)
+            writer.update_progress(table=table, row_id=row_id, seen_version=versions[key],
+                                   values=edits[key])
+        save_component_ticks(writer, edits, versions)
 
     def label(version_key: str, field: str) -> str:
         return f"องค์ประกอบ: {texts[version_key]}" if version_key in texts else FIELD_TH.get(field, field)
@@ -113,16 +114,16 @@ def row_heading(row: pd.Series) -> str:
 
 
 def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, str]],
-              save: Callable[[Session, int | None, dict[str, Any]], object]) -> None:
-    """A form over ``fields`` ({name: (Thai label, widget)}) of one versioned row; ``save(session,
-    version seen, changed fields)`` writes it.
+              save: Callable[[Writer, int | None, dict[str, Any]], object]) -> None:
+    """A form over ``fields`` ({name: (Thai label, widget)}) of one versioned row; ``save(writer,
+    version seen, changed fields)`` writes it through the Writer (:mod:`ita_ui.writes`).
 
     Widgets: ``text``, ``area``, ``date``, ``number``, ``indicator`` and the selects of ``CHOICES``
     (``kind``, ``tool``, ``duty_kind``). On a conflict the other user's values and the typed ones
     are shown side by side (:func:`ita_ui.conflicts.conflict_panel`).
     """
-    def save_edits(session: Session, edits: Edits, versions: Versions) -> object:
-        return save(session, versions[form_key], edits[form_key])
+    def save_edits(writer: Writer, edits: Edits, versions: Versions) -> object:
+        return save(writer, versions[form_key], edits[form_key])
 
     if conflict_panel(form_key, save_edits, lambda _key, field: fields[field][0]):
         return

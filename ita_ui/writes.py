@@ -1,8 +1,11 @@
-"""The one way pages write: service calls in one transaction, Thai errors, fresh reads after.
+"""The one way pages write: Writer calls in one transaction, Thai errors, fresh reads after.
 
-Every save goes through ``ita_core.services`` inside :func:`write`. Forms over versioned rows
-use :mod:`ita_ui.conflicts` on top of it, so a save after someone else's change shows both
-values instead of overwriting.
+Every save goes through :class:`ita_core.services.writer.Writer` inside :func:`write`: the action
+gets a Writer bound to the transaction's session, the logged-in actor and the source ``form``,
+so pages never pass a session or an actor themselves, e.g.
+``write(lambda w: w.save_activity(values=..., row_id=..., seen_version=...), "บันทึกแล้ว")``.
+Forms over versioned rows use :mod:`ita_ui.conflicts` on top of it, so a save after someone
+else's change shows both values instead of overwriting.
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
-from sqlmodel import Session
 
 from ita_core.db import session_scope
 from ita_core.permissions import PermissionDenied
 from ita_core.services import ConflictError, ValidationFailed
+from ita_core.services.writer import Writer
 from ita_ui import loaders
 from ita_ui.engine import engine
 from ita_ui.login import current_actor
 from ita_ui.notices import flash
 
 T = TypeVar("T")
+SOURCE = "form"  # the channel the audit trail records for every write from a page
 log = logging.getLogger("ita.web")  # refused writes, in English with the Thai message the user saw
 
 CONFLICT_ON_DELETE = "มีผู้อื่นแก้ไขรายการนี้ระหว่างนั้น จึงยังไม่ลบ — ตรวจสอบค่าล่าสุดแล้วกดลบอีกครั้ง"
@@ -39,9 +43,9 @@ def next_round(form_key: str) -> None:
     st.session_state[f"round_{form_key}"] = form_round(form_key) + 1
 
 
-def write(action: Callable[[Session], T], success: str = "บันทึกแล้ว", rerun: bool = True,
+def write(action: Callable[[Writer], T], success: str = "บันทึกแล้ว", rerun: bool = True,
           new_form: str | None = None, deleting: bool = False) -> T | None:
-    """Run service calls in one transaction; show Thai errors; refresh cached reads on success.
+    """Run ``action(writer)`` in one transaction; show Thai errors; refresh cached reads on success.
 
     With ``rerun`` the page redraws with the saved data and the toast shows after the redraw;
     without, the toast shows now and the result (warnings) goes back to the caller. A saved
@@ -62,13 +66,15 @@ def write(action: Callable[[Session], T], success: str = "บันทึกแ�
     return result
 
 
-def attempt(action: Callable[[Session], T], *, deleting: bool = False) -> tuple[bool, T | None]:
-    """The transaction of :func:`write` without its toast: (saved, the action's result). Refusals
-    are shown and logged; ConflictError is re-raised unless ``deleting``."""
-    user = current_actor().username
+def attempt(action: Callable[[Writer], T], *, deleting: bool = False) -> tuple[bool, T | None]:
+    """The transaction of :func:`write` without its toast: (saved, the action's result). The action
+    gets a :class:`Writer` of the current actor (source ``form``) bound to the transaction.
+    Refusals are shown and logged; ConflictError is re-raised unless ``deleting``."""
+    actor = current_actor()
+    user = actor.username
     try:
         with session_scope(engine()) as session:
-            result = action(session)
+            result = action(Writer(session, actor, SOURCE))
     except ConflictError as exc:
         log.info("write by %s met a newer version: %s", user, exc)
         if not deleting:

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ita_core import queries, services
+from ita_core import queries
 from ita_core.backup import backup_bytes
 from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
 from ita_core.models import AssignmentRole, OitItem, UserRole
@@ -45,7 +45,8 @@ def confirm_delete(table: str, row) -> None:
     with st.popover("🗑️ ลบรายการนี้"):
         st.write("รายการจะถูกซ่อนจากทุกหน้า และยังอยู่ในประวัติการแก้ไข")
         if st.button("ยืนยันการลบ", key=f"delete_{table}_{row.id}", type="primary"):
-            write(lambda s: services.delete_row(s, actor, table, row.id, row.version), "ลบแล้ว", deleting=True)
+            write(lambda w: w.delete_row(table=table, row_id=row.id, seen_version=row.version), "ลบแล้ว",
+                  deleting=True)
 
 
 def duties_editor(target: str, row_id: int) -> None:
@@ -57,18 +58,18 @@ def duties_editor(target: str, row_id: int) -> None:
     st.caption("รายการที่ไม่มีกำหนดเสร็จของตัวเอง ใช้รอบถัดไปเป็นกำหนดในการให้สัญญาณ")
     for duty in duties:
         with st.expander(f"🔁 {describe(duty)} · {duty.text[:60]}"):
-            edit_form(f"duty_{duty.id}", duty.model_dump(), DUTY_FIELDS, lambda s, version, changes, d=duty:
-                      services.save_recurring_duty(s, actor, changes, d.id, version))
+            edit_form(f"duty_{duty.id}", duty.model_dump(), DUTY_FIELDS, lambda w, version, changes, d=duty:
+                      w.save_recurring_duty(values=changes, row_id=d.id, seen_version=version))
             if st.button("🗑️ ลบรอบนี้", key=f"delete_duty_{duty.id}"):
-                write(lambda s, d=duty: services.delete_recurring_duty(s, actor, d.id, d.version), "ลบรอบแล้ว",
-                      deleting=True)
+                write(lambda w, d=duty: w.delete_recurring_duty(row_id=d.id, seen_version=d.version),
+                      "ลบรอบแล้ว", deleting=True)
     form, turn = f"new_duty_{target}_{row_id}", form_round(f"new_duty_{target}_{row_id}")
     with st.form(f"{form}_{turn}"):
         st.markdown("➕ เพิ่มรอบรายงาน")
         values = {name: field_widget(widget, label, None, f"new_duty_{name}_{row_id}_{turn}")
                   for name, (label, widget) in DUTY_FIELDS.items()}
         if st.form_submit_button("เพิ่มรอบ"):
-            write(lambda s: services.save_recurring_duty(s, actor, {**values, target: row_id}), "เพิ่มรอบแล้ว",
+            write(lambda w: w.save_recurring_duty(values={**values, target: row_id}), "เพิ่มรอบแล้ว",
                   new_form=form)
 
 
@@ -88,14 +89,15 @@ with activities_tab:
             text = st.text_area("กิจกรรมที่จะดำเนินการ", key=f"new_activity_text_{turn}")
             due = st.date_input("กำหนดเสร็จ", None, format="DD/MM/YYYY", key=f"new_due_{turn}")
             if st.form_submit_button("เพิ่ม", type="primary"):
-                write(lambda s: services.save_activity(
-                    s, actor, {"indicator": indicator, "activity": text, "due_date": due},
+                write(lambda w: w.save_activity(
+                    values={"indicator": indicator, "activity": text, "due_date": due},
                     station_id=context.station_id, fiscal_year=context.fiscal_year), "เพิ่มกิจกรรมแล้ว",
                     new_form="new_activity")
     else:
         row = rows[chosen]
         edit_form(f"activity_{row.id}", row.model_dump(), ACTIVITY_FIELDS,
-                  lambda s, version, changes: services.save_activity(s, actor, changes, row.id, version))
+                  lambda w, version, changes: w.save_activity(values=changes, row_id=row.id,
+                                                              seen_version=version))
         confirm_delete("activity", row)
         duties_editor("activity_id", row.id)
 
@@ -103,7 +105,8 @@ with activities_tab:
 def oit_item_editor(item: OitItem) -> None:
     """One OIT item's plan fields, its components checklist and its recurring reports."""
     edit_form(f"oit_{item.id}", item.model_dump(), OIT_FIELDS,
-              lambda s, version, changes: services.save_oit_item(s, actor, item.id, version, changes))
+              lambda w, version, changes: w.save_oit_item(row_id=item.id, seen_version=version,
+                                                          values=changes))
     st.markdown("##### องค์ประกอบ")
     with reading() as session:
         components = queries.item_components(session, item.id)
@@ -111,13 +114,13 @@ def oit_item_editor(item: OitItem) -> None:
         text_col, delete_col = st.columns([6, 1])
         text_col.markdown(f"{component.seq}. {component.text}")
         if delete_col.button("ลบ", key=f"del_component_{component.id}"):
-            write(lambda s, c=component: services.delete_component(s, actor, c.id, c.version),
+            write(lambda w, c=component: w.delete_component(row_id=c.id, seen_version=c.version),
                   "ลบองค์ประกอบแล้ว", deleting=True)
     form, turn = f"new_component_{item.id}", form_round(f"new_component_{item.id}")
     with st.form(f"{form}_{turn}"):
         text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}_{turn}")
         if st.form_submit_button("เพิ่ม"):
-            write(lambda s: services.save_component(s, actor, item.id, text), "เพิ่มองค์ประกอบแล้ว",
+            write(lambda w: w.save_component(item_id=item.id, text=text), "เพิ่มองค์ประกอบแล้ว",
                   new_form=form)
     duties_editor("oit_item_id", item.id)
 
@@ -132,7 +135,7 @@ def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: d
         left, right = st.columns([6, 1])
         left.markdown(f"- {held.name} · {label_th(held.role, AssignmentRole)}")
         if right.button("เอาออก", key=f"unassign_{held.assignment_id}"):
-            write(lambda s, a=held.assignment_id: services.remove_assignment(s, actor, a), "เอาออกแล้ว")
+            write(lambda w, a=held.assignment_id: w.remove_assignment(row_id=a), "เอาออกแล้ว")
     if not everyone:
         notice_missing("people", "— เพิ่มบุคคลที่แท็บ “บุคคล” ก่อนมอบหมายงาน")
         return
@@ -141,7 +144,7 @@ def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: d
         role = st.selectbox("บทบาท", list(AssignmentRole), format_func=ASSIGNMENT_ROLE_TH.get,
                             key="assign_role")
         if st.form_submit_button("มอบหมาย", type="primary"):
-            write(lambda s: services.add_assignment(s, actor, pid, role, **{column: target[1]}),
+            write(lambda w: w.add_assignment(person_id=pid, role=role, **{column: target[1]}),
                   "มอบหมายแล้ว")
 
 
@@ -168,14 +171,15 @@ with people_tab:
             kind = st.selectbox("ประเภท", ["person", "position", "group"], key=f"new_person_kind_{turn}")
             rank = st.text_input("ยศ", key=f"new_person_rank_{turn}")
             if st.form_submit_button("เพิ่ม", type="primary"):
-                write(lambda s: services.save_person(
-                    s, actor, {"name": name, "kind": kind, "rank": rank}, station_id=context.station_id),
+                write(lambda w: w.save_person(
+                    values={"name": name, "kind": kind, "rank": rank}, station_id=context.station_id),
                     new_form="new_person")
     else:
         person = people[chosen]
         st.caption("การสะกดที่พบในแผน: " + (", ".join(person.variants) or "—"))
         edit_form(f"person_{person.id}", person.model_dump(), PERSON_FIELDS,
-                  lambda s, version, changes: services.save_person(s, actor, changes, person.id, version))
+                  lambda w, version, changes: w.save_person(values=changes, row_id=person.id,
+                                                            seen_version=version))
         confirm_delete("person", person)
 
 with assign_tab:
@@ -198,8 +202,8 @@ with users_tab:
                            format_func=lambda i: "—" if i is None else everyone[i])
         all_rows = st.checkbox("เจ้าหน้าที่แก้ได้ทุกแถว", key=f"new_all_rows_{turn}")
         if st.form_submit_button("เพิ่มผู้ใช้", type="primary"):
-            write(lambda s: services.create_user(
-                s, actor, username, password, role, person_id=pid, can_edit_all=all_rows,
+            write(lambda w: w.create_user(
+                username=username, password=password, role=role, person_id=pid, can_edit_all=all_rows,
                 station_id=context.station_id), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
 
 with year_tab:
@@ -213,7 +217,8 @@ with year_tab:
     with st.popover(f"📅 สร้างแผนปี {target}"):
         st.write(f"ยืนยันสร้างแผนปีงบประมาณ {target} ของ{context.station_name}?")
         if st.button("ยืนยัน", key="rollover_confirm", type="primary"):
-            write(lambda s: rollover(s, actor, context.station_id, context.fiscal_year, target, overwrite),
+            write(lambda w: rollover(w.session, w.actor, context.station_id, context.fiscal_year, target,
+                                     overwrite),
                   f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
 
 with backup_tab:

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from ita_core import queries, services
+from ita_core import queries
 from ita_core.auth import has_admin
 from ita_core.demo import has_demo_rows
-from ita_core.models import UserRole
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
 from ita_ui.notices import notice_missing
@@ -76,6 +75,6 @@ if needs_admin:
     if submitted:
         if password != again:
             st.error("รหัสผ่านสองช่องไม่ตรงกัน")
-        elif write(lambda s: services.create_user(s, None, username, password, UserRole.ADMIN),
+        elif write(lambda w: w.create_first_admin(username=username, password=password),
                    "สร้างผู้ดูแลระบบแล้ว เข้าสู่ระบบได้ที่แถบด้านซ้าย"):
             st.rerun()

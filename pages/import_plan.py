@@ -7,12 +7,10 @@ from ita_core.permissions import Action
 from ita_core.settings import get_settings
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
-from ita_ui.login import current_actor
 from ita_ui.notices import flash
 from ita_ui.writes import write
 
 context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN, new_year=True)
-actor = current_actor()
 st.title("นำเข้าแผนจาก Excel")
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
 
@@ -59,8 +57,8 @@ if preview.new_names:
 pending = preview.count("add") + preview.count("change")
 if st.button(f"บันทึกการนำเข้า ({pending} แถว)", type="primary", disabled=bool(preview.errors) or not pending,
              key="commit_import"):
-    done = write(lambda session: imports.commit(
-        session, actor, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,
+    done = write(lambda w: imports.commit(
+        w.session, w.actor, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,
         settings=settings, expected=preview.fingerprint(), approve_names=approve), rerun=False)
     if done is not None:
         st.session_state["import_round"] = round_ + 1

@@ -46,6 +46,6 @@ for _, row in rows.sort_values(["judged_due", "kind", "id"], na_position="last")
             st.caption("ข้อมูล OIT นับว่าเสร็จเมื่อมีลิงก์หลักฐาน")
         components = view.components[view.components["item_id"] == row["id"]] \
             if row["kind"] == "oit_item" else view.components.iloc[0:0]
-        progress_form(actor, row, components)
+        progress_form(row, components)
         if st.toggle("ประวัติการแก้ไข", key=f"history_{row['kind']}_{row['id']}"):
             history_panel(row["kind"], int(row["id"]))

@@ -5,12 +5,11 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
-from ita_core import oit_matrix, queries, services
-from ita_core.auth import Actor
+from ita_core import oit_matrix, queries
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.permissions import Action
+from ita_core.services.writer import Writer
 from ita_core.thai_dates import format_be
 from ita_ui.conflicts import (
     Edits,
@@ -100,7 +99,7 @@ if not can_edit:
 PUBLICATION_TH = {"done": "เผยแพร่แล้ว", "url": "ลิงก์ของข้อมูลที่เผยแพร่"}
 
 
-def tick_form(actor: Actor, item_cells: pd.DataFrame) -> None:
+def tick_form(item_cells: pd.DataFrame) -> None:
     """Pick a required month, give the link of what was published, save through the write path."""
     required = item_cells[item_cells["required"] | item_cells["done"]].set_index("month")
     if required.empty:
@@ -114,9 +113,9 @@ def tick_form(actor: Actor, item_cells: pd.DataFrame) -> None:
     st.markdown(f"สถานะเดือนนี้: {oit_matrix.cell_text(cell)}")
     key = f"pub_{item_id}_{month.isoformat()}"
 
-    def save(session: Session, edits: Edits, versions: Versions) -> object:
-        return services.set_publication(session, actor, item_id, month, edits[key]["done"], edits[key]["url"],
-                                        versions[key])
+    def save(writer: Writer, edits: Edits, versions: Versions) -> object:
+        return writer.set_publication(item_id=item_id, month=month, done=edits[key]["done"],
+                                      url=edits[key]["url"], seen_version=versions[key])
 
     if conflict_panel(key, save, lambda _key, field: PUBLICATION_TH[field]):
         return
@@ -132,7 +131,7 @@ def tick_form(actor: Actor, item_cells: pd.DataFrame) -> None:
     save_versioned(key, save, {key: {"done": done, "url": url}}, {key: cell["version"]})
 
 
-def components_form(actor: Actor, checklist: pd.DataFrame) -> None:
+def components_form(checklist: pd.DataFrame) -> None:
     """The item's required components as checkboxes; changed ticks saved in one transaction."""
     if checklist.empty:
         st.caption("ไม่มีองค์ประกอบ")
@@ -146,8 +145,8 @@ def components_form(actor: Actor, checklist: pd.DataFrame) -> None:
     current = {component_key(c.id): c.version for c in checklist.itertuples()}
     texts = {component_key(c.id): f"{c.seq}. {c.text}" for c in checklist.itertuples()}
 
-    def save(session: Session, edits: Edits, versions: Versions) -> None:
-        save_component_ticks(actor, session, edits, versions)
+    def save(writer: Writer, edits: Edits, versions: Versions) -> None:
+        save_component_ticks(writer, edits, versions)
 
     if conflict_panel(form, save, lambda key, _field: texts[key]):
         return
@@ -170,10 +169,10 @@ publish_col, components_col = st.columns(2)
 with publish_col:
     st.markdown("**การเผยแพร่รายเดือน**")
     if can_edit:
-        tick_form(actor, cells[cells["item_id"] == item_id])
+        tick_form(cells[cells["item_id"] == item_id])
     else:
         for _, row in cells[(cells["item_id"] == item_id) & cells["required"]].iterrows():
             st.markdown(f"- {oit_matrix.describe_cell(row)}")
 with components_col:
     st.markdown("**องค์ประกอบที่ต้องมี**")
-    components_form(actor, components[components["item_id"] == item_id])
+    components_form(components[components["item_id"] == item_id])

@@ -5,11 +5,11 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
-from ita_core import quotas, services
+from ita_core import quotas
 from ita_core.exports import COLUMNS
 from ita_core.permissions import Action
+from ita_core.services.writer import Writer
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
 from ita_ui.conflicts import (
@@ -100,15 +100,16 @@ if actor.may(Action.EDIT_PLAN, station_id=context.station_id):
                 values = {name: field_widget(widget, label, None, f"new_quota_{name}_{turn}")
                           for name, (label, widget) in QUOTA_FIELDS.items()}
                 if st.form_submit_button("เพิ่มโควตา", type="primary"):
-                    write(lambda s: services.save_quota(s, actor, values, station_id=context.station_id,
-                                                        fiscal_year=context.fiscal_year), "เพิ่มโควตาแล้ว",
+                    write(lambda w: w.save_quota(values=values, station_id=context.station_id,
+                                                 fiscal_year=context.fiscal_year), "เพิ่มโควตาแล้ว",
                           new_form="new_quota")
         else:
             quota = stored[chosen]
             edit_form(f"quota_{quota.id}", quota.model_dump(), QUOTA_FIELDS,
-                      lambda s, version, changes: services.save_quota(s, actor, changes, quota.id, version))
+                      lambda w, version, changes: w.save_quota(values=changes, row_id=quota.id,
+                                                               seen_version=version))
             if st.button("🗑️ ลบโควตานี้ (เฉพาะที่ยังไม่มีการบันทึกจำนวน)", key=f"delete_quota_{quota.id}"):
-                write(lambda s: services.delete_quota(s, actor, quota.id, quota.version), "ลบโควตาแล้ว",
+                write(lambda w: w.delete_quota(row_id=quota.id, seen_version=quota.version), "ลบโควตาแล้ว",
                       deleting=True)
 
 if table.empty:
@@ -135,10 +136,10 @@ else:
     current = int(existing["collected"].iloc[0]) if len(existing) else 0
     key = f"count_{quota_id}_{day.isoformat()}"
 
-    def save_count(session: Session, edits: Edits, versions: Versions) -> object:
+    def save_count(writer: Writer, edits: Edits, versions: Versions) -> object:
         typed = edits[key]
-        return services.record_survey_count(session, actor, quota_id, day, typed["collected"], versions[key],
-                                            typed["note"])
+        return writer.record_survey_count(quota_id=quota_id, day=day, collected=typed["collected"],
+                                          seen_version=versions[key], note=typed["note"])
 
     if version is not None:
         st.caption(f"วันนี้บันทึกไว้แล้ว {current} คน — บันทึกใหม่จะแทนค่าเดิมของวันนั้น")

@@ -3,11 +3,11 @@ survey scores entered by the secretary and past years' real results entered by t
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
-from ita_core import score, services
+from ita_core import score
 from ita_core.oit_matrix import sub_indicator_names
 from ita_core.permissions import Action
+from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
 from ita_ui.conflicts import (
     Edits,
@@ -108,9 +108,9 @@ with inputs_tab:
         version = entered.version if entered else None
         key = f"score_input_{context.station_id}_{context.fiscal_year}"
 
-        def save_input(session: Session, edits: Edits, versions: Versions) -> object:
-            return services.save_score_input(session, actor, context.station_id, context.fiscal_year,
-                                             edits[key], versions[key])
+        def save_input(writer: Writer, edits: Edits, versions: Versions) -> object:
+            return writer.save_score_input(station_id=context.station_id, fiscal_year=context.fiscal_year,
+                                           values=edits[key], seen_version=versions[key])
 
         if not conflict_panel(key, save_input, by_field(SCORE_TH)):
             tag = form_tag(key, version)
@@ -150,9 +150,9 @@ with history_tab:
         def value(name: str) -> float | None:
             return None if row is None or pd.isna(row[name]) else float(row[name])
 
-        def save_history(session: Session, edits: Edits, versions: Versions) -> object:
-            return services.save_score_history(session, actor, context.station_id, year, edits[key],
-                                               versions[key])
+        def save_history(writer: Writer, edits: Edits, versions: Versions) -> object:
+            return writer.save_score_history(station_id=context.station_id, fiscal_year=year,
+                                             values=edits[key], seen_version=versions[key])
 
         if not conflict_panel(key, save_history, by_field(SCORE_TH)):
             tag = form_tag(key, version)

@@ -341,7 +341,7 @@ def _delete_that_meets_a_conflict() -> None:
     from ita_core.services import ConflictError
     from ita_ui.writes import write
 
-    def action(session) -> None:
+    def action(writer) -> None:
         raise ConflictError("activity", 1, 3, {"deleted_at": None}, {})
 
     write(action, "ลบแล้ว", deleting=True)

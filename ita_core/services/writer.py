@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ita_core.auth import Actor
+from ita_core.models import UserRole
 from ita_core.services import accounts, plan, progress, surveys
 from ita_core.services.core import Saved
 
@@ -135,6 +136,16 @@ class Writer:
                     province: str | None = None) -> Saved:
         return accounts.create_user(self.session, self.actor, username, password, role, person_id=person_id,
                                     station_id=station_id, can_edit_all=can_edit_all, province=province,
+                                    source=self.source)
+
+    def create_first_admin(self, *, username: str, password: str) -> Saved:
+        """The one-time first-admin setup: an admin login made while no admin exists yet.
+
+        Nobody is logged in at that point, so the bound actor is not used: this delegates to
+        :func:`accounts.create_user` with actor None, which refuses once any admin exists and
+        records the new admin as the actor in the audit trail.
+        """
+        return accounts.create_user(self.session, None, username, password, UserRole.ADMIN,
                                     source=self.source)
 
     def update_user(self, *, row_id: int, seen_version: int, values: dict[str, Any]) -> Saved:
