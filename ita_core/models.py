@@ -64,6 +64,22 @@ class DutyKind(StrEnum):
     DAILY = "daily"
 
 
+class Rhythm(StrEnum):
+    """How often an OIT item must be published, by the year's framework."""
+
+    ONCE = "once"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    EACH_EVENT = "each_event"
+
+
+class ScoringScheme(StrEnum):
+    """How a year's total is labelled: rating words (FY 2566 on) or the older AA–F letters."""
+
+    RATING = "rating"
+    LETTER = "letter"
+
+
 class EnumText(TypeDecorator[StrEnum]):
     """A ``StrEnum`` column stored as plain text and read back as the enum.
 
@@ -175,6 +191,7 @@ class OitItem(TrackedRow, table=True):
     start_date: date | None = None
     rhythm_text: str = ""
     responsible_text: str = ""
+    catalogue_item_id: int | None = Field(default=None, foreign_key="oit_catalogue_item.id", index=True)
 
 
 class OitComponent(SQLModel, table=True):
@@ -410,3 +427,130 @@ class ScoreHistory(SQLModel, table=True):
     version: int = 1
     updated_at: datetime = Field(default_factory=_now)
     updated_by: str = ""
+
+
+# --- the NACC framework of one fiscal year (shared by every station) ------------------------------
+
+class Framework(SQLModel, table=True):
+    """The ITA framework of one fiscal year: its scoring rule; its indicators, OIT catalogue,
+    calendar, rating bands and survey minimums hang off it. Station plans of that year use it."""
+
+    __tablename__ = "framework"
+
+    fiscal_year: int = Field(primary_key=True, foreign_key="fiscal_year.be_year",
+                             sa_column_kwargs={"autoincrement": False})
+    scheme: ScoringScheme = Field(default=ScoringScheme.RATING, sa_type=EnumText(ScoringScheme))
+    weight_iit: float = 30.0
+    weight_eit: float = 30.0
+    weight_oit: float = 40.0
+    pass_mark: float = 85.0
+    source_note: str = ""  # where the year's rules come from, or that they are assumed
+    version: int = 1
+
+
+class FrameworkIndicator(SQLModel, table=True):
+    """An indicator of one year's framework, with the tool that measures it."""
+
+    __tablename__ = "framework_indicator"
+    __table_args__ = (UniqueConstraint("fiscal_year", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(foreign_key="framework.fiscal_year", index=True)
+    number: int
+    tool: Tool = Field(sa_type=EnumText(Tool))
+    name_th: str
+
+
+class FrameworkSubIndicator(SQLModel, table=True):
+    """A sub-indicator of one year's framework (the OIT items are grouped by them)."""
+
+    __tablename__ = "framework_sub_indicator"
+    __table_args__ = (UniqueConstraint("fiscal_year", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(foreign_key="framework.fiscal_year", index=True)
+    code: str
+    indicator: int
+    name_th: str
+
+
+class CatalogueItem(SQLModel, table=True):
+    """An OIT item as the year's framework defines it; each station's ``OitItem`` of that year
+    is an instance of one, with its own owners, progress, publications and evidence."""
+
+    __tablename__ = "oit_catalogue_item"
+    __table_args__ = (UniqueConstraint("fiscal_year", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(foreign_key="framework.fiscal_year", index=True)
+    code: str
+    number: int
+    sub_indicator: str
+    group_heading: str = ""
+    title_th: str
+    requirement_th: str = ""  # what must be published, the NACC's notes included
+    rhythm: Rhythm = Field(default=Rhythm.ONCE, sa_type=EnumText(Rhythm))
+    deadline: str = ""  # the deadline rule as the framework states it (e.g. ภายใน ๓๑ ม.ค.)
+    due_date: date | None = None
+    version: int = 1
+
+
+class CatalogueComponent(SQLModel, table=True):
+    """A line of a catalogue item's components checklist."""
+
+    __tablename__ = "oit_catalogue_component"
+    __table_args__ = (UniqueConstraint("item_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="oit_catalogue_item.id", index=True)
+    seq: int
+    text_th: str
+    version: int = 1
+
+
+class FrameworkPhase(SQLModel, table=True):
+    """A step of the year's ITA calendar as the NACC publishes it (stations copy it as ``Phase``)."""
+
+    __tablename__ = "framework_phase"
+    __table_args__ = (UniqueConstraint("fiscal_year", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(foreign_key="framework.fiscal_year", index=True)
+    seq: int
+    kind: str
+    name_th: str
+    start: date
+    end: date
+    version: int = 1
+
+
+class RatingBand(SQLModel, table=True):
+    """One label of the year's scheme: reached from ``min_total`` up when every tool scores at
+    least ``min_each_tool`` (None: no floor). Bands are tried from the highest ``min_total``."""
+
+    __tablename__ = "rating_band"
+    __table_args__ = (UniqueConstraint("fiscal_year", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(foreign_key="framework.fiscal_year", index=True)
+    seq: int
+    label_th: str
+    label_en: str
+    min_total: float
+    min_each_tool: float | None = None
+    version: int = 1
+
+
+class SurveyMinimum(SQLModel, table=True):
+    """The year's rule for the fewest survey respondents of a tool (per department or in total)."""
+
+    __tablename__ = "survey_minimum"
+    __table_args__ = (UniqueConstraint("fiscal_year", "tool", "department"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(foreign_key="framework.fiscal_year", index=True)
+    tool: Tool = Field(sa_type=EnumText(Tool))
+    department: str
+    min_respondents: int
+    note: str = ""
+    version: int = 1

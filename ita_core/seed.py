@@ -17,24 +17,34 @@ from pathlib import Path
 from typing import Any, TypedDict, TypeVar
 
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ita_core.db import session_scope, upgrade_schema
+from ita_core.db import session_scope, stored_id, upgrade_schema
 from ita_core.models import (
     Activity,
     Assignment,
     AssignmentRole,
+    CatalogueComponent,
+    CatalogueItem,
     DutyKind,
     FiscalYear,
+    Framework,
+    FrameworkIndicator,
+    FrameworkPhase,
+    FrameworkSubIndicator,
     Indicator,
     OitComponent,
     OitItem,
     Person,
     PersonKind,
     Phase,
+    RatingBand,
     RecurringDuty,
+    Rhythm,
+    ScoringScheme,
     Station,
     SubIndicator,
+    SurveyMinimum,
     SurveyQuota,
     Tool,
 )
@@ -42,6 +52,7 @@ from ita_core.people import name_index, normalise_name
 from ita_core.thai_dates import DueKind, parse_due
 
 log = logging.getLogger(__name__)
+MONTHLY_DUTIES = (DutyKind.DAY_OF_MONTH, DutyKind.MONTH_END)
 PlanRow = TypeVar("PlanRow", Activity, OitItem)
 E = TypeVar("E", bound=StrEnum)
 
@@ -243,6 +254,7 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
         for number, row in enumerate(read_csv(data_dir, "survey_quotas.csv"), start=2)
     )
     session.flush()
+    _framework_from_plan(session, station_id=_id(station), fiscal_year=fiscal_year, data_dir=data_dir)
     tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota)
     for model in tables:
         report.counts[str(model.__tablename__)] = session.exec(select(func.count()).select_from(model)).one()
@@ -266,3 +278,72 @@ def ensure_database(engine: Engine, data_dir: Path) -> SeedReport | None:
         report = load_seed(session, data_dir)
     log.info("seed loaded from %s: %s", data_dir, report.counts)
     return report
+
+
+# --- the framework of the seed's year (ita_core.framework reads it) ---------------------------------
+
+def _default_scoring(data_dir: Path, fiscal_year: int) -> tuple[Framework, list[RatingBand]]:
+    """The scoring rule of ``fiscal_year`` from ``data/scoring.csv`` and the bands of its scheme from
+    ``data/rating_bands.csv`` (both say which values are sourced and which assumed)."""
+    rules = {int(row["fiscal_year"]): row for row in read_csv(data_dir, "scoring.csv")}
+    if fiscal_year not in rules:
+        raise SeedError(f"scoring.csv: ไม่มีเกณฑ์ของปี {fiscal_year} / no scoring rule for that year")
+    rule = rules[fiscal_year]
+    framework = Framework(
+        fiscal_year=fiscal_year, scheme=ScoringScheme(rule["scheme"]), weight_iit=float(rule["weight_iit"]),
+        weight_eit=float(rule["weight_eit"]), weight_oit=float(rule["weight_oit"]),
+        pass_mark=float(rule["pass_mark"]), source_note=rule["source_note"])
+    bands = [
+        RatingBand(fiscal_year=fiscal_year, seq=int(row["seq"]), label_th=row["label_th"],
+                   label_en=row["label_en"], min_total=float(row["min_total"]),
+                   min_each_tool=float(row["min_each_tool"]) if row["min_each_tool"] else None)
+        for row in read_csv(data_dir, "rating_bands.csv") if row["scheme"] == rule["scheme"]
+    ]
+    return framework, bands
+
+
+def _framework_from_plan(session: Session, *, station_id: int, fiscal_year: int, data_dir: Path) -> None:
+    """Make the framework of ``fiscal_year`` from one station's plan of that year and link the
+    station's OIT items to the catalogue: the catalogue is what the seed's plan lists, the scoring
+    rule the default data. Migration 0007 does the same for databases made before frameworks."""
+    framework, bands = _default_scoring(data_dir, fiscal_year)
+    session.add(framework)
+    session.add_all(bands)
+    year = {"fiscal_year": fiscal_year}
+    session.add_all(FrameworkIndicator(**year, number=i.number, tool=i.tool, name_th=i.name_th)
+                    for i in session.exec(select(Indicator)).all())
+    session.add_all(FrameworkSubIndicator(**year, code=s.code, indicator=s.indicator, name_th=s.name_th)
+                    for s in session.exec(select(SubIndicator)).all())
+    session.flush()
+    _catalogue_from_plan(session, station_id=station_id, fiscal_year=fiscal_year)
+    scope = (col(Phase.station_id) == station_id, col(Phase.fiscal_year) == fiscal_year)
+    session.add_all(FrameworkPhase(**year, seq=p.seq, kind=p.kind, name_th=p.name, start=p.start, end=p.end)
+                    for p in session.exec(select(Phase).where(*scope)).all())
+    quotas = session.exec(select(SurveyQuota).where(col(SurveyQuota.station_id) == station_id,
+                                                    col(SurveyQuota.fiscal_year) == fiscal_year)).all()
+    session.add_all(SurveyMinimum(fiscal_year=fiscal_year, tool=q.tool, department=q.department,
+                                  min_respondents=q.min_respondents, note=q.note) for q in quotas)
+    session.flush()
+
+
+def _catalogue_from_plan(session: Session, *, station_id: int, fiscal_year: int) -> None:
+    items = session.exec(select(OitItem).where(col(OitItem.station_id) == station_id,
+                                               col(OitItem.fiscal_year) == fiscal_year)
+                         .order_by(col(OitItem.number))).all()
+    monthly = set(session.exec(select(RecurringDuty.oit_item_id)
+                               .where(col(RecurringDuty.kind).in_(MONTHLY_DUTIES))).all())
+    for item in items:
+        rhythm = Rhythm.MONTHLY if item.id in monthly else Rhythm.ONCE
+        entry = CatalogueItem(fiscal_year=fiscal_year, code=item.code, number=item.number,
+                              sub_indicator=item.sub_indicator, group_heading=item.group_heading,
+                              title_th=item.title, rhythm=rhythm, deadline=item.due_text,
+                              due_date=item.due_date)
+        session.add(entry)
+        session.flush()
+        components = session.exec(select(OitComponent).where(col(OitComponent.item_id) == stored_id(item))
+                                  .order_by(col(OitComponent.seq))).all()
+        session.add_all(CatalogueComponent(item_id=stored_id(entry), seq=c.seq, text_th=c.text)
+                        for c in components)
+        item.catalogue_item_id = stored_id(entry)
+        session.add(item)
+    session.flush()
