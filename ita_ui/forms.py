@@ -9,14 +9,13 @@ nothing typed is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from ita_core.labels import DUTY_KIND_TH
-from ita_core.models import Status
+from ita_core.labels import DUTY_KIND_TH, PERSON_KIND_TH, STATUS_TH
 from ita_core.services.writer import Writer
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
@@ -30,18 +29,25 @@ from ita_ui.conflicts import (
     seen_version,
 )
 
-STATUS_TH = {Status.NOT_STARTED: "ยังไม่เริ่ม", Status.IN_PROGRESS: "กำลังดำเนินการ", Status.DONE: "เสร็จแล้ว",
-             Status.NOT_APPLICABLE: "ไม่เกี่ยวข้อง"}
+T = TypeVar("T")
+
 FIELD_TH = {"status": "สถานะ", "progress": "ความคืบหน้า (%)", "note": "หมายเหตุ", "evidence_url": "ลิงก์หลักฐาน",
             "done": "ทำแล้ว"}
 NO_CHANGE = "ไม่มีการเปลี่ยนแปลง"
 
 # select widgets of edit_form: value → Thai label
 CHOICES: dict[str, dict[str, str]] = {
-    "kind": {"person": "บุคคล", "position": "ตำแหน่ง", "group": "กลุ่ม"},
+    "kind": {str(kind): label for kind, label in PERSON_KIND_TH.items()},
     "tool": {"EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก", "IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน"},
     "duty_kind": {str(kind): label for kind, label in DUTY_KIND_TH.items()},
 }
+
+
+def pick_row(label: str, rows: Mapping[int, T], *, key: str, new_label: str,
+             describe: Callable[[T], str]) -> int | None:
+    """A select of the stored rows with "➕ add" first: the id chosen, or None for a new row."""
+    return st.selectbox(label, [None, *rows], key=key,
+                        format_func=lambda i: new_label if i is None else describe(rows[i]))
 
 
 def component_key(component_id: int) -> str:

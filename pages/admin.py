@@ -15,7 +15,7 @@ from ita_core.recurring import describe
 from ita_core.rollover import rollover
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
-from ita_ui.forms import edit_form, field_widget
+from ita_ui.forms import edit_form, field_widget, pick_row
 from ita_ui.loaders import plan_view
 from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
@@ -79,9 +79,8 @@ activities_tab, oit_tab, people_tab, assign_tab, users_tab, year_tab, backup_tab
 with activities_tab:
     with reading() as session:
         rows = {a.id: a for a in queries.activity_rows(session, context.station_id, context.fiscal_year)}
-    chosen = st.selectbox("เลือกกิจกรรม", [None, *rows], key="edit_activity",
-                          format_func=lambda i: "➕ เพิ่มกิจกรรมใหม่" if i is None
-                          else f"ก{rows[i].seq} · ตัวชี้วัด {rows[i].indicator} · {rows[i].activity[:60]}")
+    chosen = pick_row("เลือกกิจกรรม", rows, key="edit_activity", new_label="➕ เพิ่มกิจกรรมใหม่",
+                      describe=lambda a: f"ก{a.seq} · ตัวชี้วัด {a.indicator} · {a.activity[:60]}")
     if chosen is None:
         turn = form_round("new_activity")
         with st.form(f"new_activity_{turn}"):
@@ -162,8 +161,8 @@ with people_tab:
     with reading() as session:
         people = {p.id: p for p in queries.station_people(session, context.station_id)}
     everyone = {p.id: p.name for p in people.values()}
-    chosen = st.selectbox("เลือกบุคคล", [None, *people], key="edit_person",
-                          format_func=lambda i: "➕ เพิ่มบุคคล/กลุ่ม" if i is None else people[i].name)
+    chosen = pick_row("เลือกบุคคล", people, key="edit_person", new_label="➕ เพิ่มบุคคล/กลุ่ม",
+                      describe=lambda p: p.name)
     if chosen is None:
         turn = form_round("new_person")
         with st.form(f"new_person_{turn}"):

@@ -23,7 +23,7 @@ from ita_ui.conflicts import (
 )
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
-from ita_ui.forms import edit_form, field_widget
+from ita_ui.forms import edit_form, field_widget, pick_row
 from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table
@@ -91,9 +91,8 @@ if actor.may(Action.EDIT_PLAN, station_id=context.station_id):
     with st.expander("⚙️ แก้ไขโควตาผู้ตอบ (ผู้ดูแลระบบ)"):
         with reading() as session:
             stored = {q.id: q for q in quotas.quota_rows(session, context.station_id, context.fiscal_year)}
-        chosen = st.selectbox("โควตา", [None, *stored], key="edit_quota",
-                              format_func=lambda i: "➕ เพิ่มโควตา" if i is None
-                              else f"{stored[i].tool} · {stored[i].department}")
+        chosen = pick_row("โควตา", stored, key="edit_quota", new_label="➕ เพิ่มโควตา",
+                          describe=lambda q: f"{q.tool} · {q.department}")
         if chosen is None:
             turn = form_round("new_quota")
             with st.form(f"new_quota_{turn}"):
