@@ -8,10 +8,12 @@ query per table and joined in pandas, never one query per row.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import case, func
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col, select
 
 from ita_core.models import (
     Activity,
@@ -29,19 +31,21 @@ from ita_core.models import (
 from ita_core.settings import Settings
 
 JOIN = "; "
+# the plan rows that are soft-deleted and ordered the same way
+PlanRowT = TypeVar("PlanRowT", Activity, OitItem)
 # people first, then positions, then groups
 _KIND_ORDER = case({"person": 0, "position": 1}, value=Person.kind, else_=2)
 
 
 def indicators(session: Session) -> pd.DataFrame:
     """The ten ITA indicators with their tool (IIT/EIT/OIT)."""
-    rows = session.exec(select(Indicator).order_by(Indicator.number)).all()
+    rows = session.exec(select(Indicator).order_by(col(Indicator.number))).all()
     return pd.DataFrame([r.model_dump() for r in rows], columns=["number", "name_th", "tool"])
 
 
 def stations(session: Session) -> list[Station]:
     """All stations, by code."""
-    return list(session.exec(select(Station).order_by(Station.code)))
+    return list(session.exec(select(Station).order_by(col(Station.code))))
 
 
 class UnknownStation(LookupError):
@@ -64,9 +68,9 @@ def station_by_code(session: Session, code: str) -> Station:
 
 def stations_with_plans(session: Session) -> list[Station]:
     """Stations that hold plan rows (activities or OIT items) in any fiscal year, by code."""
-    planned = select(Activity.station_id).where(Activity.deleted_at.is_(None)).union(
-        select(OitItem.station_id).where(OitItem.deleted_at.is_(None)))
-    return list(session.exec(select(Station).where(Station.id.in_(planned)).order_by(Station.code)))
+    planned = select(Activity.station_id).where(col(Activity.deleted_at).is_(None)).union(
+        select(OitItem.station_id).where(col(OitItem.deleted_at).is_(None)))
+    return list(session.exec(select(Station).where(col(Station.id).in_(planned)).order_by(col(Station.code))))
 
 
 def default_station(session: Session, settings: Settings, *,
@@ -91,40 +95,40 @@ def default_station(session: Session, settings: Settings, *,
 
 def all_fiscal_years(session: Session) -> list[FiscalYear]:
     """Every fiscal year any station has planned for, newest first."""
-    return list(session.exec(select(FiscalYear).order_by(FiscalYear.be_year.desc())))
+    return list(session.exec(select(FiscalYear).order_by(col(FiscalYear.be_year).desc())))
 
 
 def fiscal_years(session: Session, station_id: int) -> list[FiscalYear]:
     """Fiscal years that hold plan rows of a station, newest first."""
     years = select(Activity.fiscal_year).where(Activity.station_id == station_id,
-                                               Activity.deleted_at.is_(None)).union(
-        select(OitItem.fiscal_year).where(OitItem.station_id == station_id, OitItem.deleted_at.is_(None))
+                                               col(Activity.deleted_at).is_(None)).union(
+        select(OitItem.fiscal_year).where(OitItem.station_id == station_id, col(OitItem.deleted_at).is_(None))
     )
     return list(session.exec(
-        select(FiscalYear).where(FiscalYear.be_year.in_(years)).order_by(FiscalYear.be_year.desc())
+        select(FiscalYear).where(col(FiscalYear.be_year).in_(years)).order_by(col(FiscalYear.be_year).desc())
     ))
 
 
 def _responsible(session: Session, station_id: int, fiscal_year: int, target: str) -> pd.Series:
     """Canonical names per activity or OIT item id, in assignment order, '; '-joined."""
-    column = getattr(Assignment, target)
+    column: Mapped[int | None] = col(getattr(Assignment, target))
     rows = session.exec(
         select(column, Person.name)
-        .join(Person, Person.id == Assignment.person_id)
+        .join(Person, col(Person.id) == Assignment.person_id)
         .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year,
-               column.is_not(None), Person.deleted_at.is_(None))
-        .order_by(column, Assignment.id)
+               column.is_not(None), col(Person.deleted_at).is_(None))
+        .order_by(column, col(Assignment.id))
     ).all()
     frame = pd.DataFrame(rows, columns=["id", "name"])
     return frame.drop_duplicates().groupby("id")["name"].agg(JOIN.join)
 
 
-def _live_rows(session: Session, model: type[Activity] | type[OitItem], station_id: int, fiscal_year: int,
-               order) -> list:
+def _live_rows(session: Session, model: type[PlanRowT], station_id: int, fiscal_year: int,
+               order: Mapped[Any]) -> list[PlanRowT]:
     """The live (not soft-deleted) plan rows of ``model`` in a station's year, ordered by ``order``."""
     return list(session.exec(select(model).where(
         model.station_id == station_id, model.fiscal_year == fiscal_year,
-        model.deleted_at.is_(None)).order_by(order)))
+        col(model.deleted_at).is_(None)).order_by(order)))
 
 
 def _frame(rows: Sequence[SQLModel], model: type[SQLModel]) -> pd.DataFrame:
@@ -135,7 +139,7 @@ def _frame(rows: Sequence[SQLModel], model: type[SQLModel]) -> pd.DataFrame:
 def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The measures table of a station's plan, one row per activity in plan order."""
     station = session.get(Station, station_id)
-    frame = _frame(_live_rows(session, Activity, station_id, fiscal_year, Activity.seq), Activity)
+    frame = _frame(_live_rows(session, Activity, station_id, fiscal_year, col(Activity.seq)), Activity)
     frame["station"] = station.code if station else ""
     frame["responsible"] = frame["id"].map(_responsible(session, station_id, fiscal_year, "activity_id"))
     frame["responsible"] = frame["responsible"].fillna("")
@@ -149,12 +153,12 @@ def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFr
 
 def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The 25 OIT items with their components ('; '-joined) and done-component counts."""
-    frame = _frame(_live_rows(session, OitItem, station_id, fiscal_year, OitItem.number), OitItem)
+    frame = _frame(_live_rows(session, OitItem, station_id, fiscal_year, col(OitItem.number)), OitItem)
     components = pd.DataFrame(session.exec(
         select(OitComponent.item_id, OitComponent.text, OitComponent.done)
-        .join(OitItem, OitItem.id == OitComponent.item_id)
+        .join(OitItem, col(OitItem.id) == OitComponent.item_id)
         .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
-        .order_by(OitComponent.item_id, OitComponent.seq)
+        .order_by(col(OitComponent.item_id), col(OitComponent.seq))
     ).all(), columns=["item_id", "text", "done"])
     grouped = components.groupby("item_id")
     frame["components"] = frame["id"].map(grouped["text"].agg(JOIN.join)).fillna("")
@@ -172,12 +176,14 @@ def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFra
 
 def components(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """Every OIT component of a station's year with its done flag and version (one query)."""
+    # plain rows, not ORM objects: fresh values, none added to the session
+    # (sqlmodel types select() for at most 4 columns)
     rows = session.exec(
-        select(OitComponent.id, OitComponent.item_id, OitComponent.seq, OitComponent.text, OitComponent.done,
-               OitComponent.version)
-        .join(OitItem, OitItem.id == OitComponent.item_id)
+        select(OitComponent.id, OitComponent.item_id, OitComponent.seq,  # type: ignore[call-overload]
+               OitComponent.text, OitComponent.done, OitComponent.version)
+        .join(OitItem, col(OitItem.id) == OitComponent.item_id)
         .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
-        .order_by(OitComponent.item_id, OitComponent.seq)
+        .order_by(col(OitComponent.item_id), col(OitComponent.seq))
     ).all()
     return pd.DataFrame(rows, columns=["id", "item_id", "seq", "text", "done", "version"])
 
@@ -189,13 +195,13 @@ def people(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
                func.count(func.distinct(Assignment.activity_id)).label("activities"),
                func.count(func.distinct(Assignment.oit_item_id)).label("oit_items"))
         .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year)
-        .group_by(Assignment.person_id).subquery()
+        .group_by(col(Assignment.person_id)).subquery()
     )
     rows = session.exec(
         select(Person, counts.c.activities, counts.c.oit_items)
         .join(counts, counts.c.person_id == Person.id, isouter=True)
-        .where(Person.station_id == station_id, Person.deleted_at.is_(None))
-        .order_by(_KIND_ORDER, Person.name)
+        .where(Person.station_id == station_id, col(Person.deleted_at).is_(None))
+        .order_by(_KIND_ORDER, col(Person.name))
     ).all()
     frame = pd.DataFrame([
         {"id": p.id, "name": p.name, "kind": p.kind, "rank": p.rank, "position": p.position,
@@ -209,7 +215,7 @@ def phases(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The ITA calendar in order."""
     rows = session.exec(
         select(Phase).where(Phase.station_id == station_id, Phase.fiscal_year == fiscal_year)
-        .order_by(Phase.seq)
+        .order_by(col(Phase.seq))
     ).all()
     frame = _frame(rows, Phase)
     return frame[["seq", "stage", "step", "kind", "name", "start", "end", "period_text",
@@ -218,13 +224,15 @@ def phases(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
 
 def assignments(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """Who holds which role on which row: one row per assignment, with the person's name and kind."""
+    # plain rows, not ORM objects: fresh values, none added to the session
+    # (sqlmodel types select() for at most 4 columns)
     rows = session.exec(
-        select(Assignment.id, Assignment.person_id, Person.name, Person.kind, Assignment.role,
-               Assignment.activity_id, Assignment.oit_item_id)
-        .join(Person, Person.id == Assignment.person_id)
+        select(Assignment.id, Assignment.person_id, Person.name, Person.kind,  # type: ignore[call-overload]
+               Assignment.role, Assignment.activity_id, Assignment.oit_item_id)
+        .join(Person, col(Person.id) == Assignment.person_id)
         .where(Assignment.station_id == station_id, Assignment.fiscal_year == fiscal_year,
-               Person.deleted_at.is_(None))
-        .order_by(Assignment.id)
+               col(Person.deleted_at).is_(None))
+        .order_by(col(Assignment.id))
     ).all()
     return pd.DataFrame(rows, columns=["assignment_id", "person_id", "name", "person_kind", "role",
                                        "activity_id", "oit_item_id"])
@@ -235,48 +243,48 @@ def recurring_duties(session: Session, station_id: int, fiscal_year: int) -> lis
     return list(session.exec(
         select(RecurringDuty).where(RecurringDuty.station_id == station_id,
                                     RecurringDuty.fiscal_year == fiscal_year)
-        .order_by(RecurringDuty.id)
+        .order_by(col(RecurringDuty.id))
     ))
 
 
-def data_version(session: Session, station_ids: Sequence[int], fiscal_year: int) -> tuple:
+def data_version(session: Session, station_ids: Sequence[int], fiscal_year: int) -> tuple[object, ...]:
     """A value that changes whenever a plan row of these stations and year is written.
 
     Every write bumps a row's ``version`` and ``updated_at``, so their sums and maxima move;
     pages key their caches on this instead of a timer. One station's pages and the province
     page ask the same question, so they share this one probe.
     """
-    def probe(model) -> tuple:
+    def probe(model: type[Activity] | type[OitItem]) -> tuple[object, ...]:
         return tuple(session.exec(
             select(func.count(), func.coalesce(func.sum(model.version), 0), func.max(model.updated_at))
-            .where(model.station_id.in_(station_ids), model.fiscal_year == fiscal_year)
+            .where(col(model.station_id).in_(station_ids), model.fiscal_year == fiscal_year)
         ).one())
 
     components = session.exec(
         select(func.coalesce(func.sum(OitComponent.version), 0))
-        .join(OitItem, OitItem.id == OitComponent.item_id)
-        .where(OitItem.station_id.in_(station_ids), OitItem.fiscal_year == fiscal_year)
+        .join(OitItem, col(OitItem.id) == OitComponent.item_id)
+        .where(col(OitItem.station_id).in_(station_ids), OitItem.fiscal_year == fiscal_year)
     ).one()
     assignments = session.exec(select(func.count(), func.coalesce(func.max(Assignment.id), 0)).where(
-        Assignment.station_id.in_(station_ids), Assignment.fiscal_year == fiscal_year)).one()
+        col(Assignment.station_id).in_(station_ids), Assignment.fiscal_year == fiscal_year)).one()
     people = session.exec(select(func.coalesce(func.sum(Person.version), 0))
-                          .where(Person.station_id.in_(station_ids))).one()
+                          .where(col(Person.station_id).in_(station_ids))).one()
     return (*probe(Activity), *probe(OitItem), components, *assignments, people)
 
 
 def plan_counts(session: Session, station_id: int, fiscal_year: int) -> dict[str, int]:
     """Row counts the home page shows, one aggregate query per table."""
-    def count(model) -> int:
+    def count(model: type[Activity] | type[OitItem] | type[Phase]) -> int:
         return session.exec(select(func.count()).select_from(model).where(
             model.station_id == station_id, model.fiscal_year == fiscal_year,
-            *([model.deleted_at.is_(None)] if hasattr(model, "deleted_at") else []))).one()
+            *([col(model.deleted_at).is_(None)] if hasattr(model, "deleted_at") else []))).one()
 
     return {
         "activities": count(Activity),
         "oit_items": count(OitItem),
         "phases": count(Phase),
-        "people": session.exec(select(func.count()).select_from(Person)
-                               .where(Person.station_id == station_id, Person.deleted_at.is_(None))).one(),
+        "people": session.exec(select(func.count()).select_from(Person).where(
+            Person.station_id == station_id, col(Person.deleted_at).is_(None))).one(),
     }
 
 
@@ -284,18 +292,18 @@ def plan_counts(session: Session, station_id: int, fiscal_year: int) -> dict[str
 
 def activity_rows(session: Session, station_id: int, fiscal_year: int) -> list[Activity]:
     """The live (not deleted) activities of a station's year, by id."""
-    return _live_rows(session, Activity, station_id, fiscal_year, Activity.id)
+    return _live_rows(session, Activity, station_id, fiscal_year, col(Activity.id))
 
 
 def oit_item_rows(session: Session, station_id: int, fiscal_year: int) -> list[OitItem]:
     """The live OIT items of a station's year, by id."""
-    return _live_rows(session, OitItem, station_id, fiscal_year, OitItem.id)
+    return _live_rows(session, OitItem, station_id, fiscal_year, col(OitItem.id))
 
 
 def item_components(session: Session, item_id: int) -> list[OitComponent]:
     """One OIT item's required components, in their order."""
     return list(session.exec(select(OitComponent).where(OitComponent.item_id == item_id)
-                             .order_by(OitComponent.seq)))
+                             .order_by(col(OitComponent.seq))))
 
 
 def duties_of(session: Session, *, activity_id: int | None = None,
@@ -305,15 +313,16 @@ def duties_of(session: Session, *, activity_id: int | None = None,
         raise ValueError("give activity_id or oit_item_id")
     column, row_id = ((RecurringDuty.activity_id, activity_id) if activity_id is not None
                       else (RecurringDuty.oit_item_id, oit_item_id))
-    return list(session.exec(select(RecurringDuty).where(column == row_id).order_by(RecurringDuty.id)))
+    return list(session.exec(select(RecurringDuty).where(col(column) == row_id)
+                             .order_by(col(RecurringDuty.id))))
 
 
 def station_people(session: Session, station_id: int) -> list[Person]:
     """The live people, positions and groups of a station, by name."""
     return list(session.exec(select(Person).where(
-        Person.station_id == station_id, Person.deleted_at.is_(None)).order_by(Person.name)))
+        Person.station_id == station_id, col(Person.deleted_at).is_(None)).order_by(col(Person.name))))
 
 
 def users(session: Session) -> list[User]:
     """Every login, by username (the admin page's list; password hashes stay on the objects)."""
-    return list(session.exec(select(User).order_by(User.username)))
+    return list(session.exec(select(User).order_by(col(User.username))))
