@@ -92,10 +92,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Bangkok"
     import_max_bytes: int = 5 * 1024 * 1024  # an uploaded file (and each sheet's unpacked XML)
     import_max_rows: int = 5000  # rows per imported sheet
-    # Score projection (ita_core/score.py): our defaults, not an official NACC table for a year.
-    weight_iit: float = 30.0
-    weight_eit: float = 30.0
-    weight_oit: float = 40.0
+    # Score projection (ita_core/score.py), how it scores OIT items: our rule, not an official NACC
+    # one. The tool weights, pass mark and rating bands are per fiscal year in the framework.
     # "item": every OIT item weighs the same; "sub_indicator": every sub-indicator
     oit_scoring: Literal["item", "sub_indicator"] = "item"
     oit_component_credit: bool = False  # count ticked components of an unfinished item as partial credit

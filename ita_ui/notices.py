@@ -17,6 +17,7 @@ MISSING = {  # one wording per kind of data, the same on every page
     "phases": "ยังไม่มีปฏิทิน ITA ของปีนี้",
     "quotas": "ยังไม่มีโควตาผู้ตอบ",
     "scores": "ยังไม่มีคะแนน",
+    "framework": "ยังไม่มีเกณฑ์การประเมินของปีงบประมาณนี้",
 }
 
 

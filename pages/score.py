@@ -1,5 +1,6 @@
-"""Score projection: projected ITA total and grade, gap to 85, a "what if" list of OIT items,
-survey scores entered by the secretary and past years' real results entered by the admin."""
+"""Score projection: projected ITA total with the label of the year's scheme, pass or not and the
+gap to the year's pass mark, a "what if" list of OIT items, survey scores entered by the secretary
+and past years' real results entered by the admin."""
 
 import pandas as pd
 import streamlit as st
@@ -28,17 +29,25 @@ actor = current_actor()
 st.title("คาดการณ์คะแนน ITA")
 
 settings = get_settings()
-with reading() as session:
-    view = score.load(session, context.station_id, context.fiscal_year, settings)
-    names = sub_indicator_names(session)
-projection = view.projection
-
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · {score.as_of_note(context.as_of)}")
-st.info("**วิธีคำนวณ (ค่าตั้งต้นของระบบนี้ ไม่ใช่เกณฑ์ทางการของปีใด — ตรวจสอบกับคู่มือการประเมิน ITA ของ "
-        f"สำนักงาน ป.ป.ช. ประจำปี):** {score.describe_settings(settings)} · เกรด AA 95–100, A 85–94.99, "
-        "B 75–84.99, C 65–74.99, D 55–64.99, E 50–54.99, F ต่ำกว่า 50 · ผ่านที่ 85 คะแนน · "
-        "ผู้ดูแลปรับได้ด้วยตัวแปร ITA_WEIGHT_IIT / ITA_WEIGHT_EIT / ITA_WEIGHT_OIT / ITA_OIT_SCORING / "
+try:
+    with reading() as session:
+        view = score.load(session, context.station_id, context.fiscal_year, settings)
+        names = sub_indicator_names(session)
+except score.NoFramework as missing:
+    notice_missing("framework", f"(น้ำหนัก เกณฑ์ผ่าน และระดับผล) จึงคาดการณ์คะแนนไม่ได้ — ผู้ดูแลสร้างด้วยคำสั่ง "
+                   f"`{missing.command}`", warn=True)
+    st.stop()
+projection = view.projection
+rule = projection.rule
+mark = f"{rule.pass_mark:g}"
+
+st.info("**วิธีคำนวณ (เกณฑ์ของปีงบประมาณนี้ในระบบ ไม่ใช่เกณฑ์ทางการเสมอไป — ตรวจสอบกับคู่มือการประเมิน ITA "
+        f"ของสำนักงาน ป.ป.ช. ประจำปี):** {score.describe_rule(rule, settings)} · น้ำหนัก เกณฑ์ผ่าน และระดับผล "
+        "เป็นข้อมูลรายปีในเกณฑ์การประเมิน; วิธีนับคะแนน OIT ผู้ดูแลปรับได้ด้วยตัวแปร ITA_OIT_SCORING / "
         "ITA_OIT_COMPONENT_CREDIT")
+if rule.source_note:
+    st.caption(f"ที่มาของเกณฑ์ปี {context.fiscal_year}: {rule.source_note}")
 
 
 def shown(value: float | None) -> str:
@@ -49,11 +58,16 @@ tiles = st.columns(5)
 tiles[0].metric("IIT (กรอก)", shown(projection.iit))
 tiles[1].metric("EIT (กรอก)", shown(projection.eit))
 tiles[2].metric("OIT (จากข้อมูลที่เสร็จพร้อมลิงก์)", shown(projection.oit))
-tiles[3].metric("คะแนนรวมคาดการณ์", shown(projection.total),
-                None if projection.grade is None else f"เกรด {projection.grade}", delta_color="off",
+tiles[3].metric("คะแนนรวมคาดการณ์", shown(projection.total), projection.label_th, delta_color="off",
                 delta_arrow="off")
-verdict = None if projection.total is None else ("✅ ผ่าน" if score.passed(projection.total) else "❌ ไม่ผ่าน")
-tiles[4].metric("ขาดอีกถึง 85", shown(projection.gap), verdict, delta_color="off", delta_arrow="off")
+verdict = None if projection.passed is None else (f"✅ ผ่านเกณฑ์ {mark}" if projection.passed else
+                                                  f"❌ ยังไม่ผ่านเกณฑ์ {mark}")
+tiles[4].metric(f"ขาดอีกถึง {mark}", shown(projection.gap), verdict, delta_color="off", delta_arrow="off")
+short = score.held_back(projection)
+if short:
+    tools = ", ".join(f"{tool.value} {projection.tools[tool]:.2f}" for tool in short)
+    st.warning(f"คะแนนรวมถึง {mark} แล้ว แต่ได้ระดับ{projection.label_th}: {tools} ต่ำกว่าเกณฑ์ขั้นต่ำรายเครื่องมือ "
+               f"{next(iter(short.values())):g} คะแนน")
 if projection.total is None:
     notice_missing("scores", "IIT และ EIT — เลขานุการกรอกคะแนนด้านล่าง (ผลปีที่แล้วหรือผลแบบสำรวจจำลอง) "
                    "จึงจะคำนวณคะแนนรวมได้", warn=True)
@@ -75,11 +89,11 @@ with right:
 
 st.markdown("##### ถ้าทำข้อเหล่านี้ให้เสร็จพร้อมลิงก์ (เรียงจากข้อที่เพิ่มคะแนนรวมได้มากที่สุด)")
 if view.items_to_pass == 0:
-    st.success("คะแนนคาดการณ์ผ่านเกณฑ์ 85 แล้ว")
+    st.success(f"คะแนนคาดการณ์ผ่านเกณฑ์ {mark} แล้ว ({projection.label_th})")
 elif view.items_to_pass is not None:
-    st.markdown(f"ทำเพิ่มอีก **{view.items_to_pass} ข้อ** ตามลำดับด้านล่าง คะแนนรวมคาดการณ์จะถึง 85")
+    st.markdown(f"ทำเพิ่มอีก **{view.items_to_pass} ข้อ** ตามลำดับด้านล่าง คะแนนคาดการณ์จะผ่านเกณฑ์ {mark}")
 elif projection.total is not None:
-    st.warning("ทำข้อมูล OIT ครบทุกข้อแล้วก็ยังไม่ถึง 85 — ต้องยกระดับคะแนน IIT/EIT ด้วย")
+    st.warning(f"ทำข้อมูล OIT ครบทุกข้อแล้วก็ยังไม่ผ่านเกณฑ์ {mark} — ต้องยกระดับคะแนน IIT/EIT ด้วย")
 table = view.what_if.head(10)
 st.dataframe(pd.DataFrame({
     "ข้อ": table["code"], "ข้อมูล": table["title"].str.slice(0, 60), "ตัวชี้วัดย่อย": table["sub_indicator"],
@@ -133,8 +147,10 @@ with history_tab:
     if len(past):
         st.dataframe(pd.DataFrame({
             "ปีงบประมาณ": past["fiscal_year"].astype(str), "IIT": past["iit"], "EIT": past["eit"],
-            "OIT": past["oit"], "คะแนนรวม": past["total"], "เกรด": past["grade"], "หมายเหตุ": past["note"]}),
+            "OIT": past["oit"], "คะแนนรวม": past["total"], "ผลการประเมิน": past["label"],
+            "หมายเหตุ": past["note"]}),
             hide_index=True, width="stretch")
+        st.caption("ผลการประเมินของแต่ละปีตามเกณฑ์ของปีนั้น; ปีที่ยังไม่มีเกณฑ์ในระบบแสดงเป็นเกรด AA–F")
     else:
         st.caption("ยังไม่มีผลคะแนนย้อนหลัง")
     if not actor.may(Action.EDIT_RESULTS, station_id=context.station_id):

@@ -58,12 +58,12 @@ def test_settings_are_frozen() -> None:
 
 def test_a_bad_value_names_the_variable_in_one_line_not_a_pydantic_report() -> None:
     with pytest.raises(SettingsError) as caught:
-        Settings.from_env({"ITA_AT_RISK_DAYS": "two weeks", "ITA_WEIGHT_OIT": "40%",
+        Settings.from_env({"ITA_AT_RISK_DAYS": "two weeks", "ITA_BEHIND_POINTS": "25%",
                            "ITA_OIT_SCORING": "by-magic"})
     lines = str(caught.value).splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("ITA_AT_RISK_DAYS='two weeks': ค่าใช้ไม่ได้ / invalid value: ")
-    assert lines[1].startswith("ITA_WEIGHT_OIT='40%': ")
+    assert lines[1].startswith("ITA_BEHIND_POINTS='25%': ")
     assert lines[2] == ("ITA_OIT_SCORING='by-magic': ต้องเป็นค่าใดค่าหนึ่งใน ('item', 'sub_indicator') "
                         "/ must be one of ('item', 'sub_indicator')")
     assert "pydantic" not in str(caught.value) and "validation error" not in str(caught.value)

@@ -8,9 +8,11 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ita_core.db import make_engine
-from ita_core.models import OitComponent, OitItem, Publication, SurveyQuota
+from ita_core import services
+from ita_core.db import make_engine, session_scope
+from ita_core.models import Activity, FiscalYear, OitComponent, OitItem, Publication, Station, SurveyQuota
 from tests.test_pages import login, make_user, run_page
+from tests.test_score import ADMIN, enter_scores, use_letters
 
 
 def item_id(code: str) -> int:
@@ -105,6 +107,9 @@ def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: 
     assert "ยังไม่มีคะแนน IIT และ EIT" in app.warning[0].value
     method = app.info[0].value
     assert "ไม่ใช่เกณฑ์ทางการ" in method and "น้ำหนัก IIT 30% · EIT 30% · OIT 40%" in method
+    assert ("ระดับผล: ผ่านดีเยี่ยม 95 ขึ้นไป (ทุกเครื่องมือ ≥ 85), ผ่านดี 85 ขึ้นไป (ทุกเครื่องมือ ≥ 85), "
+            "ผ่าน 75 ขึ้นไป, ต้องปรับปรุง 50 ขึ้นไป, ต้องปรับปรุงโดยด่วน ต่ำกว่านั้น · เกณฑ์ผ่าน 85 คะแนน") in method
+    assert "ITA_WEIGHT" not in method
     make_user("admin", "admin")
     app = login(app, "admin")
     app.number_input(key="iit_score_input_1_2567_vNone").set_value(80.0)
@@ -113,9 +118,11 @@ def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: 
     app.button(key="FormSubmitter:form_score_input_1_2567-💾 บันทึกคะแนนสำรวจ").click().run()
     assert not app.exception and not app.error
     metrics = {m.label: (m.value, m.delta) for m in app.metric}
-    assert metrics["คะแนนรวมคาดการณ์"] == ("81.40", "เกรด B")
-    assert metrics["ขาดอีกถึง 85"] == ("3.60", "❌ ไม่ผ่าน")
-    assert any("ทำเพิ่มอีก **3 ข้อ**" in m.value for m in app.markdown)
+    assert metrics["คะแนนรวมคาดการณ์"] == ("81.40", "ผ่าน")  # the FY 2567 framework's rating scheme
+    assert metrics["ขาดอีกถึง 85"] == ("3.60", "❌ ยังไม่ผ่านเกณฑ์ 85")
+    # IIT 80 is under the per-tool floor of ผ่านดี: no number of OIT items passes
+    assert [w.value for w in app.warning] == ["ทำข้อมูล OIT ครบทุกข้อแล้วก็ยังไม่ผ่านเกณฑ์ 85 — ต้องยกระดับคะแนน "
+                                              "IIT/EIT ด้วย"]
     what_if = app.dataframe[1].value
     assert list(what_if["ข้อ"]) == ["O4", "O8", "O12", "O16", "O20", "O24"]
     assert list(what_if["คะแนนรวมสะสม"])[:3] == [83.0, 84.6, 86.2]
@@ -124,10 +131,47 @@ def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: 
     app.button(key="FormSubmitter:form_score_history_1_2566-💾 บันทึกผลคะแนนจริง").click().run()
     assert not app.exception and not app.error
     past = app.dataframe[2].value
-    assert past[["ปีงบประมาณ", "คะแนนรวม", "เกรด"]].values.tolist() == [["2566", 86.12, "A"]]
+    # FY 2566 has no framework in the store: its letter grade, as before
+    assert past[["ปีงบประมาณ", "คะแนนรวม", "ผลการประเมิน"]].values.tolist() == [["2566", 86.12, "A"]]
     figure = json.loads(app.get("plotly_chart")[0].proto.spec)  # plotly 7 escapes Thai in its JSON
     bars = {trace["name"]: (trace["x"], trace["y"]) for trace in figure["data"]}
     assert bars == {"ผลจริง": (["2566"], [86.12]), "คาดการณ์": (["2567 (คาดการณ์)"], [81.4])}
+
+
+def test_score_page_floor_case_and_the_letter_scheme(demo_engine: Engine) -> None:
+    enter_scores(demo_engine, 84.0, 100.0)  # 25.2 + 30 + 30.4
+    app = run_page("score")
+    metrics = {m.label: (m.value, m.delta) for m in app.metric}
+    assert metrics["คะแนนรวมคาดการณ์"] == ("85.60", "ผ่าน")
+    assert metrics["ขาดอีกถึง 85"] == ("0.00", "❌ ยังไม่ผ่านเกณฑ์ 85")
+    assert app.warning[0].value == ("คะแนนรวมถึง 85 แล้ว แต่ได้ระดับผ่าน: IIT 84.00, OIT 76.00 "
+                                    "ต่ำกว่าเกณฑ์ขั้นต่ำรายเครื่องมือ 85 คะแนน")
+    use_letters(demo_engine)
+    app = run_page("score")
+    metrics = {m.label: (m.value, m.delta) for m in app.metric}
+    assert metrics["คะแนนรวมคาดการณ์"] == ("85.60", "A")
+    assert metrics["ขาดอีกถึง 85"] == ("0.00", "✅ ผ่านเกณฑ์ 85")
+    assert not app.warning and app.success[0].value == "คะแนนคาดการณ์ผ่านเกณฑ์ 85 แล้ว (A)"
+    assert "ระดับผล: AA 95 ขึ้นไป, A 85 ขึ้นไป, B 75 ขึ้นไป" in app.info[0].value
+    with session_scope(demo_engine) as session:
+        services.save_score_input(session, ADMIN, 1, 2567, {"iit": 80.0, "eit": 90.0}, expected_version=1)
+    app = run_page("score")
+    assert {m.label: (m.value, m.delta) for m in app.metric}["คะแนนรวมคาดการณ์"] == ("81.40", "B")
+    assert any("ทำเพิ่มอีก **3 ข้อ** ตามลำดับด้านล่าง คะแนนคาดการณ์จะผ่านเกณฑ์ 85" in m.value
+               for m in app.markdown)
+
+
+def test_score_page_of_a_year_without_a_framework_says_how_to_make_one(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        station = session.exec(select(Station)).one()
+        session.add(FiscalYear(be_year=2570, start=date(2026, 10, 1), end=date(2027, 9, 30)))
+        session.flush()
+        session.add(Activity(station_id=station.id, fiscal_year=2570, seq=1, indicator=1, activity="ทดสอบ"))
+    app = run_page("score")
+    assert app.warning[0].value == (
+        "ยังไม่มีเกณฑ์การประเมินของปีงบประมาณนี้ (น้ำหนัก เกณฑ์ผ่าน และระดับผล) จึงคาดการณ์คะแนนไม่ได้ — "
+        "ผู้ดูแลสร้างด้วยคำสั่ง `ita framework copy --from 2567 --to 2570`")
+    assert not app.metric and not app.dataframe
 
 
 def test_the_to_do_tab_opens_the_tick_form_on_the_chosen_cell(engine: Engine) -> None:
