@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import getpass
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from ita_core import backup, imports, oit_matrix, plan, queries, services
+from ita_core import backup, imports, oit_matrix, plan, queries, score, services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope, stored_id, upgrade_schema
 from ita_core.demo import apply_demo_snapshot
@@ -249,6 +250,36 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    """The year's score projection under its framework: entered (or given) IIT/EIT, the projected
+    (or given) OIT, the total, the scheme's label, passed or not and the gap to the pass mark."""
+    settings = get_settings()
+    with Session(_engine()) as session:
+        station = _station(session, args.station)
+        station_id, fiscal_year = stored_id(station), _fiscal_year(session, station, args.fy)
+        try:
+            rule = score.require_rule(session, fiscal_year)
+        except score.NoFramework as missing:
+            raise UsageError(str(missing)) from None
+        entered = score.score_input(session, station_id, fiscal_year)
+        oit = args.oit if args.oit is not None else score.projected_oit(session, station_id, fiscal_year,
+                                                                        settings)
+    iit = args.iit if args.iit is not None else entered.iit if entered else None
+    eit = args.eit if args.eit is not None else entered.eit if entered else None
+    projection = score.project(iit, eit, oit, rule)
+    if args.json:
+        print(json.dumps(score.as_dict(projection), ensure_ascii=False))
+        return 0
+    as_of = args.as_of or plan.default_as_of(fiscal_year)
+    if args.lang == "en":
+        print(f"{station.code} · FY {fiscal_year} · projected from the OIT items' current status "
+              f"(not as of {as_of.isoformat()})")
+    else:
+        print(f"{station.name_th} · ปีงบประมาณ {fiscal_year} · {score.as_of_note(as_of)}")
+    print("\n".join(score.report_lines(projection, args.lang)))
+    return 0
+
+
 def _read_password(prompt: str) -> str:
     """From the terminal without echo, or the first line of stdin when piped (for scripts)."""
     if sys.stdin.isatty():
@@ -300,6 +331,16 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"วันที่ต้องเป็น YYYY-MM-DD: {text!r}") from exc
+
+
+def _score_value(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"คะแนนต้องเป็นตัวเลข 0–100: {text!r}") from exc
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"คะแนนต้องอยู่ระหว่าง 0 ถึง 100: {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -374,6 +415,19 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--fy", type=int)
     status.add_argument("--station")
     status.set_defaults(func=cmd_status)
+
+    projection = sub.add_parser("score", help="คาดการณ์คะแนน ITA ตามเกณฑ์ของปี / score projection")
+    projection.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีล่าสุดของสถานี)")
+    projection.add_argument("--station", help="รหัสสถานี")
+    projection.add_argument("--iit", type=_score_value, help="คะแนน IIT (ค่าเริ่มต้น: ที่เลขานุการกรอกไว้)")
+    projection.add_argument("--eit", type=_score_value, help="คะแนน EIT (ค่าเริ่มต้น: ที่เลขานุการกรอกไว้)")
+    projection.add_argument("--oit", type=_score_value,
+                            help="คะแนน OIT แทนค่าคาดการณ์จากข้อมูล OIT (ถ้าได้เท่านี้จะเป็นอย่างไร)")
+    projection.add_argument("--as-of", type=_iso_date,
+                            help="วันที่อ้างอิง (คาดการณ์จากสถานะปัจจุบันของข้อมูล OIT เสมอ)")
+    projection.add_argument("--json", action="store_true", help="พิมพ์ JSON หนึ่งออบเจกต์ / one JSON object")
+    projection.add_argument("--lang", choices=["th", "en"], default="th")
+    projection.set_defaults(func=cmd_score)
     return parser
 
 

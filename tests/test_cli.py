@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import logging
 import os
 import re
@@ -16,11 +17,14 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from ita_core import queries
+from ita_core.auth import CLI
 from ita_core.cli import main
-from ita_core.db import make_engine
+from ita_core.db import make_engine, session_scope
 from ita_core.exports import BE_DATE_FORMAT, THAI_FONT, neutralise, to_csv_bytes, to_xlsx_bytes
-from ita_core.models import FiscalYear
+from ita_core.models import Activity, FiscalYear
+from ita_core.services.writer import Writer
 from ita_core.settings import DEFAULT_DATA_DIR
+from tests.test_score import use_letters
 from tests.transfer_support import seed_plan_sheet, write
 
 
@@ -283,3 +287,79 @@ def test_a_bad_setting_is_one_thai_line_naming_the_variable(fresh_db: Path, monk
     assert main(["status", "--as-of", "2024-03-16"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ผิดพลาด: ") and "ITA_AT_RISK_DAYS" in lines[0]
+
+
+def score_json(capsys: pytest.CaptureFixture, *options: str) -> dict:
+    """`ita score --json` parsed: exactly one JSON object on stdout."""
+    capsys.readouterr()
+    assert main(["score", "--fy", "2567", "--as-of", "2024-03-16", "--json", *options]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_score_json_without_survey_scores_has_no_total(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["init", "--demo"]) == 0  # 19 of 25 OIT items done with evidence: OIT 76
+    assert score_json(capsys) == {"iit": None, "eit": None, "oit": 76.0, "total": None, "label_th": None,
+                                  "label_en": None, "passed": None, "gap": None}
+    assert score_json(capsys, "--iit", "80")["total"] is None  # EIT still missing
+
+
+def test_score_uses_the_entered_scores_and_the_year_framework(fresh_db: Path,
+                                                               capsys: pytest.CaptureFixture) -> None:
+    assert main(["init", "--demo"]) == 0
+    with session_scope(make_engine()) as session:
+        Writer(session, CLI, source="cli").save_score_input(station_id=1, fiscal_year=2567,
+                                                            values={"iit": 80, "eit": 90})
+    # 24 + 27 + 30.4 under the rating scheme of the FY 2567 framework
+    assert score_json(capsys) == {"iit": 80.0, "eit": 90.0, "oit": 76.0, "total": 81.4, "label_th": "ผ่าน",
+                                  "label_en": "Pass", "passed": False, "gap": 3.6}
+    # what if OIT were 100: 91.00 is over 85, but IIT 80 is under the per-tool floor of ผ่านดี
+    assert score_json(capsys, "--oit", "100") == {
+        "iit": 80.0, "eit": 90.0, "oit": 100.0, "total": 91.0, "label_th": "ผ่าน", "label_en": "Pass",
+        "passed": False, "gap": 0.0}
+    assert score_json(capsys, "--iit", "90", "--oit", "100") == {  # --iit replaces the entered 80
+        "iit": 90.0, "eit": 90.0, "oit": 100.0, "total": 94.0, "label_th": "ผ่านดี", "label_en": "Good",
+        "passed": True, "gap": 0.0}
+    assert score_json(capsys, "--iit", "95", "--eit", "95", "--oit", "95.5")["label_en"] == "Excellent"
+
+    assert main(["score", "--fy", "2567", "--as-of", "2024-03-16", "--lang", "en", "--oit", "100"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "chiangmai · FY 2567 · projected from the OIT items' current status (not as of 2024-03-16)",
+        "IIT: 80.00", "EIT: 90.00", "OIT: 100.00", "total: 91.00 (IIT 30% · EIT 30% · OIT 40%)",
+        "label: Pass (ผ่าน)", "passed: no (pass mark 85)", "gap: 0.00",
+        "held back: IIT 80.00 is under the per-tool floor 85"]
+    assert main(["score", "--as-of", "2024-03-16"]) == 0  # Thai by default, the station's newest year
+    assert capsys.readouterr().out.splitlines()[4:] == [
+        "คะแนนรวม: 81.40 (IIT 30% · EIT 30% · OIT 40%)", "ระดับผล: ผ่าน", "ผ่านเกณฑ์ 85: ยังไม่ผ่าน",
+        "ขาดอีกถึง 85: 3.60"]
+
+
+def test_score_under_the_letter_scheme(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["init", "--demo"]) == 0
+    use_letters(make_engine())
+    assert score_json(capsys, "--iit", "80", "--eit", "90") == {
+        "iit": 80.0, "eit": 90.0, "oit": 76.0, "total": 81.4, "label_th": "B", "label_en": "B",
+        "passed": False, "gap": 3.6}
+    assert score_json(capsys, "--iit", "80", "--eit", "90", "--oit", "100")["label_th"] == "A"  # no floor
+
+
+def test_score_of_a_year_without_a_framework_names_the_command(fresh_db: Path,
+                                                               capsys: pytest.CaptureFixture) -> None:
+    with session_scope(make_engine()) as session:
+        session.add(FiscalYear(be_year=2570, start=date(2026, 10, 1), end=date(2027, 9, 30)))
+        session.flush()
+        session.add(Activity(station_id=1, fiscal_year=2570, seq=1, indicator=1, activity="ทดสอบ"))
+    capsys.readouterr()
+    assert main(["score", "--fy", "2570", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "ผิดพลาด: ปีงบประมาณ 2570 ยังไม่มีเกณฑ์การประเมิน (น้ำหนัก เกณฑ์ผ่าน ระดับผล) จึงคาดการณ์คะแนนไม่ได้: "
+        "สร้างด้วย `ita framework copy --from 2567 --to 2570` / FY 2570 has no framework (weights, pass mark, "
+        "bands): make one with `ita framework copy --from 2567 --to 2570`"]
+
+
+def test_score_refuses_a_score_outside_0_100(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["score", "--oit", "101"])
+    assert stopped.value.code == 2
+    assert "คะแนนต้องอยู่ระหว่าง 0 ถึง 100: '101'" in capsys.readouterr().err
