@@ -76,6 +76,11 @@ COLUMNS["survey-counts"] = [
     ("note", "หมายเหตุ"), ("updated_by", "ผู้บันทึก"),
 ]
 
+# The plan's issues to improve, per indicator (ประเด็นที่ต้องปรับปรุงและยกระดับพัฒนา).
+COLUMNS["plan-issues"] = [
+    ("indicator", "ตัวชี้วัด"), ("seq", "ลำดับ"), ("text", "ประเด็นที่ต้องปรับปรุงและยกระดับพัฒนา"),
+]
+
 COLUMNS["audit"] = [
     ("at", "เวลา"), ("user", "ผู้แก้ไข"), ("source", "ช่องทาง"), ("table", "ตาราง"), ("row_id", "รหัสแถว"),
     ("field", "ช่อง"), ("old", "ค่าเดิม"), ("new", "ค่าใหม่"),
@@ -90,6 +95,7 @@ LOADERS: dict[str, Callable[[Session, int, int], pd.DataFrame]] = {
     "oit-items": queries.oit_items,
     "people": queries.people,
     "phases": queries.phases,
+    "plan-issues": queries.plan_issues,
     "audit": lambda session, station_id, _fiscal_year: audit.trail(session, station_id=station_id),
 }
 
@@ -175,7 +181,8 @@ def plan_title(station_name: str, fiscal_year: int, as_of: date) -> str:
 
 # The "ITA plan" workbook: sheet name → table; the summary sheet comes first.
 PLAN_SHEETS = {"สรุปตัวชี้วัด": "summary", "รายการ ณ วันที่": "plan-rows", "กิจกรรม": "activities",
-               "ข้อมูล OIT": "oit-items", "บุคลากร": "people", "ปฏิทิน ITA": "phases"}
+               "ข้อมูล OIT": "oit-items", "บุคลากร": "people", "ปฏิทิน ITA": "phases",
+               "ประเด็นที่ต้องปรับปรุง": "plan-issues"}
 
 
 def plan_frames(session: Session, station_id: int, fiscal_year: int, as_of: date,
@@ -186,7 +193,7 @@ def plan_frames(session: Session, station_id: int, fiscal_year: int, as_of: date
     summary["overall"] = summary["overall"].map(OVERALL_TH)
     lit = rows.sort_values(["indicator", "judged_due", "ref"], na_position="last")
     frames = {"summary": summary, "plan-rows": lit.assign(light=lit["light"].map(LABEL_TH))}
-    for table in ("activities", "oit-items", "people", "phases"):
+    for table in ("activities", "oit-items", "people", "phases", "plan-issues"):
         frames[table] = LOADERS[table](session, station_id, fiscal_year)
     return {table: frame[[key for key, _ in COLUMNS[table]]] for table, frame in frames.items()}
 

@@ -227,14 +227,17 @@ class Person(SQLModel, table=True):
     deleted_at: datetime | None = None
 
 
-class Assignment(SQLModel, table=True):
-    """A person or group holding a role on one activity or one OIT item."""
+# exactly one of an assignment's targets is set (CASE: the same SQL on SQLite and PostgreSQL)
+ASSIGNMENT_TARGETS = ("activity_id", "oit_item_id", "survey_quota_id")
+ASSIGNMENT_ONE_TARGET = " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)"
+                                   for c in ASSIGNMENT_TARGETS) + " = 1"
 
-    __table_args__ = (
-        CheckConstraint(
-            "(activity_id IS NULL) <> (oit_item_id IS NULL)", name="assignment_one_target"
-        ),
-    )
+
+class Assignment(SQLModel, table=True):
+    """A person or group holding a role on one activity, one OIT item or one survey quota (the
+    collectors of a department's respondents)."""
+
+    __table_args__ = (CheckConstraint(ASSIGNMENT_ONE_TARGET, name="assignment_one_target"),)
 
     id: int | None = Field(default=None, primary_key=True)
     station_id: int = Field(foreign_key="station.id", index=True)
@@ -242,8 +245,24 @@ class Assignment(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
     oit_item_id: int | None = Field(default=None, foreign_key="oit_item.id", index=True)
+    survey_quota_id: int | None = Field(default=None, foreign_key="survey_quota.id", index=True)
     role: AssignmentRole = Field(sa_type=EnumText(AssignmentRole))
     note: str = ""
+
+
+class PlanIssue(SQLModel, table=True):
+    """One issue of the plan's table ประเด็นที่ต้องปรับปรุงและยกระดับพัฒนา: what a station must improve
+    under one indicator, in the plan's order (``seq``)."""
+
+    __tablename__ = "plan_issue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    fiscal_year: int = Field(foreign_key="fiscal_year.be_year", index=True)
+    indicator: int = Field(foreign_key="indicator.number", index=True)
+    seq: int
+    text: str
+    version: int = 1
 
 
 class Phase(SQLModel, table=True):

@@ -24,6 +24,7 @@ from ita_core.models import (
     OitItem,
     Person,
     Phase,
+    PlanIssue,
     RecurringDuty,
     Station,
     User,
@@ -326,3 +327,14 @@ def station_people(session: Session, station_id: int) -> list[Person]:
 def users(session: Session) -> list[User]:
     """Every login, by username (the admin page's list; password hashes stay on the objects)."""
     return list(session.exec(select(User).order_by(col(User.username))))
+
+
+def plan_issues(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """The plan's table ประเด็นที่ต้องปรับปรุงและยกระดับพัฒนา: one row per indicator and issue, in order."""
+    rows = session.exec(
+        select(PlanIssue).where(PlanIssue.station_id == station_id, PlanIssue.fiscal_year == fiscal_year)
+        .order_by(col(PlanIssue.indicator), col(PlanIssue.seq))
+    ).all()
+    return pd.DataFrame([{"id": r.id, "indicator": r.indicator, "seq": r.seq, "text": r.text,
+                          "version": r.version} for r in rows],
+                        columns=["id", "indicator", "seq", "text", "version"])

@@ -24,6 +24,7 @@ from ita_core.models import (
     OitComponent,
     OitItem,
     Phase,
+    PlanIssue,
     Publication,
     RecurringDuty,
     SurveyCount,
@@ -47,14 +48,15 @@ TEXT_FIELDS = {"due_text", "period_text", "cadence_text", "rhythm_text", "text"}
 
 
 # a row a station's year owns
-YearRow = Publication | SurveyCount | Assignment | RecurringDuty | SurveyQuota | Phase | Activity | OitItem
+YearRow = (Publication | SurveyCount | Assignment | RecurringDuty | SurveyQuota | Phase | Activity | OitItem
+           | PlanIssue)
 YearRowT = TypeVar("YearRowT", bound=YearRow)
 
 # rows a year's plan owns, each listed after the rows that point at it; fields name a deleted row
 YEAR_ROWS_CHILDREN_FIRST: tuple[tuple[type[YearRow], tuple[str, ...]], ...] = (
     (Publication, ("item_id", "month", "url")), (SurveyCount, ("quota_id", "day", "collected")),
     (Assignment, ("person_id", "role")), (RecurringDuty, ("kind", "text")),
-    (SurveyQuota, ("department", "min_respondents")), (Phase, ("name",)),
+    (SurveyQuota, ("department", "min_respondents")), (Phase, ("name",)), (PlanIssue, ("indicator", "text")),
     (Activity, ("seq", "activity")), (OitItem, ("code", "title")),
 )
 
@@ -151,6 +153,8 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
                 "oit_item_id": _new_id(new_item, row.oit_item_id)}
 
     for assignment in _rows(session, Assignment, station_id, from_year):
+        if assignment.survey_quota_id is not None:
+            continue  # a quota's collector: copied with the quotas (_copy_collectors_and_issues)
         create_row(session, actor, Assignment(**scope, person_id=assignment.person_id, role=assignment.role,
                                               note=assignment.note, **target(assignment)),
                    ("person_id", "role", "activity_id", "oit_item_id", "note"), SOURCE)
@@ -164,6 +168,26 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
     for phase in _rows(session, Phase, station_id, from_year):
         save_phase(session, actor, _shifted(phase, PHASE_COPY, years), source=SOURCE, station_id=station_id,
                    fiscal_year=to_year)
+    _copy_collectors_and_issues(session, actor, station_id, from_year, to_year)
     session.flush()
     return RolloverReport({"activities": len(new_activity), "oit_items": len(new_item),
                            "components": len(components)})
+
+def _copy_collectors_and_issues(session: Session, actor: Actor, station_id: int, from_year: int,
+                                to_year: int) -> None:
+    """Copy the survey collectors of each quota (to the new year's quota of the same tool and
+    department) and the plan's issues per indicator (ประเด็นที่ต้องปรับปรุงและยกระดับพัฒนา)."""
+    scope: dict[str, Any] = {"station_id": station_id, "fiscal_year": to_year}
+    new_quota = {(q.tool, q.department): stored_id(q)
+                 for q in _rows(session, SurveyQuota, station_id, to_year)}
+    old_quota = {stored_id(q): (q.tool, q.department)
+                 for q in _rows(session, SurveyQuota, station_id, from_year)}
+    for held in _rows(session, Assignment, station_id, from_year):
+        quota = old_quota.get(held.survey_quota_id) if held.survey_quota_id is not None else None
+        if quota is not None and quota in new_quota:
+            copy = Assignment(**scope, person_id=held.person_id, role=held.role, note=held.note,
+                              survey_quota_id=new_quota[quota])
+            create_row(session, actor, copy, ("person_id", "role", "survey_quota_id", "note"), SOURCE)
+    for issue in _rows(session, PlanIssue, station_id, from_year):
+        copied = PlanIssue(**scope, indicator=issue.indicator, seq=issue.seq, text=issue.text)
+        create_row(session, actor, copied, ("indicator", "seq", "text"), SOURCE)

@@ -38,6 +38,7 @@ from ita_core.models import (
     Person,
     PersonKind,
     Phase,
+    PlanIssue,
     RatingBand,
     RecurringDuty,
     Rhythm,
@@ -231,6 +232,10 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
                             "activity_seq", activity_ids, "activity_id", names, scope))
     session.add_all(_assign(read_csv(data_dir, "oit_assignments.csv"), "oit_assignments.csv",
                             "item_code", item_ids, "oit_item_id", names, scope))
+    session.add_all(
+        PlanIssue(**scope, indicator=int(row["indicator"]), seq=int(row["seq"]), text=row["text"])
+        for row in read_csv(data_dir, "plan_issues.csv")
+    )
     for where, row in _numbered(data_dir, "recurring_duties.csv"):
         owner = activity_ids if row["owner_type"] == "activity" else item_ids
         target = "activity_id" if row["owner_type"] == "activity" else "oit_item_id"
@@ -247,15 +252,24 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
             end=date.fromisoformat(row["end"]), period_text=row["period_text"],
             responsible_text=row["responsible_text"],
         ))
-    session.add_all(
+    quotas = [
         SurveyQuota(**scope, tool=_member(Tool, row, "tool", f"survey_quotas.csv แถว {number}"),
                     department=row["department"], min_respondents=int(row["min_respondents"]),
                     note=row["note"])
         for number, row in enumerate(read_csv(data_dir, "survey_quotas.csv"), start=2)
-    )
+    ]
+    session.add_all(quotas)
+    session.flush()
+    # the collectors of each department's respondents: a quota is named by its tool and department
+    quota_ids = {f"{q.tool} {q.department}": stored_id(q) for q in quotas}
+    collectors = [{**row, "quota": f"{row['tool']} {row['department']}"}
+                  for row in read_csv(data_dir, "survey_assignments.csv")]
+    session.add_all(_assign(collectors, "survey_assignments.csv", "quota", quota_ids, "survey_quota_id",
+                            names, scope))
     session.flush()
     _framework_from_plan(session, station_id=_id(station), fiscal_year=fiscal_year, data_dir=data_dir)
-    tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota)
+    tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota,
+              PlanIssue)
     for model in tables:
         report.counts[str(model.__tablename__)] = session.exec(select(func.count()).select_from(model)).one()
     return report
@@ -315,7 +329,8 @@ def _framework_from_plan(session: Session, *, station_id: int, fiscal_year: int,
     session.add_all(FrameworkSubIndicator(**year, code=s.code, indicator=s.indicator, name_th=s.name_th)
                     for s in session.exec(select(SubIndicator)).all())
     session.flush()
-    _catalogue_from_plan(session, station_id=station_id, fiscal_year=fiscal_year)
+    requirements = {row["code"]: row["requirement_th"] for row in read_csv(data_dir, "oit_items.csv")}
+    _catalogue_from_plan(session, station_id=station_id, fiscal_year=fiscal_year, requirements=requirements)
     scope = (col(Phase.station_id) == station_id, col(Phase.fiscal_year) == fiscal_year)
     session.add_all(FrameworkPhase(**year, seq=p.seq, kind=p.kind, name_th=p.name, start=p.start, end=p.end)
                     for p in session.exec(select(Phase).where(*scope)).all())
@@ -326,7 +341,10 @@ def _framework_from_plan(session: Session, *, station_id: int, fiscal_year: int,
     session.flush()
 
 
-def _catalogue_from_plan(session: Session, *, station_id: int, fiscal_year: int) -> None:
+def _catalogue_from_plan(session: Session, *, station_id: int, fiscal_year: int,
+                         requirements: dict[str, str]) -> None:
+    """The OIT catalogue of ``fiscal_year``: the station's items, their components, and the
+    NACC's notes for each code from ``requirements`` (data/oit_items.csv, requirement_th)."""
     items = session.exec(select(OitItem).where(col(OitItem.station_id) == station_id,
                                                col(OitItem.fiscal_year) == fiscal_year)
                          .order_by(col(OitItem.number))).all()
@@ -336,7 +354,8 @@ def _catalogue_from_plan(session: Session, *, station_id: int, fiscal_year: int)
         rhythm = Rhythm.MONTHLY if item.id in monthly else Rhythm.ONCE
         entry = CatalogueItem(fiscal_year=fiscal_year, code=item.code, number=item.number,
                               sub_indicator=item.sub_indicator, group_heading=item.group_heading,
-                              title_th=item.title, rhythm=rhythm, deadline=item.due_text,
+                              title_th=item.title, requirement_th=requirements.get(item.code, ""),
+                              rhythm=rhythm, deadline=item.due_text,
                               due_date=item.due_date)
         session.add(entry)
         session.flush()

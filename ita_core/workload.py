@@ -15,7 +15,9 @@ from ita_core.status import Light
 
 
 def assigned_rows(assignments: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """Assignments joined with the lit plan rows: one line per (person, role, row)."""
+    """Assignments joined with the lit plan rows: one line per (person, role, row). Assignments to
+    a survey quota (collectors) hold no plan row and are left out."""
+    assignments = assignments.dropna(subset=["activity_id", "oit_item_id"], how="all")
     target = assignments.assign(
         kind=assignments["activity_id"].notna().map({True: "activity", False: "oit_item"}),
         id=assignments["activity_id"].fillna(assignments["oit_item_id"]).astype(int),

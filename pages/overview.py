@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ita_core.plan import sub_indicator_lights, year_comparison
+from ita_core.queries import plan_issues
 from ita_core.settings import get_settings
 from ita_core.status import ICON, OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
@@ -66,5 +67,13 @@ names = {r.number: f"{OVERALL_ICON[r.overall]} {r.number}. {r.name_th}" for r in
 chosen = st.selectbox("ดูรายการของตัวชี้วัด", [0, *names], format_func=lambda n: names.get(n, "ทั้งหมด"),
                       key="drill")
 rows = view.rows if chosen == 0 else view.rows[view.rows["indicator"] == chosen]
+if chosen != 0:  # the plan's issues to improve under this indicator, as plain text (never markdown)
+    with reading() as session:
+        issues = plan_issues(session, context.station_id, context.fiscal_year)
+    mine = issues[issues["indicator"] == chosen]
+    if not mine.empty:
+        st.markdown("##### ประเด็นที่ต้องปรับปรุงและยกระดับพัฒนา")
+        for issue in mine.itertuples():
+            st.text(f"{issue.seq}. {issue.text}")
 show_rows(rows.sort_values(["judged_due", "ref"], na_position="last"), key=f"indicator_{chosen}",
           title=f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}")

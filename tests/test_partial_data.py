@@ -69,6 +69,7 @@ def _no_phases(session: Session) -> None:
 
 def _no_quotas(session: Session) -> None:
     session.exec(delete(SurveyCount))
+    session.exec(delete(Assignment).where(col(Assignment.survey_quota_id).is_not(None)))  # collectors
     session.exec(delete(SurveyQuota))
 
 

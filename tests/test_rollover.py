@@ -97,7 +97,7 @@ def test_rollover_is_audited_and_admin_only(engine: Engine) -> None:
         tables = set(session.exec(select(AuditLog.table_name).distinct()).all())
     assert dict(sources)["rollover"] > 0 and set(dict(sources)) == {"rollover"}
     assert tables == {"activity", "oit_item", "oit_component", "assignment", "recurring_duty", "survey_quota",
-                      "phase", "fiscal_year"}
+                      "phase", "fiscal_year", "plan_issue"}
     with Session(engine) as session:
         opened = session.exec(select(AuditLog.field, AuditLog.new).where(AuditLog.table_name == "fiscal_year",
                                                                          AuditLog.row_id == 2568)).all()

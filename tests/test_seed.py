@@ -113,7 +113,8 @@ def test_seed_loads_without_unreadable_dates(tmp_path: Path) -> None:
     assert report is not None
     assert report.unparsed_dates == []
     assert report.counts == {"activity": 26, "oit_item": 25, "oit_component": 128, "person": 40,
-                             "assignment": 191, "recurring_duty": 43, "phase": 9, "survey_quota": 6}
+                             "assignment": 200, "recurring_duty": 43, "phase": 9, "survey_quota": 6,
+                             "plan_issue": 25}
 
 
 def test_second_start_keeps_the_data(engine) -> None:

@@ -22,7 +22,8 @@ from ita_core.models import Status
 from ita_core.sheet_reader import Problem, RowReader, Sheet
 
 IMPORTABLE = ("activities", "oit-items")  # export tables that are read back
-READ_ONLY = ("people", "phases", "plan-rows", "summary", "audit", "oit-matrix")  # exported, never read
+# exported, never read
+READ_ONLY = ("people", "phases", "plan-rows", "summary", "audit", "oit-matrix", "plan-issues")
 
 
 def read_export_sheet(sheet: Sheet, *, header_row: int, table: str, context: ImportContext,

@@ -23,6 +23,7 @@ from ita_core.models import (
     OitItem,
     Person,
     Phase,
+    PlanIssue,
     Publication,
     RecurringDuty,
     ScoreHistory,
@@ -39,7 +40,7 @@ TABLES: dict[str, type[Activity] | type[OitItem]] = {"activity": Activity, "oit_
 
 # the rows written with compare-and-set: an integer ``id`` and an optimistic-lock ``version``
 Versioned = (Activity | OitItem | OitComponent | Person | Phase | RecurringDuty | SurveyQuota | SurveyCount
-             | Publication | ScoreInput | ScoreHistory | User)
+             | Publication | ScoreInput | ScoreHistory | User | PlanIssue)
 VersionedT = TypeVar("VersionedT", bound=Versioned)
 
 

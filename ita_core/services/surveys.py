@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from ita_core.auth import Actor
 from ita_core.db import stored_id
 from ita_core.models import (
+    Assignment,
     Phase,
     ScoreHistory,
     ScoreInput,
@@ -29,6 +30,7 @@ from ita_core.services.core import (
     _whole_number,
     _write,
     create_row,
+    hard_delete,
 )
 from ita_core.thai_dates import fiscal_year_bounds
 
@@ -181,11 +183,17 @@ def save_quota(session: Session, actor: Actor, values: dict[str, Any], row_id: i
 
 def delete_quota(session: Session, actor: Actor, quota_id: int, expected_version: int,
                  source: str = "form") -> None:
-    """Remove a quota nobody has counted against yet (counts keep their quota; the trail keeps it)."""
+    """Remove a quota nobody has counted against yet (counts keep their quota; the trail keeps it),
+    and with it the assignments of its collectors (each deletion audited)."""
     def counted(quota: SurveyQuota) -> str | None:
         if session.exec(select(SurveyCount.id).where(SurveyCount.quota_id == quota_id).limit(1)).first():
             return (f"โควตา {quota.tool} “{quota.department}” มีจำนวนผู้ตอบบันทึกไว้แล้ว จึงลบไม่ได้ "
                     "— แก้จำนวนขั้นต่ำแทน")
+        # the quota is the one the user saw and may go: its collectors go first
+        for held in session.exec(select(Assignment).where(Assignment.survey_quota_id == quota_id)).all():
+            hard_delete(session, actor, held, ("person_id", "role", "survey_quota_id", "note"), source,
+                        quota.station_id)
+        session.flush()
         return None
 
     _delete_as_seen(session, actor, Action.EDIT_PLAN, SurveyQuota, quota_id, expected_version, QUOTA_FIELDS,
