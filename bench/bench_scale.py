@@ -30,8 +30,10 @@ from bench.generate import build  # noqa: E402
 from bench.timing import bench_arguments, median_seconds  # noqa: E402
 from ita_core.auth import CLI  # noqa: E402
 from ita_core.db import make_engine, session_scope  # noqa: E402
+from ita_core.framework import framework_of  # noqa: E402
 from ita_core.province import station_ids, station_table  # noqa: E402
 from ita_core.rollover import rollover  # noqa: E402
+from ita_core.services.writer import Writer  # noqa: E402
 from ita_core.settings import Settings  # noqa: E402
 
 set_log_level("error")
@@ -60,6 +62,10 @@ def bench(label: str, url: str, runs: int) -> None:
         ids = station_ids(session)
         rollup = median_seconds(lambda: station_table(session, ids, 2567, AS_OF, Settings()), runs)
     years = iter(range(2568, 2568 + runs))
+    with session_scope(engine) as session:  # a rollover needs the target year's framework (not timed)
+        for year in range(2568, 2568 + runs):
+            if framework_of(session, year) is None:
+                Writer(session, CLI, source="bench").copy_framework(from_year=2567, to_year=year)
 
     def roll_one() -> None:
         with session_scope(engine) as session:

@@ -190,6 +190,9 @@ def _import_file(engine: Engine, path: Path, station_id: int, fiscal_year: int, 
                               approve_names=result.new_names if approve_names else ())
     print(f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว, บุคลากรใหม่ {done.people_added}, "
           f"มอบหมายใหม่ {done.assignments_added} / imported")
+    if done.oit_items_added:
+        print(f"เพิ่มรายการ OIT ตามเกณฑ์ปี {fiscal_year} {done.oit_items_added} รายการ (ยังไม่มอบหมายผู้รับผิดชอบ) "
+              f"/ OIT items added from the year's framework")
     return 0
 
 
@@ -235,6 +238,18 @@ def cmd_rollover(args: argparse.Namespace) -> int:
         report = rollover(session, CLI, stored_id(station), args.from_year, args.to_year,
                           overwrite=args.overwrite)
     print(f"คัดลอกแผน {name} ปี {args.from_year} → {args.to_year} แล้ว / rolled over: {report.counts}")
+    print("\n".join(report.lines_th(args.from_year, args.to_year)))
+    return 0
+
+
+def cmd_framework_copy(args: argparse.Namespace) -> int:
+    with session_scope(_engine()) as session:
+        writer = Writer(session, CLI, source="cli")
+        counts = writer.copy_framework(from_year=args.from_year, to_year=args.to_year)
+    print(f"คัดลอกเกณฑ์การประเมินปี {args.from_year} → {args.to_year} แล้ว "
+          f"(เลื่อนวันที่ {args.to_year - args.from_year} ปี): "
+          f"รายการ OIT {counts['oit_items']} องค์ประกอบ {counts['components']} ขั้นตอนปฏิทิน {counts['phases']} "
+          f"ช่วงคะแนน {counts['rating_bands']} / framework copied: {counts}")
     return 0
 
 
@@ -402,12 +417,20 @@ def build_parser() -> argparse.ArgumentParser:
     station_add.add_argument("--province", help="จังหวัด")
     station_add.set_defaults(func=cmd_station_add)
 
-    roll = sub.add_parser("rollover", help="คัดลอกแผนไปปีงบประมาณถัดไป / copy the plan to the next year")
+    roll = sub.add_parser("rollover", help="คัดลอกแผนไปปีงบประมาณถัดไป (ปีปลายทางต้องมีเกณฑ์แล้ว: "
+                                           "ita framework copy) / copy the plan to a later year")
     roll.add_argument("--from", dest="from_year", type=int, required=True, help="ปีต้นทาง พ.ศ.")
     roll.add_argument("--to", dest="to_year", type=int, required=True, help="ปีปลายทาง พ.ศ.")
     roll.add_argument("--station", help="รหัสสถานี (ค่าเริ่มต้น: ITA_DEFAULT_STATION หรือสถานีแรกที่มีแผน)")
     roll.add_argument("--overwrite", action="store_true", help="แทนที่แผนที่มีอยู่แล้วในปีปลายทาง")
     roll.set_defaults(func=cmd_rollover)
+
+    framework = sub.add_parser("framework", help="เกณฑ์การประเมิน ITA รายปี / a year's ITA framework") \
+        .add_subparsers(dest="framework_command", required=True)
+    framework_copy = framework.add_parser("copy", help="คัดลอกเกณฑ์ของปีหนึ่งไปอีกปี (เลื่อนวันที่ตามจำนวนปี)")
+    framework_copy.add_argument("--from", dest="from_year", type=int, required=True, help="ปีต้นทาง พ.ศ.")
+    framework_copy.add_argument("--to", dest="to_year", type=int, required=True, help="ปีปลายทาง พ.ศ.")
+    framework_copy.set_defaults(func=cmd_framework_copy)
 
     status = sub.add_parser("status", help="สัญญาณไฟรายตัวชี้วัด / indicator lights as text")
     status.add_argument("--as-of", type=_iso_date)

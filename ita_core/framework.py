@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from ita_core.models import CatalogueItem, Framework, RatingBand, Tool
+from ita_core.models import CatalogueItem, Framework, OitItem, RatingBand, Tool
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,25 @@ def framework_of(session: Session, fiscal_year: int) -> Framework | None:
     return session.get(Framework, fiscal_year)
 
 
+def framework_years(session: Session) -> list[int]:
+    """The fiscal years that have a framework, newest first."""
+    return list(session.exec(select(Framework.fiscal_year).order_by(col(Framework.fiscal_year).desc())).all())
+
+
+def copy_command(session: Session, fiscal_year: int) -> str:
+    """The command that gives ``fiscal_year`` a framework: a copy of the newest year before it that
+    has one (else the newest year at all)."""
+    years = framework_years(session)
+    source = next((year for year in years if year < fiscal_year), years[0] if years else None)
+    return f"ita framework copy --from {source if source is not None else 'ปีที่มีเกณฑ์'} --to {fiscal_year}"
+
+
+def missing_framework_th(session: Session, fiscal_year: int) -> str:
+    """Why a plan cannot start in a year without a framework, and the command that makes one."""
+    return (f"ปีงบประมาณ {fiscal_year} ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+            f"สร้างก่อนด้วยคำสั่ง `{copy_command(session, fiscal_year)}`")
+
+
 def bands_of(session: Session, fiscal_year: int) -> list[Band]:
     """The rating bands of a year, highest first."""
     rows = session.exec(select(RatingBand).where(col(RatingBand.fiscal_year) == fiscal_year)
@@ -67,3 +86,11 @@ def catalogue_of(session: Session, fiscal_year: int) -> list[CatalogueItem]:
     """The OIT catalogue of a year, in item order."""
     return list(session.exec(select(CatalogueItem).where(col(CatalogueItem.fiscal_year) == fiscal_year)
                              .order_by(col(CatalogueItem.number))).all())
+
+
+def missing_from_catalogue(session: Session, station_id: int, fiscal_year: int) -> list[CatalogueItem]:
+    """The catalogue items of a year a station has no OIT item for (by code; a soft-deleted item
+    counts as held), in item order."""
+    held = set(session.exec(select(OitItem.code).where(col(OitItem.station_id) == station_id,
+                                                       col(OitItem.fiscal_year) == fiscal_year)).all())
+    return [entry for entry in catalogue_of(session, fiscal_year) if entry.code not in held]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from ita_core.models import AssignmentRole, DutyKind, PersonKind, Status, Tool, UserRole
+from ita_core.models import AssignmentRole, DutyKind, PersonKind, Rhythm, Status, Tool, UserRole
 
 STATUS_TH: dict[Status, str] = {
     Status.NOT_STARTED: "ยังไม่เริ่ม", Status.IN_PROGRESS: "กำลังดำเนินการ", Status.DONE: "เสร็จแล้ว",
@@ -38,10 +38,14 @@ TOOL_TH: dict[Tool, str] = {
     Tool.EIT: "EIT แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก",
     Tool.OIT: "OIT แบบวัดการเปิดเผยข้อมูลสาธารณะ",
 }
+RHYTHM_TH: dict[Rhythm, str] = {
+    Rhythm.ONCE: "ครั้งเดียวในปี", Rhythm.MONTHLY: "ทุกเดือน", Rhythm.QUARTERLY: "ทุกไตรมาส",
+    Rhythm.EACH_EVENT: "ทุกครั้งที่มีเหตุการณ์",
+}
 
 TABLES: dict[type[StrEnum], Mapping[Any, str]] = {
     Status: STATUS_TH, AssignmentRole: ASSIGNMENT_ROLE_TH, UserRole: USER_ROLE_TH,
-    PersonKind: PERSON_KIND_TH, DutyKind: DUTY_KIND_TH, Tool: TOOL_TH,
+    PersonKind: PERSON_KIND_TH, DutyKind: DUTY_KIND_TH, Tool: TOOL_TH, Rhythm: RHYTHM_TH,
 }
 
 

@@ -39,6 +39,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"  # the audit trail
     ADD_STATION = "add_station"  # a new station: province or central admins only
     BACKUP_ALL = "backup_all"  # the whole-system backup (every station and login): central admins
+    EDIT_FRAMEWORK = "edit_framework"  # a year's ITA framework, shared by every station: central admins
 
 
 _SECRETARY = "บันทึกได้เฉพาะเลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ)"
@@ -53,6 +54,7 @@ DENIED_TH: dict[Action, str] = {
     Action.VIEW_AUDIT: _ADMIN,
     Action.ADD_STATION: "เพิ่มสถานีได้เฉพาะผู้ดูแลระบบระดับภาค/ทั้งระบบ",
     Action.BACKUP_ALL: "สำรองข้อมูลทั้งระบบได้เฉพาะผู้ดูแลระบบส่วนกลาง (ไฟล์มีข้อมูลทุกสถานีและทุกบัญชี)",
+    Action.EDIT_FRAMEWORK: "แก้ไขเกณฑ์การประเมินรายปีได้เฉพาะผู้ดูแลระบบส่วนกลาง (ทุกสถานีใช้เกณฑ์เดียวกัน)",
 }
 OUT_OF_SCOPE_TH = "บัญชีนี้แก้ไขได้เฉพาะข้อมูลของสถานีตนเอง (หรือสถานีในจังหวัดที่ดูแล)"
 NOT_ASSIGNED_TH = "แก้ไขได้เฉพาะรายการที่ท่านได้รับมอบหมาย"
@@ -70,7 +72,7 @@ def _role_allows(actor: Actor, action: Action) -> bool:
         return is_secretary(actor)
     if actor.role != UserRole.ADMIN:
         return False
-    if action in (Action.ADD_STATION, Action.BACKUP_ALL):
+    if action in (Action.ADD_STATION, Action.BACKUP_ALL, Action.EDIT_FRAMEWORK):
         return actor.allowed_stations is None  # a central login, tied to no station or province
     return True
 

@@ -62,5 +62,7 @@ if st.button(f"บันทึกการนำเข้า ({pending} แถ�
         settings=settings, expected=preview.fingerprint(), approve_names=approve), rerun=False)
     if done is not None:
         st.session_state["import_round"] = round_ + 1
-        flash(f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว บุคลากรใหม่ {done.people_added} คน")
+        added_items = f" รายการ OIT ตามเกณฑ์ {done.oit_items_added} รายการ" if done.oit_items_added else ""
+        flash(f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว บุคลากรใหม่ {done.people_added} คน"
+              + added_items)
         st.rerun()

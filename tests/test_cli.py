@@ -197,6 +197,7 @@ def test_a_station_without_a_plan_never_becomes_the_default(fresh_db: Path,
     out = fresh_db / "a.csv"
     assert main(["export", "activities", "--lang", "en", "-o", str(out)]) == 0
     assert {r["station"] for r in read_export(out)} == {"chiangmai"}
+    assert main(["framework", "copy", "--from", "2567", "--to", "2568"]) == 0
     assert main(["rollover", "--from", "2567", "--to", "2568"]) == 0
     assert "สถานีตำรวจภูธรเชียงใหม่" in capsys.readouterr().out
 
@@ -273,12 +274,23 @@ def test_an_import_opens_a_new_year_like_the_web_import_page(fresh_db: Path, com
     base = [*command, str(sheet), "--station", "LPN01"]
     assert main([*base, "--fy", "1999"]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == "ผิดพลาด: ปีงบประมาณ 1999 ไม่ใช่ปี พ.ศ. ที่ใช้ได้ (เช่น 2568)"
-    assert main([*base, "--fy", "2568", *(["--approve-names"] if command == ["import"] else [])]) == 0
+    approve = ["--approve-names"] if command == ["import"] else []
+    assert main([*base, "--fy", "2568", *approve]) == 2  # a year without a framework
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        "ผิดพลาด: ปีงบประมาณ 2568 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2568`",
+        "ไม่ได้นำเข้า: แก้ไฟล์ตามรายการข้างบนแล้วลองใหม่ / nothing imported"]
+    assert main(["framework", "copy", "--from", "2567", "--to", "2568"]) == 0
+    assert main([*base, "--fy", "2568", *approve]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "เพิ่มรายการ OIT ตามเกณฑ์ปี 2568 25 รายการ (ยังไม่มอบหมายผู้รับผิดชอบ) "
+        "/ OIT items added from the year's framework")
     with Session(make_engine()) as session:
         station = queries.station_by_code(session, "LPN01")
         assert [fy.be_year for fy in queries.fiscal_years(session, station.id)] == [2568]
         assert session.get(FiscalYear, 2568).start == date(2024, 10, 1)
         assert len(queries.activities(session, station.id, 2568)) == 26
+        assert list(queries.oit_items(session, station.id, 2568)["code"]) == [f"O{n}" for n in range(1, 26)]
 
 
 def test_a_bad_setting_is_one_thai_line_naming_the_variable(fresh_db: Path, monkeypatch: pytest.MonkeyPatch,

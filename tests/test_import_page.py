@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ita_core.models import Activity, AuditLog, FiscalYear, Person
+from ita_core.models import Activity, AuditLog, FiscalYear, OitItem, Person
 from ita_core.thai_dates import fiscal_year_of
 from tests.make_bad_imports import GOOD_ROW, PLAN_HEADERS, _plan
 from tests.test_pages import make_user, run_page
@@ -61,12 +61,13 @@ def test_a_new_station_brings_its_first_plan_for_a_year_it_chooses(engine: Engin
     from ita_core.auth import CLI
     from ita_core.db import make_engine, session_scope
 
+    this_year = fiscal_year_of(date.today())
     with session_scope(make_engine()) as session:
         station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
         services.create_user(session, CLI, "newsec", "pass-word-2567", "admin", station_id=station)
+        services.copy_framework(session, CLI, 2567, this_year + 1, "cli")
     app = run_page("import_plan", user="newsec")
     years = app.sidebar.selectbox(key="fiscal_year")
-    this_year = fiscal_year_of(date.today())
     assert years.options[:2] == [str(this_year + 1), str(this_year)] and "2567" in years.options
     years.set_value(this_year + 1).run()
     app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet(), XLSX))
@@ -77,4 +78,7 @@ def test_a_new_station_brings_its_first_plan_for_a_year_it_chooses(engine: Engin
     with Session(engine) as session:
         added = session.exec(select(Activity).where(Activity.station_id == station)).all()
         assert {a.fiscal_year for a in added} == {this_year + 1} and len(added) == 26
+        items = session.exec(select(OitItem).where(OitItem.station_id == station)).all()
+        assert sorted(i.number for i in items) == list(range(1, 26))
+        assert {i.fiscal_year for i in items} == {this_year + 1}
         assert session.get(FiscalYear, this_year + 1).start == date(this_year - 543, 10, 1)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from ita_core import imports, services
 from ita_core.auth import CLI, Actor
@@ -109,7 +109,13 @@ def test_a_plan_brought_into_the_wrong_year_is_flagged(engine: Engine) -> None:
     with Session(engine) as session:
         right, wrong = (imports.preview(session, seed_plan_sheet(), "แผน.xlsx", station_id=station,
                                         fiscal_year=year, settings=get_settings()) for year in (2567, 2570))
-    assert (right.count("add"), right.warnings) == (26, [])
+    assert (right.count("add"), right.errors) == (26, [])
+    assert [str(w) for w in right.warnings] == [  # the station's first plan of 2567 brings its OIT items
+        "สถานียังไม่มีรายการ OIT 25 รายการของเกณฑ์ปี 2567 (O1–O25): จะเพิ่มให้พร้อมองค์ประกอบเมื่อนำเข้า "
+        "โดยยังไม่มอบหมายผู้รับผิดชอบ"]
+    assert [str(e) for e in wrong.errors] == [  # and 2570 has no framework yet
+        "ปีงบประมาณ 2570 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2570`"]
     assert [str(w) for w in wrong.warnings] == [
         "แผ่นงาน «แผนยกระดับ»: 22 แถวมีกำหนดเสร็จนอกปีงบประมาณ 2570 (1 ต.ค. 2569 – 30 ก.ย. 2570) เช่น "
         "แถว 4 (30 มี.ค. 2567), แถว 5 (30 มี.ค. 2567), แถว 6 (15 มี.ค. 2567): ตรวจว่าเลือกปีงบประมาณตรงกับแผนในไฟล์"]
@@ -239,3 +245,57 @@ def test_ita_import_dry_run_then_commit(db_url: str, engine: Engine, tmp_path: P
     assert main(["import", str(path), "--approve-names"]) == 0
     assert "นำเข้าแล้ว: เพิ่ม 1 แก้ไข 1 แถว, บุคลากรใหม่ 1" in capsys.readouterr().out
     assert full_export(engine)["rows/activity"] == 27
+
+
+def test_a_new_stations_first_plan_brings_the_years_oit_catalogue(engine: Engine) -> None:
+    """A measures-only plan of a station added today, for 2570 with a framework copied from 2567:
+    the station gets the 25 catalogue items, unassigned, and its OIT matrix works at once."""
+    from ita_core import oit_matrix, queries
+    from ita_core.framework import catalogue_of
+    from ita_core.models import CatalogueComponent, OitComponent, RecurringDuty
+
+    with session_scope(engine) as session:
+        station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
+        Writer(session, CLI, source="cli").copy_framework(from_year=2567, to_year=2570)
+    plan_2570 = seed_plan_sheet()  # the measures table only
+    with session_scope(engine) as session:
+        done = imports.commit(session, CLI, plan_2570, "แผน.xlsx", station_id=station, fiscal_year=2570,
+                              settings=get_settings())
+    assert (done.added, done.oit_items_added) == (26, 25)
+    with Session(engine) as session:
+        items = session.exec(select(OitItem).where(OitItem.station_id == station)
+                             .order_by(OitItem.number)).all()
+        assert [i.code for i in items] == [f"O{n}" for n in range(1, 26)]
+        assert {i.fiscal_year for i in items} == {2570}
+        catalogue = {c.code: c.id for c in catalogue_of(session, 2570)}
+        assert [i.catalogue_item_id for i in items] == [catalogue[i.code] for i in items]
+        o1 = items[0]
+        assert (o1.title, o1.due_text, o1.due_date, o1.due_kind, o1.status, o1.rhythm_text) == (
+            "โครงสร้าง อัตรากำลัง และข้อมูลผู้บริหาร", "ภายใน ๓๑ ม.ค.๗๐", date(2027, 1, 31), "date",
+            "not_started", "")
+        assert items[6].rhythm_text == "ทุกเดือน"  # O7, monthly
+        components = session.exec(select(OitComponent).where(
+            OitComponent.item_id.in_([i.id for i in items]))).all()
+        assert len(components) == 128
+        ids = [i.id for i in items]
+        assert session.exec(select(Assignment).where(Assignment.oit_item_id.in_(ids))).all() == []
+        duties = session.exec(select(RecurringDuty).where(RecurringDuty.station_id == station)).all()
+        assert sorted(int(d.oit_item_id) for d in duties) == sorted(
+            i.id for i in items if i.code in {"O3", "O7", "O11", "O12", "O13", "O14", "O15", "O16", "O17",
+                                              "O20", "O21", "O23"})
+        per_entry = dict(session.exec(select(CatalogueComponent.item_id, func.count())
+                                      .group_by(CatalogueComponent.item_id)).all())
+        frame = queries.oit_items(session, station, 2570)
+        assert list(frame["components_total"]) == [per_entry[catalogue[i.code]] for i in items]
+        cells = oit_matrix.cells(session, station, 2570, date(2027, 3, 16))
+        assert len(cells) == 25 * 12
+        assert sorted(set(cells["code"]), key=lambda c: int(c[1:])) == list(catalogue)
+        assert int(cells["required"].sum()) == 12 * 12 + 13  # monthly items every month, one-offs once
+        assert oit_matrix.summary(cells)["overdue"] > 0
+        trail = session.exec(select(AuditLog.source).where(AuditLog.table_name == "oit_item",
+                                                           AuditLog.station_id == station).distinct()).all()
+        assert trail == ["import"]
+    with session_scope(engine) as session:  # a second import adds no item twice
+        again = imports.commit(session, CLI, plan_2570, "แผน.xlsx", station_id=station, fiscal_year=2570,
+                               settings=get_settings())
+    assert (again.added, again.oit_items_added) == (0, 0)

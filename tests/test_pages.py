@@ -354,10 +354,19 @@ def test_a_delete_that_meets_a_conflict_is_not_done_and_says_so(engine: Engine) 
 
 
 def test_admin_starts_next_years_plan_from_this_one(engine: Engine) -> None:
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import session_scope
     from ita_core.models import Activity, OitItem
 
     make_user("admin", "admin")
     app = run_page("admin", user="admin")
+    app.button(key="rollover_confirm").click().run()  # 2568 has no framework yet
+    assert [e.value for e in app.error] == [
+        "ปีงบประมาณ 2568 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2568`"]
+    with session_scope(make_engine()) as session:
+        services.copy_framework(session, CLI, 2567, 2568, "cli")
     app.button(key="rollover_confirm").click().run()
     assert not app.exception and not app.error
     with Session(make_engine()) as session:

@@ -1,4 +1,5 @@
-"""Rollover of the seed plan from FY 2567 to FY 2568: exact dates, refusal, audit."""
+"""Rollover of the seed plan from FY 2567 to FY 2568: exact dates, refusal, audit; and to a FY 2570
+framework with items renamed, dropped, added and renumbered."""
 
 from datetime import date
 
@@ -6,13 +7,26 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-from ita_core import queries
+from ita_core import queries, services
 from ita_core.auth import CLI, Actor
 from ita_core.cli import main
 from ita_core.db import session_scope
-from ita_core.models import Activity, AuditLog, OitItem, Phase, RecurringDuty, SurveyQuota
-from ita_core.rollover import rollover
+from ita_core.framework import framework_of
+from ita_core.models import (
+    Activity,
+    Assignment,
+    AuditLog,
+    CatalogueComponent,
+    CatalogueItem,
+    OitComponent,
+    OitItem,
+    Phase,
+    RecurringDuty,
+    SurveyQuota,
+)
+from ita_core.rollover import RolloverReport, rollover
 from ita_core.services import PermissionDenied, ValidationFailed
+from ita_core.services.writer import Writer
 from ita_core.thai_dates import parse_due, shift_be_years_in_text, shift_year
 
 
@@ -35,9 +49,17 @@ def test_shift_be_years_in_text() -> None:
     assert shift_be_years_in_text("ทุก ๑ เดือน") == "ทุก ๑ เดือน"
 
 
-def roll(engine: Engine, **kwargs) -> None:
+def framework_for(engine: Engine, year: int) -> None:
+    """Give ``year`` a copy of the seed's framework (a rollover needs the target year's framework)."""
     with session_scope(engine) as session:
-        rollover(session, CLI, 1, 2567, 2568, **kwargs)
+        if framework_of(session, year) is None:
+            Writer(session, CLI, source="cli").copy_framework(from_year=2567, to_year=year)
+
+
+def roll(engine: Engine, **kwargs) -> RolloverReport:
+    framework_for(engine, 2568)
+    with session_scope(engine) as session:
+        return rollover(session, CLI, 1, 2567, 2568, **kwargs)
 
 
 def test_rollover_shifts_every_date_of_the_seed(engine: Engine) -> None:
@@ -91,22 +113,37 @@ def test_second_rollover_is_refused_unless_overwrite(engine: Engine) -> None:
 def test_rollover_is_audited_and_admin_only(engine: Engine) -> None:
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
         rollover(session, Actor("o", "officer", person_id=1), 1, 2567, 2568)
-    roll(engine)
+    framework_for(engine, 2568)  # opens the year (source cli)
     with Session(engine) as session:
-        sources = session.exec(select(AuditLog.source, func.count()).group_by(AuditLog.source)).all()
-        tables = set(session.exec(select(AuditLog.table_name).distinct()).all())
-    assert dict(sources)["rollover"] > 0 and set(dict(sources)) == {"rollover"}
-    assert tables == {"activity", "oit_item", "oit_component", "assignment", "recurring_duty", "survey_quota",
-                      "phase", "fiscal_year", "plan_issue"}
-    with Session(engine) as session:
+        before = session.exec(select(func.max(AuditLog.id))).one()
         opened = session.exec(select(AuditLog.field, AuditLog.new).where(AuditLog.table_name == "fiscal_year",
                                                                          AuditLog.row_id == 2568)).all()
     assert dict(opened) == {"be_year": "2568", "start": "2024-10-01", "end": "2025-09-30"}
+    roll(engine)
+    with Session(engine) as session:
+        rolled = select(AuditLog).where(AuditLog.id > before)
+        sources = {row.source for row in session.exec(rolled)}
+        tables = {row.table_name for row in session.exec(rolled)}
+    assert sources == {"rollover"}
+    assert tables == {"activity", "oit_item", "oit_component", "assignment", "recurring_duty", "survey_quota",
+                      "phase", "plan_issue"}
 
 
 def test_cli_rollover(db_url: str, capsys: pytest.CaptureFixture) -> None:
+    assert main(["rollover", "--from", "2567", "--to", "2568"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ผิดพลาด: ปีงบประมาณ 2568 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2568`"]
+    assert main(["framework", "copy", "--from", "2567", "--to", "2568"]) == 0
     assert main(["rollover", "--from", "2567", "--to", "2568"]) == 0
-    assert "2567 → 2568" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert "2567 → 2568" in out[1]
+    assert out[2:] == [
+        "รายการ OIT เทียบกับเกณฑ์ปี 2568:",
+        "  คงเดิม 25 รายการ: " + ", ".join(f"O{n}" for n in range(1, 26)),
+        "  เปลี่ยนชื่อ 0 รายการ: —",
+        "  ตัดออก 0 รายการ (ไม่คัดลอก ความคืบหน้ายังอยู่ในปี 2567): —",
+        "  ใหม่ 0 รายการ (เพิ่มโดยยังไม่มอบหมาย): —"]
     assert main(["rollover", "--from", "2567", "--to", "2568"]) == 2
     assert "มีแผนอยู่แล้ว" in capsys.readouterr().err
 
@@ -142,3 +179,142 @@ def test_overwrite_also_clears_ticked_cells_and_survey_counts(engine: Engine) ->
         deleted = session.exec(select(AuditLog.table_name).where(AuditLog.field == "url",
                                                                  AuditLog.new.is_(None))).all()
     assert deleted == ["publication"]
+
+
+# --- across frameworks: a later year's catalogue decides the OIT items --------------------------------
+
+NEW_O5 = "ช่องทางการติดต่อและการรับฟังความคิดเห็นออนไลน์"
+O26 = "การเปิดเผยผลการดำเนินการตามมาตรการส่งเสริมคุณธรรม"
+
+
+def _entry(session: Session, year: int, code: str) -> CatalogueItem:
+    return session.exec(select(CatalogueItem).where(CatalogueItem.fiscal_year == year,
+                                                    CatalogueItem.code == code)).one()
+
+
+def _drop_entry(session: Session, year: int, code: str) -> None:
+    entry = _entry(session, year, code)
+    for line in session.exec(select(CatalogueComponent).where(CatalogueComponent.item_id == entry.id)):
+        session.delete(line)
+    session.flush()
+    session.delete(entry)
+
+
+def _framework_2570_with_two_items_changed(engine: Engine) -> None:
+    """2570 copied from 2567, then (rows set up directly, as a framework import would) O5 renamed
+    with a new checklist, O12 dropped and O26 added."""
+    framework_for(engine, 2570)
+    with session_scope(engine) as session:
+        o5 = _entry(session, 2570, "O5")
+        o5.title_th = NEW_O5
+        for line in session.exec(select(CatalogueComponent).where(CatalogueComponent.item_id == o5.id)):
+            session.delete(line)
+        session.flush()
+        session.add_all([CatalogueComponent(item_id=o5.id, seq=1, text_th="หมายเลขโทรศัพท์และอีเมล"),
+                         CatalogueComponent(item_id=o5.id, seq=2, text_th="แบบรับฟังความคิดเห็นออนไลน์")])
+        _drop_entry(session, 2570, "O12")
+        o26 = CatalogueItem(fiscal_year=2570, code="O26", number=26, sub_indicator="10.2", title_th=O26,
+                            deadline="ภายใน ๓๑ มี.ค.๗๐", due_date=date(2027, 3, 31))
+        session.add(o26)
+        session.flush()
+        session.add_all([CatalogueComponent(item_id=o26.id, seq=1, text_th="รายงานผลตามมาตรการ"),
+                         CatalogueComponent(item_id=o26.id, seq=2, text_th="ลิงก์เผยแพร่บนเว็บไซต์")])
+
+
+def test_rollover_matches_items_against_the_new_years_catalogue(engine: Engine) -> None:
+    _framework_2570_with_two_items_changed(engine)
+    with Session(engine) as session:
+        old = {i.code: i for i in session.exec(select(OitItem).where(OitItem.fiscal_year == 2567))}
+        old_o12 = old["O12"].model_dump()
+        o12_components = len(session.exec(select(OitComponent)
+                                          .where(OitComponent.item_id == old["O12"].id)).all())
+    with session_scope(engine) as session:
+        report = rollover(session, CLI, 1, 2567, 2570)
+    kept = [f"O{n}" for n in range(1, 26) if n not in (5, 12)]
+    assert report.kept == kept
+    assert report.renamed == [("O5", old["O5"].title, NEW_O5)]
+    assert report.dropped == [("O12", old["O12"].title)]
+    assert report.new == [("O26", O26)]
+    assert report.counts == {"activities": 26, "oit_items": 25,
+                             "components": 128 - 6 - o12_components + 2 + 2}
+    assert report.lines_th(2567, 2570) == [
+        "รายการ OIT เทียบกับเกณฑ์ปี 2570:",
+        f"  คงเดิม 23 รายการ: {', '.join(kept)}",
+        f"  เปลี่ยนชื่อ 1 รายการ: O5 «{old['O5'].title}» → «{NEW_O5}»",
+        f"  ตัดออก 1 รายการ (ไม่คัดลอก ความคืบหน้ายังอยู่ในปี 2567): O12 {old['O12'].title}",
+        f"  ใหม่ 1 รายการ (เพิ่มโดยยังไม่มอบหมาย): O26 {O26}"]
+    with Session(engine) as session:
+        new = {i.code: i for i in session.exec(select(OitItem).where(OitItem.fiscal_year == 2570))}
+        assert sorted(new, key=lambda c: int(c[1:])) == [*[f"O{n}" for n in range(1, 26) if n != 12], "O26"]
+        assert all(i.catalogue_item_id == _entry(session, 2570, code).id for code, i in new.items())
+        assert new["O5"].title == NEW_O5
+        assert [c.text for c in session.exec(select(OitComponent).where(OitComponent.item_id == new["O5"].id)
+                                             .order_by(OitComponent.seq))] == [
+            "หมายเลขโทรศัพท์และอีเมล", "แบบรับฟังความคิดเห็นออนไลน์"]
+        assert (new["O1"].due_date, new["O1"].due_text) == (date(2027, 1, 31), "ภายใน ๓๑ ม.ค.๗๐")
+        assert (new["O26"].due_date, new["O26"].due_text, new["O26"].status) == (
+            date(2027, 3, 31), "ภายใน ๓๑ มี.ค.๗๐", "not_started")
+
+        def owners(item_id: int) -> int:
+            return len(session.exec(select(Assignment).where(Assignment.oit_item_id == item_id)).all())
+
+        assert owners(new["O26"].id) == 0  # new: unassigned
+        assert owners(new["O5"].id) == owners(old["O5"].id) > 0  # renamed: its owners stay
+        assigned = session.exec(select(func.count()).select_from(Assignment)
+                                .where(Assignment.fiscal_year == 2570)).one()
+        assert assigned == 200 - owners(old["O12"].id)  # 191 on plan rows, 9 survey collectors
+        duties = session.exec(select(func.count()).select_from(RecurringDuty)
+                              .where(RecurringDuty.fiscal_year == 2570)).one()
+        assert duties == 43 - 1  # O12's monthly report is not copied
+        assert session.get(OitItem, old["O12"].id).model_dump() == old_o12  # its progress stays in 2567
+        trail = session.exec(select(AuditLog.source).where(AuditLog.table_name == "oit_item",
+                                                           AuditLog.row_id == new["O26"].id).distinct()).all()
+        assert trail == ["rollover"]
+
+
+def test_rollover_to_a_renumbered_framework_of_23_items(engine: Engine) -> None:
+    """2570 with 23 items: O24 and O25 gone, O6 moved to 9.2, O23 under a new sub-indicator 10.3."""
+    from ita_core import oit_matrix
+    from ita_core.models import FrameworkSubIndicator, SubIndicator
+
+    framework_for(engine, 2570)
+    with session_scope(engine) as session:
+        _drop_entry(session, 2570, "O24")
+        _drop_entry(session, 2570, "O25")
+        session.add(FrameworkSubIndicator(fiscal_year=2570, code="10.3", indicator=10,
+                                          name_th="การส่งเสริมคุณธรรมภายในหน่วยงาน"))
+        _entry(session, 2570, "O6").sub_indicator = "9.2"
+        _entry(session, 2570, "O23").sub_indicator = "10.3"
+    with session_scope(engine) as session:
+        report = rollover(session, CLI, 1, 2567, 2570)
+    assert (report.kept, report.renamed, report.new) == ([f"O{n}" for n in range(1, 24)], [], [])
+    assert [code for code, _ in report.dropped] == ["O24", "O25"]
+    with session_scope(engine) as session:
+        new = {i.code: i for i in session.exec(select(OitItem).where(OitItem.fiscal_year == 2570))}
+        assert len(new) == 23
+        assert (new["O6"].sub_indicator, new["O23"].sub_indicator, new["O22"].sub_indicator) == (
+            "9.2", "10.3", "10.1")
+        added = session.get(SubIndicator, "10.3")
+        assert (added.indicator, added.name_th) == (10, "การส่งเสริมคุณธรรมภายในหน่วยงาน")
+        trail = session.exec(select(AuditLog.source, AuditLog.field, AuditLog.new)
+                             .where(AuditLog.table_name == "sub_indicator")).all()
+        assert sorted(trail) == [("rollover", "code", "10.3"), ("rollover", "indicator", "10"),
+                                 ("rollover", "name_th", "การส่งเสริมคุณธรรมภายในหน่วยงาน")]
+        cells = oit_matrix.cells(session, 1, 2570, date(2027, 3, 16))
+        assert len(cells) == 23 * 12
+        # and a station added now starts with the 23 items
+        station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
+        assert Writer(session, CLI).add_catalogue_items(station_id=station, fiscal_year=2570) == [
+            f"O{n}" for n in range(1, 24)]
+        assert Writer(session, CLI).add_catalogue_items(station_id=station, fiscal_year=2570) == []
+
+
+def test_rollover_into_a_year_without_a_framework_names_the_command(engine: Engine) -> None:
+    with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
+        rollover(session, CLI, 1, 2567, 2570)
+    assert refused.value.errors == [
+        "ปีงบประมาณ 2570 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2570`"]
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(OitItem)
+                            .where(OitItem.fiscal_year == 2570)).one() == 0

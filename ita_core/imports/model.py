@@ -115,6 +115,7 @@ class CommitResult:
     changed: int
     people_added: int
     assignments_added: int
+    oit_items_added: int = 0  # the year's catalogue items a station lacked (its first plan: all)
 
 
 class ImportContext:

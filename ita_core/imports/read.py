@@ -11,6 +11,7 @@ from datetime import date
 from sqlmodel import Session
 
 from ita_core import queries, services
+from ita_core.framework import framework_of, missing_framework_th, missing_from_catalogue
 from ita_core.imports.detect import detect_layout, wrong_columns
 from ita_core.imports.export_layout import IMPORTABLE, READ_ONLY, read_export_sheet
 from ita_core.imports.model import ImportContext, Preview
@@ -64,11 +65,27 @@ def preview(session: Session, data: bytes, file_name: str, *, station_id: int, f
         else:
             result.errors.append(wrong_columns(sheet))
     _warn_out_of_year(result)
+    _check_framework(session, result)
     if not found and not result.errors:
         result.errors.append(Problem(f"ไฟล์ {file_name} ไม่มีข้อมูลที่นำเข้าได้ (ไฟล์ว่างหรือมีแต่แผ่นงานว่าง)"))
     elif found and not result.rows and not result.errors:
         result.errors.append(Problem(f"ไฟล์ {file_name} มีหัวตารางแต่ไม่มีแถวข้อมูล"))
     return result
+
+
+def _check_framework(session: Session, result: Preview) -> None:
+    """A plan starts from its year's framework: without one the import is refused, naming the
+    command that makes it; with one, the catalogue's OIT items the station lacks are announced (the
+    commit adds them, unassigned)."""
+    if framework_of(session, result.fiscal_year) is None:
+        result.errors.append(Problem(missing_framework_th(session, result.fiscal_year)))
+        return
+    missing = [entry.code for entry in missing_from_catalogue(session, result.station_id, result.fiscal_year)]
+    if missing:
+        codes = ", ".join(missing) if len(missing) <= 3 else f"{missing[0]}–{missing[-1]}"
+        result.warnings.append(Problem(
+            f"สถานียังไม่มีรายการ OIT {len(missing)} รายการของเกณฑ์ปี {result.fiscal_year} ({codes}): "
+            "จะเพิ่มให้พร้อมองค์ประกอบเมื่อนำเข้า โดยยังไม่มอบหมายผู้รับผิดชอบ"))
 
 
 def _warn_out_of_year(result: Preview) -> None:

@@ -6,7 +6,8 @@ bumps the version and appends the audit trail, all in the caller's transaction. 
 one or many calls in ``db.session_scope`` so multi-row edits are all-or-nothing.
 
 Split by audience: :mod:`.progress` (officers), :mod:`.surveys` (the ITA secretary),
-:mod:`.plan` (admins: the plan), :mod:`.accounts` (logins); :mod:`.core` holds the versioned
+:mod:`.plan` (admins: the plan), :mod:`.framework` (central admins: a year's framework),
+:mod:`.accounts` (logins); :mod:`.core` holds the versioned
 write they share. :class:`Writer` binds session, actor and source once for a caller.
 """
 
@@ -20,6 +21,7 @@ from ita_core.services.core import (
     create_row,
     hard_delete,
 )
+from ita_core.services.framework import copy_framework
 from ita_core.services.plan import (
     ACTIVITY_FIELDS,
     DUTY_FIELDS,
@@ -27,6 +29,7 @@ from ita_core.services.plan import (
     PERSON_FIELDS,
     PHASE_FIELDS,
     add_assignment,
+    add_catalogue_items,
     check_fiscal_year,
     create_station,
     delete_component,
@@ -62,11 +65,11 @@ from ita_core.services.surveys import (
 __all__ = [
     "ACTIVITY_FIELDS", "DUTY_FIELDS", "OIT_FIELDS", "PERSON_FIELDS", "PHASE_FIELDS",
     "PROGRESS_FIELDS", "QUOTA_FIELDS", "SURVEY_TOOLS", "TABLES", "ConflictError",
-    "PermissionDenied", "Saved", "ValidationFailed", "add_assignment", "check_fiscal_year",
-    "create_row", "create_station", "create_user", "delete_component", "delete_phase",
-    "delete_quota", "delete_recurring_duty", "delete_row", "ensure_fiscal_year", "hard_delete",
-    "record_survey_count", "remove_assignment", "save_activity", "save_component",
-    "save_oit_item", "save_person", "save_phase", "save_quota", "save_recurring_duty",
-    "save_score_history", "save_score_input", "set_component_done", "set_publication",
-    "update_progress", "update_user", "validate_progress",
+    "PermissionDenied", "Saved", "ValidationFailed", "add_assignment", "add_catalogue_items",
+    "check_fiscal_year", "copy_framework", "create_row", "create_station", "create_user",
+    "delete_component", "delete_phase", "delete_quota", "delete_recurring_duty", "delete_row",
+    "ensure_fiscal_year", "hard_delete", "record_survey_count", "remove_assignment",
+    "save_activity", "save_component", "save_oit_item", "save_person", "save_phase", "save_quota",
+    "save_recurring_duty", "save_score_history", "save_score_input", "set_component_done",
+    "set_publication", "update_progress", "update_user", "validate_progress",
 ]

@@ -127,14 +127,19 @@ def _write(session: Session, actor: Actor, model: type[VersionedT], row_id: int,
     return Saved(row_id, expected_version + 1)
 
 
-def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str) -> Saved:
-    """Insert a row and audit every field it was created with."""
+def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str, ...], source: str, *,
+               audit_id: int | None = None) -> Saved:
+    """Insert a row and audit every field it was created with.
+
+    ``audit_id`` is the trail's row id for a row whose key is not a number (a sub-indicator's code:
+    the id of the framework row it was made from; ``fields`` then name the key)."""
     require_station(actor, getattr(row, "station_id", None))
     if hasattr(row, "updated_by"):
         row.updated_by, row.updated_at = actor.username, _now()
     session.add(row)
     session.flush()
-    row_id = inspect(row).identity[0]  # the primary key: ``id``, or ``be_year`` of a fiscal year
+    # the primary key: ``id``, or ``be_year`` of a fiscal year
+    row_id = audit_id if audit_id is not None else inspect(row).identity[0]
     audit.record_changes(session, actor=actor.username, source=source, table=table_name(type(row)),
                          row_id=row_id, before={}, after=_snapshot(row, fields),
                          station_id=getattr(row, "station_id", None))

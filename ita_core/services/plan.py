@@ -11,19 +11,27 @@ from sqlmodel import Session, col, select
 
 from ita_core.auth import Actor
 from ita_core.db import stored_id
+from ita_core.framework import framework_of, missing_framework_th, missing_from_catalogue
+from ita_core.labels import RHYTHM_TH
 from ita_core.models import (
     Activity,
     Assignment,
     AssignmentRole,
+    CatalogueComponent,
     DutyKind,
     FiscalYear,
+    FrameworkIndicator,
+    FrameworkSubIndicator,
+    Indicator,
     OitComponent,
     OitItem,
     Person,
     PersonKind,
     Phase,
     RecurringDuty,
+    Rhythm,
     Station,
+    SubIndicator,
 )
 from ita_core.permissions import Action, require, require_station
 from ita_core.services.core import (
@@ -40,7 +48,7 @@ from ita_core.services.core import (
     create_row,
     hard_delete,
 )
-from ita_core.thai_dates import fiscal_year_bounds, format_be
+from ita_core.thai_dates import DueKind, fiscal_year_bounds, format_be, parse_due
 
 ACTIVITY_FIELDS = ("indicator", "issue", "activity", "output", "awareness", "due_date", "due_text",
                    "start_date", "cadence_text", "responsible_text")
@@ -95,6 +103,76 @@ def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version:
                    {k: v for k, v in values.items() if k in OIT_FIELDS}, source)
     saved.warnings = _due_warning(session.get_one(OitItem, row_id).fiscal_year, values.get("due_date"))
     return saved
+
+
+CATALOGUE_ITEM_FIELDS = ("code", "number", "sub_indicator", "group_heading", "title", "due_date", "due_text",
+                         "due_kind", "rhythm_text", "catalogue_item_id")
+
+
+def add_catalogue_items(session: Session, actor: Actor, *, station_id: int, fiscal_year: int,
+                        source: str = "form") -> list[str]:
+    """Give a station the OIT items of its year's catalogue that it does not have yet (by code),
+    unassigned and not started: code, title, sub-indicator, deadline and components from the
+    framework; a monthly item gets a month-end recurring duty so its matrix cells are required.
+
+    Items the station already has (soft-deleted ones too) are left alone, so calling it again adds
+    nothing. Refused when the year has no framework, naming the command that makes one. Returns
+    the codes added, in catalogue order.
+    """
+    require(actor, Action.EDIT_PLAN, station_id=station_id)
+    if framework_of(session, fiscal_year) is None:
+        raise ValidationFailed([missing_framework_th(session, fiscal_year)])
+    missing = missing_from_catalogue(session, station_id, fiscal_year)
+    ensure_sub_indicators(session, actor, fiscal_year, {entry.sub_indicator for entry in missing}, source)
+    for entry in missing:
+        parsed = parse_due(entry.deadline, fiscal_year)
+        due_date = entry.due_date if entry.due_date is not None else parsed.date
+        item = OitItem(station_id=station_id, fiscal_year=fiscal_year, code=entry.code, number=entry.number,
+                       sub_indicator=entry.sub_indicator, group_heading=entry.group_heading,
+                       title=entry.title_th,
+                       due_date=due_date, due_text=entry.deadline,
+                       due_kind=parsed.kind if parsed.date == due_date else DueKind.DATE,
+                       rhythm_text="" if entry.rhythm == Rhythm.ONCE else RHYTHM_TH[entry.rhythm],
+                       catalogue_item_id=entry.id)
+        item_id = create_row(session, actor, item, CATALOGUE_ITEM_FIELDS, source).row_id
+        components = session.exec(select(CatalogueComponent).where(CatalogueComponent.item_id == entry.id)
+                                  .order_by(col(CatalogueComponent.seq))).all()
+        for component in components:
+            copy = OitComponent(item_id=item_id, seq=component.seq, text=component.text_th)
+            create_row(session, actor, copy, ("item_id", "seq", "text"), source)
+        if entry.rhythm == Rhythm.MONTHLY:
+            duty = RecurringDuty(station_id=station_id, fiscal_year=fiscal_year, oit_item_id=item_id,
+                                 kind=DutyKind.MONTH_END, text=f"เผยแพร่ทุกเดือน (เกณฑ์ปี {fiscal_year})")
+            create_row(session, actor, duty, DUTY_FIELDS, source)
+    session.flush()
+    return [entry.code for entry in missing]
+
+
+def ensure_sub_indicators(session: Session, actor: Actor, fiscal_year: int, codes: set[str],
+                            source: str) -> None:
+    """The shared indicator and sub-indicator rows a station's OIT items point at, added from the
+    year's framework when its catalogue brings a code the store does not know yet (renumbered
+    sub-indicators); audited like the fiscal year, station-less, the trail's row id being the
+    framework sub-indicator's (the shared table is keyed by its code)."""
+    known = set(session.exec(select(SubIndicator.code)).all())
+    numbers = set(session.exec(select(Indicator.number)).all())
+    for code in sorted(codes - known):
+        sub = session.exec(select(FrameworkSubIndicator).where(
+            FrameworkSubIndicator.fiscal_year == fiscal_year, FrameworkSubIndicator.code == code)).first()
+        if sub is None:
+            raise ValidationFailed([f"เกณฑ์ปี {fiscal_year}: รายการ OIT อ้างตัวชี้วัดย่อย {code} ที่ไม่มีในเกณฑ์"])
+        if sub.indicator not in numbers:
+            indicator = session.exec(select(FrameworkIndicator).where(
+                FrameworkIndicator.fiscal_year == fiscal_year,
+                FrameworkIndicator.number == sub.indicator)).first()
+            if indicator is None:
+                raise ValidationFailed([f"เกณฑ์ปี {fiscal_year}: ตัวชี้วัดย่อย {code} อ้างตัวชี้วัด {sub.indicator} "
+                                        "ที่ไม่มีในเกณฑ์"])
+            create_row(session, actor, Indicator(number=indicator.number, name_th=indicator.name_th,
+                                                 tool=indicator.tool), ("number", "name_th", "tool"), source)
+            numbers.add(indicator.number)
+        create_row(session, actor, SubIndicator(code=code, indicator=sub.indicator, name_th=sub.name_th),
+                   ("code", "indicator", "name_th"), source, audit_id=stored_id(sub))
 
 
 def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected_version: int,

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from ita_core.auth import Actor
 from ita_core.models import UserRole
-from ita_core.services import accounts, plan, progress, surveys
+from ita_core.services import accounts, framework, plan, progress, surveys
 from ita_core.services.core import Saved
 
 
@@ -126,8 +126,18 @@ class Writer:
     def delete_phase(self, *, row_id: int, seen_version: int) -> None:
         plan.delete_phase(self.session, self.actor, row_id, seen_version, self.source)
 
+    def add_catalogue_items(self, *, station_id: int, fiscal_year: int) -> list[str]:
+        """The year's OIT catalogue items the station lacks, added unassigned; the codes added."""
+        return plan.add_catalogue_items(self.session, self.actor, station_id=station_id,
+                                        fiscal_year=fiscal_year, source=self.source)
+
     def create_station(self, *, code: str, name_th: str, province: str = "") -> Saved:
         return plan.create_station(self.session, self.actor, code, name_th, province, self.source)
+
+    # --- central admins: the framework of a year, shared by every station ----------------------
+
+    def copy_framework(self, *, from_year: int, to_year: int) -> dict[str, int]:
+        return framework.copy_framework(self.session, self.actor, from_year, to_year, self.source)
 
     # --- logins ------------------------------------------------------------------------------
 
