@@ -28,6 +28,7 @@ from ita_ui.conflicts import (
     save_versioned,
     seen_version,
 )
+from ita_ui.writes import form_round, write
 
 T = TypeVar("T")
 
@@ -48,6 +49,19 @@ def pick_row(label: str, rows: Mapping[int, T], *, key: str, new_label: str,
     """A select of the stored rows with "➕ add" first: the id chosen, or None for a new row."""
     return st.selectbox(label, [None, *rows], key=key,
                         format_func=lambda i: new_label if i is None else describe(rows[i]))
+
+
+def new_row_form(form_key: str, fields: Mapping[str, tuple[str, str]], *, submit: str, success: str,
+                 save: Callable[[Writer, dict[str, Any]], object]) -> None:
+    """A form for one new row: a widget per field (see :func:`field_widget`), saved through the
+    Writer. Its keys carry the form's round, so a refused save keeps what was typed and a saved one
+    starts empty (:func:`ita_ui.writes.form_round`)."""
+    turn = form_round(form_key)
+    with st.form(f"{form_key}_{turn}"):
+        values = {name: field_widget(widget, label, None, f"{form_key}_{name}_{turn}")
+                  for name, (label, widget) in fields.items()}
+        if st.form_submit_button(submit, type="primary"):
+            write(lambda w: save(w, values), success, new_form=form_key)
 
 
 def component_key(component_id: int) -> str:
@@ -162,5 +176,5 @@ def field_widget(widget: str, label: str, value: Any, key: str) -> Any:
     if widget == "date":
         return st.date_input(label, value, format="DD/MM/YYYY", key=key)
     if widget == "indicator":
-        return st.selectbox(label, list(range(1, 11)), index=int(value) - 1, key=key)
+        return st.selectbox(label, list(range(1, 11)), index=int(value) - 1 if value else 0, key=key)
     return st.text_input(label, value or "", key=key)

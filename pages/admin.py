@@ -15,7 +15,7 @@ from ita_core.recurring import describe
 from ita_core.rollover import rollover
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
-from ita_ui.forms import edit_form, field_widget, pick_row
+from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row
 from ita_ui.loaders import plan_view
 from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
@@ -82,16 +82,10 @@ with activities_tab:
     chosen = pick_row("เลือกกิจกรรม", rows, key="edit_activity", new_label="➕ เพิ่มกิจกรรมใหม่",
                       describe=lambda a: f"ก{a.seq} · ตัวชี้วัด {a.indicator} · {a.activity[:60]}")
     if chosen is None:
-        turn = form_round("new_activity")
-        with st.form(f"new_activity_{turn}"):
-            indicator = st.selectbox("ตัวชี้วัด", list(range(1, 11)), key=f"new_indicator_{turn}")
-            text = st.text_area("กิจกรรมที่จะดำเนินการ", key=f"new_activity_text_{turn}")
-            due = st.date_input("กำหนดเสร็จ", None, format="DD/MM/YYYY", key=f"new_due_{turn}")
-            if st.form_submit_button("เพิ่ม", type="primary"):
-                write(lambda w: w.save_activity(
-                    values={"indicator": indicator, "activity": text, "due_date": due},
-                    station_id=context.station_id, fiscal_year=context.fiscal_year), "เพิ่มกิจกรรมแล้ว",
-                    new_form="new_activity")
+        new_row_form("new_activity", {k: ACTIVITY_FIELDS[k] for k in ("indicator", "activity", "due_date")},
+                     submit="เพิ่ม", success="เพิ่มกิจกรรมแล้ว",
+                     save=lambda w, values: w.save_activity(values=values, station_id=context.station_id,
+                                                            fiscal_year=context.fiscal_year))
     else:
         row = rows[chosen]
         edit_form(f"activity_{row.id}", row.model_dump(), ACTIVITY_FIELDS,
@@ -164,15 +158,9 @@ with people_tab:
     chosen = pick_row("เลือกบุคคล", people, key="edit_person", new_label="➕ เพิ่มบุคคล/กลุ่ม",
                       describe=lambda p: p.name)
     if chosen is None:
-        turn = form_round("new_person")
-        with st.form(f"new_person_{turn}"):
-            name = st.text_input("ชื่อ (ไม่ต้องใส่ยศ)", key=f"new_person_name_{turn}")
-            kind = st.selectbox("ประเภท", ["person", "position", "group"], key=f"new_person_kind_{turn}")
-            rank = st.text_input("ยศ", key=f"new_person_rank_{turn}")
-            if st.form_submit_button("เพิ่ม", type="primary"):
-                write(lambda w: w.save_person(
-                    values={"name": name, "kind": kind, "rank": rank}, station_id=context.station_id),
-                    new_form="new_person")
+        new_row_form("new_person", {"name": ("ชื่อ (ไม่ต้องใส่ยศ)", "text"), "kind": ("ประเภท", "kind"),
+                                    "rank": ("ยศ", "text")}, submit="เพิ่ม", success="บันทึกแล้ว",
+                     save=lambda w, values: w.save_person(values=values, station_id=context.station_id))
     else:
         person = people[chosen]
         st.caption("การสะกดที่พบในแผน: " + (", ".join(person.variants) or "—"))

@@ -23,11 +23,11 @@ from ita_ui.conflicts import (
 )
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
-from ita_ui.forms import edit_form, field_widget, pick_row
+from ita_ui.forms import edit_form, new_row_form, pick_row
 from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table
-from ita_ui.writes import form_round, write
+from ita_ui.writes import write
 
 QUOTA_FIELDS = {"tool": ("เครื่องมือ", "tool"), "department": ("ฝ่าย (หรือ “รวมทั้งสถานี”)", "text"),
                 "min_respondents": ("จำนวนผู้ตอบขั้นต่ำ (คน)", "number"), "note": ("หมายเหตุ", "text")}
@@ -94,14 +94,9 @@ if actor.may(Action.EDIT_PLAN, station_id=context.station_id):
         chosen = pick_row("โควตา", stored, key="edit_quota", new_label="➕ เพิ่มโควตา",
                           describe=lambda q: f"{q.tool} · {q.department}")
         if chosen is None:
-            turn = form_round("new_quota")
-            with st.form(f"new_quota_{turn}"):
-                values = {name: field_widget(widget, label, None, f"new_quota_{name}_{turn}")
-                          for name, (label, widget) in QUOTA_FIELDS.items()}
-                if st.form_submit_button("เพิ่มโควตา", type="primary"):
-                    write(lambda w: w.save_quota(values=values, station_id=context.station_id,
-                                                 fiscal_year=context.fiscal_year), "เพิ่มโควตาแล้ว",
-                          new_form="new_quota")
+            new_row_form("new_quota", QUOTA_FIELDS, submit="เพิ่มโควตา", success="เพิ่มโควตาแล้ว",
+                         save=lambda w, values: w.save_quota(values=values, station_id=context.station_id,
+                                                             fiscal_year=context.fiscal_year))
         else:
             quota = stored[chosen]
             edit_form(f"quota_{quota.id}", quota.model_dump(), QUOTA_FIELDS,

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from ita_core.db import make_engine
-from ita_core.models import Person
+from ita_core.models import Activity, Person
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 AS_OF = date(2024, 3, 16)
@@ -434,3 +434,22 @@ def test_a_group_with_nothing_to_rate_is_grey_in_words_wherever_a_light_is_shown
     province.session_state["province_as_of_2567"] = AS_OF
     province.switch_page("pages/province.py").run()
     assert list(province.dataframe[0].value["light"]) == ["⚪ ไม่มีรายการให้ประเมิน"]
+
+
+def test_admin_adds_an_activity_and_a_group_through_the_new_row_forms(engine: Engine) -> None:
+    make_user("admin", "admin")
+    app = run_page("admin", user="admin")
+    app.selectbox(key="new_activity_indicator_0").set_value(3)
+    app.text_area(key="new_activity_activity_0").input("ประชุมชี้แจงแนวทาง ITA ประจำเดือน")
+    app.button(key="FormSubmitter:new_activity_0-เพิ่ม").click().run()
+    assert not app.exception and not app.error
+    app.selectbox(key="new_person_kind_0").set_value("group")
+    app.text_input(key="new_person_name_0").input("ชุดปฏิบัติการ ITA")
+    app.button(key="FormSubmitter:new_person_0-เพิ่ม").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        text = "ประชุมชี้แจงแนวทาง ITA ประจำเดือน"
+        added = session.exec(select(Activity).where(Activity.activity == text)).one()
+        group = session.exec(select(Person).where(Person.name == "ชุดปฏิบัติการ ITA")).one()
+    assert (added.indicator, added.seq, added.station_id, added.fiscal_year) == (3, 27, 1, 2567)
+    assert (group.kind, group.rank) == ("group", "")
