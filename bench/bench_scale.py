@@ -32,7 +32,7 @@ from ita_core.auth import CLI  # noqa: E402
 from ita_core.db import make_engine, session_scope  # noqa: E402
 from ita_core.framework import framework_of  # noqa: E402
 from ita_core.province import station_ids, station_table  # noqa: E402
-from ita_core.rollover import rollover  # noqa: E402
+from ita_core.services.rollover import rollover  # noqa: E402
 from ita_core.services.writer import Writer  # noqa: E402
 from ita_core.settings import Settings  # noqa: E402
 

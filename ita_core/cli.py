@@ -35,7 +35,6 @@ from ita_core.exports import (
 from ita_core.meeting import indicator_lines
 from ita_core.models import Person, Station, UserRole
 from ita_core.people import name_index, normalise_name
-from ita_core.rollover import rollover
 from ita_core.seed import SeedError, ensure_database
 from ita_core.services.writer import Writer
 from ita_core.settings import SettingsError, get_settings
@@ -235,8 +234,9 @@ def cmd_rollover(args: argparse.Namespace) -> int:
     with session_scope(_engine()) as session:
         station = _station(session, args.station)
         name = station.name_th
-        report = rollover(session, CLI, stored_id(station), args.from_year, args.to_year,
-                          overwrite=args.overwrite)
+        report = Writer(session, CLI, source="cli").rollover(
+            station_id=stored_id(station), from_year=args.from_year, to_year=args.to_year,
+            overwrite=args.overwrite)
     print(f"คัดลอกแผน {name} ปี {args.from_year} → {args.to_year} แล้ว / rolled over: {report.counts}")
     print("\n".join(report.lines_th(args.from_year, args.to_year)))
     return 0

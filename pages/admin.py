@@ -12,7 +12,6 @@ from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
 from ita_core.models import AssignmentRole, OitItem, UserRole
 from ita_core.permissions import Action
 from ita_core.recurring import describe
-from ita_core.rollover import rollover
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
 from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row
@@ -204,8 +203,8 @@ with year_tab:
     with st.popover(f"📅 สร้างแผนปี {target}"):
         st.write(f"ยืนยันสร้างแผนปีงบประมาณ {target} ของ{context.station_name}?")
         if st.button("ยืนยัน", key="rollover_confirm", type="primary"):
-            write(lambda w: rollover(w.session, w.actor, context.station_id, context.fiscal_year, target,
-                                     overwrite),
+            write(lambda w: w.rollover(station_id=context.station_id, from_year=context.fiscal_year,
+                                       to_year=target, overwrite=overwrite),
                   f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
 
 with backup_tab:

@@ -21,7 +21,7 @@ from ita_core.db import make_engine, session_scope, upgrade_schema
 from ita_core.exports import PLAN_SHEETS, export_frame, headers, plan_workbook_bytes
 from ita_core.framework import catalogue_of, framework_of
 from ita_core.models import Assignment, AssignmentRole, Person, PlanIssue, SurveyQuota
-from ita_core.rollover import rollover
+from ita_core.services.rollover import rollover
 from ita_core.services.writer import Writer
 from ita_core.settings import Settings
 

@@ -15,8 +15,8 @@ from ita_core.db import session_scope
 from ita_core.demo import apply_demo_snapshot
 from ita_core.models import Activity, OitComponent, OitItem, Station, User
 from ita_core.permissions import readable_stations
-from ita_core.rollover import rollover
 from ita_core.services import PermissionDenied
+from ita_core.services.rollover import rollover
 from ita_core.settings import Settings
 
 AS_OF = date(2024, 3, 16)

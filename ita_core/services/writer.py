@@ -19,6 +19,7 @@ from sqlmodel import Session
 from ita_core.auth import Actor
 from ita_core.models import UserRole
 from ita_core.services import accounts, framework, plan, progress, surveys
+from ita_core.services import rollover as year_rollover
 from ita_core.services.core import Saved
 
 
@@ -113,6 +114,11 @@ class Writer:
 
     def delete_recurring_duty(self, *, row_id: int, seen_version: int) -> None:
         plan.delete_recurring_duty(self.session, self.actor, row_id, seen_version, self.source)
+
+    def rollover(self, *, station_id: int, from_year: int, to_year: int,
+                 overwrite: bool = False) -> year_rollover.RolloverReport:
+        """Copy a station's plan into a later year, matched to that year's framework (audited rows)."""
+        return year_rollover.rollover(self.session, self.actor, station_id, from_year, to_year, overwrite)
 
     def open_fiscal_year(self, *, be_year: int) -> None:
         plan.ensure_fiscal_year(self.session, be_year, actor=self.actor, source=self.source)

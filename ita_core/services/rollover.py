@@ -41,15 +41,8 @@ from ita_core.models import (
     TrackedRow,
 )
 from ita_core.permissions import Action, require
-from ita_core.services import (
-    ValidationFailed,
-    add_catalogue_items,
-    create_row,
-    ensure_fiscal_year,
-    hard_delete,
-    save_phase,
-)
-from ita_core.services.plan import ensure_sub_indicators
+from ita_core.services.core import ValidationFailed, create_row, hard_delete
+from ita_core.services.plan import add_catalogue_items, ensure_fiscal_year, ensure_sub_indicators, save_phase
 from ita_core.thai_dates import shift_be_years_in_text, shift_year
 
 SOURCE = "rollover"

@@ -24,8 +24,8 @@ from ita_core.models import (
     RecurringDuty,
     SurveyQuota,
 )
-from ita_core.rollover import RolloverReport, rollover
 from ita_core.services import PermissionDenied, ValidationFailed
+from ita_core.services.rollover import RolloverReport, rollover
 from ita_core.services.writer import Writer
 from ita_core.thai_dates import parse_due, shift_be_years_in_text, shift_year
 
