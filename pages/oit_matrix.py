@@ -11,14 +11,7 @@ from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
 from ita_core.thai_dates import format_be
-from ita_ui.conflicts import (
-    Edits,
-    Versions,
-    conflict_panel,
-    form_tag,
-    keep_fresh,
-    save_versioned,
-)
+from ita_ui.conflicts import Edits, Versions, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
 from ita_ui.forms import NO_CHANGE, component_checkbox, component_key, save_component_ticks

@@ -12,15 +12,7 @@ from ita_core.permissions import Action
 from ita_core.services.writer import Writer
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
-from ita_ui.conflicts import (
-    Edits,
-    Versions,
-    by_field,
-    conflict_panel,
-    form_tag,
-    keep_fresh,
-    save_versioned,
-)
+from ita_ui.conflicts import Edits, Versions, by_field, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
 from ita_ui.forms import edit_form, new_row_form, pick_row

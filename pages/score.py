@@ -10,15 +10,7 @@ from ita_core.oit_matrix import sub_indicator_names
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
-from ita_ui.conflicts import (
-    Edits,
-    Versions,
-    by_field,
-    conflict_panel,
-    form_tag,
-    keep_fresh,
-    save_versioned,
-)
+from ita_ui.conflicts import Edits, Versions, by_field, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
 from ita_ui.login import current_actor
