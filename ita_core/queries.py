@@ -137,13 +137,18 @@ def _frame(rows: Sequence[SQLModel], model: type[SQLModel]) -> pd.DataFrame:
     return pd.DataFrame([r.model_dump() for r in rows], columns=list(model.model_fields))
 
 
+def _names_by_row(frame: pd.DataFrame, names: pd.Series) -> pd.Series:
+    """Each row's responsible names, "" where nobody is assigned (a text column even when no row has
+    anyone: a float column of NaN cannot take "" in pandas 3 without a warning, and later an error)."""
+    return frame["id"].map(lambda row_id: names.get(row_id, "")).astype(object)
+
+
 def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The measures table of a station's plan, one row per activity in plan order."""
     station = session.get(Station, station_id)
     frame = _frame(_live_rows(session, Activity, station_id, fiscal_year, col(Activity.seq)), Activity)
     frame["station"] = station.code if station else ""
-    frame["responsible"] = frame["id"].map(_responsible(session, station_id, fiscal_year, "activity_id"))
-    frame["responsible"] = frame["responsible"].fillna("")
+    frame["responsible"] = _names_by_row(frame, _responsible(session, station_id, fiscal_year, "activity_id"))
     frame = frame.rename(columns={"cadence_text": "cadence"})
     return frame[[
         "id", "fiscal_year", "station", "seq", "indicator", "issue", "activity", "output", "awareness",
@@ -165,8 +170,7 @@ def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFra
     frame["components"] = frame["id"].map(grouped["text"].agg(JOIN.join)).fillna("")
     frame["components_total"] = frame["id"].map(grouped.size()).fillna(0).astype(int)
     frame["components_done"] = frame["id"].map(grouped["done"].sum()).fillna(0).astype(int)
-    frame["responsible"] = frame["id"].map(_responsible(session, station_id, fiscal_year, "oit_item_id"))
-    frame["responsible"] = frame["responsible"].fillna("")
+    frame["responsible"] = _names_by_row(frame, _responsible(session, station_id, fiscal_year, "oit_item_id"))
     frame = frame.rename(columns={"group_heading": "group", "rhythm_text": "rhythm"})
     return frame[[
         "id", "code", "sub_indicator", "group", "title", "components", "components_done",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from sqlmodel import Session
 
@@ -60,3 +62,17 @@ def test_users_by_username(engine) -> None:
         services.create_user(session, CLI, "admin", "pass-word-2567", "admin")
     with Session(engine) as session:
         assert [u.username for u in queries.users(session)] == ["admin", "somchai"]
+
+
+def test_rows_nobody_holds_show_an_empty_responsible_text(session: Session) -> None:
+    from sqlmodel import delete
+
+    from ita_core.models import Assignment
+
+    session.exec(delete(Assignment))  # test setup: a plan nobody has been assigned to yet
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas warns before it refuses "" in a float column
+        items, activities = queries.oit_items(session, 1, 2567), queries.activities(session, 1, 2567)
+    assert items["responsible"].dtype == object and set(items["responsible"]) == {""}
+    assert len(items) == 25
+    assert set(activities["responsible"]) == {""}
