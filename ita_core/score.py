@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from sqlmodel import Session, col, select
 
 from ita_core import queries
-from ita_core.framework import Band, Rating, bands_of, framework_of, rate
+from ita_core.framework import Band, Rating, bands_of, copy_command, framework_of, rate
 from ita_core.models import Framework, ScoreHistory, ScoreInput, ScoringScheme, Status, Tool
 from ita_core.settings import Settings
 
@@ -52,18 +52,11 @@ def gap_to_pass(score: float, pass_mark: float) -> float:
 class NoFramework(LookupError):
     """The fiscal year has no framework, so no weights, pass mark or bands to score with."""
 
-    def __init__(self, fiscal_year: int, source_year: int | None) -> None:
-        self.fiscal_year, self.source_year = fiscal_year, source_year
+    def __init__(self, fiscal_year: int, command: str) -> None:
+        self.fiscal_year, self.command = fiscal_year, command
         super().__init__(f"ปีงบประมาณ {fiscal_year} ยังไม่มีเกณฑ์การประเมิน (น้ำหนัก เกณฑ์ผ่าน ระดับผล) "
                          f"จึงคาดการณ์คะแนนไม่ได้: สร้างด้วย `{self.command}` / FY {fiscal_year} has no "
                          f"framework (weights, pass mark, bands): make one with `{self.command}`")
-
-    @property
-    def command(self) -> str:
-        """The command that makes the year's framework: a copy of the nearest earlier year, else an import."""
-        if self.source_year is not None:
-            return f"ita framework copy --from {self.source_year} --to {self.fiscal_year}"
-        return f"ita framework import FILE.xlsx --fy {self.fiscal_year}"
 
 
 @dataclass(frozen=True)
@@ -111,13 +104,12 @@ def rule_of(session: Session, fiscal_year: int) -> Rule | None:
 
 
 def require_rule(session: Session, fiscal_year: int) -> Rule:
-    """The scoring rule of a fiscal year; :class:`NoFramework` when there is none, naming the year to
-    copy: the newest before it that has a framework, else the newest at all."""
+    """The scoring rule of a fiscal year; :class:`NoFramework` when there is none, naming the command
+    that makes one (:func:`ita_core.framework.copy_command`, the same hint imports and rollover give)."""
     rule = rule_of(session, fiscal_year)
     if rule is not None:
         return rule
-    years = session.exec(select(Framework.fiscal_year).order_by(col(Framework.fiscal_year).desc())).all()
-    raise NoFramework(fiscal_year, next((y for y in years if y < fiscal_year), years[0] if years else None))
+    raise NoFramework(fiscal_year, copy_command(session, fiscal_year))
 
 
 def item_scores(items: pd.DataFrame, settings: Settings) -> pd.Series:
