@@ -11,9 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from ita_core.models import CatalogueItem, Framework, OitItem, RatingBand, Tool
+from ita_core.models import (
+    CatalogueComponent,
+    CatalogueItem,
+    Framework,
+    FrameworkIndicator,
+    FrameworkPhase,
+    FrameworkSubIndicator,
+    OitItem,
+    RatingBand,
+    Tool,
+)
 
 
 @dataclass(frozen=True)
@@ -94,3 +104,48 @@ def missing_from_catalogue(session: Session, station_id: int, fiscal_year: int) 
     held = set(session.exec(select(OitItem.code).where(col(OitItem.station_id) == station_id,
                                                        col(OitItem.fiscal_year) == fiscal_year)).all())
     return [entry for entry in catalogue_of(session, fiscal_year) if entry.code not in held]
+
+
+# --- reads of the framework page (pages/framework.py): the stored rows with their ids and versions,
+# so the page can edit them through the Writer ---------------------------------------------------
+
+def rating_band_rows(session: Session, fiscal_year: int) -> list[RatingBand]:
+    """The rating band rows of a year in their order (highest first), with ids and versions."""
+    return list(session.exec(select(RatingBand).where(col(RatingBand.fiscal_year) == fiscal_year)
+                             .order_by(col(RatingBand.seq))).all())
+
+
+def catalogue_components(session: Session, item_id: int) -> list[CatalogueComponent]:
+    """The components checklist of one catalogue item, in order."""
+    return list(session.exec(select(CatalogueComponent).where(col(CatalogueComponent.item_id) == item_id)
+                             .order_by(col(CatalogueComponent.seq))).all())
+
+
+def component_counts(session: Session, fiscal_year: int) -> dict[int, int]:
+    """How many components each catalogue item of a year has, by item id (items without any are absent)."""
+    rows = session.exec(select(CatalogueComponent.item_id, func.count())
+                        .join(CatalogueItem, col(CatalogueItem.id) == col(CatalogueComponent.item_id))
+                        .where(col(CatalogueItem.fiscal_year) == fiscal_year)
+                        .group_by(col(CatalogueComponent.item_id))).all()
+    return {item_id: count for item_id, count in rows}
+
+
+def framework_phases(session: Session, fiscal_year: int) -> list[FrameworkPhase]:
+    """The steps of a year's ITA calendar, in order."""
+    return list(session.exec(select(FrameworkPhase).where(col(FrameworkPhase.fiscal_year) == fiscal_year)
+                             .order_by(col(FrameworkPhase.seq))).all())
+
+
+def framework_indicators(session: Session, fiscal_year: int) -> list[FrameworkIndicator]:
+    """The indicators of a year's framework, by number."""
+    return list(session.exec(select(FrameworkIndicator)
+                             .where(col(FrameworkIndicator.fiscal_year) == fiscal_year)
+                             .order_by(col(FrameworkIndicator.number))).all())
+
+
+def framework_sub_indicators(session: Session, fiscal_year: int) -> list[FrameworkSubIndicator]:
+    """The sub-indicators of a year's framework, by indicator then code."""
+    return list(session.exec(select(FrameworkSubIndicator)
+                             .where(col(FrameworkSubIndicator.fiscal_year) == fiscal_year)
+                             .order_by(col(FrameworkSubIndicator.indicator),
+                                       col(FrameworkSubIndicator.code))).all())
