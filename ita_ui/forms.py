@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from ita_core.labels import DUTY_KIND_TH, PERSON_KIND_TH, STATUS_TH
+from ita_core.labels import DUTY_KIND_TH, PERSON_KIND_TH, RHYTHM_TH, STATUS_TH
 from ita_core.services.writer import Writer
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
@@ -41,6 +41,8 @@ CHOICES: dict[str, dict[str, str]] = {
     "kind": {str(kind): label for kind, label in PERSON_KIND_TH.items()},
     "tool": {"EIT": "EIT · ผู้มีส่วนได้ส่วนเสียภายนอก", "IIT": "IIT · ผู้มีส่วนได้ส่วนเสียภายใน"},
     "duty_kind": {str(kind): label for kind, label in DUTY_KIND_TH.items()},
+    "rhythm": {str(rhythm): label for rhythm, label in RHYTHM_TH.items()},
+    "scheme": {"rating": "ระดับผล (ผ่านดีเยี่ยม … ต้องปรับปรุงโดยด่วน)", "letter": "เกรด AA–F (ก่อนปี 2566)"},
 }
 
 
@@ -138,8 +140,9 @@ def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, s
     """A form over ``fields`` ({name: (Thai label, widget)}) of one versioned row; ``save(writer,
     version seen, changed fields)`` writes it through the Writer (:mod:`ita_ui.writes`).
 
-    Widgets: ``text``, ``area``, ``date``, ``number``, ``indicator`` and the selects of ``CHOICES``
-    (``kind``, ``tool``, ``duty_kind``). On a conflict the other user's values and the typed ones
+    Widgets: ``text``, ``area``, ``date``, ``number``, ``score`` (0–100 with decimals, may stay
+    empty), ``indicator`` and the selects of ``CHOICES`` (``kind``, ``tool``, ``duty_kind``,
+    ``rhythm``, ``scheme``). On a conflict the other user's values and the typed ones
     are shown side by side (:func:`ita_ui.conflicts.conflict_panel`).
     """
     def save_edits(writer: Writer, edits: Edits, versions: Versions) -> object:
@@ -167,6 +170,9 @@ def field_widget(widget: str, label: str, value: Any, key: str) -> Any:
     if widget == "number":
         return st.number_input(label, min_value=0, max_value=100_000, step=1, key=key,
                                value=None if value is None else int(value))
+    if widget == "score":  # weights, pass marks, band bounds: a score out of 100, empty means none
+        return st.number_input(label, min_value=0.0, max_value=100.0, step=0.5, format="%.2f", key=key,
+                               value=None if value is None else float(value))
     if widget in CHOICES:
         options = CHOICES[widget]
         return st.selectbox(label, list(options), index=list(options).index(value) if value in options else 0,
