@@ -35,6 +35,7 @@ if any(current_actor().may(action) for action in (Action.EDIT_PLAN, Action.VIEW_
         st.Page("pages/admin.py", title="จัดการแผนและผู้ใช้", icon="🛠️", url_path="admin"),
         st.Page("pages/import_plan.py", title="นำเข้าแผนจาก Excel", icon="📥", url_path="import_plan"),
         st.Page("pages/audit.py", title="ประวัติการแก้ไข", icon="📜", url_path="audit"),
+        st.Page("pages/framework.py", title="เกณฑ์การประเมินรายปี", icon="📐", url_path="framework"),
     ]
 page = st.navigation(sections, expanded=True)
 run_safely(page.run, page.url_path or "home")

@@ -1,0 +1,246 @@
+"""Admin: a fiscal year's ITA framework (เกณฑ์การประเมินรายปี): scoring rule and rating bands, the OIT
+catalogue with its components, the ITA calendar, the indicators, and the framework workbook to
+download and upload. Every station of the year shares it, so only central admins
+(``Action.EDIT_FRAMEWORK``) get the forms; other admins read the same tables."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ita_core.framework import (
+    catalogue_components,
+    catalogue_of,
+    component_counts,
+    framework_indicators,
+    framework_of,
+    framework_phases,
+    framework_sub_indicators,
+    framework_years,
+    rating_band_rows,
+)
+from ita_core.labels import label_th
+from ita_core.models import CatalogueItem, Rhythm, Tool
+from ita_core.permissions import Action
+from ita_core.services.writer import Writer
+from ita_core.thai_dates import format_be
+from ita_core.timeline import PHASE_TH
+from ita_ui.context import pick_context
+from ita_ui.engine import reading
+from ita_ui.forms import edit_form, new_row_form, pick_row
+from ita_ui.login import current_actor
+from ita_ui.notices import notice_missing
+from ita_ui.writes import form_round, write
+
+SCORING_FIELDS = {"scheme": ("รูปแบบการให้ผล", "scheme"), "weight_iit": ("น้ำหนัก IIT (%)", "score"),
+                  "weight_eit": ("น้ำหนัก EIT (%)", "score"), "weight_oit": ("น้ำหนัก OIT (%)", "score"),
+                  "pass_mark": ("เกณฑ์ผ่าน (คะแนนรวม)", "score"), "source_note": ("ที่มาของเกณฑ์", "area")}
+BAND_FIELDS = {"seq": ("ลำดับ (1 = สูงสุด)", "number"), "label_th": ("ระดับผล (ภาษาไทย)", "text"),
+               "label_en": ("ระดับผล (ภาษาอังกฤษ)", "text"), "min_total": ("คะแนนรวมตั้งแต่", "score"),
+               "min_each_tool": ("ทุกเครื่องมือต้องได้ไม่ต่ำกว่า (ว่าง = ไม่กำหนด)", "score")}
+ITEM_FIELDS = {"code": ("รหัส (เช่น O1)", "text"), "number": ("ลำดับข้อ", "number"),
+               "sub_indicator": ("ตัวชี้วัดย่อย (เช่น 9.1)", "text"), "group_heading": ("หมวด", "text"),
+               "title_th": ("ข้อมูล", "text"),
+               "requirement_th": ("สิ่งที่ต้องเผยแพร่ (รวมหมายเหตุของ ป.ป.ช.)", "area"),
+               "rhythm": ("รอบการเผยแพร่", "rhythm"), "deadline": ("กำหนดเวลาตามเกณฑ์ (ข้อความ)", "text"),
+               "due_date": ("กำหนดเสร็จ", "date")}
+NEW_ITEM = ("code", "number", "sub_indicator", "title_th", "rhythm", "deadline")
+COMPONENT_FIELDS = {"seq": ("ลำดับ", "number"), "text_th": ("องค์ประกอบ", "text")}
+PHASE_FIELDS = {"seq": ("ลำดับ", "number"),
+                "kind": ("ประเภท (" + ", ".join(PHASE_TH) + " หรือรหัสอื่น)", "text"),
+                "name_th": ("ขั้นตอน", "text"), "start": ("เริ่ม", "date"), "end": ("สิ้นสุด", "date")}
+
+context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN)
+editor = current_actor().may(Action.EDIT_FRAMEWORK)
+st.title("เกณฑ์การประเมินรายปี")
+
+with reading() as session:
+    years = framework_years(session)
+choices = sorted({*years, context.fiscal_year}, reverse=True)
+year: int = st.selectbox("ปีงบประมาณของเกณฑ์", choices, index=choices.index(context.fiscal_year),
+                         key=f"framework_year_{context.fiscal_year}",
+                         format_func=lambda y: f"{y}" if y in years else f"{y} (ยังไม่มีเกณฑ์)")
+st.caption("ทุกสถานีในปีงบประมาณเดียวกันใช้เกณฑ์ชุดเดียวกัน · "
+           + ("ท่านแก้ไขได้ ทุกการแก้ไขบันทึกในประวัติการแก้ไข" if editor else
+              "ดูได้อย่างเดียว — แก้ไขได้เฉพาะผู้ดูแลระบบส่วนกลาง"))
+
+
+def offer_copy(target: int) -> None:
+    """A year without a framework: say so, and let a central admin copy one of another year."""
+    notice_missing("framework", f"{target} (รายการ OIT ปฏิทิน ITA และเกณฑ์คะแนน)")
+    if not editor:
+        st.caption("ผู้ดูแลระบบส่วนกลางสร้างเกณฑ์ของปีนี้ได้ที่หน้านี้")
+        return
+    if not years:
+        st.caption("ยังไม่มีปีใดมีเกณฑ์ให้คัดลอก — นำเข้าไฟล์เกณฑ์ด้วยคำสั่ง `ita framework import`")
+        return
+    before = [y for y in years if y < target]
+    source = st.selectbox("ปีต้นทาง", years, index=years.index(before[0]) if before else 0, key="copy_from")
+    st.caption("คัดลอกเกณฑ์คะแนน ระดับผล ตัวชี้วัด รายการ OIT พร้อมองค์ประกอบ ปฏิทิน ITA และจำนวนผู้ตอบขั้นต่ำ "
+               f"โดยเลื่อนวันที่และปี พ.ศ. ในข้อความไป {target - source} ปี · แก้ไขต่อได้ที่หน้านี้")
+    if st.button(f"📋 คัดลอกจากปี {source}", type="primary", key="copy_framework"):
+        write(lambda w: w.copy_framework(from_year=source, to_year=target),
+              f"สร้างเกณฑ์ปี {target} จากเกณฑ์ปี {source} แล้ว")
+
+
+def confirm_delete(key: str, delete: Callable[[Writer], object], what: str) -> None:
+    """A delete behind a confirmation popover (the framework is shared: no undo but the audit trail)."""
+    with st.popover(f"🗑️ ลบ{what}"):
+        st.write(f"ลบ{what}นี้ออกจากเกณฑ์ของปี {year} (ทุกสถานีของปีนี้ใช้เกณฑ์นี้) · บันทึกในประวัติการแก้ไข")
+        if st.button("ยืนยันการลบ", key=f"delete_{key}", type="primary"):
+            write(delete, "ลบแล้ว", deleting=True)
+
+
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def table(rows: list[dict[str, Any]], widths: Mapping[str, str] | None = None) -> None:
+    """Rows as a read-only table: cells are plain text, so nothing typed into the framework is
+    rendered as Markdown or HTML."""
+    config = {name: st.column_config.TextColumn(width=width) for name, width in (widths or {}).items()}
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
+
+
+if year not in years:
+    offer_copy(year)
+    st.stop()
+
+with reading() as session:
+    rule = framework_of(session, year)
+    bands = {band.id: band for band in rating_band_rows(session, year)}
+    items = {item.id: item for item in catalogue_of(session, year)}
+    counts = component_counts(session, year)
+    phases = {phase.id: phase for phase in framework_phases(session, year)}
+    indicators = framework_indicators(session, year)
+    sub_indicators = framework_sub_indicators(session, year)
+assert rule is not None  # the year is one of framework_years
+
+scoring_tab, oit_tab, calendar_tab, indicator_tab, file_tab = st.tabs(
+    ["คะแนนและระดับผล", f"รายการ OIT ({len(items)})", f"ปฏิทิน ITA ({len(phases)})", "ตัวชี้วัด", "ไฟล์เกณฑ์"])
+
+with scoring_tab:
+    tiles = st.columns(5)
+    tiles[0].metric("รูปแบบการให้ผล", "ระดับผล" if rule.scheme == "rating" else "เกรด AA–F")
+    tiles[1].metric("น้ำหนัก IIT", f"{rule.weight_iit:g}%")
+    tiles[2].metric("น้ำหนัก EIT", f"{rule.weight_eit:g}%")
+    tiles[3].metric("น้ำหนัก OIT", f"{rule.weight_oit:g}%")
+    tiles[4].metric("เกณฑ์ผ่าน", f"{rule.pass_mark:g}")
+    if rule.source_note:
+        st.text(f"ที่มาของเกณฑ์: {rule.source_note}")
+    st.markdown(f"##### ระดับผล ({len(bands)} ระดับ)")
+    st.caption("ได้ระดับสูงสุดที่คะแนนรวมถึงเกณฑ์ และทุกเครื่องมือ (IIT EIT OIT) ได้ไม่ต่ำกว่าขั้นต่ำของระดับนั้น")
+    table([{"ลำดับ": b.seq, "ระดับผล": b.label_th, "ภาษาอังกฤษ": b.label_en, "คะแนนรวมตั้งแต่": score(b.min_total),
+            "ทุกเครื่องมือไม่ต่ำกว่า": score(b.min_each_tool)} for b in bands.values()])
+    if editor:
+        with st.expander("✏️ แก้ไขน้ำหนักและเกณฑ์ผ่าน"):
+            edit_form(f"framework_{year}", rule.model_dump(), SCORING_FIELDS,
+                      lambda w, version, changes: w.save_framework(fiscal_year=year, values=changes,
+                                                                   seen_version=version))
+        chosen = pick_row("แก้ไขระดับผล", bands, key=f"edit_band_{year}", new_label="➕ เพิ่มระดับผล",
+                          describe=lambda b: f"{b.seq}. {b.label_th} · ตั้งแต่ {score(b.min_total)}")
+        if chosen is None:
+            new_row_form(f"new_band_{year}", BAND_FIELDS, submit="เพิ่มระดับผล", success="เพิ่มระดับผลแล้ว",
+                         save=lambda w, values: w.save_rating_band(values=values, fiscal_year=year))
+        else:
+            band = bands[chosen]
+            edit_form(f"rating_band_{band.id}", band.model_dump(), BAND_FIELDS,
+                      lambda w, version, changes: w.save_rating_band(values=changes, row_id=band.id,
+                                                                     seen_version=version))
+            confirm_delete(f"band_{band.id}", lambda w: w.delete_rating_band(row_id=band.id,
+                                                                              seen_version=band.version),
+                           "ระดับผล")
+
+
+def components_editor(item: CatalogueItem) -> None:
+    """The components checklist of one catalogue item: edit a line, remove it, add one."""
+    with reading() as session:
+        components = catalogue_components(session, item.id)
+    st.markdown(f"##### องค์ประกอบ ({len(components)})")
+    for component in components:
+        with st.expander(f"{component.seq}. {component.text_th[:80]}"):
+            edit_form(f"oit_catalogue_component_{component.id}", component.model_dump(), COMPONENT_FIELDS,
+                      lambda w, version, changes, c=component: w.save_catalogue_component(
+                          values=changes, row_id=c.id, seen_version=version))
+            if st.button("🗑️ ลบองค์ประกอบนี้", key=f"delete_catalogue_component_{component.id}"):
+                write(lambda w, c=component: w.delete_catalogue_component(row_id=c.id,
+                                                                          seen_version=c.version),
+                      "ลบองค์ประกอบแล้ว", deleting=True)
+    form = f"new_catalogue_component_{item.id}"
+    new_seq = max((c.seq for c in components), default=0) + 1
+    turn = form_round(form)
+    with st.form(f"{form}_{turn}"):
+        text = st.text_input(f"เพิ่มองค์ประกอบที่ {new_seq}", key=f"{form}_text_{turn}")
+        if st.form_submit_button("เพิ่มองค์ประกอบ"):
+            write(lambda w: w.save_catalogue_component(values={"seq": new_seq, "text_th": text},
+                                                       item_id=item.id),
+                  "เพิ่มองค์ประกอบแล้ว", new_form=form)
+
+
+def item_details(item: CatalogueItem) -> None:
+    """One catalogue item as text, for readers who may not edit it."""
+    with reading() as session:
+        components = catalogue_components(session, item.id)
+    st.text(f"{item.code} {item.title_th}\n{item.requirement_th}".strip())
+    st.markdown(f"##### องค์ประกอบ ({len(components)})")
+    st.text("\n".join(f"{c.seq}. {c.text_th}" for c in components) or "—")
+
+
+with oit_tab:
+    if not items:
+        notice_missing("oit", "— เกณฑ์ปีนี้ยังไม่มีรายการ OIT")
+    table([{"รหัส": i.code, "ตัวชี้วัดย่อย": i.sub_indicator, "ข้อมูล": i.title_th,
+            "รอบการเผยแพร่": label_th(i.rhythm, Rhythm), "กำหนดเวลา": i.deadline,
+            "กำหนดเสร็จ": format_be(i.due_date) if i.due_date else "", "องค์ประกอบ": counts.get(i.id or 0, 0)}
+           for i in items.values()], {"ข้อมูล": "large"})
+    if editor:
+        chosen = pick_row("แก้ไขรายการ", items, key=f"edit_catalogue_{year}", new_label="➕ เพิ่มรายการ OIT",
+                          describe=lambda i: f"{i.code} · {i.title_th[:70]}")
+        if chosen is None:
+            new_row_form(f"new_catalogue_item_{year}", {k: ITEM_FIELDS[k] for k in NEW_ITEM},
+                         submit="เพิ่มรายการ", success="เพิ่มรายการ OIT แล้ว",
+                         save=lambda w, values: w.save_catalogue_item(values=values, fiscal_year=year))
+        else:
+            item = items[chosen]
+            edit_form(f"oit_catalogue_item_{item.id}", item.model_dump(), ITEM_FIELDS,
+                      lambda w, version, changes: w.save_catalogue_item(values=changes, row_id=item.id,
+                                                                        seen_version=version))
+            confirm_delete(f"catalogue_item_{item.id}", lambda w: w.delete_catalogue_item(
+                row_id=item.id, seen_version=item.version), f"รายการ {item.code}")
+            components_editor(item)
+    elif items:
+        chosen = st.selectbox("ดูรายละเอียด", list(items), key=f"view_catalogue_{year}",
+                              format_func=lambda i: f"{items[i].code} · {items[i].title_th[:70]}")
+        item_details(items[chosen])
+
+with calendar_tab:
+    if not phases:
+        notice_missing("phases")
+    table([{"ลำดับ": p.seq, "ประเภท": PHASE_TH.get(p.kind, p.kind), "ขั้นตอน": p.name_th,
+            "เริ่ม": format_be(p.start), "สิ้นสุด": format_be(p.end)} for p in phases.values()],
+          {"ขั้นตอน": "large"})
+    if editor:
+        chosen = pick_row("แก้ไขขั้นตอน", phases, key=f"edit_phase_{year}", new_label="➕ เพิ่มขั้นตอน",
+                          describe=lambda p: f"{p.seq}. {p.name_th[:70]}")
+        if chosen is None:
+            new_row_form(f"new_framework_phase_{year}", PHASE_FIELDS, submit="เพิ่มขั้นตอน",
+                         success="เพิ่มขั้นตอนแล้ว",
+                         save=lambda w, values: w.save_framework_phase(values=values, fiscal_year=year))
+        else:
+            phase = phases[chosen]
+            edit_form(f"framework_phase_{phase.id}", phase.model_dump(), PHASE_FIELDS,
+                      lambda w, version, changes: w.save_framework_phase(values=changes, row_id=phase.id,
+                                                                         seen_version=version))
+            confirm_delete(f"phase_{phase.id}", lambda w: w.delete_framework_phase(
+                row_id=phase.id, seen_version=phase.version), "ขั้นตอน")
+
+with indicator_tab:
+    st.markdown(f"##### ตัวชี้วัด ({len(indicators)})")
+    table([{"ข้อ": i.number, "ตัวชี้วัด": i.name_th, "เครื่องมือ": label_th(i.tool, Tool)} for i in indicators],
+          {"ตัวชี้วัด": "large"})
+    st.markdown(f"##### ตัวชี้วัดย่อย ({len(sub_indicators)})")
+    per_code = pd.Series([i.sub_indicator for i in items.values()], dtype=str).value_counts()
+    table([{"รหัส": s.code, "ตัวชี้วัด": s.indicator, "ชื่อ": s.name_th, "รายการ OIT": int(per_code.get(s.code, 0))}
+           for s in sub_indicators], {"ชื่อ": "large"})
+    st.caption("แก้ไขตัวชี้วัดได้ด้วยไฟล์เกณฑ์ (แท็บ “ไฟล์เกณฑ์”)")
