@@ -92,6 +92,12 @@ def confirm_delete(key: str, delete: Callable[[Writer], object], what: str) -> N
             write(delete, "ลบแล้ว", deleting=True)
 
 
+def given(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A new row's filled fields: an empty one is left out, so the Writer numbers the row after the
+    last (``seq``) or keeps its default instead of refusing an empty value."""
+    return {name: value for name, value in values.items() if value is not None and value != ""}
+
+
 def score(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
@@ -142,7 +148,7 @@ with scoring_tab:
                           describe=lambda b: f"{b.seq}. {b.label_th} · ตั้งแต่ {score(b.min_total)}")
         if chosen is None:
             new_row_form(f"new_band_{year}", BAND_FIELDS, submit="เพิ่มระดับผล", success="เพิ่มระดับผลแล้ว",
-                         save=lambda w, values: w.save_rating_band(values=values, fiscal_year=year))
+                         save=lambda w, values: w.save_rating_band(values=given(values), fiscal_year=year))
         else:
             band = bands[chosen]
             edit_form(f"rating_band_{band.id}", band.model_dump(), BAND_FIELDS,
@@ -200,7 +206,7 @@ with oit_tab:
         if chosen is None:
             new_row_form(f"new_catalogue_item_{year}", {k: ITEM_FIELDS[k] for k in NEW_ITEM},
                          submit="เพิ่มรายการ", success="เพิ่มรายการ OIT แล้ว",
-                         save=lambda w, values: w.save_catalogue_item(values=values, fiscal_year=year))
+                         save=lambda w, values: w.save_catalogue_item(values=given(values), fiscal_year=year))
         else:
             item = items[chosen]
             edit_form(f"oit_catalogue_item_{item.id}", item.model_dump(), ITEM_FIELDS,
@@ -225,8 +231,8 @@ with calendar_tab:
                           describe=lambda p: f"{p.seq}. {p.name_th[:70]}")
         if chosen is None:
             new_row_form(f"new_framework_phase_{year}", PHASE_FIELDS, submit="เพิ่มขั้นตอน",
-                         success="เพิ่มขั้นตอนแล้ว",
-                         save=lambda w, values: w.save_framework_phase(values=values, fiscal_year=year))
+                         success="เพิ่มขั้นตอนแล้ว", save=lambda w, values: w.save_framework_phase(
+                             values=given(values), fiscal_year=year))
         else:
             phase = phases[chosen]
             edit_form(f"framework_phase_{phase.id}", phase.model_dump(), PHASE_FIELDS,
