@@ -478,6 +478,7 @@ class FrameworkIndicator(SQLModel, table=True):
     number: int
     tool: Tool = Field(sa_type=EnumText(Tool))
     name_th: str
+    version: int = 1
 
 
 class FrameworkSubIndicator(SQLModel, table=True):
@@ -491,6 +492,7 @@ class FrameworkSubIndicator(SQLModel, table=True):
     code: str
     indicator: int
     name_th: str
+    version: int = 1
 
 
 class CatalogueItem(SQLModel, table=True):

@@ -19,16 +19,24 @@ from ita_core.db import stored_id
 from ita_core.models import (
     Activity,
     Assignment,
+    CatalogueComponent,
+    CatalogueItem,
+    Framework,
+    FrameworkIndicator,
+    FrameworkPhase,
+    FrameworkSubIndicator,
     OitComponent,
     OitItem,
     Person,
     Phase,
     PlanIssue,
     Publication,
+    RatingBand,
     RecurringDuty,
     ScoreHistory,
     ScoreInput,
     SurveyCount,
+    SurveyMinimum,
     SurveyQuota,
     User,
 )
@@ -38,9 +46,12 @@ from ita_core.thai_dates import fiscal_year_bounds
 # the tables whose rows officers update and admins delete by name
 TABLES: dict[str, type[Activity] | type[OitItem]] = {"activity": Activity, "oit_item": OitItem}
 
-# the rows written with compare-and-set: an integer ``id`` and an optimistic-lock ``version``
+# the rows written with compare-and-set: an integer primary key (``id``; a framework's
+# ``fiscal_year``) and an optimistic-lock ``version``
 Versioned = (Activity | OitItem | OitComponent | Person | Phase | RecurringDuty | SurveyQuota | SurveyCount
-             | Publication | ScoreInput | ScoreHistory | User | PlanIssue)
+             | Publication | ScoreInput | ScoreHistory | User | PlanIssue | Framework | RatingBand
+             | FrameworkIndicator | FrameworkSubIndicator | CatalogueItem | CatalogueComponent
+             | FrameworkPhase | SurveyMinimum)
 VersionedT = TypeVar("VersionedT", bound=Versioned)
 
 
@@ -75,6 +86,11 @@ class Saved:
     row_id: int
     version: int
     warnings: list[str] = field(default_factory=list)
+
+
+def row_key(row: Versioned | Assignment) -> int:
+    """The integer primary key of a stored row: its ``id``, or a framework's ``fiscal_year``."""
+    return row.fiscal_year if isinstance(row, Framework) else stored_id(row)
 
 
 def _now() -> datetime:
@@ -113,8 +129,9 @@ def _write(session: Session, actor: Actor, model: type[VersionedT], row_id: int,
     if expected_version is None or row.version != expected_version:
         raise ConflictError(table, row_id, row.version, before, changes)
     stamp = {"updated_at": at or _now(), "updated_by": actor.username} if hasattr(model, "updated_by") else {}
+    key = inspect(model).primary_key[0]  # ``id``, or ``fiscal_year`` of a framework
     result = session.exec(
-        update(model).where(col(model.id) == row_id, col(model.version) == expected_version)
+        update(model).where(key == row_id, col(model.version) == expected_version)
         .values(**changes, **stamp, version=expected_version + 1)
         .execution_options(synchronize_session=False)
     )
@@ -163,7 +180,7 @@ def hard_delete(session: Session, actor: Actor, row: Versioned | Assignment, fie
                 source: str, station_id: int | None) -> None:
     """Delete a row that has no soft delete; the trail keeps every value it had."""
     audit.record_changes(session, actor=actor.username, source=source, table=table_name(type(row)),
-                         row_id=stored_id(row),
+                         row_id=row_key(row),
                          before=_snapshot(row, fields), after=dict.fromkeys(fields), station_id=station_id)
     session.delete(row)
 
@@ -194,9 +211,9 @@ def _save_keyed(session: Session, actor: Actor, existing: Versioned | None, expe
     if existing is None:
         return create_row(session, actor, new_row(), fields, source)
     if expected_version is None:
-        raise ConflictError(table_name(type(existing)), stored_id(existing), existing.version,
+        raise ConflictError(table_name(type(existing)), row_key(existing), existing.version,
                             _snapshot(existing, list(changes)), changes)
-    return _write(session, actor, type(existing), stored_id(existing), expected_version, changes, source)
+    return _write(session, actor, type(existing), row_key(existing), expected_version, changes, source)
 
 
 def _whole_number(value: Any, low: int, high: int) -> int | None:

@@ -7,13 +7,16 @@ minimums, with dates moved by the years between them. Every row is audited (stat
 
 from __future__ import annotations
 
-from typing import TypeVar
+import re
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
 from ita_core.auth import Actor
 from ita_core.db import stored_id
-from ita_core.framework import catalogue_of, framework_of
+from ita_core.framework import catalogue_of, framework_of, missing_framework_th
 from ita_core.models import (
     CatalogueComponent,
     CatalogueItem,
@@ -21,17 +24,34 @@ from ita_core.models import (
     FrameworkIndicator,
     FrameworkPhase,
     FrameworkSubIndicator,
+    OitItem,
     RatingBand,
+    Rhythm,
+    ScoringScheme,
     SurveyMinimum,
+    Tool,
 )
 from ita_core.permissions import Action, require
-from ita_core.services.core import ValidationFailed, create_row
+from ita_core.services.core import (
+    ConflictError,
+    Saved,
+    ValidationFailed,
+    _delete_as_seen,
+    _row_as_seen,
+    _snapshot,
+    _whole_number,
+    _write,
+    create_row,
+    hard_delete,
+    row_key,
+    table_name,
+)
 from ita_core.services.plan import ensure_fiscal_year
-from ita_core.thai_dates import shift_be_years_in_text, shift_year
+from ita_core.thai_dates import fiscal_year_bounds, format_be, shift_be_years_in_text, shift_year
 
 # the rows of a framework that carry its year
 YearRowT = TypeVar("YearRowT", RatingBand, FrameworkIndicator, FrameworkSubIndicator, FrameworkPhase,
-                   SurveyMinimum)
+                   SurveyMinimum, CatalogueItem)
 
 FRAMEWORK_FIELDS = ("fiscal_year", "scheme", "weight_iit", "weight_eit", "weight_oit", "pass_mark",
                     "source_note")
@@ -126,3 +146,482 @@ def copy_framework(session: Session, actor: Actor, from_year: int, to_year: int,
         counts["survey_minimums"] += 1
     session.flush()
     return counts
+
+
+# --- single-row edits of a year's framework (the admin page and the workbook import) ------------
+
+SCORING_FIELDS = ("scheme", "weight_iit", "weight_eit", "weight_oit", "pass_mark", "source_note")
+BAND_EDIT = ("seq", "label_th", "label_en", "min_total", "min_each_tool")
+INDICATOR_EDIT = ("number", "tool", "name_th")
+SUB_INDICATOR_EDIT = ("code", "indicator", "name_th")
+CATALOGUE_EDIT = ("code", "number", "sub_indicator", "group_heading", "title_th", "requirement_th", "rhythm",
+                  "deadline", "due_date")
+COMPONENT_EDIT = ("seq", "text_th")
+PHASE_EDIT = ("seq", "kind", "name_th", "start", "end")
+ITEM_CODE = re.compile(r"O[1-9][0-9]*")
+SUB_INDICATOR_CODE = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
+DUE_SLACK = timedelta(days=92)  # a due date may fall this far outside its fiscal year (a report on the year)
+
+_EditedT = TypeVar("_EditedT", Framework, RatingBand, FrameworkIndicator, FrameworkSubIndicator,
+                    CatalogueItem, CatalogueComponent, FrameworkPhase)
+
+
+def _clean(values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The values of ``fields`` only, text stripped (a form or a sheet may give padded text)."""
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in fields}
+
+
+def same_value(old: Any, new: Any) -> bool:
+    """Equal as stored: 30 and 30.0 are the same weight, a StrEnum equals its text."""
+    numbers = (int, float)
+    if isinstance(old, numbers) and isinstance(new, numbers) and not isinstance(old, bool) \
+            and not isinstance(new, bool):
+        return float(old) == float(new)
+    return bool(old == new)
+
+
+def _update(session: Session, actor: Actor, row: _EditedT, seen_version: int | None, values: dict[str, Any],
+            source: str) -> Saved:
+    """Write the fields that differ from the row. Nothing different: no write, no version bump and no
+    audit row, yet still a conflict when the row moved on since the user saw it."""
+    changes = {k: v for k, v in values.items() if not same_value(getattr(row, k), v)}
+    key = row_key(row)
+    if not changes:
+        if seen_version is None or row.version != seen_version:
+            raise ConflictError(table_name(type(row)), key, row.version, _snapshot(row, list(values)), values)
+        return Saved(key, row.version)
+    return _write(session, actor, type(row), key, seen_version, changes, source)
+
+
+def _number(values: dict[str, Any], name: str, what: str, errors: list[str], *,
+            optional: bool = False) -> None:
+    """Check that ``values[name]`` is a number 0–100 (stored as float); None passes when ``optional``."""
+    if name not in values:
+        return
+    value = values[name]
+    if value is None or (isinstance(value, str) and not value):
+        if optional:
+            values[name] = None
+        else:
+            errors.append(f"ต้องระบุ{what}")
+        return
+    try:
+        number = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not 0 <= number <= 100:
+        errors.append(f"{what} ต้องเป็นตัวเลข 0–100 (ได้ {value!r})")
+        return
+    values[name] = number
+
+
+def _whole(values: dict[str, Any], name: str, what: str, errors: list[str]) -> None:
+    """Check that ``values[name]`` is a whole number from 1 (stored as int)."""
+    if name not in values:
+        return
+    number = _whole_number(values[name], 1, 10**6)
+    if number is None:
+        errors.append(f"{what} ต้องเป็นจำนวนเต็มตั้งแต่ 1 (ได้ {values[name]!r})")
+    else:
+        values[name] = number
+
+
+def _required_text(merged: dict[str, Any], name: str, what: str, errors: list[str]) -> None:
+    if not str(merged.get(name) or "").strip():
+        errors.append(f"ต้องระบุ{what}")
+
+
+def _choice(values: dict[str, Any], name: str, enum: type[StrEnum], what: str, errors: list[str]) -> None:
+    if name in values and values[name] not in {member.value for member in enum}:
+        allowed = ", ".join(member.value for member in enum)
+        errors.append(f"{what} ต้องเป็นหนึ่งใน {allowed} (ได้ {values[name]!r})")
+
+
+def _year_of_new_row(session: Session, fiscal_year: int | None, what: str) -> int:
+    """The year a new row goes into: given, and holding a framework."""
+    if fiscal_year is None:
+        raise ValidationFailed([f"{what}ใหม่ต้องระบุปีงบประมาณ"])
+    if framework_of(session, fiscal_year) is None:
+        raise ValidationFailed([missing_framework_th(session, fiscal_year)])
+    return fiscal_year
+
+
+def _existing(session: Session, model: type[_EditedT], row_id: int | None, what: str) -> _EditedT | None:
+    if row_id is None:
+        return None
+    row = session.get(model, row_id)
+    if row is None:
+        raise ValidationFailed([f"ไม่พบ{what} รหัส {row_id} (อาจถูกลบไปแล้ว)"])
+    return row
+
+
+def _year_rows(session: Session, model: type[YearRowT], fiscal_year: int) -> list[YearRowT]:
+    return list(session.exec(select(model).where(col(model.fiscal_year) == fiscal_year)).all())
+
+
+def _others(rows: list[YearRowT], current: YearRowT | None) -> list[YearRowT]:
+    """The year's rows other than the one being edited."""
+    return [row for row in rows if current is None or row.id != current.id]
+
+
+def _next_seq(seqs: list[int]) -> int:
+    return max(seqs, default=0) + 1
+
+
+# the scoring rule
+
+def check_scoring(values: dict[str, Any]) -> list[str]:
+    """The problems of a whole scoring rule (scheme, weights summing to 100, pass mark 0–100);
+    numbers in ``values`` become floats."""
+    errors: list[str] = []
+    _choice(values, "scheme", ScoringScheme, "รูปแบบการให้คะแนน (scheme)", errors)
+    for name, what in (("weight_iit", "น้ำหนัก IIT"), ("weight_eit", "น้ำหนัก EIT"), ("weight_oit", "น้ำหนัก OIT"),
+                       ("pass_mark", "เกณฑ์ผ่าน")):
+        _number(values, name, what, errors)
+    weights = [values.get(name) for name in ("weight_iit", "weight_eit", "weight_oit")]
+    if not errors and all(isinstance(w, float) for w in weights):
+        total = sum(w for w in weights if isinstance(w, float))
+        if abs(total - 100) > 1e-6:
+            errors.append(f"น้ำหนัก IIT + EIT + OIT ต้องรวมกันได้ 100 (ตอนนี้ {total:g})")
+    return errors
+
+
+def save_framework(session: Session, actor: Actor, fiscal_year: int, values: dict[str, Any],
+                   seen_version: int, source: str = "form") -> Saved:
+    """Edit a year's scoring rule: scheme, the three tool weights (summing to 100), the pass mark and
+    where the rules come from."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = framework_of(session, fiscal_year)
+    if current is None:
+        raise ValidationFailed([missing_framework_th(session, fiscal_year)])
+    clean = _clean(values, SCORING_FIELDS)
+    merged = {**_snapshot(current, SCORING_FIELDS), **clean}
+    errors = check_scoring(merged)
+    if errors:
+        raise ValidationFailed(errors)
+    return _update(session, actor, current, seen_version, {k: merged[k] for k in clean}, source)
+
+
+def create_framework(session: Session, actor: Actor, fiscal_year: int, values: dict[str, Any],
+                     source: str = "form") -> Saved:
+    """A first framework for a year that has none (the fiscal year opened if needed): its scoring
+    rule only; the workbook import then adds the rest row by row."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    if framework_of(session, fiscal_year) is not None:
+        raise ValidationFailed([f"ปีงบประมาณ {fiscal_year} มีเกณฑ์การประเมินอยู่แล้ว"])
+    defaults = _snapshot(Framework(fiscal_year=fiscal_year), SCORING_FIELDS)
+    merged = {**defaults, **_clean(values, SCORING_FIELDS)}
+    errors = check_scoring(merged)
+    if errors:
+        raise ValidationFailed(errors)
+    ensure_fiscal_year(session, fiscal_year, actor=actor, source=source)
+    return create_row(session, actor, Framework(fiscal_year=fiscal_year, **merged), FRAMEWORK_FIELDS, source)
+
+
+# rating bands
+
+def check_bands(bands: list[dict[str, Any]]) -> list[str]:
+    """The rules of a year's bands as a whole: Thai (and English) labels unique, the lowest from 0."""
+    errors = []
+    for name, what in (("label_th", "ชื่อระดับ (ไทย)"), ("label_en", "ชื่อระดับ (อังกฤษ)")):
+        labels = [str(b.get(name) or "") for b in bands if b.get(name)]
+        for label in sorted({label for label in labels if labels.count(label) > 1}):
+            errors.append(f"{what} «{label}» ซ้ำกัน: แต่ละระดับต้องมีชื่อไม่ซ้ำ")
+    totals = [b["min_total"] for b in bands if isinstance(b.get("min_total"), (int, float))]
+    if totals and min(totals) != 0:
+        errors.append(f"ระดับต่ำสุดต้องเริ่มที่คะแนน 0 (ตอนนี้เริ่มที่ {min(totals):g})")
+    return errors
+
+
+def save_rating_band(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                     seen_version: int | None = None, source: str = "form", *,
+                     fiscal_year: int | None = None) -> Saved:
+    """Add (to ``fiscal_year``) or edit one rating band: labels, the lowest total and the per-tool floor."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = _existing(session, RatingBand, row_id, "ระดับผลการประเมิน")
+    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ระดับผลการประเมิน")
+    clean = _clean(values, BAND_EDIT)
+    errors: list[str] = []
+    _number(clean, "min_total", "คะแนนรวมขั้นต่ำ", errors)
+    _number(clean, "min_each_tool", "คะแนนขั้นต่ำรายเครื่องมือ", errors, optional=True)
+    _whole(clean, "seq", "ลำดับ", errors)
+    defaults: dict[str, Any] = {"label_en": "", "min_each_tool": None}
+    merged = {**(_snapshot(current, BAND_EDIT) if current else defaults), **clean}
+    _required_text(merged, "label_th", "ชื่อระดับ (ไทย)", errors)
+    if "min_total" not in merged:
+        errors.append("ต้องระบุคะแนนรวมขั้นต่ำ")
+    others = [b for b in _year_rows(session, RatingBand, year) if current is None or b.id != current.id]
+    if not errors:
+        errors += check_bands([_snapshot(b, BAND_EDIT) for b in others] + [merged])
+        if "seq" in clean and any(b.seq == clean["seq"] for b in others):
+            errors.append(f"ลำดับ {clean['seq']} มีระดับอื่นใช้อยู่แล้ว")
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _update(session, actor, current, seen_version, clean, source)
+    merged.setdefault("seq", _next_seq([b.seq for b in others]))
+    return create_row(session, actor, RatingBand(fiscal_year=year, **merged), BAND_FIELDS, source)
+
+
+def delete_rating_band(session: Session, actor: Actor, row_id: int, seen_version: int,
+                       source: str = "form") -> None:
+    """Remove a band; refused when the year would be left without a band from 0."""
+    def refuse(band: RatingBand) -> str | None:
+        rest = [_snapshot(b, BAND_EDIT) for b in _year_rows(session, RatingBand, band.fiscal_year)
+                if b.id != band.id]
+        if not rest or min(b["min_total"] for b in rest) != 0:
+            return f"ลบระดับ «{band.label_th}» ไม่ได้: ต้องมีระดับที่เริ่มจากคะแนน 0 เหลืออยู่"
+        return None
+    _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, RatingBand, row_id, seen_version, BAND_FIELDS,
+                    source, missing=f"ไม่พบระดับผลการประเมิน รหัส {row_id}", refuse=refuse)
+
+
+# indicators and sub-indicators
+
+def save_framework_indicator(session: Session, actor: Actor, values: dict[str, Any],
+                             row_id: int | None = None, seen_version: int | None = None,
+                             source: str = "form", *, fiscal_year: int | None = None) -> Saved:
+    """Add (to ``fiscal_year``) or edit an indicator: its number (unique in the year), tool and name."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = _existing(session, FrameworkIndicator, row_id, "ตัวชี้วัด")
+    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ตัวชี้วัด")
+    clean = _clean(values, INDICATOR_EDIT)
+    errors: list[str] = []
+    _whole(clean, "number", "เลขตัวชี้วัด", errors)
+    _choice(clean, "tool", Tool, "เครื่องมือ", errors)
+    merged = {**(_snapshot(current, INDICATOR_EDIT) if current else {}), **clean}
+    _required_text(merged, "name_th", "ชื่อตัวชี้วัด", errors)
+    for name, what in (("number", "เลขตัวชี้วัด"), ("tool", "เครื่องมือ (IIT/EIT/OIT)")):
+        if name not in merged:
+            errors.append(f"ต้องระบุ{what}")
+    others = _others(_year_rows(session, FrameworkIndicator, year), current)
+    if not errors and any(r.number == merged["number"] for r in others):
+        errors.append(f"ปี {year} มีตัวชี้วัดที่ {merged['number']} อยู่แล้ว")
+    if not errors and current is not None and merged["number"] != current.number:
+        used = _sub_indicators_of(session, year, current.number)
+        if used:
+            errors.append(f"เปลี่ยนเลขตัวชี้วัดที่ {current.number} ไม่ได้: มีตัวชี้วัดย่อย {len(used)} ข้อ "
+                          f"({', '.join(used)}) อยู่ใต้ตัวชี้วัดนี้")
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _update(session, actor, current, seen_version, clean, source)
+    new_row = FrameworkIndicator(fiscal_year=year, **merged)
+    return create_row(session, actor, new_row, INDICATOR_FIELDS, source)
+
+
+def _sub_indicators_of(session: Session, fiscal_year: int, number: int) -> list[str]:
+    return list(session.exec(select(FrameworkSubIndicator.code).where(
+        col(FrameworkSubIndicator.fiscal_year) == fiscal_year, col(FrameworkSubIndicator.indicator) == number)
+        .order_by(col(FrameworkSubIndicator.code))).all())
+
+
+def delete_framework_indicator(session: Session, actor: Actor, row_id: int, seen_version: int,
+                               source: str = "form") -> None:
+    """Remove an indicator; refused while sub-indicators sit under it."""
+    def refuse(indicator: FrameworkIndicator) -> str | None:
+        used = _sub_indicators_of(session, indicator.fiscal_year, indicator.number)
+        return (f"ลบตัวชี้วัดที่ {indicator.number} ไม่ได้: มีตัวชี้วัดย่อย {len(used)} ข้อ ({', '.join(used)}) "
+                "อยู่ใต้ตัวชี้วัดนี้") if used else None
+    _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, FrameworkIndicator, row_id, seen_version,
+                    INDICATOR_FIELDS, source, missing=f"ไม่พบตัวชี้วัด รหัส {row_id}", refuse=refuse)
+
+
+def _items_under(session: Session, fiscal_year: int, code: str) -> list[str]:
+    return list(session.exec(select(CatalogueItem.code).where(
+        col(CatalogueItem.fiscal_year) == fiscal_year, col(CatalogueItem.sub_indicator) == code)
+        .order_by(col(CatalogueItem.number))).all())
+
+
+def save_framework_sub_indicator(session: Session, actor: Actor, values: dict[str, Any],
+                                 row_id: int | None = None, seen_version: int | None = None,
+                                 source: str = "form", *, fiscal_year: int | None = None) -> Saved:
+    """Add (to ``fiscal_year``) or edit a sub-indicator: its code (like 9.2, unique in the year),
+    the indicator it belongs to (one of the year's) and its name."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = _existing(session, FrameworkSubIndicator, row_id, "ตัวชี้วัดย่อย")
+    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ตัวชี้วัดย่อย")
+    clean = _clean(values, SUB_INDICATOR_EDIT)
+    errors: list[str] = []
+    _whole(clean, "indicator", "เลขตัวชี้วัด", errors)
+    merged = {**(_snapshot(current, SUB_INDICATOR_EDIT) if current else {}), **clean}
+    _required_text(merged, "name_th", "ชื่อตัวชี้วัดย่อย", errors)
+    code = str(merged.get("code") or "")
+    if not SUB_INDICATOR_CODE.fullmatch(code):
+        errors.append(f"รหัสตัวชี้วัดย่อยต้องเป็นรูปแบบ 9.1 (ได้ {code!r})")
+    numbers = {r.number for r in _year_rows(session, FrameworkIndicator, year)}
+    if "indicator" not in merged:
+        errors.append("ต้องระบุเลขตัวชี้วัด")
+    elif not errors and merged["indicator"] not in numbers:
+        errors.append(f"ปี {year} ไม่มีตัวชี้วัดที่ {merged['indicator']}")
+    others = _others(_year_rows(session, FrameworkSubIndicator, year), current)
+    if any(r.code == code for r in others):
+        errors.append(f"ปี {year} มีตัวชี้วัดย่อย {code} อยู่แล้ว")
+    if current is not None and code != current.code:
+        used = _items_under(session, year, current.code)
+        if used:
+            errors.append(f"เปลี่ยนรหัสตัวชี้วัดย่อย {current.code} ไม่ได้: มีรายการ OIT {len(used)} รายการ "
+                          f"({', '.join(used)}) อยู่ในตัวชี้วัดย่อยนี้")
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _update(session, actor, current, seen_version, clean, source)
+    return create_row(session, actor, FrameworkSubIndicator(fiscal_year=year, **merged), SUB_INDICATOR_FIELDS,
+                      source)
+
+
+def delete_framework_sub_indicator(session: Session, actor: Actor, row_id: int, seen_version: int,
+                                   source: str = "form") -> None:
+    """Remove a sub-indicator; refused while OIT items of the year sit in it."""
+    def refuse(sub: FrameworkSubIndicator) -> str | None:
+        used = _items_under(session, sub.fiscal_year, sub.code)
+        return (f"ลบตัวชี้วัดย่อย {sub.code} ไม่ได้: มีรายการ OIT {len(used)} รายการ ({', '.join(used)}) "
+                "อยู่ในตัวชี้วัดย่อยนี้") if used else None
+    _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, FrameworkSubIndicator, row_id, seen_version,
+                    SUB_INDICATOR_FIELDS, source, missing=f"ไม่พบตัวชี้วัดย่อย รหัส {row_id}", refuse=refuse)
+
+
+# the OIT catalogue
+
+def _held_by_stations(session: Session, item_id: int) -> tuple[int, int]:
+    """How many station OIT rows point at a catalogue item, and of how many stations."""
+    rows = session.exec(select(OitItem.station_id).where(col(OitItem.catalogue_item_id) == item_id)).all()
+    return len(rows), len(set(rows))
+
+
+def save_catalogue_item(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                        seen_version: int | None = None, source: str = "form", *,
+                        fiscal_year: int | None = None) -> Saved:
+    """Add (to ``fiscal_year``) or edit an OIT catalogue item: code (like O1, unique in the year),
+    number, sub-indicator (one of the year's), title, what must be published, rhythm, deadline
+    rule and due date (within the fiscal year or at most about three months outside it)."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = _existing(session, CatalogueItem, row_id, "รายการ OIT")
+    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "รายการ OIT")
+    clean = _clean(values, CATALOGUE_EDIT)
+    if clean.get("due_date") == "":
+        clean["due_date"] = None
+    errors: list[str] = []
+    _whole(clean, "number", "ลำดับรายการ", errors)
+    _choice(clean, "rhythm", Rhythm, "รอบการเผยแพร่ (rhythm)", errors)
+    defaults = {"group_heading": "", "requirement_th": "", "rhythm": Rhythm.ONCE, "deadline": "",
+                "due_date": None}
+    merged = {**(_snapshot(current, CATALOGUE_EDIT) if current else defaults), **clean}
+    code = str(merged.get("code") or "")
+    if not ITEM_CODE.fullmatch(code):
+        errors.append(f"รหัสรายการ OIT ต้องเป็นรูปแบบ O1, O2 … (ได้ {code!r})")
+    elif any(r.code == code and (current is None or r.id != current.id)
+             for r in _year_rows(session, CatalogueItem, year)):
+        errors.append(f"ปี {year} มีรายการ {code} อยู่แล้ว")
+    if "number" not in merged:
+        errors.append("ต้องระบุลำดับรายการ")
+    _required_text(merged, "title_th", "ชื่อรายการ OIT", errors)
+    subs = {r.code for r in _year_rows(session, FrameworkSubIndicator, year)}
+    if merged.get("sub_indicator") not in subs:
+        errors.append(f"ปี {year} ไม่มีตัวชี้วัดย่อย {merged.get('sub_indicator')!r} "
+                      f"(มี {', '.join(sorted(subs)) or '—'})")
+    due = merged.get("due_date")
+    if due is not None:
+        start, end = fiscal_year_bounds(year)
+        if not isinstance(due, date):
+            errors.append(f"กำหนดส่งต้องเป็นวันที่ (ได้ {due!r})")
+        elif not start - DUE_SLACK <= due <= end + DUE_SLACK:
+            errors.append(f"กำหนดส่ง {format_be(due)} อยู่ไกลจากปีงบประมาณ {year} "
+                          f"({format_be(start)} – {format_be(end)})")
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _update(session, actor, current, seen_version, clean, source)
+    return create_row(session, actor, CatalogueItem(fiscal_year=year, **merged), CATALOGUE_FIELDS, source)
+
+
+def delete_catalogue_item(session: Session, actor: Actor, row_id: int, seen_version: int,
+                          source: str = "form") -> None:
+    """Remove a catalogue item with its components; refused while stations' plans hold it (their
+    rows, progress and evidence would lose the item they are an instance of)."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    item = _row_as_seen(session, actor, CatalogueItem, row_id, seen_version, CATALOGUE_FIELDS,
+                        f"ไม่พบรายการ OIT รหัส {row_id}")
+    rows, stations = _held_by_stations(session, row_id)
+    if rows:
+        raise ValidationFailed([f"ลบรายการ {item.code} ของปี {item.fiscal_year} ไม่ได้: สถานี {stations} แห่ง "
+                                f"มีรายการนี้ในแผนอยู่ ({rows} แถว)"])
+    for component in _components_of(session, row_id):
+        hard_delete(session, actor, component, COMPONENT_FIELDS, source, None)
+    session.flush()
+    hard_delete(session, actor, item, CATALOGUE_FIELDS, source, None)
+
+
+def _components_of(session: Session, item_id: int) -> list[CatalogueComponent]:
+    return list(session.exec(select(CatalogueComponent).where(col(CatalogueComponent.item_id) == item_id)
+                             .order_by(col(CatalogueComponent.seq))).all())
+
+
+def save_catalogue_component(session: Session, actor: Actor, values: dict[str, Any],
+                             row_id: int | None = None, seen_version: int | None = None,
+                             source: str = "form", *, item_id: int | None = None) -> Saved:
+    """Add (to ``item_id``, numbered after the last unless ``seq`` is given) or edit a line of a
+    catalogue item's components checklist."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = _existing(session, CatalogueComponent, row_id, "องค์ประกอบ")
+    parent = item_id if current is None else current.item_id
+    if parent is None or session.get(CatalogueItem, parent) is None:
+        raise ValidationFailed([f"ไม่พบรายการ OIT รหัส {parent} ขององค์ประกอบนี้"])
+    clean = _clean(values, COMPONENT_EDIT)
+    errors: list[str] = []
+    _whole(clean, "seq", "ลำดับองค์ประกอบ", errors)
+    merged = {**(_snapshot(current, COMPONENT_EDIT) if current else {}), **clean}
+    _required_text(merged, "text_th", "ข้อความองค์ประกอบ", errors)
+    others = [c for c in _components_of(session, parent) if current is None or c.id != current.id]
+    if "seq" in clean and any(c.seq == clean["seq"] for c in others):
+        errors.append(f"รายการนี้มีองค์ประกอบข้อ {clean['seq']} อยู่แล้ว")
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _update(session, actor, current, seen_version, clean, source)
+    merged.setdefault("seq", _next_seq([c.seq for c in others]))
+    return create_row(session, actor, CatalogueComponent(item_id=parent, **merged), COMPONENT_FIELDS, source)
+
+
+def delete_catalogue_component(session: Session, actor: Actor, row_id: int, seen_version: int,
+                               source: str = "form") -> None:
+    _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, CatalogueComponent, row_id, seen_version,
+                    COMPONENT_FIELDS, source, missing=f"ไม่พบองค์ประกอบ รหัส {row_id}")
+
+
+# the ITA calendar
+
+def save_framework_phase(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                         seen_version: int | None = None, source: str = "form", *,
+                         fiscal_year: int | None = None) -> Saved:
+    """Add (to ``fiscal_year``, numbered after the last unless ``seq`` is given) or edit a step of
+    the year's ITA calendar: kind, name and dates (start not after end)."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = _existing(session, FrameworkPhase, row_id, "ขั้นตอนในปฏิทิน ITA")
+    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ขั้นตอนในปฏิทิน ITA")
+    clean = _clean(values, PHASE_EDIT)
+    errors: list[str] = []
+    _whole(clean, "seq", "ลำดับขั้นตอน", errors)
+    merged = {**(_snapshot(current, PHASE_EDIT) if current else {}), **clean}
+    _required_text(merged, "kind", "ชนิดขั้นตอน (เช่น eit_collection)", errors)
+    _required_text(merged, "name_th", "ชื่อขั้นตอน", errors)
+    start, end = merged.get("start"), merged.get("end")
+    if not isinstance(start, date) or not isinstance(end, date):
+        errors.append("ต้องระบุวันเริ่มและวันสิ้นสุดของขั้นตอน")
+    elif end < start:
+        errors.append(f"วันสิ้นสุด {format_be(end)} มาก่อนวันเริ่ม {format_be(start)}")
+    others = [p for p in _year_rows(session, FrameworkPhase, year) if current is None or p.id != current.id]
+    if "seq" in clean and any(p.seq == clean["seq"] for p in others):
+        errors.append(f"ปี {year} มีขั้นตอนลำดับ {clean['seq']} อยู่แล้ว")
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _update(session, actor, current, seen_version, clean, source)
+    merged.setdefault("seq", _next_seq([p.seq for p in others]))
+    return create_row(session, actor, FrameworkPhase(fiscal_year=year, **merged), PHASE_FIELDS, source)
+
+
+def delete_framework_phase(session: Session, actor: Actor, row_id: int, seen_version: int,
+                           source: str = "form") -> None:
+    _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, FrameworkPhase, row_id, seen_version, PHASE_FIELDS,
+                    source, missing=f"ไม่พบขั้นตอนในปฏิทิน ITA รหัส {row_id}")

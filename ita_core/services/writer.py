@@ -117,7 +117,8 @@ class Writer:
 
     def rollover(self, *, station_id: int, from_year: int, to_year: int,
                  overwrite: bool = False) -> year_rollover.RolloverReport:
-        """Copy a station's plan into a later year, matched to that year's framework (audited rows)."""
+        """Copy a station's plan into a later year, matched to that year's framework (audited rows);
+        the report equals :func:`ita_core.services.rollover.preview_rollover` of the same years."""
         return year_rollover.rollover(self.session, self.actor, station_id, from_year, to_year, overwrite)
 
     def open_fiscal_year(self, *, be_year: int) -> None:
@@ -132,10 +133,11 @@ class Writer:
     def delete_phase(self, *, row_id: int, seen_version: int) -> None:
         plan.delete_phase(self.session, self.actor, row_id, seen_version, self.source)
 
-    def add_catalogue_items(self, *, station_id: int, fiscal_year: int) -> list[str]:
-        """The year's OIT catalogue items the station lacks, added unassigned; the codes added."""
-        return plan.add_catalogue_items(self.session, self.actor, station_id=station_id,
-                                        fiscal_year=fiscal_year, source=self.source)
+    def start_station_year(self, *, station_id: int, fiscal_year: int) -> plan.YearStart:
+        """What the year's framework gives a station's year it lacks: the OIT catalogue items
+        (unassigned), and the calendar and survey quotas when it has none; what was added."""
+        return plan.start_station_year(self.session, self.actor, station_id=station_id,
+                                       fiscal_year=fiscal_year, source=self.source)
 
     def create_station(self, *, code: str, name_th: str, province: str = "") -> Saved:
         return plan.create_station(self.session, self.actor, code, name_th, province, self.source)
@@ -144,6 +146,61 @@ class Writer:
 
     def copy_framework(self, *, from_year: int, to_year: int) -> dict[str, int]:
         return framework.copy_framework(self.session, self.actor, from_year, to_year, self.source)
+
+    def save_framework(self, *, fiscal_year: int, values: dict[str, Any], seen_version: int) -> Saved:
+        """The year's scoring rule: scheme, weight_iit/eit/oit (summing to 100), pass_mark, source_note."""
+        return framework.save_framework(self.session, self.actor, fiscal_year, values, seen_version,
+                                        self.source)
+
+    def save_rating_band(self, *, values: dict[str, Any], row_id: int | None = None,
+                         seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
+        return framework.save_rating_band(self.session, self.actor, values, row_id, seen_version, self.source,
+                                          fiscal_year=fiscal_year)
+
+    def delete_rating_band(self, *, row_id: int, seen_version: int) -> None:
+        framework.delete_rating_band(self.session, self.actor, row_id, seen_version, self.source)
+
+    def save_framework_indicator(self, *, values: dict[str, Any], row_id: int | None = None,
+                                 seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
+        return framework.save_framework_indicator(self.session, self.actor, values, row_id, seen_version,
+                                                  self.source, fiscal_year=fiscal_year)
+
+    def delete_framework_indicator(self, *, row_id: int, seen_version: int) -> None:
+        framework.delete_framework_indicator(self.session, self.actor, row_id, seen_version, self.source)
+
+    def save_framework_sub_indicator(self, *, values: dict[str, Any], row_id: int | None = None,
+                                     seen_version: int | None = None,
+                                     fiscal_year: int | None = None) -> Saved:
+        return framework.save_framework_sub_indicator(self.session, self.actor, values, row_id, seen_version,
+                                                      self.source, fiscal_year=fiscal_year)
+
+    def delete_framework_sub_indicator(self, *, row_id: int, seen_version: int) -> None:
+        framework.delete_framework_sub_indicator(self.session, self.actor, row_id, seen_version, self.source)
+
+    def save_catalogue_item(self, *, values: dict[str, Any], row_id: int | None = None,
+                            seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
+        return framework.save_catalogue_item(self.session, self.actor, values, row_id, seen_version,
+                                             self.source, fiscal_year=fiscal_year)
+
+    def delete_catalogue_item(self, *, row_id: int, seen_version: int) -> None:
+        """Refused while stations' plans hold the item; its components go with it."""
+        framework.delete_catalogue_item(self.session, self.actor, row_id, seen_version, self.source)
+
+    def save_catalogue_component(self, *, values: dict[str, Any], row_id: int | None = None,
+                                 seen_version: int | None = None, item_id: int | None = None) -> Saved:
+        return framework.save_catalogue_component(self.session, self.actor, values, row_id, seen_version,
+                                                  self.source, item_id=item_id)
+
+    def delete_catalogue_component(self, *, row_id: int, seen_version: int) -> None:
+        framework.delete_catalogue_component(self.session, self.actor, row_id, seen_version, self.source)
+
+    def save_framework_phase(self, *, values: dict[str, Any], row_id: int | None = None,
+                             seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
+        return framework.save_framework_phase(self.session, self.actor, values, row_id, seen_version,
+                                              self.source, fiscal_year=fiscal_year)
+
+    def delete_framework_phase(self, *, row_id: int, seen_version: int) -> None:
+        framework.delete_framework_phase(self.session, self.actor, row_id, seen_version, self.source)
 
     # --- logins ------------------------------------------------------------------------------
 
