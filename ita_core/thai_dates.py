@@ -182,6 +182,22 @@ def format_be(day: date | None, *, thai_digits: bool = False, short_year: bool |
     return to_thai_digits(text) if thai_digits else text
 
 
+def in_app_style(text: str | None) -> str:
+    """A plan's date wording in the app's one date style (:func:`format_be`), for reading next to
+    the app's own dates: ``๓๑ ม.ค.๖๗`` → ``31 ม.ค. 2567``, ``ภายใน ก.พ.๖๗`` → ``ภายใน ก.พ. 2567``,
+    Thai digits as 0–9. Words around the dates stay; a month without a year keeps no year.
+    Only for showing: the stored wording (what imports compare) is never rewritten."""
+
+    def restyle(match: re.Match[str]) -> str:
+        month = MONTHS_ABBR[_month_number(match["month"]) - 1]
+        year = f" {be_year_to_ce(int(match['year'])) + BE_OFFSET}" if match["year"] else ""
+        day = f"{int(match['day'])} " if match["day"] else ""
+        end = " " if match.group(0).endswith(" ") else ""  # the pattern may eat the space after a month
+        return f"{day}{month}{year}{end}"
+
+    return _DATE_RE.sub(restyle, to_arabic_digits(text or ""))
+
+
 def format_be_month(year: int, month: int) -> str:
     """A month label in BE, e.g. ``ต.ค. 66`` for October 2023 (chart ticks, matrix columns)."""
     return f"{MONTHS_ABBR[month - 1]} {(year + BE_OFFSET) % 100:02d}"

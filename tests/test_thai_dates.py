@@ -64,3 +64,16 @@ def test_fiscal_year_helpers() -> None:
     assert fiscal_year_of(date(2023, 9, 30)) == 2566
     assert fiscal_year_of(date(2023, 10, 1)) == 2567
     assert to_arabic_digits("0๒๕") == "025"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("๓๑ ม.ค.๖๗", "31 ม.ค. 2567"),
+    ("ภายใน ก.พ.๖๗", "ภายใน ก.พ. 2567"),
+    ("๑ ตุลาคม ๒๕๖๖ ถึง ๓๑ ธันวาคม ๒๕๖๖", "1 ต.ค. 2566 ถึง 31 ธ.ค. 2566"),
+    ("ทุก ๑ เดือน", "ทุก 1 เดือน"),
+    ("", ""),
+])
+def test_plan_wording_is_shown_in_the_apps_date_style(text: str, shown: str) -> None:
+    from ita_core.thai_dates import in_app_style
+
+    assert in_app_style(text) == shown

@@ -18,6 +18,7 @@ from ita_core.imports.model import (
     changed_fields,
     first_line,
 )
+from ita_core.labels import value_of, words_of
 from ita_core.models import Status
 from ita_core.sheet_reader import Problem, RowReader, Sheet
 
@@ -113,11 +114,14 @@ def _oit_item(reader: RowReader, context: ImportContext, result: Preview) -> Row
 
 
 def _progress_values(reader: RowReader, *, with_percent: bool) -> dict[str, Any]:
-    values: dict[str, Any] = {"status": reader.text("status") or Status.NOT_STARTED,
-                              "note": reader.text("note"), "evidence_url": reader.text("evidence_url")}
-    if values["status"] not in set(Status):
-        reader.problem("status", f"สถานะ {values['status']!r} ไม่รู้จัก (ใช้ "
-                       + ", ".join(s.value for s in Status) + ")")
+    """Status, note and evidence of a row; the status is its Thai word (a Thai export) or its
+    stored value (``--lang en``)."""
+    written = reader.text("status").strip()
+    status = value_of(written, Status) if written else Status.NOT_STARTED
+    values: dict[str, Any] = {"status": status or written, "note": reader.text("note"),
+                              "evidence_url": reader.text("evidence_url")}
+    if status is None:
+        reader.problem("status", f"สถานะ {written!r} ไม่รู้จัก (ใช้ {words_of(Status)})")
     if with_percent:
         percent = reader.integer("progress", required=False, low=0, high=100, what="ความคืบหน้า")
         values["progress"] = percent or 0
