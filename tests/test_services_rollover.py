@@ -25,7 +25,8 @@ from ita_core.models import (
     SurveyQuota,
 )
 from ita_core.services import PermissionDenied, ValidationFailed
-from ita_core.services.rollover import RolloverReport, rollover
+from ita_core.services.plan import YearStart
+from ita_core.services.rollover import RolloverReport, preview_rollover, rollover
 from ita_core.services.writer import Writer
 from ita_core.thai_dates import parse_due, shift_be_years_in_text, shift_year
 
@@ -236,7 +237,8 @@ def test_rollover_matches_items_against_the_new_years_catalogue(engine: Engine) 
     assert report.dropped == [("O12", old["O12"].title)]
     assert report.new == [("O26", O26)]
     assert report.counts == {"activities": 26, "oit_items": 25,
-                             "components": 128 - 6 - o12_components + 2 + 2}
+                             "components": 128 - 6 - o12_components + 2 + 2,
+                             "assignments": 195, "duties": 42, "quotas": 6, "phases": 9, "plan_issues": 25}
     assert report.lines_th(2567, 2570) == [
         "รายการ OIT เทียบกับเกณฑ์ปี 2570:",
         f"  คงเดิม 23 รายการ: {', '.join(kept)}",
@@ -304,9 +306,10 @@ def test_rollover_to_a_renumbered_framework_of_23_items(engine: Engine) -> None:
         assert len(cells) == 23 * 12
         # and a station added now starts with the 23 items
         station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
-        assert Writer(session, CLI).add_catalogue_items(station_id=station, fiscal_year=2570) == [
-            f"O{n}" for n in range(1, 24)]
-        assert Writer(session, CLI).add_catalogue_items(station_id=station, fiscal_year=2570) == []
+        started = Writer(session, CLI).start_station_year(station_id=station, fiscal_year=2570)
+        assert started.items == [f"O{n}" for n in range(1, 24)]
+        assert (started.duties, started.phases, started.quotas) == (12, 9, 6)  # 12 monthly items
+        assert Writer(session, CLI).start_station_year(station_id=station, fiscal_year=2570) == YearStart()
 
 
 def test_rollover_into_a_year_without_a_framework_names_the_command(engine: Engine) -> None:
@@ -318,3 +321,86 @@ def test_rollover_into_a_year_without_a_framework_names_the_command(engine: Engi
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(OitItem)
                             .where(OitItem.fiscal_year == 2570)).one() == 0
+
+
+def _audit_rows(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(AuditLog)).one()
+
+
+def test_the_preview_is_the_report_of_the_rollover_and_writes_nothing(engine: Engine) -> None:
+    _framework_2570_with_two_items_changed(engine)
+    before = _audit_rows(engine)
+    with session_scope(engine) as session:
+        preview = preview_rollover(session, CLI, station_id=1, from_year=2567, to_year=2570)
+    assert _audit_rows(engine) == before
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(OitItem).where(OitItem.fiscal_year == 2570)).one() == 0
+    assert (preview.kept[:4], [c for c, *_ in preview.renamed], [c for c, _ in preview.dropped],
+            [c for c, _ in preview.new], preview.replaces) == (["O1", "O2", "O3", "O4"], ["O5"], ["O12"], ["O26"],
+                                                                False)
+    assert preview.counts_th() == (
+        "มาตรการ/กิจกรรม 26 · ข้อมูล OIT 25 · องค์ประกอบ " + f"{preview.counts['components']}"
+        + " · การมอบหมาย 195 · รอบรายงาน 42 · โควตาผู้ตอบ 6 · ขั้นตอนปฏิทิน ITA 9 · ประเด็นที่ต้องปรับปรุง 25")
+    with session_scope(engine) as session:
+        done = Writer(session, CLI, source="cli").rollover(station_id=1, from_year=2567, to_year=2570)
+    assert done == preview
+    with Session(engine) as session:
+        def rows(model: type) -> int:
+            return session.exec(select(func.count()).select_from(model).where(model.fiscal_year == 2570)).one()
+
+        assert [rows(m) for m in (Activity, OitItem, Assignment, RecurringDuty, SurveyQuota, Phase)] == [
+            26, 25, 195, 42, 6, 9]
+    with session_scope(engine) as session:  # now the year has a plan: the preview says it would be replaced
+        again = preview_rollover(session, CLI, station_id=1, from_year=2567, to_year=2570)
+    assert again.replaces and again.counts == done.counts
+
+
+def test_the_preview_is_refused_like_the_rollover(engine: Engine) -> None:
+    with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
+        preview_rollover(session, CLI, station_id=1, from_year=2567, to_year=2569)
+    assert refused.value.errors == [
+        "ปีงบประมาณ 2569 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2569`"]
+    with session_scope(engine) as session, pytest.raises(PermissionDenied):
+        preview_rollover(session, Actor("o", "officer", person_id=1), station_id=1, from_year=2567, to_year=2568)
+
+
+def test_the_rollover_copies_through_the_validators(engine: Engine) -> None:
+    """A row the quota form would refuse (a minimum of 0, set here behind the services' back) stops
+    the rollover with the form's Thai message, and nothing of the new year is written."""
+    framework_for(engine, 2568)
+    with session_scope(engine) as session:
+        quota = session.exec(select(SurveyQuota).where(SurveyQuota.department == "ฝ่ายจราจร")).one()
+        quota.min_respondents = 0
+    before = _audit_rows(engine)
+    with pytest.raises(ValidationFailed) as refused, session_scope(engine) as session:
+        rollover(session, CLI, 1, 2567, 2568)  # the transaction rolls back
+    assert refused.value.errors == ["จำนวนผู้ตอบขั้นต่ำต้องเป็นจำนวนเต็ม 1–100,000 (ได้รับ 0)"]
+    assert _audit_rows(engine) == before
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Activity).where(Activity.fiscal_year == 2568)).one() == 0
+
+
+def test_a_rollover_from_a_year_without_a_calendar_takes_the_frameworks(engine: Engine) -> None:
+    """The old year has no calendar and no quotas: the new year gets the target framework's (as a
+    new station would), and the preview says so."""
+    from ita_core.models import SurveyCount  # noqa: F401  (no counts in the seed)
+
+    framework_for(engine, 2568)
+    with session_scope(engine) as session:
+        for collector in session.exec(select(Assignment).where(Assignment.survey_quota_id.is_not(None))):
+            session.delete(collector)
+        session.flush()
+        for row in [*session.exec(select(SurveyQuota)), *session.exec(select(Phase))]:
+            session.delete(row)
+    with session_scope(engine) as session:
+        preview = preview_rollover(session, CLI, station_id=1, from_year=2567, to_year=2568)
+        done = rollover(session, CLI, 1, 2567, 2568)
+    assert done == preview
+    assert (done.counts["phases"], done.counts["quotas"], done.counts["assignments"]) == (9, 6, 191)
+    with Session(engine) as session:
+        phases = session.exec(select(Phase).where(Phase.fiscal_year == 2568).order_by(Phase.seq)).all()
+        assert (phases[0].name, phases[0].start) == ("เตรียมความพร้อม", date(2024, 10, 1))
+        trail = session.exec(select(AuditLog.source).where(AuditLog.table_name == "phase").distinct()).all()
+        assert trail == ["rollover"]

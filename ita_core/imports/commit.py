@@ -45,7 +45,7 @@ def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, stati
     approved = {normalise_name(n) for n in approve_names}
     writer = Writer(session, actor, source=SOURCE)
     writer.open_fiscal_year(be_year=fiscal_year)  # a new station's first plan may open a year
-    catalogue = writer.add_catalogue_items(station_id=station_id, fiscal_year=fiscal_year)  # its OIT items
+    started = writer.start_station_year(station_id=station_id, fiscal_year=fiscal_year)  # OIT items, calendar
     try:
         people = _add_people(writer, planned, approved=approved, station_id=station_id)
         assigned = 0
@@ -58,7 +58,7 @@ def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, stati
         raise services.ValidationFailed([f"แถว {exc.table} {exc.row_id} ถูกแก้ไขระหว่างนำเข้า: "
                                          "ไม่มีการบันทึกใด ๆ กรุณาตรวจไฟล์ใหม่"]) from exc
     return CommitResult(planned.count("add"), planned.count("change"),
-                        sum(1 for name in people if name in approved), assigned, len(catalogue))
+                        sum(1 for name in people if name in approved), assigned, len(started.items))
 
 
 def _add_people(writer: Writer, planned: Preview, *, approved: set[str], station_id: int) -> dict[str, int]:

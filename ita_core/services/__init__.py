@@ -29,7 +29,6 @@ from ita_core.services.plan import (
     PERSON_FIELDS,
     PHASE_FIELDS,
     add_assignment,
-    add_catalogue_items,
     check_fiscal_year,
     create_station,
     delete_component,
@@ -44,6 +43,7 @@ from ita_core.services.plan import (
     save_person,
     save_phase,
     save_recurring_duty,
+    start_station_year,
 )
 from ita_core.services.progress import (
     PROGRESS_FIELDS,
@@ -65,11 +65,11 @@ from ita_core.services.surveys import (
 __all__ = [
     "ACTIVITY_FIELDS", "DUTY_FIELDS", "OIT_FIELDS", "PERSON_FIELDS", "PHASE_FIELDS",
     "PROGRESS_FIELDS", "QUOTA_FIELDS", "SURVEY_TOOLS", "TABLES", "ConflictError",
-    "PermissionDenied", "Saved", "ValidationFailed", "add_assignment", "add_catalogue_items",
+    "PermissionDenied", "Saved", "ValidationFailed", "add_assignment",
     "check_fiscal_year", "copy_framework", "create_row", "create_station", "create_user",
     "delete_component", "delete_phase", "delete_quota", "delete_recurring_duty", "delete_row",
     "ensure_fiscal_year", "hard_delete", "record_survey_count", "remove_assignment",
     "save_activity", "save_component", "save_oit_item", "save_person", "save_phase", "save_quota",
     "save_recurring_duty", "save_score_history", "save_score_input", "set_component_done",
-    "set_publication", "update_progress", "update_user", "validate_progress",
+    "set_publication", "start_station_year", "update_progress", "update_user", "validate_progress",
 ]

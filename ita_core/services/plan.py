@@ -4,23 +4,26 @@ assignments, recurring duties, fiscal years and stations.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from ita_core.auth import Actor
 from ita_core.db import stored_id
-from ita_core.framework import framework_of, missing_framework_th, missing_from_catalogue
+from ita_core.framework import catalogue_of, framework_of, missing_framework_th
 from ita_core.labels import RHYTHM_TH
 from ita_core.models import (
     Activity,
     Assignment,
     AssignmentRole,
     CatalogueComponent,
+    CatalogueItem,
     DutyKind,
     FiscalYear,
     FrameworkIndicator,
+    FrameworkPhase,
     FrameworkSubIndicator,
     Indicator,
     OitComponent,
@@ -32,6 +35,8 @@ from ita_core.models import (
     Rhythm,
     Station,
     SubIndicator,
+    SurveyMinimum,
+    SurveyQuota,
 )
 from ita_core.permissions import Action, require, require_station
 from ita_core.services.core import (
@@ -48,6 +53,7 @@ from ita_core.services.core import (
     create_row,
     hard_delete,
 )
+from ita_core.services.surveys import save_quota
 from ita_core.thai_dates import DueKind, fiscal_year_bounds, format_be, parse_due
 
 ACTIVITY_FIELDS = ("indicator", "issue", "activity", "output", "awareness", "due_date", "due_text",
@@ -66,16 +72,23 @@ PHASE_FIELDS = ("stage", "step", "kind", "name", "description", "start", "end", 
                 "responsible_text")
 
 
+def check_activity(values: dict[str, Any], *, new: bool) -> list[str]:
+    """What makes a measures row unstorable: an indicator outside 1–10, a new row without an
+    activity. Shared by :func:`save_activity` and the rollover's copies (which keep their ``seq``)."""
+    errors = []
+    if "indicator" in values and values["indicator"] not in range(1, 11):
+        errors.append("ตัวชี้วัดต้องเป็นเลข 1–10")
+    if new and not (values.get("activity") or "").strip():
+        errors.append("ต้องระบุกิจกรรมที่จะดำเนินการ")
+    return errors
+
+
 def save_activity(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
                   expected_version: int | None = None, source: str = "form", *, station_id: int | None = None,
                   fiscal_year: int | None = None) -> Saved:
     """Create (``row_id`` None, with station and year) or edit a row of the measures table."""
     require(actor, Action.EDIT_PLAN)
-    errors = []
-    if "indicator" in values and values["indicator"] not in range(1, 11):
-        errors.append("ตัวชี้วัดต้องเป็นเลข 1–10")
-    if row_id is None and not (values.get("activity") or "").strip():
-        errors.append("ต้องระบุกิจกรรมที่จะดำเนินการ")
+    errors = check_activity(values, new=row_id is None)
     if errors:
         raise ValidationFailed(errors)
     if row_id is None:
@@ -99,6 +112,9 @@ def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version:
                   values: dict[str, Any], source: str = "form") -> Saved:
     """Edit an OIT item's plan fields (the 25 items are fixed by the NACC: no create)."""
     require(actor, Action.EDIT_PLAN)
+    current = session.get(OitItem, row_id)
+    if current is not None and "sub_indicator" in values:  # a code of the item's year, maybe new to the store
+        ensure_sub_indicators(session, actor, current.fiscal_year, {values["sub_indicator"]}, source)
     saved = _write(session, actor, OitItem, row_id, expected_version,
                    {k: v for k, v in values.items() if k in OIT_FIELDS}, source)
     saved.warnings = _due_warning(session.get_one(OitItem, row_id).fiscal_year, values.get("due_date"))
@@ -109,51 +125,141 @@ CATALOGUE_ITEM_FIELDS = ("code", "number", "sub_indicator", "group_heading", "ti
                          "due_kind", "rhythm_text", "catalogue_item_id")
 
 
-def add_catalogue_items(session: Session, actor: Actor, *, station_id: int, fiscal_year: int,
-                        source: str = "form") -> list[str]:
-    """Give a station the OIT items of its year's catalogue that it does not have yet (by code),
-    unassigned and not started: code, title, sub-indicator, deadline and components from the
-    framework; a monthly item gets a month-end recurring duty so its matrix cells are required.
+@dataclass
+class YearStart:
+    """What a station's year gets from its framework: the catalogue items it lacks (codes, in
+    catalogue order, with their components and month-end duties), and the calendar and survey
+    quotas when it has none. Returned by :func:`start_station_year`, and by the rollover's preview
+    for what the new year will receive."""
 
-    Items the station already has (soft-deleted ones too) are left alone, so calling it again adds
-    nothing. Refused when the year has no framework, naming the command that makes one. Returns
-    the codes added, in catalogue order.
+    items: list[str] = field(default_factory=list)
+    components: int = 0
+    duties: int = 0
+    phases: int = 0
+    quotas: int = 0
+
+
+@dataclass
+class _StartPlan:
+    """The framework rows :func:`start_station_year` copies into a station's year."""
+
+    entries: list[CatalogueItem]
+    phases: list[FrameworkPhase]
+    minimums: list[SurveyMinimum]
+
+    def summary(self, session: Session) -> YearStart:
+        ids = [stored_id(entry) for entry in self.entries]
+        components = session.exec(select(func.count()).select_from(CatalogueComponent)
+                                  .where(col(CatalogueComponent.item_id).in_(ids))).one() if ids else 0
+        return YearStart([entry.code for entry in self.entries], components,
+                         sum(1 for entry in self.entries if entry.rhythm == Rhythm.MONTHLY),
+                         len(self.phases), len(self.minimums))
+
+
+def year_start_plan(session: Session, *, fiscal_year: int, held_codes: set[str], has_phases: bool,
+                    has_quotas: bool) -> _StartPlan:
+    """What a year holding the OIT codes ``held_codes`` (and phases, quotas or not) gets from its
+    framework. A pure read, so the rollover can preview it for a year it has not written yet."""
+    missing = [entry for entry in catalogue_of(session, fiscal_year) if entry.code not in held_codes]
+    phases = [] if has_phases else list(session.exec(
+        select(FrameworkPhase).where(FrameworkPhase.fiscal_year == fiscal_year)
+        .order_by(col(FrameworkPhase.seq))).all())
+    minimums = [] if has_quotas else list(session.exec(
+        select(SurveyMinimum).where(SurveyMinimum.fiscal_year == fiscal_year)
+        .order_by(col(SurveyMinimum.id))).all())
+    return _StartPlan(missing, phases, minimums)
+
+
+def _held(session: Session, model: type[OitItem] | type[Phase] | type[SurveyQuota], station_id: int,
+          fiscal_year: int) -> bool:
+    return session.exec(select(model.id).where(model.station_id == station_id,
+                                               model.fiscal_year == fiscal_year).limit(1)).first() is not None
+
+
+def start_station_year(session: Session, actor: Actor, *, station_id: int, fiscal_year: int,
+                       source: str = "form") -> YearStart:
+    """Give a station's year what its framework defines and the station lacks, so its OIT matrix,
+    score projection, calendar and survey quotas work at once (a new station's first plan, the new
+    items of a rollover):
+
+    - the catalogue's OIT items it has no item of (by code; a soft-deleted item counts as held),
+      unassigned and not started, with code, title, sub-indicator, deadline and components; a
+      monthly item gets a month-end recurring duty so its matrix cells are required;
+    - the year's calendar (``FrameworkPhase`` → ``Phase``) when the station's year has no step;
+    - the survey minimums (``SurveyMinimum`` → ``SurveyQuota``) when it has no quota.
+
+    Each row goes through the validator of its kind (save_phase, save_quota, save_recurring_duty)
+    and is audited with ``source``; calling it again adds nothing. Refused when the year has no
+    framework, naming the command that makes one. Returns what it added.
     """
     require(actor, Action.EDIT_PLAN, station_id=station_id)
     if framework_of(session, fiscal_year) is None:
         raise ValidationFailed([missing_framework_th(session, fiscal_year)])
-    missing = missing_from_catalogue(session, station_id, fiscal_year)
-    ensure_sub_indicators(session, actor, fiscal_year, {entry.sub_indicator for entry in missing}, source)
-    for entry in missing:
-        parsed = parse_due(entry.deadline, fiscal_year)
-        due_date = entry.due_date if entry.due_date is not None else parsed.date
-        item = OitItem(station_id=station_id, fiscal_year=fiscal_year, code=entry.code, number=entry.number,
-                       sub_indicator=entry.sub_indicator, group_heading=entry.group_heading,
-                       title=entry.title_th,
-                       due_date=due_date, due_text=entry.deadline,
-                       due_kind=parsed.kind if parsed.date == due_date else DueKind.DATE,
-                       rhythm_text="" if entry.rhythm == Rhythm.ONCE else RHYTHM_TH[entry.rhythm],
-                       catalogue_item_id=entry.id)
-        item_id = create_row(session, actor, item, CATALOGUE_ITEM_FIELDS, source).row_id
-        components = session.exec(select(CatalogueComponent).where(CatalogueComponent.item_id == entry.id)
-                                  .order_by(col(CatalogueComponent.seq))).all()
-        for component in components:
-            copy = OitComponent(item_id=item_id, seq=component.seq, text=component.text_th)
-            create_row(session, actor, copy, ("item_id", "seq", "text"), source)
-        if entry.rhythm == Rhythm.MONTHLY:
-            duty = RecurringDuty(station_id=station_id, fiscal_year=fiscal_year, oit_item_id=item_id,
-                                 kind=DutyKind.MONTH_END, text=f"เผยแพร่ทุกเดือน (เกณฑ์ปี {fiscal_year})")
-            create_row(session, actor, duty, DUTY_FIELDS, source)
+    held = set(session.exec(select(OitItem.code).where(OitItem.station_id == station_id,
+                                                       OitItem.fiscal_year == fiscal_year)).all())
+    plan = year_start_plan(session, fiscal_year=fiscal_year, held_codes=held,
+                           has_phases=_held(session, Phase, station_id, fiscal_year),
+                           has_quotas=_held(session, SurveyQuota, station_id, fiscal_year))
+    ensure_sub_indicators(session, actor, fiscal_year, {entry.sub_indicator for entry in plan.entries},
+                          source)
+    for entry in plan.entries:
+        _add_catalogue_item(session, actor, entry, station_id=station_id, fiscal_year=fiscal_year,
+                            source=source)
+    for step in plan.phases:
+        save_phase(session, actor, {"seq": step.seq, "kind": step.kind, "name": step.name_th,
+                                    "start": step.start, "end": step.end},
+                   source=source, station_id=station_id, fiscal_year=fiscal_year)
+    for minimum in plan.minimums:
+        save_quota(session, actor, {"tool": minimum.tool, "department": minimum.department,
+                                    "min_respondents": minimum.min_respondents, "note": minimum.note},
+                   source=source, station_id=station_id, fiscal_year=fiscal_year)
     session.flush()
-    return [entry.code for entry in missing]
+    return plan.summary(session)
+
+
+def _add_catalogue_item(session: Session, actor: Actor, entry: CatalogueItem, *, station_id: int,
+                        fiscal_year: int, source: str) -> None:
+    """One catalogue item as the station's own unassigned OIT item, with its components and, for a
+    monthly item, a month-end duty."""
+    parsed = parse_due(entry.deadline, fiscal_year)
+    due_date = entry.due_date if entry.due_date is not None else parsed.date
+    item = OitItem(station_id=station_id, fiscal_year=fiscal_year, code=entry.code, number=entry.number,
+                   sub_indicator=entry.sub_indicator, group_heading=entry.group_heading, title=entry.title_th,
+                   due_date=due_date, due_text=entry.deadline,
+                   due_kind=parsed.kind if parsed.date == due_date else DueKind.DATE,
+                   rhythm_text="" if entry.rhythm == Rhythm.ONCE else RHYTHM_TH[entry.rhythm],
+                   catalogue_item_id=entry.id)
+    item_id = create_row(session, actor, item, CATALOGUE_ITEM_FIELDS, source).row_id
+    components = session.exec(select(CatalogueComponent).where(CatalogueComponent.item_id == entry.id)
+                              .order_by(col(CatalogueComponent.seq))).all()
+    for component in components:
+        copy_component(session, actor, item_id=item_id, seq=component.seq, text=component.text_th,
+                       source=source)
+    if entry.rhythm == Rhythm.MONTHLY:
+        save_recurring_duty(session, actor, {"oit_item_id": item_id, "kind": DutyKind.MONTH_END,
+                                             "text": f"เผยแพร่ทุกเดือน (เกณฑ์ปี {fiscal_year})"}, source=source)
+
+
+def copy_component(session: Session, actor: Actor, *, item_id: int, seq: int, text: str, source: str) -> None:
+    """A checklist line copied with its number (a new item's from the catalogue, a rolled-over
+    item's from last year), refused when empty like :func:`save_component`."""
+    if not text.strip():
+        raise ValidationFailed([f"องค์ประกอบข้อ {seq} ของรายการ OIT ว่าง"])
+    create_row(session, actor, OitComponent(item_id=item_id, seq=seq, text=text), ("item_id", "seq", "text"),
+               source)
 
 
 def ensure_sub_indicators(session: Session, actor: Actor, fiscal_year: int, codes: set[str],
                             source: str) -> None:
     """The shared indicator and sub-indicator rows a station's OIT items point at, added from the
-    year's framework when its catalogue brings a code the store does not know yet (renumbered
-    sub-indicators); audited like the fiscal year, station-less, the trail's row id being the
-    framework sub-indicator's (the shared table is keyed by its code)."""
+    year's framework when its catalogue (or an import) brings a code the store does not know yet
+    (renumbered sub-indicators); audited like the fiscal year, station-less, the trail's row id
+    being the framework sub-indicator's (the shared table is keyed by its code).
+
+    The shared rows are only the targets of foreign keys: the names people see are read from each
+    year's framework (:func:`ita_core.queries.indicators`, :func:`ita_core.queries.sub_indicators`),
+    so the name stored here is that of the first year that brought the code, not what pages,
+    exports or the CLI show."""
     known = set(session.exec(select(SubIndicator.code)).all())
     numbers = set(session.exec(select(Indicator.number)).all())
     for code in sorted(codes - known):
