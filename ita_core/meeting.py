@@ -1,19 +1,22 @@
-"""The monthly ITA meeting: what changed since a date, what is due next, and a LINE summary.
+"""The monthly ITA meeting: what is late now and whose it is, what changed since a date, what is
+due next, and a LINE summary.
 
 `ita status` prints the same indicator lines the LINE summary carries.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 
-from ita_core.plan import Kpis, is_open
+from ita_core.plan import Kpis, is_open, natural_key
 from ita_core.status import OVERALL_EN, OVERALL_TH, Light, done_of_rated
 from ita_core.thai_dates import format_be
+from ita_core.workload import rows_of
 
 LIGHT_EN = {"green": "green", "yellow": "yellow", "red": "red", "grey": "grey"}
 LIGHT_TH = {"green": "🟢 เขียว", "yellow": "🟡 เหลือง", "red": "🔴 แดง", "grey": "⚪ เทา"}
@@ -37,6 +40,68 @@ def _by_due(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values(["judged_due", "kind", "id"])
 
 
+def _oldest_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """By due date, ties in plan order with codes read as numbers (O4 before O16)."""
+    keys = [(str(due), str(kind), natural_key(str(ref)))
+            for due, kind, ref in zip(rows["judged_due"], rows["kind"], rows["ref"], strict=True)]
+    return rows.iloc[sorted(range(len(rows)), key=keys.__getitem__)]
+
+
+def _with_days_late(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """``days_late``: days from the judged due date to ``as_of`` (negative: days still left)."""
+    days = [(as_of - due).days if isinstance(due, date) else None for due in rows["judged_due"]]
+    return rows.assign(days_late=pd.array(days, dtype="Int64"))
+
+
+def late_now(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Every overdue row at ``as_of`` with its owners (``responsible``) and ``days_late``, oldest
+    first: the commander's first question is what is late and whose it is, not only what became
+    late since the last meeting."""
+    return _with_days_late(_oldest_first(rows[rows["light"] == Light.OVERDUE]), as_of)
+
+
+def at_risk_now(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Every at-risk row at ``as_of`` with its owners and ``days_late`` (≤ 0: days left), soonest first."""
+    return _with_days_late(_oldest_first(rows[rows["light"] == Light.AT_RISK]), as_of)
+
+
+def next_items(rows: pd.DataFrame, assignments: pd.DataFrame, person_id: int, as_of: date,
+               days: int = 30) -> pd.DataFrame:
+    """One officer's next work: the rows assigned to ``person_id`` that are overdue or open and
+    due within ``days``, oldest first, each with ``days_late`` (what his home page lists)."""
+    mine = rows_of(assignments, rows, person_id)
+    due = _due(mine)
+    soon = is_open(mine["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))
+    return _with_days_late(_oldest_first(mine[(mine["light"] == Light.OVERDUE) | soon]), as_of)
+
+
+def days_text(days_late: int) -> str:
+    """Days late in Thai words: "เลยมา 45 วัน", "ครบกำหนดวันนี้", "อีก 4 วัน"."""
+    if days_late > 0:
+        return f"เลยมา {days_late} วัน"
+    return "ครบกำหนดวันนี้" if days_late == 0 else f"อีก {-days_late} วัน"
+
+
+NOBODY_TH = "— ยังไม่มีผู้รับผิดชอบ"
+ATTENTION_COLUMNS = {"ref": "รหัส", "title": "เรื่อง", "owners": "ผู้รับผิดชอบ", "due": "กำหนด",
+                     "days": "เลยกำหนด"}
+
+
+def attention_table(rows: pd.DataFrame, days_header: str = "เลยกำหนด") -> pd.DataFrame:
+    """Rows of :func:`late_now`, :func:`at_risk_now` or :func:`next_items` as the table a person
+    reads: code, whole title, owners, BE due date and days in words (headed ``days_header``:
+    "เหลือเวลา" where the rows are not late yet), Thai headers."""
+    owners = rows["responsible"].fillna("").astype(str).str.replace("; ", ", ")
+    table = pd.DataFrame({
+        "ref": rows["ref"].astype(str),
+        "title": rows["title"].astype(str),
+        "owners": owners.where(owners != "", NOBODY_TH),
+        "due": [format_be(d) if isinstance(d, date) else "" for d in rows["judged_due"]],
+        "days": [days_text(int(d)) if pd.notna(d) else "" for d in rows["days_late"]],
+    })
+    return table.rename(columns={**ATTENTION_COLUMNS, "days": days_header}).reset_index(drop=True)
+
+
 def became_overdue(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFrame:
     """Open rows whose due date passed between ``since`` and ``as_of``."""
     due = _due(rows)
@@ -58,10 +123,19 @@ def upcoming(rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
     return _by_due(rows[is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))])
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` from the plan or a person, escaped so Markdown shows it as typed: no emphasis,
+    links, HTML, LaTeX (``$``) or Streamlit's ``:red[…]`` and ``:material/…:`` directives."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
 def bullets(rows: pd.DataFrame, limit: int = 8) -> str:
-    """Up to ``limit`` rows as Markdown bullets (code and title), then how many more."""
+    """Up to ``limit`` rows as Markdown bullets (code and whole title, escaped), then how many more."""
     shown: Iterable[Any] = rows.head(limit).itertuples()  # pandas types a row's fields as any scalar
-    lines = [f"- {r.ref} {r.title[:70]}" for r in shown]
+    lines = [f"- {markdown_text(r.ref)} {markdown_text(r.title)}" for r in shown]  # the page wraps titles
     if len(rows) > limit:
         lines.append(f"- … และอีก {len(rows) - limit} รายการ")
     return "\n".join(lines) or "ไม่มี"
@@ -86,8 +160,10 @@ def indicator_lines(indicators: pd.DataFrame, lang: str = "th") -> list[str]:
 
 
 def line_summary(station: str, fiscal_year: int, as_of: date, kpis: Kpis, indicators: pd.DataFrame,
-                 due_next: pd.DataFrame, top_people: pd.DataFrame) -> str:
-    """Plain Thai text to paste into the station's LINE group."""
+                 due_next: pd.DataFrame, top_people: pd.DataFrame, *,
+                 late: pd.DataFrame | None = None) -> str:
+    """Plain Thai text to paste into the station's LINE group. Titles are whole (LINE wraps them);
+    ``late`` (:func:`late_now`) lists each overdue row with its owners and days late."""
     lines = [
         f"สรุปความคืบหน้า ITA {station} ปีงบประมาณ {fiscal_year}",
         f"ข้อมูล ณ {format_be(as_of)}",
@@ -98,10 +174,15 @@ def line_summary(station: str, fiscal_year: int, as_of: date, kpis: Kpis, indica
         *indicator_lines(indicators),
     ]
     # pandas types a row's fields as any scalar: the rows are read as Any
+    if late is not None and len(late):
+        late_rows: Iterable[Any] = late.itertuples()
+        lines += ["", f"เลยกำหนด {len(late)} รายการ:"]
+        lines += [f"- {r.ref} {r.title} ({days_text(int(r.days_late))} · ผู้รับผิดชอบ: "
+                  f"{str(r.responsible).replace('; ', ', ') or NOBODY_TH})" for r in late_rows]
     if len(due_next):
         due_rows: Iterable[Any] = due_next.head(10).itertuples()
         lines += ["", "ครบกำหนดใน 30 วัน:"]
-        lines += [f"- {r.ref} {r.title[:60]} ({format_be(r.judged_due)})" for r in due_rows]
+        lines += [f"- {r.ref} {r.title} ({format_be(r.judged_due)})" for r in due_rows]
     if len(top_people):
         people: Iterable[Any] = top_people.itertuples()
         lines += ["", "ผู้รับผิดชอบงานค้างมากที่สุด:"]

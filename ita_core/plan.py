@@ -6,6 +6,8 @@ fixed number of queries and one pandas pass, so it stays fast for many stations.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +21,7 @@ from ita_core.models import Activity, DutyKind, OitItem, RecurringDuty
 from ita_core.recurring import next_or_last, occurrences
 from ita_core.settings import Settings
 from ita_core.status import Light, add_lights, rollup, rollup_by
-from ita_core.thai_dates import fiscal_year_bounds, shift_year
+from ita_core.thai_dates import fiscal_year_bounds, shift_year, to_arabic_digits
 
 ROW_COLUMNS = [
     "kind", "id", "ref", "indicator", "sub_indicator", "title", "responsible", "due_date", "due_text",
@@ -35,9 +37,81 @@ def default_as_of(fiscal_year: int, today: date | None = None) -> date:
     return min(max(today, start), end)
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, at most ``limit`` characters: cut at the last space that keeps at
+    least half of it, with "…", so a title never ends mid-word ("…ทำป้าย ปร"). Thai writes no
+    space between words, only between phrases; a phrase longer than half the limit is cut
+    before a base letter, never between a letter and its vowel or tone mark."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        return cut[:space].rstrip() + "…"
+    end = len(cut)
+    while end > 1 and unicodedata.category(text[end]).startswith("M"):  # a mark belongs to the letter before
+        end -= 1
+    return text[:end].rstrip() + "…"
+
+
 def _first_line(text: str, limit: int = 140) -> str:
     line = next((part.strip("- ").strip() for part in text.splitlines() if part.strip("- ").strip()), "")
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return shorten(line, limit)
+
+
+def natural_key(code: str) -> tuple[str | int, ...]:
+    """Sort key for row codes that orders their numbers as numbers: O2 before O10, ก2 before
+    ก10, 9.2 before 9.10. Thai digits count as digits (the plan mixes both systems).
+
+    Text and numbers alternate from a text part (maybe empty), so any two keys compare."""
+    parts = re.split(r"(\d+)", to_arabic_digits(code).strip().casefold())
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+
+
+def sort_by_code(rows: pd.DataFrame) -> pd.DataFrame:
+    """Plan rows in plan order: activities (ก1, ก2 … ก26), then OIT items (O1, O2 … O25)."""
+    keys = [(str(kind), natural_key(str(ref))) for kind, ref in zip(rows["kind"], rows["ref"], strict=True)]
+    return rows.iloc[sorted(range(len(rows)), key=keys.__getitem__)]
+
+
+def code_prefix(code: str) -> str:
+    """The letters before a row code's number: "ก" of ก12, "O" of O7."""
+    return re.split(r"\d", to_arabic_digits(code).strip(), maxsplit=1)[0]
+
+
+KIND_TH = {"activity": "มาตรการ/กิจกรรมในแผนยกระดับ ITA ของสถานี (ลำดับในตารางมาตรการ)",
+           "oit_item": "ข้อมูลที่ต้องเปิดเผยต่อสาธารณะตามแบบวัด OIT (ข้อตามปฏิทินกิจกรรม OIT)"}
+
+
+def code_legend(rows: pd.DataFrame) -> list[str]:
+    """What the row codes mean, from the prefixes the plan really holds ("ก1–ก26 (26 รายการ):
+    มาตรการ/…"), so a reader meeting ก8 or O12 on a page knows what it is."""
+    lines = []
+    prefixes = rows.assign(prefix=rows["ref"].astype(str).map(code_prefix))
+    for (kind, _prefix), group in prefixes.groupby(["kind", "prefix"], sort=True):
+        codes = sorted(group["ref"].astype(str), key=natural_key)
+        span = codes[0] if len(codes) == 1 else f"{codes[0]}–{codes[-1]}"
+        lines.append(f"{span} ({len(codes)} รายการ): {KIND_TH.get(str(kind), str(kind))}")
+    return lines
+
+
+TOOL_WHO_TH = {"IIT": "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน: บุคลากรของสถานีตอบแบบสำรวจ",
+               "EIT": "แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายนอก: ประชาชนผู้มาติดต่อตอบแบบสำรวจ",
+               "OIT": "แบบวัดการเปิดเผยข้อมูลสาธารณะ: ผู้ประเมินตรวจข้อมูลที่สถานีเผยแพร่บนเว็บไซต์"}
+
+
+def tool_legend(indicators: pd.DataFrame) -> list[str]:
+    """One line per ITA tool with the indicators it scores, read from the year's indicators:
+    "IIT (ตัวชี้วัด 1–5) แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน: …"."""
+    lines = []
+    for tool in ("IIT", "EIT", "OIT"):
+        numbers = sorted(int(n) for n in indicators.loc[indicators["tool"] == tool, "number"])
+        if not numbers:
+            continue
+        span = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
+        lines.append(f"{tool} (ตัวชี้วัด {span}) {TOOL_WHO_TH[tool]}")
+    return lines
 
 
 def duty_occurrences(duties: list[RecurringDuty], fiscal_year: int) -> pd.DataFrame:

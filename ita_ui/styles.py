@@ -1,9 +1,15 @@
-"""CSS the pages share: light-tinted boxes, and the meeting page's projector-sized text."""
+"""CSS the pages share: light-tinted boxes, the meeting page's projector-sized text and its
+presentation mode, and tables whose cells wrap whole words."""
 
 from __future__ import annotations
 
+import unicodedata
+
+import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+
+from ita_core.meeting import ATTENTION_COLUMNS, markdown_text
 
 LIGHT_CSS = """<style>
 [class*="st-key-light_green"] {background: #e3f4e8; border-left: 10px solid #1a9850 !important;}
@@ -12,9 +18,51 @@ LIGHT_CSS = """<style>
 [class*="st-key-light_grey"] {background: #f0f0f0; border-left: 10px solid #9e9e9e !important;}
 </style>"""
 
-PROJECTOR_CSS = ("<style>.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.35rem;}"
-                 ".stMainBlockContainer h1 {font-size: 3rem;}"
-                 "[data-testid=stMetricValue] {font-size: 3.2rem;}</style>")
+# Body text, headings and tables large enough to read from the back of a meeting room. The
+# metric rules name the metric's own <p> and <div>s: Streamlit renders the value as markdown,
+# so the body rule `.stMainBlockContainer p` (1.35rem) used to win over a rule on the value's
+# box and shrank "เสร็จ 77%" to body size. These selectors are more specific, so they win.
+PROJECTOR_CSS = """<style>
+.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.35rem;}
+.stMainBlockContainer h1 {font-size: 3rem;}
+.stMainBlockContainer [data-testid="stMetricValue"],
+.stMainBlockContainer [data-testid="stMetricValue"] div,
+.stMainBlockContainer [data-testid="stMetricValue"] p {font-size: 3.2rem; line-height: 1.2;}
+.stMainBlockContainer [data-testid="stMetricLabel"] p {font-size: 1.5rem; font-weight: 600;}
+.stMainBlockContainer [data-testid="stMetricDelta"] div,
+.stMainBlockContainer [data-testid="stMetricDelta"] p {font-size: 1.3rem;}
+.stMainBlockContainer [data-testid="stTable"] th,
+.stMainBlockContainer [data-testid="stTable"] td,
+.stMainBlockContainer [data-testid="stTable"] td p {font-size: 1.2rem;}
+</style>"""
+
+# Presentation mode: no sidebar and no control to open it, the page across the whole screen,
+# and type one step larger again.
+PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] {display: none !important;}
+.stMainBlockContainer {max-width: 100% !important; padding-top: 2rem;}
+.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.6rem;}
+.stMainBlockContainer h1 {font-size: 3.6rem;}
+.stMainBlockContainer [data-testid="stMetricValue"],
+.stMainBlockContainer [data-testid="stMetricValue"] div,
+.stMainBlockContainer [data-testid="stMetricValue"] p {font-size: 4rem;}
+.stMainBlockContainer [data-testid="stMetricLabel"] p {font-size: 1.8rem;}
+.stMainBlockContainer [data-testid="stMetricDelta"] div,
+.stMainBlockContainer [data-testid="stMetricDelta"] p {font-size: 1.5rem;}
+.stMainBlockContainer [data-testid="stTable"] th,
+.stMainBlockContainer [data-testid="stTable"] td,
+.stMainBlockContainer [data-testid="stTable"] td p {font-size: 1.45rem;}
+</style>"""
+
+# st.table renders each cell as Markdown in a box at most 400 px wide: let it use the whole
+# column, top-aligned. Lines break where the browser's Thai dictionary finds a word boundary
+# (no `overflow-wrap: anywhere`, which splits a name such as พลังช้างสาร in the middle).
+WRAPPED_TABLE_CSS = """<style>
+[data-testid="stTable"] td [data-testid="stMarkdownContainer"] {max-width: none;}
+[data-testid="stTable"] td {vertical-align: top;}
+</style>"""
+WORD_JOINER = "\u2060"
 
 
 def light_box(overall: str, key: str) -> DeltaGenerator:
@@ -26,3 +74,40 @@ def light_box(overall: str, key: str) -> DeltaGenerator:
 def projector_text() -> None:
     """Large text for a meeting room's projector (the meeting page)."""
     st.html(PROJECTOR_CSS)
+
+
+def presentation_mode() -> None:
+    """Hide the sidebar and its open/close controls and enlarge type: the page fills the projector."""
+    st.html(PRESENT_CSS)
+
+
+def unbreakable_words(text: str) -> str:
+    """``text`` with a zero-width word joiner before every letter inside a space-separated word,
+    so a line breaks only at spaces: the browser's Thai dictionary does not know people's names
+    and would break นันทิพัฒน์ after นันทิ. Marks (vowels, tone marks) stay on their letter."""
+    return " ".join(
+        word[:1] + "".join(c if unicodedata.category(c).startswith("M") else WORD_JOINER + c
+                           for c in word[1:])
+        for word in text.split(" "))
+
+
+def wrapped_table(frame: pd.DataFrame, *, names: tuple[str, ...] = (), nowrap: tuple[str, ...] = ()) -> None:
+    """A static table (``st.table``) whose long titles wrap at whole words instead of being cut;
+    the ``names`` columns break only between names and the ``nowrap`` columns (dates, day
+    counts) not at all. Streamlit renders its cells as Markdown, so every text cell is escaped
+    (after the joiners, so each backslash stays next to the character it escapes): a title or
+    name from the plan is shown as typed, never as a link, emphasis or HTML."""
+    st.html(WRAPPED_TABLE_CSS)
+    shown = frame.copy()
+    for column in (*names, *nowrap):
+        shown[column] = shown[column].map(unbreakable_words)
+    shown = shown.apply(lambda column: column.map(lambda v: markdown_text(v) if isinstance(v, str) else v))
+    for column in nowrap:
+        shown[column] = shown[column].str.replace(" ", "\u00a0")  # no-break spaces
+    st.table(shown, hide_index=True)
+
+
+def attention_rows(table: pd.DataFrame) -> None:
+    """A table of :func:`ita_core.meeting.attention_table`: whole titles, owners broken only
+    between names, due date and days on one line each."""
+    wrapped_table(table, names=(ATTENTION_COLUMNS["owners"],), nowrap=tuple(table.columns[3:]))

@@ -72,3 +72,54 @@ def test_default_as_of() -> None:
     assert plan.default_as_of(FY, today=date(2024, 3, 16)) == date(2024, 3, 16)
     assert plan.default_as_of(FY, today=date(2026, 11, 25)) == date(2024, 9, 30)
     assert plan.default_as_of(FY, today=date(2023, 1, 1)) == date(2023, 10, 1)
+
+
+def test_natural_key_reads_the_numbers_in_codes_as_numbers() -> None:
+    assert sorted(["O10", "O2", "O1", "O16"], key=plan.natural_key) == ["O1", "O2", "O10", "O16"]
+    assert sorted(["ก10", "ก2", "ก1"], key=plan.natural_key) == ["ก1", "ก2", "ก10"]
+    assert sorted(["9.10", "9.2", "10.1"], key=plan.natural_key) == ["9.2", "9.10", "10.1"]
+    assert plan.natural_key("ก๑๒") == plan.natural_key("ก12")  # Thai digits are digits
+    assert sorted(["O2", "O10"]) == ["O10", "O2"]  # what plain text order did
+
+
+def test_sort_by_code_gives_plan_order_on_the_seed(engine: Engine) -> None:
+    rows, _, _ = load(engine)
+    shuffled = rows.sample(frac=1, random_state=7)
+    ordered = list(plan.sort_by_code(shuffled)["ref"])
+    assert ordered == [f"ก{n}" for n in range(1, 27)] + [f"O{n}" for n in range(1, 26)]
+
+
+def test_shorten_cuts_at_a_space_never_mid_word() -> None:
+    title = "จัดทำ info graphic สรุป ข้อมูลงบประมาณและการ ใช้งบประมาณ ประจำปี"
+    assert plan.shorten(title, 60) == "จัดทำ info graphic สรุป ข้อมูลงบประมาณและการ ใช้งบประมาณ…"
+    assert plan.shorten(title, 200) == title
+    assert plan.shorten("สอง  บรรทัด\nต่อกัน", 50) == "สอง บรรทัด ต่อกัน"  # one line
+    # no space in reach: cut before a letter, never between a letter and its vowel or tone mark
+    assert plan.shorten("คู่มือ" * 5, 3) == "ค…"
+    assert plan.shorten("คู่มือการปฏิบัติงานสำหรับเจ้าหน้าที่", 20) == "คู่มือการปฏิบัติงาน…"
+
+
+def test_activity_titles_of_the_seed_end_on_a_whole_word(engine: Engine) -> None:
+    rows, _, _ = load(engine)
+    cut = rows[rows["title"].str.endswith("…")]
+    assert len(cut) and (cut["title"].str.len() <= 140).all()
+    with Session(engine) as session:
+        activities = queries.activities(session, 1, FY).set_index("seq")["activity"]
+    for row in cut.itertuples():  # the kept text is a run of whole space-separated words of the plan
+        kept = row.title.removesuffix("…")
+        source = " ".join(activities[int(row.ref[1:])].split())
+        assert source.startswith(kept) and source[len(kept)] == " ", row.ref
+
+
+def test_code_and_tool_legends_come_from_the_data(engine: Engine) -> None:
+    rows, indicators, _ = load(engine)
+    assert plan.code_legend(rows) == [
+        f"ก1–ก26 (26 รายการ): {plan.KIND_TH['activity']}",
+        f"O1–O25 (25 รายการ): {plan.KIND_TH['oit_item']}",
+    ]
+    legend = plan.tool_legend(indicators)
+    assert [line.split(" ที่")[0].split(")")[0] for line in legend] == [
+        "IIT (ตัวชี้วัด 1–5", "EIT (ตัวชี้วัด 6–8", "OIT (ตัวชี้วัด 9–10"]
+    assert "ภายใน" in legend[0] and "ภายนอก" in legend[1] and "การเปิดเผยข้อมูลสาธารณะ" in legend[2]
+    only_oit = plan.code_legend(rows[rows["ref"] == "O7"])
+    assert only_oit == [f"O7 (1 รายการ): {plan.KIND_TH['oit_item']}"]
