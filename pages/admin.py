@@ -8,10 +8,14 @@ import streamlit as st
 
 from ita_core import queries
 from ita_core.backup import backup_bytes
+from ita_core.framework import framework_years
 from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
 from ita_core.models import AssignmentRole, OitItem, UserRole
-from ita_core.permissions import Action
+from ita_core.permissions import Action, PermissionDenied
 from ita_core.recurring import describe
+from ita_core.services import ValidationFailed
+from ita_core.services.rollover import RolloverReport
+from ita_core.services.writer import Writer
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
 from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row
@@ -192,20 +196,53 @@ with users_tab:
                 username=username, password=password, role=role, person_id=pid, can_edit_all=all_rows,
                 station_id=context.station_id), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
 
+def rollover_targets(current: int) -> list[int]:
+    """The years a plan may move to: every later year with a framework, and the next year."""
+    with reading() as session:
+        later = {year for year in framework_years(session) if year > current}
+    return sorted(later | {current + 1})
+
+
+def rollover_preview(target: int) -> RolloverReport | None:
+    """What the rollover into ``target`` would write, or None after showing why it cannot (no
+    framework: the command that makes one)."""
+    try:
+        with reading() as session:
+            return Writer(session, actor).preview_rollover(station_id=context.station_id,
+                                                           from_year=context.fiscal_year, to_year=target)
+    except (ValidationFailed, PermissionDenied) as refused:
+        for error in getattr(refused, "errors", [str(refused)]):
+            st.error(error)
+        return None
+
+
 with year_tab:
-    target = context.fiscal_year + 1
+    target = st.selectbox("ปีงบประมาณปลายทาง", rollover_targets(context.fiscal_year), key="rollover_target")
+    years = target - context.fiscal_year
     st.markdown(f"##### สร้างแผนปีงบประมาณ {target} จากแผนปี {context.fiscal_year} ของ{context.station_name}")
     st.caption("คัดลอกมาตรการ ข้อมูล OIT และองค์ประกอบ การมอบหมาย รอบรายงาน โควตาผู้ตอบ และปฏิทิน ITA (เป็นร่าง) "
-               "โดยเลื่อนทุกวันที่ไป 1 ปี (วันสิ้นเดือนยังเป็นวันสิ้นเดือน) และเลื่อนปี พ.ศ. ในข้อความตามแผนด้วย · "
+               f"โดยเลื่อนทุกวันที่ไป {years} ปี (วันสิ้นเดือนยังเป็นวันสิ้นเดือน) และเลื่อนปี พ.ศ. ในข้อความตามแผนด้วย · "
+               f"รายการ OIT จับคู่ตามรหัสและชื่อกับเกณฑ์ปี {target} · "
                "สถานะเริ่มใหม่และล้างลิงก์หลักฐาน · ทุกแถวบันทึกในประวัติการแก้ไข · "
                "ตรวจปฏิทิน ITA กับประกาศของ ป.ป.ช. เมื่อประกาศแล้ว")
-    overwrite = st.checkbox(f"แทนที่แผนปี {target} ที่มีอยู่แล้ว (ลบแผนเดิมของปีนั้น)", key="rollover_overwrite")
-    with st.popover(f"📅 สร้างแผนปี {target}"):
-        st.write(f"ยืนยันสร้างแผนปีงบประมาณ {target} ของ{context.station_name}?")
-        if st.button("ยืนยัน", key="rollover_confirm", type="primary"):
-            write(lambda w: w.rollover(station_id=context.station_id, from_year=context.fiscal_year,
-                                       to_year=target, overwrite=overwrite),
-                  f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
+    preview = rollover_preview(target)
+    if preview is not None:
+        st.markdown(f"###### รายการ OIT เทียบกับเกณฑ์ปี {target}")
+        for heading, lines in preview.lists_th(context.fiscal_year):
+            st.markdown(f"**{heading}** · {len(lines)} รายการ")
+            st.text("\n".join(lines) or "—")  # titles come from plans and frameworks: text, not markdown
+        st.caption(f"แผนปี {target} จะได้รับ: {preview.counts_th()}")
+        overwrite = False
+        if preview.replaces:
+            st.warning(f"ปีงบประมาณ {target} มีแผนอยู่แล้ว")
+            overwrite = st.checkbox(f"แทนที่แผนปี {target} ที่มีอยู่แล้ว (ลบแผนเดิมของปีนั้น)",
+                                    key="rollover_overwrite")
+        with st.popover(f"📅 สร้างแผนปี {target}"):
+            st.write(f"ยืนยันสร้างแผนปีงบประมาณ {target} ของ{context.station_name}?")
+            if st.button("ยืนยัน", key="rollover_confirm", type="primary"):
+                write(lambda w: w.rollover(station_id=context.station_id, from_year=context.fiscal_year,
+                                           to_year=target, overwrite=overwrite),
+                      f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
 
 with backup_tab:
     if not actor.may(Action.BACKUP_ALL):  # the file holds every station and every login

@@ -353,29 +353,46 @@ def test_a_delete_that_meets_a_conflict_is_not_done_and_says_so(engine: Engine) 
     assert [w.value for w in app.warning] == ["มีผู้อื่นแก้ไขรายการนี้ระหว่างนั้น จึงยังไม่ลบ — ตรวจสอบค่าล่าสุดแล้วกดลบอีกครั้ง"]
 
 
-def test_admin_starts_next_years_plan_from_this_one(engine: Engine) -> None:
-    from ita_core import services
-    from ita_core.auth import CLI
-    from ita_core.db import session_scope
-    from ita_core.models import Activity, OitItem
+def test_admin_previews_and_starts_a_later_years_plan(engine: Engine) -> None:
+    """The year tab offers the next year and every later year with a framework; without a framework
+    it shows the command instead of the button; with one it lists kept, renamed, dropped and new
+    items (a 2570 framework with O5 renamed, O12 dropped and O26 added) before the confirm."""
+    from ita_core.models import OitItem
+    from tests.test_services_rollover import NEW_O5, O26, _framework_2570_with_two_items_changed
 
     make_user("admin", "admin")
     app = run_page("admin", user="admin")
-    app.button(key="rollover_confirm").click().run()  # 2568 has no framework yet
+    assert app.selectbox(key="rollover_target").options == ["2568"]
     assert [e.value for e in app.error] == [
         "ปีงบประมาณ 2568 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
         "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2568`"]
-    with session_scope(make_engine()) as session:
-        services.copy_framework(session, CLI, 2567, 2568, "cli")
+    assert "rollover_confirm" not in [b.key for b in app.button]
+    _framework_2570_with_two_items_changed(make_engine())  # also copies 2567's framework to 2570
+    with Session(make_engine()) as session:
+        old = {i.code: i.title for i in session.exec(select(OitItem).where(OitItem.fiscal_year == 2567))}
+    app.run()
+    assert app.selectbox(key="rollover_target").options == ["2568", "2570"]
+    app.selectbox(key="rollover_target").set_value(2570).run()
+    assert not app.error
+    kept, renamed, dropped, new = [t.value for t in app.text][-4:]
+    assert kept.splitlines()[:2] == [f"O1 {old['O1']}", f"O2 {old['O2']}"]
+    assert [line.split()[0] for line in kept.splitlines()] == [f"O{n}" for n in range(1, 26)
+                                                               if n not in (5, 12)]
+    assert (renamed, dropped, new) == (f"O5 {old['O5']} → {NEW_O5}", f"O12 {old['O12']}", f"O26 {O26}")
+    assert [m.value for m in app.markdown if m.value.startswith("**")] == [
+        "**คงเดิม** · 23 รายการ", "**เปลี่ยนชื่อ** · 1 รายการ", "**ตัดออก (ความคืบหน้ายังอยู่ในปี 2567)** · 1 รายการ",
+        "**เพิ่มใหม่ (ยังไม่มอบหมาย)** · 1 รายการ"]
     app.button(key="rollover_confirm").click().run()
     assert not app.exception and not app.error
     with Session(make_engine()) as session:
-        assert len(session.exec(select(Activity).where(Activity.fiscal_year == 2568)).all()) == 26
-        assert len(session.exec(select(OitItem).where(OitItem.fiscal_year == 2568)).all()) == 25
-    assert app.sidebar.selectbox(key="fiscal_year").options == ["2568", "2567"]
-    app.button(key="rollover_confirm").click().run()  # again: the year has a plan now
+        assert len(session.exec(select(Activity).where(Activity.fiscal_year == 2570)).all()) == 26
+        codes = {i.code for i in session.exec(select(OitItem).where(OitItem.fiscal_year == 2570))}
+    assert len(codes) == 25 and "O26" in codes and "O12" not in codes
+    assert app.sidebar.selectbox(key="fiscal_year").options == ["2570", "2567"]
+    assert [w.value for w in app.warning] == ["ปีงบประมาณ 2570 มีแผนอยู่แล้ว"]  # the preview now says so
+    app.button(key="rollover_confirm").click().run()  # without ticking overwrite
     assert [e.value for e in app.error] == [
-        "ปีงบประมาณ 2568 มีแผนอยู่แล้ว — ต้องสั่งเขียนทับ (overwrite) ถ้าต้องการแทนที่"]
+        "ปีงบประมาณ 2570 มีแผนอยู่แล้ว — ต้องสั่งเขียนทับ (overwrite) ถ้าต้องการแทนที่"]
 
 
 def test_the_audit_page_lists_failed_logins_by_channel(engine: Engine) -> None:

@@ -96,7 +96,7 @@ class RolloverReport:
     :func:`preview_rollover` and :func:`rollover` return the same report for the same years."""
 
     counts: dict[str, int]
-    kept: list[str] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)
     new: list[tuple[str, str]] = field(default_factory=list)
@@ -106,7 +106,7 @@ class RolloverReport:
         """The four lists in Thai, with codes, for the terminal and the admin page."""
         return [
             f"รายการ OIT เทียบกับเกณฑ์ปี {to_year}:",
-            f"  คงเดิม {len(self.kept)} รายการ: {', '.join(self.kept) or '—'}",
+            f"  คงเดิม {len(self.kept)} รายการ: {', '.join(code for code, _ in self.kept) or '—'}",
             f"  เปลี่ยนชื่อ {len(self.renamed)} รายการ: "
             + ("; ".join(f"{code} «{old}» → «{new}»" for code, old, new in self.renamed) or "—"),
             f"  ตัดออก {len(self.dropped)} รายการ "
@@ -114,6 +114,15 @@ class RolloverReport:
             + ("; ".join(f"{code} {title}" for code, title in self.dropped) or "—"),
             f"  ใหม่ {len(self.new)} รายการ (เพิ่มโดยยังไม่มอบหมาย): "
             + ("; ".join(f"{code} {title}" for code, title in self.new) or "—"),
+        ]
+
+    def lists_th(self, from_year: int) -> list[tuple[str, list[str]]]:
+        """The four lists as (heading, one line per item: code and title) for the admin page."""
+        return [
+            ("คงเดิม", [f"{code} {title}" for code, title in self.kept]),
+            ("เปลี่ยนชื่อ", [f"{code} {old} → {new}" for code, old, new in self.renamed]),
+            (f"ตัดออก (ความคืบหน้ายังอยู่ในปี {from_year})", [f"{code} {title}" for code, title in self.dropped]),
+            ("เพิ่มใหม่ (ยังไม่มอบหมาย)", [f"{code} {title}" for code, title in self.new]),
         ]
 
     def counts_th(self) -> str:
@@ -210,7 +219,7 @@ def _plan(session: Session, actor: Actor, station_id: int, from_year: int, to_ye
             report.dropped.append((item.code, item.title))
             continue
         if entry.title_th == item.title:
-            report.kept.append(item.code)
+            report.kept.append((item.code, item.title))
         else:
             report.renamed.append((item.code, item.title, entry.title_th))
             renamed.add(stored_id(item))

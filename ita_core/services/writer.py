@@ -121,6 +121,12 @@ class Writer:
         the report equals :func:`ita_core.services.rollover.preview_rollover` of the same years."""
         return year_rollover.rollover(self.session, self.actor, station_id, from_year, to_year, overwrite)
 
+    def preview_rollover(self, *, station_id: int, from_year: int,
+                         to_year: int) -> year_rollover.RolloverReport:
+        """What :meth:`rollover` would write, read without writing (refused the same way)."""
+        return year_rollover.preview_rollover(self.session, self.actor, station_id=station_id,
+                                              from_year=from_year, to_year=to_year)
+
     def open_fiscal_year(self, *, be_year: int) -> None:
         plan.ensure_fiscal_year(self.session, be_year, actor=self.actor, source=self.source)
 
