@@ -260,7 +260,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         fiscal_year = _fiscal_year(session, station, args.fy)
         as_of = args.as_of or plan.default_as_of(fiscal_year)
         rows = plan.plan_rows(session, stored_id(station), fiscal_year, as_of, settings)
-        table = plan.indicator_lights(rows, queries.indicators(session))
+        table = plan.indicator_lights(rows, queries.indicators(session, fiscal_year))
     print("\n".join(indicator_lines(table, args.lang)))
     return 0
 

@@ -189,7 +189,7 @@ def plan_frames(session: Session, station_id: int, fiscal_year: int, as_of: date
                 settings: Settings) -> dict[str, pd.DataFrame]:
     """Every table of the ITA plan workbook with its export columns, lights as Thai words."""
     rows = plan.plan_rows(session, station_id, fiscal_year, as_of, settings)
-    summary = plan.indicator_lights(rows, queries.indicators(session))
+    summary = plan.indicator_lights(rows, queries.indicators(session, fiscal_year))
     summary["overall"] = summary["overall"].map(OVERALL_TH)
     lit = rows.sort_values(["indicator", "judged_due", "ref"], na_position="last")
     frames = {"summary": summary, "plan-rows": lit.assign(light=lit["light"].map(LABEL_TH))}

@@ -25,7 +25,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from ita_core import queries
-from ita_core.models import Publication, RecurringDuty, Status, SubIndicator
+from ita_core.models import Publication, RecurringDuty, Status
 from ita_core.recurring import due_by_month
 from ita_core.thai_dates import fiscal_year_bounds, format_be, format_be_month
 
@@ -78,9 +78,10 @@ def publications(session: Session, station_id: int, fiscal_year: int) -> pd.Data
     return pd.DataFrame([r.model_dump() for r in rows], columns=list(Publication.model_fields))
 
 
-def sub_indicator_names(session: Session) -> dict[str, str]:
-    """Sub-indicator code → Thai name (9.1 ข้อมูลพื้นฐาน …)."""
-    return {s.code: s.name_th for s in session.exec(select(SubIndicator).order_by(SubIndicator.code))}
+def sub_indicator_names(session: Session, fiscal_year: int) -> dict[str, str]:
+    """Sub-indicator code → Thai name (9.1 ข้อมูลพื้นฐาน …) in the year's framework."""
+    subs = queries.sub_indicators(session, fiscal_year)
+    return dict(zip(subs["code"], subs["name_th"], strict=True))
 
 
 def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> pd.DataFrame:

@@ -276,7 +276,7 @@ def year_comparison(session: Session, station_id: int, fiscal_year: int, as_of: 
                                                   Activity.fiscal_year == previous).limit(1)).first():
         return None
     _, previous_end = fiscal_year_bounds(previous)
-    indicators = queries.indicators(session)
+    indicators = queries.indicators(session, fiscal_year)
 
     def percent(year: int, day: date) -> pd.Series:
         rows = lit_rows(session, [station_id], year, day, settings)

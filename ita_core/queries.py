@@ -19,6 +19,8 @@ from ita_core.models import (
     Activity,
     Assignment,
     FiscalYear,
+    FrameworkIndicator,
+    FrameworkSubIndicator,
     Indicator,
     OitComponent,
     OitItem,
@@ -27,6 +29,7 @@ from ita_core.models import (
     PlanIssue,
     RecurringDuty,
     Station,
+    SubIndicator,
     User,
 )
 from ita_core.settings import Settings
@@ -38,10 +41,30 @@ PlanRowT = TypeVar("PlanRowT", Activity, OitItem)
 _KIND_ORDER = case({"person": 0, "position": 1}, value=Person.kind, else_=2)
 
 
-def indicators(session: Session) -> pd.DataFrame:
-    """The ten ITA indicators with their tool (IIT/EIT/OIT)."""
-    rows = session.exec(select(Indicator).order_by(col(Indicator.number))).all()
-    return pd.DataFrame([r.model_dump() for r in rows], columns=["number", "name_th", "tool"])
+def _of_year(session: Session, fiscal_year: int, *,
+             framework: type[FrameworkIndicator | FrameworkSubIndicator],
+             shared: type[Indicator | SubIndicator], key: str, columns: list[str]) -> pd.DataFrame:
+    """Rows of the year's framework, ordered by ``key``: the NACC renames and renumbers indicators
+    between years, so a year shows its own names. Only a year whose framework lists none (a
+    database that has plan rows for a year but no framework for it) falls back to the shared
+    table, which is otherwise just the target of the plan rows' foreign keys."""
+    rows: Sequence[SQLModel] = session.exec(select(framework).where(col(framework.fiscal_year) == fiscal_year)
+                                            .order_by(col(getattr(framework, key)))).all()
+    if not rows:
+        rows = session.exec(select(shared).order_by(col(getattr(shared, key)))).all()
+    return pd.DataFrame([r.model_dump() for r in rows], columns=columns)
+
+
+def indicators(session: Session, fiscal_year: int) -> pd.DataFrame:
+    """The indicators of a fiscal year with their tool (IIT/EIT/OIT) and that year's Thai names."""
+    return _of_year(session, fiscal_year, framework=FrameworkIndicator, shared=Indicator, key="number",
+                    columns=["number", "name_th", "tool"])
+
+
+def sub_indicators(session: Session, fiscal_year: int) -> pd.DataFrame:
+    """The sub-indicators of a fiscal year (9.1 ข้อมูลพื้นฐาน …, the OIT items' groups), by code."""
+    return _of_year(session, fiscal_year, framework=FrameworkSubIndicator, shared=SubIndicator, key="code",
+                    columns=["code", "indicator", "name_th"])
 
 
 def stations(session: Session) -> list[Station]:

@@ -41,7 +41,7 @@ def _plan_view(url: str, station_id: int, fiscal_year: int, as_of: date, version
         phases = queries.phases(session, station_id, fiscal_year)
         return PlanView(
             rows=rows,
-            indicators=plan.indicator_lights(rows, queries.indicators(session)),
+            indicators=plan.indicator_lights(rows, queries.indicators(session, fiscal_year)),
             phases=phases,
             assignments=queries.assignments(session, station_id, fiscal_year),
             occurrences=plan.duty_occurrences(queries.recurring_duties(session, station_id, fiscal_year),

@@ -17,7 +17,7 @@ with reading() as session:
     counts = queries.plan_counts(session, context.station_id, context.fiscal_year)
     activities = queries.activities(session, context.station_id, context.fiscal_year)
     items = queries.oit_items(session, context.station_id, context.fiscal_year)
-    indicators = queries.indicators(session)
+    indicators = queries.indicators(session, context.fiscal_year)
     demo = has_demo_rows(session, context.station_id, context.fiscal_year)
 
 st.subheader(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")

@@ -25,7 +25,7 @@ st.title("ตารางเผยแพร่ OIT รายเดือน")
 
 with reading() as session:
     cells = oit_matrix.cells(session, context.station_id, context.fiscal_year, context.as_of)
-    names = oit_matrix.sub_indicator_names(session)
+    names = oit_matrix.sub_indicator_names(session, context.fiscal_year)
     components = queries.components(session, context.station_id, context.fiscal_year)
     assignments = queries.assignments(session, context.station_id, context.fiscal_year)
     export, columns = oit_matrix.export_table(session, context.station_id, context.fiscal_year, context.as_of)

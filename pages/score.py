@@ -25,7 +25,7 @@ st.caption(f"{context.station_name} · ปีงบประมาณ {context.f
 try:
     with reading() as session:
         view = score.load(session, context.station_id, context.fiscal_year, settings)
-        names = sub_indicator_names(session)
+        names = sub_indicator_names(session, context.fiscal_year)
 except score.NoFramework as missing:
     notice_missing("framework", f"(น้ำหนัก เกณฑ์ผ่าน และระดับผล) จึงคาดการณ์คะแนนไม่ได้ — ผู้ดูแลสร้างด้วยคำสั่ง "
                    f"`{missing.command}`", warn=True)

@@ -299,3 +299,30 @@ def test_a_new_stations_first_plan_brings_the_years_oit_catalogue(engine: Engine
         again = imports.commit(session, CLI, plan_2570, "แผน.xlsx", station_id=station, fiscal_year=2570,
                                settings=get_settings())
     assert (again.added, again.oit_items_added) == (0, 0)
+
+
+def test_an_oit_item_takes_a_sub_indicator_code_of_the_years_framework(engine: Engine) -> None:
+    from ita_core.models import FrameworkSubIndicator, SubIndicator
+
+    with Session(engine) as session:
+        items = export_frame(session, "oit-items", _station(engine).id, FY)
+    workbook = load_workbook(io.BytesIO(to_xlsx_bytes(items, "oit-items", "en")))
+    sheet = workbook.active
+    header = next(cell for row in sheet.iter_rows() for cell in row if cell.value == "sub_indicator")
+    o1 = sheet.cell(header.row + 1, header.column)
+    assert (o1.value, sheet.cell(header.row + 1, 1).value) == ("9.1", "O1")
+    o1.value = "9.6"
+    workbook.save(buffer := io.BytesIO())
+    data = buffer.getvalue()
+    assert [str(p) for p in _preview(engine, data, "oit.xlsx").errors] == [
+        "แผ่นงาน «oit-items» แถว 3 คอลัมน์ B (sub_indicator): ไม่รู้จักตัวชี้วัดย่อย '9.6' "
+        "(มี 10.1, 10.2, 9.1, 9.2, 9.3, 9.4, 9.5)"]
+    with session_scope(engine) as session:  # the NACC adds 9.6 to the FY 2567 framework only
+        session.add(FrameworkSubIndicator(fiscal_year=FY, code="9.6", indicator=9, name_th="ข้อมูลเชิงสถิติ"))
+    result = _preview(engine, data, "oit.xlsx")
+    assert result.errors == []
+    assert [r.changes for r in result.rows if r.changes] == [{"sub_indicator": ("9.1", "9.6")}]
+    _commit(engine, data, "oit.xlsx")
+    with Session(engine) as session:
+        assert session.exec(select(OitItem.sub_indicator).where(OitItem.code == "O1")).one() == "9.6"
+        assert session.get(SubIndicator, "9.6").indicator == 9  # the foreign key's target, from the framework

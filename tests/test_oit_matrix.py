@@ -13,14 +13,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from ita_core import oit_matrix, services
-from ita_core.auth import Actor
+from ita_core.auth import CLI, Actor
 from ita_core.cli import main
 from ita_core.db import session_scope
 from ita_core.models import AuditLog, DutyKind, OitItem, Person, Publication, RecurringDuty, Station
 from ita_core.oit_matrix import CellState, cell_state, due_by_month
 from ita_core.recurring import occurrences
 from ita_core.services import ConflictError, PermissionDenied, ValidationFailed
+from ita_core.services.writer import Writer
 from ita_core.thai_dates import fiscal_year_bounds
+from tests.test_queries import NEW_SUB_9_1, SEED_SUB_NAMES, renamed_in_2568
 
 FY = 2567
 AS_OF = date(2024, 3, 16)
@@ -93,6 +95,21 @@ def test_matrix_of_the_seed_on_16_march_2567(session: Session, station: Station)
     assert oit_matrix.summary(cells) == {"done": 0, "due": 86, "overdue": 71}
     labels = oit_matrix.matrix(cells, "label").columns[3:]
     assert (labels[0], labels[-1]) == ("ต.ค. 66", "ก.ย. 67")
+
+
+def test_the_matrix_names_sub_indicators_as_each_years_framework_does(engine: Engine) -> None:
+    renamed_in_2568(engine)
+    with session_scope(engine) as session:
+        Writer(session, CLI, source="cli").rollover(station_id=1, from_year=FY, to_year=2568)
+    headings = {}
+    with Session(engine) as session:
+        for year, as_of in ((FY, AS_OF), (2568, date(2025, 3, 16))):
+            names = oit_matrix.sub_indicator_names(session, year)
+            tables = oit_matrix.markdown_tables(oit_matrix.cells(session, 1, year, as_of), names)
+            headings[year] = [heading for heading, _ in tables]
+    assert headings[FY] == [f"{code} {name}" for code, name in SEED_SUB_NAMES.items()]
+    assert headings[2568] == [f"9.1 {NEW_SUB_9_1}", *headings[FY][1:]]
+    assert headings[FY][0] == "9.1 ข้อมูลพื้นฐาน"
 
 
 def test_the_to_do_list_is_every_overdue_cell_then_the_next_30_days(session: Session,

@@ -19,7 +19,7 @@ SETTINGS = Settings()
 def load(engine: Engine, as_of: date = AS_OF) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     with Session(engine) as session:
         rows = plan.plan_rows(session, 1, FY, as_of, SETTINGS)
-        return (rows, plan.indicator_lights(rows, queries.indicators(session)),
+        return (rows, plan.indicator_lights(rows, queries.indicators(session, FY)),
                 queries.assignments(session, 1, FY))
 
 

@@ -36,7 +36,7 @@ def stations(engine: Engine) -> Engine:
 def test_province_table_equals_each_stations_own_numbers(stations: Engine) -> None:
     with Session(stations) as session:
         table, grid = province.station_table(session, [1, 2, 3], 2567, AS_OF, SETTINGS)
-        indicators = queries.indicators(session)
+        indicators = queries.indicators(session, 2567)
         for station_id in (1, 2, 3):
             rows = plan.plan_rows(session, station_id, 2567, AS_OF, SETTINGS)
             kpis = plan.kpis(rows, queries.phases(session, station_id, 2567), AS_OF)

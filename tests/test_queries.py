@@ -1,15 +1,20 @@
-"""Read functions of ita_core.queries that hand rows to the admin page's forms (seed values)."""
+"""Read functions of ita_core.queries: rows for the admin page's forms, and each year's indicator
+names (seed values)."""
 
 from __future__ import annotations
 
 import warnings
 
 import pytest
-from sqlmodel import Session
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 
 from ita_core import queries, services
 from ita_core.auth import CLI
 from ita_core.db import session_scope
+from ita_core.framework import framework_of
+from ita_core.models import FrameworkIndicator, FrameworkSubIndicator
+from ita_core.services.writer import Writer
 
 
 def test_activity_and_oit_item_rows_are_the_live_rows_by_id(session: Session) -> None:
@@ -76,3 +81,50 @@ def test_rows_nobody_holds_show_an_empty_responsible_text(session: Session) -> N
     assert items["responsible"].dtype == object and set(items["responsible"]) == {""}
     assert len(items) == 25
     assert set(activities["responsible"]) == {""}
+
+
+NEW_INDICATOR_1 = "การปฏิบัติหน้าที่อย่างโปร่งใส"
+NEW_SUB_9_1 = "ข้อมูลพื้นฐานของหน่วยงาน"
+SEED_SUB_NAMES = {"9.1": "ข้อมูลพื้นฐาน", "9.2": "การบริหารงาน", "9.3": "การบริหารเงินงบประมาณ",
+                  "9.4": "การบริหารและพัฒนาทรัพยากรบุคคล", "9.5": "การจัดการเรื่องร้องเรียนการทุจริต",
+                  "10.1": "การดำเนินการเพื่อป้องกันการทุจริต",
+                  "10.2": "มาตรการภายในเพื่อส่งเสริมคุณธรรมและความโปร่งใส"}
+
+
+def renamed_in_2568(engine: Engine) -> None:
+    """FY 2568 gets a copy of the seed's framework in which the NACC renamed indicator 1 and
+    sub-indicator 9.1 (the shared tables keep the seed's names)."""
+    with session_scope(engine) as session:
+        Writer(session, CLI, source="cli").copy_framework(from_year=2567, to_year=2568)
+        session.exec(update(FrameworkIndicator).where(col(FrameworkIndicator.fiscal_year) == 2568,
+                                                      col(FrameworkIndicator.number) == 1)
+                     .values(name_th=NEW_INDICATOR_1))
+        session.exec(update(FrameworkSubIndicator).where(col(FrameworkSubIndicator.fiscal_year) == 2568,
+                                                         col(FrameworkSubIndicator.code) == "9.1")
+                     .values(name_th=NEW_SUB_9_1))
+
+
+def test_each_year_names_indicators_as_its_own_framework_does(engine: Engine) -> None:
+    renamed_in_2568(engine)
+    with Session(engine) as session:
+        old, new = queries.indicators(session, 2567), queries.indicators(session, 2568)
+        old_subs, new_subs = queries.sub_indicators(session, 2567), queries.sub_indicators(session, 2568)
+    assert list(old.columns) == ["number", "name_th", "tool"]
+    assert list(old["number"]) == list(new["number"]) == list(range(1, 11))
+    assert old["name_th"][0] == "การปฏิบัติหน้าที่" and new["name_th"][0] == NEW_INDICATOR_1
+    assert list(old["name_th"][1:]) == list(new["name_th"][1:])
+    assert old["name_th"][9] == "การป้องกันการทุจริต"
+    assert list(new["tool"]) == ["IIT"] * 5 + ["EIT"] * 3 + ["OIT"] * 2
+    assert dict(zip(old_subs["code"], old_subs["name_th"], strict=True)) == SEED_SUB_NAMES
+    renamed = dict(zip(new_subs["code"], new_subs["name_th"], strict=True))
+    assert renamed == {**SEED_SUB_NAMES, "9.1": NEW_SUB_9_1}
+    assert list(new_subs["code"]) == ["10.1", "10.2", "9.1", "9.2", "9.3", "9.4", "9.5"]  # by code, as text
+
+
+def test_a_year_without_a_framework_falls_back_to_the_shared_names(engine: Engine) -> None:
+    renamed_in_2568(engine)  # the shared tables are not renamed with a year's framework
+    with Session(engine) as session:
+        assert framework_of(session, 2569) is None
+        shared, seed = queries.indicators(session, 2569), queries.indicators(session, 2567)
+        assert shared.equals(seed)
+        assert queries.sub_indicators(session, 2569).equals(queries.sub_indicators(session, 2567))

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from ita_core import queries
 from ita_core.exports import _ILLEGAL_XML
-from ita_core.models import Activity, OitItem, Person, Station, SubIndicator
+from ita_core.models import Activity, OitItem, Person, Station
 from ita_core.people import NameMatcher, NamesFound
 from ita_core.sheet_reader import Problem, shorten
 
@@ -142,7 +142,7 @@ class ImportContext:
             for target, group in cast("Iterable[tuple[float, pd.DataFrame]]",
                                       assigned.dropna(subset=[column]).groupby(column))
         }
-        self.sub_indicators = set(session.exec(select(SubIndicator.code)))
+        self.sub_indicators = set(queries.sub_indicators(session, fiscal_year)["code"])  # the year's codes
         components = queries.components(session, station_id, fiscal_year)
         self.components = components.groupby("item_id")["text"].agg(list).to_dict()
         self.station_codes = {s.id: s.code for s in session.exec(select(Station))}
