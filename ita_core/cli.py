@@ -32,6 +32,13 @@ from ita_core.exports import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
+from ita_core.framework import framework_of, missing_framework_th
+from ita_core.framework_workbook import (
+    FrameworkFileRefused,
+    framework_workbook_bytes,
+    preview_framework_import,
+    read_framework_workbook,
+)
 from ita_core.meeting import indicator_lines
 from ita_core.models import Person, Station, UserRole
 from ita_core.people import name_index, normalise_name
@@ -253,6 +260,63 @@ def cmd_framework_copy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_framework_export(args: argparse.Namespace) -> int:
+    with Session(_engine()) as session:
+        if framework_of(session, args.fy) is None:
+            raise UsageError(missing_framework_th(session, args.fy))
+        payload = framework_workbook_bytes(session, args.fy, lang=args.lang)
+    Path(args.output).write_bytes(payload)
+    print(f"บันทึกเกณฑ์การประเมินปี {args.fy} ลงไฟล์ {args.output} แล้ว / wrote the framework workbook")
+    return 0
+
+
+def cmd_framework_import(args: argparse.Namespace) -> int:
+    """Preview a framework workbook against a year; with ``--commit`` apply it (all or nothing)."""
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"ไม่พบไฟล์ {path}")
+    services.check_fiscal_year(args.fy)
+    try:
+        workbook = read_framework_workbook(path.read_bytes(), file_name=path.name)
+    except FrameworkFileRefused as refused:
+        for line in refused.lines():
+            print(f"ผิดพลาด: {line}", file=sys.stderr)
+        print("ไม่ได้นำเข้า: แก้ไฟล์ตามรายการข้างบนแล้วลองใหม่ / nothing imported", file=sys.stderr)
+        return 2
+    engine = _engine()
+    if not args.commit:
+        with Session(engine) as session:
+            print("\n".join(preview_framework_import(session, args.fy, workbook).lines(lang=args.lang)))
+            try:  # the same writes as --commit, rolled back: every refusal shows now, not at commit
+                Writer(session, CLI, source="cli").import_framework(fiscal_year=args.fy, workbook=workbook)
+            except services.ValidationFailed as refused:
+                _print_framework_refusals(refused.errors, args.fy)
+                return 2
+            finally:
+                session.rollback()
+        print("ยังไม่ได้บันทึก: ใช้ --commit เพื่อนำเข้าจริง / preview only, nothing written")
+        return 0
+    try:
+        with session_scope(engine) as session:
+            writer = Writer(session, CLI, source="cli")
+            changes = writer.import_framework(fiscal_year=args.fy, workbook=workbook)
+    except services.ValidationFailed as refused:
+        _print_framework_refusals(refused.errors, args.fy)
+        return 2
+    print("\n".join(changes.lines(lang=args.lang)))
+    print(f"นำเข้าเกณฑ์การประเมินปี {args.fy} แล้ว / framework imported: {changes.counts()}")
+    return 0
+
+
+def _print_framework_refusals(errors: list[str], fiscal_year: int) -> None:
+    for error in errors:
+        print(f"ผิดพลาด: {error}", file=sys.stderr)
+    if any("อยู่ไกลจากปีงบประมาณ" in error for error in errors):
+        print(f"วันที่ในไฟล์เป็นของปีอื่น: แก้วันกำหนดส่งในแผ่นงาน oit_items ให้อยู่ในปี {fiscal_year} "
+              "หรือใช้ `ita framework copy` ซึ่งเลื่อนวันที่ให้ แล้วส่งออกปีนั้นมาแก้", file=sys.stderr)
+    print("ไม่ได้นำเข้า: ไม่มีการเปลี่ยนแปลงใดถูกบันทึก / nothing imported", file=sys.stderr)
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     settings = get_settings()
     with Session(_engine()) as session:
@@ -431,6 +495,22 @@ def build_parser() -> argparse.ArgumentParser:
     framework_copy.add_argument("--from", dest="from_year", type=int, required=True, help="ปีต้นทาง พ.ศ.")
     framework_copy.add_argument("--to", dest="to_year", type=int, required=True, help="ปีปลายทาง พ.ศ.")
     framework_copy.set_defaults(func=cmd_framework_copy)
+    framework_export = framework.add_parser("export", help="ส่งออกเกณฑ์ของปีเป็นไฟล์ Excel "
+                                                           "/ the framework workbook")
+    framework_export.add_argument("--fy", type=int, required=True, help="ปีงบประมาณ พ.ศ.")
+    framework_export.add_argument("-o", "--output", required=True, help="ไฟล์ .xlsx ที่จะเขียน")
+    framework_export.add_argument("--lang", choices=["th", "en"], default="th",
+                                  help="หัวคอลัมน์ภาษาไทย (th) หรือคีย์ภาษาอังกฤษ (en)")
+    framework_export.set_defaults(func=cmd_framework_export)
+    framework_import = framework.add_parser("import", help="นำเข้าเกณฑ์ของปีจากไฟล์ Excel (ไม่มี --commit: "
+                                                           "แสดงสิ่งที่จะเปลี่ยนอย่างเดียว)")
+    framework_import.add_argument("file")
+    framework_import.add_argument("--fy", type=int, required=True, help="ปีงบประมาณ พ.ศ. ที่จะรับเกณฑ์")
+    framework_mode = framework_import.add_mutually_exclusive_group()
+    framework_mode.add_argument("--commit", action="store_true", help="บันทึกจริง (ทั้งไฟล์หรือไม่บันทึกเลย)")
+    framework_mode.add_argument("--dry-run", action="store_true", help="ตรวจและแสดงอย่างเดียว (ค่าเริ่มต้น)")
+    framework_import.add_argument("--lang", choices=["th", "en"], default="th")
+    framework_import.set_defaults(func=cmd_framework_import)
 
     status = sub.add_parser("status", help="สัญญาณไฟรายตัวชี้วัด / indicator lights as text")
     status.add_argument("--as-of", type=_iso_date)

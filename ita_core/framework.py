@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -22,6 +23,7 @@ from ita_core.models import (
     FrameworkSubIndicator,
     OitItem,
     RatingBand,
+    ScoringScheme,
     Tool,
 )
 
@@ -149,3 +151,67 @@ def framework_sub_indicators(session: Session, fiscal_year: int) -> list[Framewo
                              .where(col(FrameworkSubIndicator.fiscal_year) == fiscal_year)
                              .order_by(col(FrameworkSubIndicator.indicator),
                                        col(FrameworkSubIndicator.code))).all())
+
+
+def _number_field(values: dict[str, Any], name: str, what: str, errors: list[str], *,
+                  optional: bool = False) -> None:
+    """Check that ``values[name]`` is a number 0–100 (stored as float); None passes when ``optional``."""
+    if name not in values:
+        return
+    value = values[name]
+    if value is None or (isinstance(value, str) and not value):
+        if optional:
+            values[name] = None
+        else:
+            errors.append(f"ต้องระบุ{what}")
+        return
+    try:
+        number = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not 0 <= number <= 100:
+        errors.append(f"{what} ต้องเป็นตัวเลข 0–100 (ได้ {value!r})")
+        return
+    values[name] = number
+
+
+# --- the rules a year's framework keeps as a whole (the services and the workbook reader) ---------
+
+def same_value(old: Any, new: Any) -> bool:
+    """Equal as stored: 30 and 30.0 are the same weight, a StrEnum equals its text."""
+    numbers = (int, float)
+    if isinstance(old, numbers) and isinstance(new, numbers) and not isinstance(old, bool) \
+            and not isinstance(new, bool):
+        return float(old) == float(new)
+    return bool(old == new)
+
+
+def check_scoring(values: dict[str, Any]) -> list[str]:
+    """The problems of a whole scoring rule (scheme, weights summing to 100, pass mark 0–100);
+    numbers in ``values`` become floats."""
+    errors: list[str] = []
+    if "scheme" in values and values["scheme"] not in {member.value for member in ScoringScheme}:
+        allowed = ", ".join(member.value for member in ScoringScheme)
+        errors.append(f"รูปแบบการให้คะแนน (scheme) ต้องเป็นหนึ่งใน {allowed} (ได้ {values['scheme']!r})")
+    for name, what in (("weight_iit", "น้ำหนัก IIT"), ("weight_eit", "น้ำหนัก EIT"), ("weight_oit", "น้ำหนัก OIT"),
+                       ("pass_mark", "เกณฑ์ผ่าน")):
+        _number_field(values, name, what, errors)
+    weights = [values.get(name) for name in ("weight_iit", "weight_eit", "weight_oit")]
+    if not errors and all(isinstance(w, float) for w in weights):
+        total = sum(w for w in weights if isinstance(w, float))
+        if abs(total - 100) > 1e-6:
+            errors.append(f"น้ำหนัก IIT + EIT + OIT ต้องรวมกันได้ 100 (ตอนนี้ {total:g})")
+    return errors
+
+
+def check_bands(bands: list[dict[str, Any]]) -> list[str]:
+    """The rules of a year's bands as a whole: Thai (and English) labels unique, the lowest from 0."""
+    errors = []
+    for name, what in (("label_th", "ชื่อระดับ (ไทย)"), ("label_en", "ชื่อระดับ (อังกฤษ)")):
+        labels = [str(b.get(name) or "") for b in bands if b.get(name)]
+        for label in sorted({label for label in labels if labels.count(label) > 1}):
+            errors.append(f"{what} «{label}» ซ้ำกัน: แต่ละระดับต้องมีชื่อไม่ซ้ำ")
+    totals = [b["min_total"] for b in bands if isinstance(b.get("min_total"), (int, float))]
+    if totals and min(totals) != 0:
+        errors.append(f"ระดับต่ำสุดต้องเริ่มที่คะแนน 0 (ตอนนี้เริ่มที่ {min(totals):g})")
+    return errors

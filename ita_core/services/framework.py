@@ -8,6 +8,8 @@ minimums, with dates moved by the years between them. Every row is audited (stat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -16,7 +18,23 @@ from sqlmodel import Session, col, select
 
 from ita_core.auth import Actor
 from ita_core.db import stored_id
-from ita_core.framework import catalogue_of, framework_of, missing_framework_th
+from ita_core.framework import (
+    _number_field,
+    catalogue_of,
+    check_bands,
+    check_scoring,
+    framework_of,
+    missing_framework_th,
+    rating_band_rows,
+    same_value,
+)
+from ita_core.framework_workbook import (
+    FrameworkChanges,
+    FrameworkWorkbook,
+    RowChange,
+    SheetChanges,
+    preview_framework_import,
+)
 from ita_core.models import (
     CatalogueComponent,
     CatalogueItem,
@@ -27,7 +45,6 @@ from ita_core.models import (
     OitItem,
     RatingBand,
     Rhythm,
-    ScoringScheme,
     SurveyMinimum,
     Tool,
 )
@@ -171,15 +188,6 @@ def _clean(values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items() if k in fields}
 
 
-def same_value(old: Any, new: Any) -> bool:
-    """Equal as stored: 30 and 30.0 are the same weight, a StrEnum equals its text."""
-    numbers = (int, float)
-    if isinstance(old, numbers) and isinstance(new, numbers) and not isinstance(old, bool) \
-            and not isinstance(new, bool):
-        return float(old) == float(new)
-    return bool(old == new)
-
-
 def _update(session: Session, actor: Actor, row: _EditedT, seen_version: int | None, values: dict[str, Any],
             source: str) -> Saved:
     """Write the fields that differ from the row. Nothing different: no write, no version bump and no
@@ -191,28 +199,6 @@ def _update(session: Session, actor: Actor, row: _EditedT, seen_version: int | N
             raise ConflictError(table_name(type(row)), key, row.version, _snapshot(row, list(values)), values)
         return Saved(key, row.version)
     return _write(session, actor, type(row), key, seen_version, changes, source)
-
-
-def _number(values: dict[str, Any], name: str, what: str, errors: list[str], *,
-            optional: bool = False) -> None:
-    """Check that ``values[name]`` is a number 0–100 (stored as float); None passes when ``optional``."""
-    if name not in values:
-        return
-    value = values[name]
-    if value is None or (isinstance(value, str) and not value):
-        if optional:
-            values[name] = None
-        else:
-            errors.append(f"ต้องระบุ{what}")
-        return
-    try:
-        number = float(value) if not isinstance(value, bool) else None
-    except (TypeError, ValueError):
-        number = None
-    if number is None or not 0 <= number <= 100:
-        errors.append(f"{what} ต้องเป็นตัวเลข 0–100 (ได้ {value!r})")
-        return
-    values[name] = number
 
 
 def _whole(values: dict[str, Any], name: str, what: str, errors: list[str]) -> None:
@@ -270,22 +256,6 @@ def _next_seq(seqs: list[int]) -> int:
 
 # the scoring rule
 
-def check_scoring(values: dict[str, Any]) -> list[str]:
-    """The problems of a whole scoring rule (scheme, weights summing to 100, pass mark 0–100);
-    numbers in ``values`` become floats."""
-    errors: list[str] = []
-    _choice(values, "scheme", ScoringScheme, "รูปแบบการให้คะแนน (scheme)", errors)
-    for name, what in (("weight_iit", "น้ำหนัก IIT"), ("weight_eit", "น้ำหนัก EIT"), ("weight_oit", "น้ำหนัก OIT"),
-                       ("pass_mark", "เกณฑ์ผ่าน")):
-        _number(values, name, what, errors)
-    weights = [values.get(name) for name in ("weight_iit", "weight_eit", "weight_oit")]
-    if not errors and all(isinstance(w, float) for w in weights):
-        total = sum(w for w in weights if isinstance(w, float))
-        if abs(total - 100) > 1e-6:
-            errors.append(f"น้ำหนัก IIT + EIT + OIT ต้องรวมกันได้ 100 (ตอนนี้ {total:g})")
-    return errors
-
-
 def save_framework(session: Session, actor: Actor, fiscal_year: int, values: dict[str, Any],
                    seen_version: int, source: str = "form") -> Saved:
     """Edit a year's scoring rule: scheme, the three tool weights (summing to 100), the pass mark and
@@ -320,19 +290,6 @@ def create_framework(session: Session, actor: Actor, fiscal_year: int, values: d
 
 # rating bands
 
-def check_bands(bands: list[dict[str, Any]]) -> list[str]:
-    """The rules of a year's bands as a whole: Thai (and English) labels unique, the lowest from 0."""
-    errors = []
-    for name, what in (("label_th", "ชื่อระดับ (ไทย)"), ("label_en", "ชื่อระดับ (อังกฤษ)")):
-        labels = [str(b.get(name) or "") for b in bands if b.get(name)]
-        for label in sorted({label for label in labels if labels.count(label) > 1}):
-            errors.append(f"{what} «{label}» ซ้ำกัน: แต่ละระดับต้องมีชื่อไม่ซ้ำ")
-    totals = [b["min_total"] for b in bands if isinstance(b.get("min_total"), (int, float))]
-    if totals and min(totals) != 0:
-        errors.append(f"ระดับต่ำสุดต้องเริ่มที่คะแนน 0 (ตอนนี้เริ่มที่ {min(totals):g})")
-    return errors
-
-
 def save_rating_band(session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
                      seen_version: int | None = None, source: str = "form", *,
                      fiscal_year: int | None = None) -> Saved:
@@ -342,8 +299,8 @@ def save_rating_band(session: Session, actor: Actor, values: dict[str, Any], row
     year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ระดับผลการประเมิน")
     clean = _clean(values, BAND_EDIT)
     errors: list[str] = []
-    _number(clean, "min_total", "คะแนนรวมขั้นต่ำ", errors)
-    _number(clean, "min_each_tool", "คะแนนขั้นต่ำรายเครื่องมือ", errors, optional=True)
+    _number_field(clean, "min_total", "คะแนนรวมขั้นต่ำ", errors)
+    _number_field(clean, "min_each_tool", "คะแนนขั้นต่ำรายเครื่องมือ", errors, optional=True)
     _whole(clean, "seq", "ลำดับ", errors)
     defaults: dict[str, Any] = {"label_en": "", "min_each_tool": None}
     merged = {**(_snapshot(current, BAND_EDIT) if current else defaults), **clean}
@@ -625,3 +582,122 @@ def delete_framework_phase(session: Session, actor: Actor, row_id: int, seen_ver
                            source: str = "form") -> None:
     _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, FrameworkPhase, row_id, seen_version, PHASE_FIELDS,
                     source, missing=f"ไม่พบขั้นตอนในปฏิทิน ITA รหัส {row_id}")
+
+
+# --- the framework workbook, applied row by row --------------------------------------------------
+
+IMPORT_SOURCE = "import"
+
+
+def import_framework(session: Session, actor: Actor, fiscal_year: int,
+                     workbook: FrameworkWorkbook) -> FrameworkChanges:
+    """Make ``fiscal_year``'s framework equal to ``workbook``: exactly the rows
+    :func:`preview_framework_import` lists are added, changed and removed, each through the
+    single-row service above (validated, versioned, audited with source ``import``), in an order
+    that keeps every reference valid on the way (new indicators before the sub-indicators naming
+    them, …, removals last). A year without a framework gets one (and its fiscal year opened).
+    Every refusal is collected with its sheet and row and raised at the end as one
+    ValidationFailed, so the caller's transaction rolls back whole. Returns the preview applied."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    changes = preview_framework_import(session, fiscal_year, workbook)
+    apply = _Apply(session, actor, fiscal_year, workbook.rating_bands)
+    sheets = changes.sheets
+    if changes.new_framework:
+        apply.attempt("scoring", sheets["scoring"].added[0], create_framework, fiscal_year, workbook.scoring)
+        if apply.errors:
+            raise ValidationFailed(apply.errors)
+    for row in sheets["scoring"].changed:
+        apply.attempt("scoring", row, save_framework, fiscal_year, row.values, _version(row))
+    saves = (("indicators", save_framework_indicator), ("sub_indicators", save_framework_sub_indicator),
+             ("oit_items", save_catalogue_item))
+    for sheet, save in saves:
+        apply.saves(sheet, sheets[sheet], save)
+    _apply_components(apply, sheets["components"])
+    apply.deletes("phases", sheets["phases"], delete_framework_phase)
+    apply.saves("phases", sheets["phases"], save_framework_phase)
+    _apply_bands(apply, sheets["rating_bands"])
+    deletes = (("oit_items", delete_catalogue_item), ("sub_indicators", delete_framework_sub_indicator),
+               ("indicators", delete_framework_indicator))
+    for sheet, delete in deletes:
+        apply.deletes(sheet, sheets[sheet], delete)
+    if apply.errors:
+        raise ValidationFailed(apply.errors)
+    session.flush()
+    return changes
+
+
+@dataclass
+class _Apply:
+    """The writes of one framework import, collecting each refusal with its sheet and row."""
+
+    session: Session
+    actor: Actor
+    fiscal_year: int
+    workbook_bands: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def attempt(self, sheet: str, row: RowChange, write: Callable[..., object], *args: Any,
+                **kwargs: Any) -> None:
+        try:
+            write(self.session, self.actor, *args, IMPORT_SOURCE, **kwargs)
+        except ValidationFailed as refused:
+            self.errors.extend(f"แผ่นงาน «{sheet}» {row.label()}: {message}" for message in refused.errors)
+
+    def saves(self, sheet: str, changes: SheetChanges, save: Callable[..., Saved],
+              rows: list[RowChange] | None = None) -> None:
+        """New rows into the year, changed rows by id and the version read for the preview."""
+        for row in rows if rows is not None else [*changes.added, *changes.changed]:
+            if row.row_id is None:
+                self.attempt(sheet, row, save, row.values, None, None, fiscal_year=self.fiscal_year)
+            else:
+                self.attempt(sheet, row, save, row.values, row.row_id, row.version)
+
+    def deletes(self, sheet: str, changes: SheetChanges, delete: Callable[..., None]) -> None:
+        for row in changes.removed:
+            self.attempt(sheet, row, delete, _id(row), _version(row))
+
+
+def _id(row: RowChange) -> int:
+    if row.row_id is None:
+        raise ValueError(f"{row.key} has no stored row")
+    return row.row_id
+
+
+def _version(row: RowChange) -> int:
+    if row.version is None:
+        raise ValueError(f"{row.key} has no stored row")
+    return row.version
+
+
+def _apply_components(apply: _Apply, changes: SheetChanges) -> None:
+    """Components after the items: removals first (their numbers may be reused), then the new
+    lines under their item (looked up by code, so an item added by this import has its id)."""
+    items = {item.code: stored_id(item) for item in catalogue_of(apply.session, apply.fiscal_year)}
+    apply.deletes("components", changes, delete_catalogue_component)
+    for row in changes.added:
+        if row.values["item_code"] not in items and apply.errors:
+            continue  # its item was refused above: that refusal says it once
+        values = {k: v for k, v in row.values.items() if k in COMPONENT_EDIT}
+        apply.attempt("components", row, save_catalogue_component, values, None, None,
+                      item_id=items.get(row.values["item_code"]))
+    for row in changes.changed:
+        apply.attempt("components", row, save_catalogue_component, {"text_th": row.values["text_th"]},
+                      row.row_id, row.version)
+
+
+def _apply_bands(apply: _Apply, changes: SheetChanges) -> None:
+    """Bands from the lowest total up, removals last, so the year never lacks a band from 0 on the way."""
+    def lowest_first(row: RowChange) -> float:
+        return float(row.values.get("min_total") or 0)
+
+    used = {band.seq for band in rating_band_rows(apply.session, apply.fiscal_year)}
+    placed = []
+    for row in changes.added:  # a new band takes its place in the file (highest first) when that is free
+        position = 1 + apply.workbook_bands.index(row.values) if row.values in apply.workbook_bands else 0
+        if position and position not in used:
+            used.add(position)
+            row = RowChange(row.key, values={**row.values, "seq": position})
+        placed.append(row)
+    ordered = sorted([*placed, *changes.changed], key=lowest_first)
+    apply.saves("rating_bands", changes, save_rating_band, ordered)
+    apply.deletes("rating_bands", changes, delete_rating_band)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from ita_core.auth import Actor
+from ita_core.framework_workbook import FrameworkChanges, FrameworkWorkbook
 from ita_core.models import UserRole
 from ita_core.services import accounts, framework, plan, progress, surveys
 from ita_core.services import rollover as year_rollover
@@ -207,6 +208,11 @@ class Writer:
 
     def delete_framework_phase(self, *, row_id: int, seen_version: int) -> None:
         framework.delete_framework_phase(self.session, self.actor, row_id, seen_version, self.source)
+
+    def import_framework(self, *, fiscal_year: int, workbook: FrameworkWorkbook) -> FrameworkChanges:
+        """Make the year's framework equal to a read framework workbook, all or nothing (the
+        caller's transaction); each row is written with source ``import``. Returns what changed."""
+        return framework.import_framework(self.session, self.actor, fiscal_year, workbook)
 
     # --- logins ------------------------------------------------------------------------------
 
