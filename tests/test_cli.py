@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +21,11 @@ from ita_core.auth import CLI
 from ita_core.cli import main
 from ita_core.db import make_engine, session_scope
 from ita_core.exports import BE_DATE_FORMAT, THAI_FONT, neutralise, to_csv_bytes, to_xlsx_bytes
+from ita_core.framework import catalogue_of, framework_of
 from ita_core.models import Activity, FiscalYear
 from ita_core.services.writer import Writer
 from ita_core.settings import DEFAULT_DATA_DIR
+from ita_core.thai_dates import shift_year
 from tests.test_score import use_letters
 from tests.transfer_support import seed_plan_sheet, write
 
@@ -375,3 +377,73 @@ def test_score_refuses_a_score_outside_0_100(fresh_db: Path, capsys: pytest.Capt
         main(["score", "--oit", "101"])
     assert stopped.value.code == 2
     assert "คะแนนต้องอยู่ระหว่าง 0 ถึง 100: '101'" in capsys.readouterr().err
+
+
+def test_ita_framework_export_and_import(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    """Export 2567, import it unchanged (nothing changes), refuse it for 2570 while its dates are
+    2567's (nothing written, not even the fiscal year), then import a 2570 copy: preview, --commit."""
+    path = fresh_db / "F.xlsx"
+    assert main(["framework", "export", "--fy", "2567", "-o", str(path)]) == 0
+    assert capsys.readouterr().out == (f"บันทึกเกณฑ์การประเมินปี 2567 ลงไฟล์ {path} แล้ว "
+                                       "/ wrote the framework workbook\n")
+    assert load_workbook(path).sheetnames == ["indicators", "sub_indicators", "oit_items", "components",
+                                              "phases", "scoring", "rating_bands"]
+    assert main(["framework", "export", "--fy", "2567", "-o", str(fresh_db / "E.xlsx"), "--lang", "en"]) == 0
+    assert [c.value for c in load_workbook(fresh_db / "E.xlsx")["phases"][2]] == ["seq", "kind", "name_th",
+                                                                                 "start", "end"]
+    capsys.readouterr()
+
+    assert main(["framework", "import", str(path), "--fy", "2567", "--commit"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "ปีงบประมาณ 2567: ไม่มีอะไรเปลี่ยน",
+        "นำเข้าเกณฑ์การประเมินปี 2567 แล้ว / framework imported: " + str({sheet: {
+            "added": 0, "changed": 0, "removed": 0} for sheet in ("scoring", "indicators", "sub_indicators",
+                                                                 "oit_items", "components", "phases",
+                                                                 "rating_bands")})]
+
+    assert main(["framework", "import", str(path), "--fy", "2570"]) == 2
+    out, err = capsys.readouterr()
+    assert out.splitlines()[:2] == ["ปีงบประมาณ 2570: สร้างเกณฑ์ใหม่", "  เกณฑ์คะแนน (scoring): เพิ่ม 1"]
+    errors = err.splitlines()
+    assert errors[0] == ("ผิดพลาด: แผ่นงาน «oit_items» O1: กำหนดส่ง 31 ม.ค. 2567 อยู่ไกลจากปีงบประมาณ 2570 "
+                         "(1 ต.ค. 2569 – 30 ก.ย. 2570)")
+    assert len(errors) == 16 + 2 and errors[-1] == "ไม่ได้นำเข้า: ไม่มีการเปลี่ยนแปลงใดถูกบันทึก / nothing imported"
+    assert "Traceback" not in err
+    with Session(make_engine()) as session:
+        assert framework_of(session, 2570) is None and session.get(FiscalYear, 2570) is None
+
+    book = load_workbook(path)
+    for sheet in ("oit_items", "phases"):
+        for row in book[sheet].iter_rows(min_row=3):
+            for cell in row:
+                if isinstance(cell.value, datetime):
+                    cell.value = shift_year(cell.value.date(), 3)
+    book.save(path)
+    assert main(["framework", "import", str(path), "--fy", "2570"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "ยังไม่ได้บันทึก: ใช้ --commit เพื่อนำเข้าจริง / preview only, nothing written")
+    with Session(make_engine()) as session:
+        assert framework_of(session, 2570) is None
+    assert main(["framework", "import", str(path), "--fy", "2570", "--commit"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(
+        "นำเข้าเกณฑ์การประเมินปี 2570 แล้ว / framework imported: {'scoring': {'added': 1,")
+    with Session(make_engine()) as session:
+        assert len(catalogue_of(session, 2570)) == 25
+        assert catalogue_of(session, 2570)[0].due_date == date(2027, 1, 31)
+
+
+def test_ita_framework_refusals_are_thai_lines(fresh_db: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = fresh_db / "bad.xlsx"
+    bad.write_text("not a workbook")
+    assert main(["framework", "import", str(bad), "--fy", "2570", "--commit"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "ผิดพลาด: ไฟล์ bad.xlsx ไฟล์ bad.xlsx ตั้งชื่อเป็น .xlsx แต่เนื้อในไม่ใช่ไฟล์ Excel (อาจเป็นไฟล์ข้อความหรือไฟล์เสีย): "
+        "เปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
+        "ไม่ได้นำเข้า: แก้ไฟล์ตามรายการข้างบนแล้วลองใหม่ / nothing imported"]
+    assert main(["framework", "import", str(fresh_db / "none.xlsx"), "--fy", "2570"]) == 2
+    assert capsys.readouterr().err == f"ผิดพลาด: ไม่พบไฟล์ {fresh_db / 'none.xlsx'}\n"
+    assert main(["framework", "export", "--fy", "2571", "-o", str(fresh_db / "G.xlsx")]) == 2
+    assert capsys.readouterr().err == (
+        "ผิดพลาด: ปีงบประมาณ 2571 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2571`\n")
+    assert not (fresh_db / "G.xlsx").exists()
