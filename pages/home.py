@@ -1,13 +1,20 @@
-"""Home: which station and year this is, and what the plan holds."""
+"""Home: which station and year this is, what needs doing now for whoever is logged in (the
+commander or admin: every late row and whose it is; an officer: his own next rows), and what
+the plan holds (all an anonymous visitor sees)."""
 
 import streamlit as st
 
-from ita_core import queries
-from ita_core.auth import has_admin
+from ita_core import meeting, queries
+from ita_core.auth import ANONYMOUS, has_admin
 from ita_core.demo import has_demo_rows
+from ita_core.permissions import Action
+from ita_core.thai_dates import format_be
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
+from ita_ui.loaders import plan_view
+from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
+from ita_ui.styles import attention_rows
 from ita_ui.writes import write
 
 st.title("แผนยกระดับ ITA ของสถานีตำรวจ")
@@ -23,6 +30,29 @@ with reading() as session:
 st.subheader(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
 if demo:
     st.warning("⚠️ ความคืบหน้าที่แสดงเป็นข้อมูลตัวอย่าง (demo) ไม่ใช่ผลจริง")
+
+actor = current_actor()
+if actor.username != ANONYMOUS.username:
+    view = plan_view(context)
+    when = format_be(context.as_of)
+    if actor.person_id is not None:  # an officer in the plan: his own overdue rows and those due in 30 days
+        mine = meeting.next_items(view.rows, view.assignments, actor.person_id, context.as_of)
+        st.markdown(f"#### 📝 งานของฉันที่ต้องทำต่อ ณ {when}: {len(mine)} รายการ")
+        st.caption("รายการที่เลยกำหนดแล้ว และที่ครบกำหนดภายใน 30 วัน (เก่าสุดก่อน)")
+        if mine.empty:
+            st.success("ไม่มีงานเลยกำหนดหรือใกล้ครบกำหนดใน 30 วัน")
+        else:
+            attention_rows(meeting.attention_table(mine, "เวลา"))
+        st.page_link("pages/my_items.py", label="อัปเดตงานของฉัน", icon="✍️")
+    if actor.person_id is None or actor.may(Action.UPDATE_ANY_ROW, station_id=context.station_id):
+        late = meeting.late_now(view.rows, context.as_of)  # the commander's / secretary's question
+        st.markdown(f"#### 🔴 เลยกำหนด ณ {when}: {len(late)} รายการ")
+        if late.empty:
+            st.success("ไม่มีรายการเลยกำหนด")
+        else:
+            attention_rows(meeting.attention_table(late))
+        st.page_link("pages/meeting.py", label="มุมมองการประชุม (จอโปรเจกเตอร์)", icon="📽️")
+    st.divider()
 
 tiles = st.columns(4)
 tiles[0].metric("มาตรการ/กิจกรรม", counts["activities"])

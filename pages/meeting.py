@@ -1,10 +1,11 @@
-"""Meeting view: one projector screen with the lights, what changed, what is due, who is loaded."""
+"""Meeting view: one projector screen with the lights and every late row with its owners first,
+then what changed, who is loaded and what is due. `?present=1` (or the toggle) hides the sidebar."""
 
 from datetime import timedelta
 
 import streamlit as st
 
-from ita_core.meeting import became_overdue, bullets, completed_since, line_summary, upcoming
+from ita_core import meeting
 from ita_core.plan import tool_lights
 from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON, OVERALL_TH
@@ -13,7 +14,7 @@ from ita_core.workload import workload
 from ita_ui.context import pick_context
 from ita_ui.loaders import plan_view
 from ita_ui.notices import notice_missing, notice_missing_rows
-from ita_ui.styles import light_box, projector_text
+from ita_ui.styles import attention_rows, light_box, presentation_mode, projector_text
 from ita_ui.tables import show_rows
 
 projector_text()
@@ -22,7 +23,15 @@ view = plan_view(context)
 since = st.sidebar.date_input("การเปลี่ยนแปลงตั้งแต่", value=context.as_of - timedelta(days=30),
                               format="DD/MM/YYYY", key="since")
 
-st.title(f"ITA {context.station_name}")
+heading, toggle = st.columns([5, 1], vertical_alignment="center")
+heading.title(f"ITA {context.station_name}")
+present = toggle.toggle("โหมดนำเสนอ", value=st.query_params.get("present") == "1", key="present",
+                        help="ซ่อนแถบเมนูและขยายตัวอักษรสำหรับจอโปรเจกเตอร์ (ลิงก์ที่มี ?present=1 เปิดโหมดนี้ทันที)")
+if present:
+    presentation_mode()
+    st.query_params["present"] = "1"  # a copied link opens the projector view again
+elif "present" in st.query_params:
+    del st.query_params["present"]
 st.markdown(f"ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ **{format_be(context.as_of)}**")
 
 notice_missing_rows(view.rows)
@@ -34,28 +43,36 @@ for column, (tool, row) in zip(st.columns(len(tools)), tools.iterrows(), strict=
                   f"เสร็จ {row['percent_done']:.0f}%", f"เลยกำหนด {row['red']} · เสี่ยง {row['yellow']}",
                   delta_color="off", delta_arrow="off")
 
-overdue_new = became_overdue(view.rows, since, context.as_of)
-done_new = completed_since(view.rows, since, context.as_of)
-due_next = upcoming(view.rows, context.as_of)
+# Every row late now, oldest first, with whose it is: the first thing the commander asks.
+late = meeting.late_now(view.rows, context.as_of)
+st.subheader(f"🔴 เลยกำหนด ณ {format_be(context.as_of)}: {len(late)} รายการ")
+if late.empty:
+    st.markdown("ไม่มีรายการเลยกำหนด")
+else:
+    attention_rows(meeting.attention_table(late))
+
+overdue_new = meeting.became_overdue(view.rows, since, context.as_of)
+done_new = meeting.completed_since(view.rows, since, context.as_of)
+due_next = meeting.upcoming(view.rows, context.as_of)
 loaded = workload(view.assignments, view.rows, context.as_of, get_settings().overload_open_items)
 top = loaded[loaded["person_kind"] != "group"].head(5)
 
 left, right = st.columns(2)
-with left:
-    st.subheader(f"🔴 เลยกำหนดตั้งแต่ {format_be(since)}: {len(overdue_new)}")
-    st.markdown(bullets(overdue_new))
+with left:  # titles and names are the plan's text: escaped, so Markdown shows them as typed
+    st.subheader(f"🆕 เลยกำหนดตั้งแต่ {format_be(since)}: {len(overdue_new)}")
+    st.markdown(meeting.bullets(overdue_new))
     st.subheader(f"✅ เสร็จตั้งแต่ {format_be(since)}: {len(done_new)}")
-    st.markdown(bullets(done_new))
+    st.markdown(meeting.bullets(done_new))
 with right:
     st.subheader("👮 งานค้างมากที่สุด")
     if view.assignments.empty:
         notice_missing("people")
-    st.markdown("\n".join(f"- **{r.name}** ค้าง {r.open} · เลยกำหนด {r.overdue}"
+    st.markdown("\n".join(f"- **{meeting.markdown_text(r.name)}** ค้าง {r.open} · เลยกำหนด {r.overdue}"
                           f"{' ⚠️' if r.overloaded else ''}" for r in top.itertuples()) or "ไม่มี")
 
 st.subheader(f"📅 ครบกำหนดใน 30 วัน: {len(due_next)}")
 show_rows(due_next, key="due_next", title=f"ครบกำหนดใน 30 วัน นับจาก {format_be(context.as_of)}")
 
 if st.button("📋 สรุปสำหรับส่ง LINE", key="line"):
-    st.code(line_summary(context.station_name, context.fiscal_year, context.as_of, view.kpis,
-                         view.indicators, due_next, top), language=None)
+    st.code(meeting.line_summary(context.station_name, context.fiscal_year, context.as_of, view.kpis,
+                         view.indicators, due_next, top, late=late), language=None, wrap_lines=True)

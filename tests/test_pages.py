@@ -100,17 +100,6 @@ def test_timeline_shows_the_chart_and_month_list(engine: Engine) -> None:
     assert sum(int(e.label.split("·")[1].split()[0]) for e in app.expander) == 9 + 38 + 657
 
 
-def test_meeting_view_and_line_summary(demo_engine: Engine) -> None:
-    app = run_page("meeting")
-    headers = [h.value for h in app.subheader]
-    assert headers[0] == "🔴 เลยกำหนดตั้งแต่ 15 ก.พ. 2567: 2"
-    assert headers[-1] == "📅 ครบกำหนดใน 30 วัน: 7"
-    app.button(key="line").click().run()
-    summary = app.code[0].value
-    assert summary.startswith("สรุปความคืบหน้า ITA สถานีตำรวจภูธรเชียงใหม่ ปีงบประมาณ 2567")
-    assert "เลยกำหนด 5" in summary
-
-
 def make_user(username: str, role: str, person: str | None = None) -> None:
     from ita_core import services
     from ita_core.auth import CLI
