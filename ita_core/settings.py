@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -31,6 +31,7 @@ DEFAULT_DATA_DIR = REPO_ROOT / "data"
 DEFAULT_DATABASE_URL = "sqlite:///data/ita.db"
 ENV_PREFIX = "ITA_"
 OIT_SCORING_CHOICES = ("item", "sub_indicator")
+MIN_SECRET_KEY_LENGTH = 32
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -97,6 +98,11 @@ class Settings(BaseSettings):
     # "item": every OIT item weighs the same; "sub_indicator": every sub-indicator
     oit_scoring: Literal["item", "sub_indicator"] = "item"
     oit_component_credit: bool = False  # count ticked components of an unfinished item as partial credit
+    # A login kept in the browser across reloads (ita_core/sessions.py): the key that signs it
+    # (empty: a generated key kept in a file, see sessions.key_file) and its lifetime; 0 hours
+    # keeps no login beyond the open tab.
+    secret_key: SecretStr = SecretStr("")
+    session_hours: int = Field(default=12, ge=0, le=24 * 90)
 
     @classmethod
     def settings_customise_sources(
@@ -136,6 +142,16 @@ class Settings(BaseSettings):
             assert info.field_name is not None
             return cls.model_fields[info.field_name].default
         return value.strip().lower() in _TRUE
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        """A short key can be guessed offline from one token; blank means the generated one."""
+        text = value.get_secret_value().strip()
+        if text and len(text) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"{env_name('secret_key')}: ต้องยาวอย่างน้อย {MIN_SECRET_KEY_LENGTH} ตัวอักษร "
+                             f"/ must be at least {MIN_SECRET_KEY_LENGTH} characters")
+        return SecretStr(text)
 
     @field_validator("default_station", mode="before")
     @classmethod
