@@ -10,7 +10,8 @@ import streamlit as st
 
 from ita_core.permissions import Action
 from ita_ui.errors import run_safely
-from ita_ui.login import current_actor
+from ita_ui.login import current_actor, keep_login_cookie
+from ita_ui.navigation import close_menu_after_tap
 
 st.set_page_config(page_title="ITA สภ.", page_icon="🚦", layout="wide")
 
@@ -38,4 +39,6 @@ if any(current_actor().may(action) for action in (Action.EDIT_PLAN, Action.VIEW_
         st.Page("pages/framework.py", title="เกณฑ์การประเมินรายปี", icon="📐", url_path="framework"),
     ]
 page = st.navigation(sections, expanded=True)
+close_menu_after_tap()
+keep_login_cookie()
 run_safely(page.run, page.url_path or "home")

@@ -1,9 +1,11 @@
-"""Which station, fiscal year and as-of date a page shows: the sidebar picker."""
+"""Which station, fiscal year and as-of date a page shows: the sidebar picker, kept across pages."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import streamlit as st
 from sqlmodel import Session
@@ -13,8 +15,10 @@ from ita_core.permissions import Action, readable_stations
 from ita_core.settings import get_settings
 from ita_core.thai_dates import fiscal_year_bounds, fiscal_year_of, format_be
 from ita_ui.engine import reading
-from ita_ui.login import current_actor, require_reader
+from ita_ui.login import current_actor, login_here, require_reader
 from ita_ui.notices import ADMIN_ONLY, NO_PLAN, show_flash
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,17 +31,58 @@ class Context:
     as_of: date
 
 
+# The chosen station (id), fiscal year and as-of date of this browser session. Plain session
+# keys, not widget keys: Streamlit drops a widget's state on a page that does not draw it, these
+# stay for the whole session, so every page opens where the last one was.
+KEPT_STATION, KEPT_YEAR, KEPT_AS_OF = "kept_station", "kept_fiscal_year", "kept_as_of"
+
+
 def as_of_from_url(start: date, end: date) -> date | None:
     """``?as_of=YYYY-MM-DD`` in the address, so a meeting link opens at a fixed date."""
+    return _date_in(st.query_params.get("as_of", ""), start, end)
+
+
+def _date_in(value: object, start: date, end: date) -> date | None:
+    """``value`` as a date (a ``date`` or ISO text) when it lies in ``start``..``end``, else None."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, date) and start <= value <= end else None
+
+
+def _year_from_url() -> int | None:
     try:
-        day = date.fromisoformat(st.query_params.get("as_of", ""))
+        return int(st.query_params.get("fy", ""))
     except ValueError:
         return None
-    return day if start <= day <= end else None
+
+
+def _first_of(options: Collection[T], *candidates: T | None) -> T | None:
+    """The first candidate that is one of ``options``: what the address or the session asks for
+    is only ever a wish among what this reader may see."""
+    return next((c for c in candidates if c is not None and c in options), None)
+
+
+def _show_in_address(**values: str | None) -> None:
+    """Put the view into the address (``?station=&fy=&as_of=``), so a copied link opens it;
+    None removes a parameter. Unchanged parameters are left alone (no needless browser update)."""
+    for name, value in values.items():
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def pick_context(with_as_of: bool = True, *, needs: Action | None = None, new_year: bool = False) -> Context:
     """Station, fiscal-year and as-of selectors in the sidebar, and the login box under them.
+
+    The choice is kept for the browser session and in the address (``?station=<code>&fy=<BE
+    year>&as_of=<YYYY-MM-DD>``), so another page, a reload and a copied link show the same view.
+    A value the address asks for that this reader may not see, or that the station has no plan
+    for, is passed over silently: the readable stations decide, never the address.
 
     Stops the page with a notice when there is no plan to show, for anonymous users when
     ``ITA_PUBLIC_READ`` is off, and for everyone but admins on an ``admin_only`` page, so a
@@ -49,7 +94,7 @@ def pick_context(with_as_of: bool = True, *, needs: Action | None = None, new_ye
         st.warning(NO_PLAN)
         st.stop()
     if needs is not None and not current_actor().may(needs, station_id=context.station_id):
-        st.info(ADMIN_ONLY)
+        login_here(ADMIN_ONLY)
         st.stop()
     return context
 
@@ -63,41 +108,73 @@ def _selected_context(with_as_of: bool, new_year: bool) -> Context | None:
             require_reader()
             return None
         names = {s.id: s.name_th for s in stations}
-        _preselect_station(session, list(names))
+        codes = {s.id: s.code for s in stations}
+        _preselect_station(session, codes)
         station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
         years = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
         if new_year:  # the station's own years first, so the default stays its newest plan
             this_year = fiscal_year_of(date.today())
             known = {fy.be_year for fy in queries.all_fiscal_years(session)} | {this_year, this_year + 1}
             years += sorted(known - set(years), reverse=True)
+    st.session_state[KEPT_STATION] = station_id
     if not years:
+        _show_in_address(station=codes[station_id], fy=None)
+        require_reader()  # the login box, so a user who may see more can log in
         return None
-    fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="fiscal_year")
-    start, end = fiscal_year_bounds(fiscal_year)
-    as_of = as_of_from_url(start, end) or plan.default_as_of(fiscal_year)
-    if with_as_of:
-        as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", value=as_of, min_value=start, max_value=end,
-                                      format="DD/MM/YYYY", key=f"as_of_{fiscal_year}")
-        st.sidebar.caption(f"ณ {format_be(as_of)} (พ.ศ.)")
+    fiscal_year = _pick_year(years, key="fiscal_year")
+    as_of = _pick_as_of(fiscal_year, key=f"as_of_{fiscal_year}", shown=with_as_of)
+    _show_in_address(station=codes[station_id], fy=str(fiscal_year), as_of=as_of.isoformat())
     require_reader()
     return Context(station_id, names[station_id], fiscal_year, as_of)
 
 
-def _preselect_station(session: Session, station_ids: list[int]) -> None:
-    """Start the station picker at ``queries.default_station`` (the CLI's default too), unless this
-    browser session already holds a station it may read (picked, or opened from the province page).
+def _pick_year(years: list[int], *, key: str) -> int:
+    """The fiscal-year select, starting at this session's year, else the address's, else the newest."""
+    st.session_state[key] = _first_of(years, st.session_state.get(key), st.session_state.get(KEPT_YEAR),
+                                      _year_from_url()) or years[0]
+    fiscal_year: int = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key=key)
+    st.session_state[KEPT_YEAR] = fiscal_year
+    return fiscal_year
+
+
+def _pick_as_of(fiscal_year: int, *, key: str, shown: bool = True) -> date:
+    """The as-of date: this session's (or the address's) when it lies in the fiscal year, else
+    ``plan.default_as_of``; with ``shown``, a date picker in the sidebar that starts there.
+
+    A page without the picker (admin, import) keeps the session's date for the next page."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    as_of = (_date_in(st.session_state.get(key), start, end)
+             or _date_in(st.session_state.get(KEPT_AS_OF), start, end)
+             or as_of_from_url(start, end) or plan.default_as_of(fiscal_year))
+    if not shown:
+        return as_of
+    st.session_state[key] = as_of  # the picker starts here (so no value= beside it)
+    as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", min_value=start, max_value=end, format="DD/MM/YYYY", key=key)
+    st.sidebar.caption(f"ณ {format_be(as_of)} (พ.ศ.)")
+    st.session_state[KEPT_AS_OF] = as_of
+    return as_of
+
+
+def _preselect_station(session: Session, codes: dict[int, str]) -> None:
+    """Start the station picker at the station this browser session holds (picked on any page,
+    or opened from the province page), else the address's ``?station=``, else
+    ``queries.default_station`` (the CLI's default too); only ever one the reader may see.
 
     A misspelt ``ITA_DEFAULT_STATION`` stops the page with its error rather than quietly showing
     another station, as the CLI does.
     """
-    if st.session_state.get("station") in station_ids:
+    by_code = {code: station_id for station_id, code in codes.items()}
+    wanted = _first_of(codes, st.session_state.get("station"), st.session_state.get(KEPT_STATION),
+                       by_code.get(st.query_params.get("station", "")))
+    if wanted is not None:
+        st.session_state["station"] = wanted
         return
     try:
-        default = queries.default_station(session, get_settings(), among=station_ids)
+        default = queries.default_station(session, get_settings(), among=list(codes))
     except queries.UnknownStation as exc:
         st.error(str(exc))
         st.stop()
-    st.session_state["station"] = default.id if default else station_ids[0]
+    st.session_state["station"] = default.id if default else next(iter(codes))
 
 
 @dataclass(frozen=True)
@@ -126,11 +203,9 @@ def pick_region() -> Region:
         st.stop()
     chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province",
                                   format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
-    fiscal_year = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key="province_year")
-    start, end = fiscal_year_bounds(fiscal_year)
-    as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", as_of_from_url(start, end) or plan.default_as_of(fiscal_year),
-                                  min_value=start, max_value=end, format="DD/MM/YYYY",
-                                  key=f"province_as_of_{fiscal_year}")
+    fiscal_year = _pick_year(years, key="province_year")
+    as_of = _pick_as_of(fiscal_year, key=f"province_as_of_{fiscal_year}")
+    _show_in_address(fy=str(fiscal_year), as_of=as_of.isoformat())
     require_reader()
     with reading() as session:
         ids = province.station_ids(session, chosen, allowed)

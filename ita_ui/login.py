@@ -1,9 +1,24 @@
-"""Who is using the app: the login box at the foot of the sidebar and the current actor."""
+"""Who is using the app: the login form, the current actor, and the login kept across reloads.
+
+The login form sits at the foot of the sidebar and, where a page needs a login, on the page
+itself (a phone hides the sidebar behind ">>"). A login is kept in this browser for
+``ITA_SESSION_HOURS`` through a signed token in the cookie ``ita_session``
+(:mod:`ita_core.sessions`), so a reload, which opens a new Streamlit session, does not log the
+user out. Streamlit can read cookies (``st.context.cookies``, the cookies of the connection) but
+has no call to write one; the smallest means it offers is a line of JavaScript through
+``st.html(..., unsafe_allow_javascript=True)``, drawn once after login and once after logout
+(:func:`keep_login_cookie`, called by dashboard.py on every run).
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import json
+import logging
 
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from ita_core import sessions
 from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate
 from ita_core.db import session_scope
 from ita_core.labels import label_th
@@ -11,9 +26,21 @@ from ita_core.models import UserRole
 from ita_core.settings import get_settings
 from ita_ui.engine import engine
 
+log = logging.getLogger("ita.web")
+
+COOKIE = "ita_session"
+LOGIN_FIRST = "กรุณาเข้าสู่ระบบเพื่อดูข้อมูล"
+_CHECKED = "login_cookie_checked"  # this session has looked at the cookie it was opened with
+_PENDING = "login_cookie_pending"  # ("set", token) or ("clear", "") for the next run to draw
+
 
 def current_actor() -> Actor:
-    """The logged-in user, or the anonymous reader."""
+    """The logged-in user (restored from the kept login on a session's first run), or the anonymous reader."""
+    if "actor" not in st.session_state and not st.session_state.get(_CHECKED):
+        st.session_state[_CHECKED] = True
+        restored = _actor_from_cookie()
+        if restored is not None:
+            st.session_state["actor"] = restored
     return st.session_state.get("actor", ANONYMOUS)
 
 
@@ -24,31 +51,89 @@ def login_box() -> Actor:
     if actor is not ANONYMOUS:
         box.markdown(f"👤 **{actor.username}** · {label_th(actor.role, UserRole)}")
         if box.button("ออกจากระบบ", key="logout", width="stretch"):
-            del st.session_state["actor"]
-            st.rerun()
+            log_out()
         return actor
-    with box.form("login", clear_on_submit=False, border=False):
-        username = st.text_input("ชื่อผู้ใช้", key="login_user")
-        password = st.text_input("รหัสผ่าน", type="password", key="login_password")
-        submitted = st.form_submit_button("เข้าสู่ระบบ", width="stretch")
-    if submitted:
-        error = None
-        with session_scope(engine()) as session:  # commits the failed-login counter too
-            try:
-                st.session_state["actor"] = authenticate(session, username, password)
-            except AuthError as exc:
-                error = str(exc)
-        if error:
-            box.error(error)
-        else:
-            st.rerun()
+    login_form(box, key="login")
     return ANONYMOUS
+
+
+def login_here(message: str) -> None:
+    """``message`` and, for an anonymous reader, the login form on the page itself: the place a
+    phone user looks, where the sidebar is folded away."""
+    st.info(message)
+    if current_actor() is ANONYMOUS:
+        login_form(st.container(border=True, width=420), key="page_login")
+
+
+def login_form(where: DeltaGenerator, *, key: str) -> None:
+    """The user name and password form in ``where``; a good login reruns the app as that user and
+    asks the next run to keep it in the browser."""
+    with where.form(key, clear_on_submit=False, border=False, enter_to_submit=False):
+        username = st.text_input("ชื่อผู้ใช้", key=f"{key}_user")
+        password = st.text_input("รหัสผ่าน", type="password", key=f"{key}_password")
+        submitted = st.form_submit_button("เข้าสู่ระบบ", width="stretch", type="primary")
+    if not submitted:
+        return
+    error = None
+    with session_scope(engine()) as session:  # commits the failed-login counter too
+        try:
+            st.session_state["actor"] = authenticate(session, username, password)
+            token = sessions.remember(session, username.strip(), get_settings())
+        except AuthError as exc:
+            error = str(exc)
+    if error:
+        where.error(error)
+        return
+    if token:
+        st.session_state[_PENDING] = ("set", token)
+    st.rerun()
+
+
+def log_out() -> None:
+    """Forget the user in this session and in the browser, and rerun as the anonymous reader."""
+    st.session_state.pop("actor", None)
+    st.session_state[_CHECKED] = True  # the cookie this connection was opened with is gone now
+    st.session_state[_PENDING] = ("clear", "")
+    st.rerun()
 
 
 def require_reader() -> Actor:
     """Show the login box; stop the page for anonymous users when public reading is off."""
     actor = login_box()
     if actor is ANONYMOUS and not get_settings().public_read:
-        st.info("กรุณาเข้าสู่ระบบเพื่อดูข้อมูล (ด้านซ้าย)")
+        login_here(LOGIN_FIRST)
         st.stop()
+    return actor
+
+
+def keep_login_cookie() -> None:
+    """Write or clear the login cookie once, in the run after a login or logout.
+
+    The token goes into the cookie only, never the address (which people copy into chats).
+    The cookie is ``SameSite=Strict`` (sent only by this site's own pages), ``Secure`` when the
+    app is served over HTTPS, ``Path=/``, and expires with the token. JavaScript has to write it,
+    so it cannot be ``HttpOnly``; nothing the app shows runs script from users' text.
+    """
+    pending = st.session_state.pop(_PENDING, None)
+    if pending is None:
+        return
+    action, token = pending
+    max_age = get_settings().session_hours * 3600 if action == "set" else 0
+    cookie = json.dumps(f"{COOKIE}={token}; Path=/; Max-Age={max_age}; SameSite=Strict")
+    with st.container(key="login_cookie"):
+        st.html("<style>.st-key-login_cookie{display:none}</style>"
+                f'<script>document.cookie = {cookie} + (location.protocol === "https:" ? "; Secure" : "");'
+                "</script>", unsafe_allow_javascript=True)
+
+
+def _actor_from_cookie() -> Actor | None:
+    """The user of a valid kept login in this connection's cookie; a bad or revoked one is
+    cleared from the browser."""
+    token = st.context.cookies.get(COOKIE)
+    if not isinstance(token, str) or not token:  # none kept (AppTest's stand-in client has no cookies)
+        return None
+    with session_scope(engine()) as session:
+        actor = sessions.restore(session, token, get_settings())
+    if actor is None:
+        st.session_state[_PENDING] = ("clear", "")
     return actor

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 NO_PLAN = "ยังไม่มีแผนในฐานข้อมูล ให้ผู้ดูแลรัน `ita init` หรือนำเข้าแผน"
-ADMIN_ONLY = "หน้านี้สำหรับผู้ดูแลระบบ (admin) — เข้าสู่ระบบที่แถบด้านซ้าย"
+ADMIN_ONLY = "หน้านี้สำหรับผู้ดูแลระบบ (admin)"
 
 MISSING = {  # one wording per kind of data, the same on every page
     "oit": "ยังไม่มีข้อมูล OIT ในแผนปีนี้",

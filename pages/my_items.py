@@ -8,14 +8,14 @@ from ita_ui.context import pick_context
 from ita_ui.forms import progress_form, row_heading
 from ita_ui.history import history_panel
 from ita_ui.loaders import plan_view
-from ita_ui.login import current_actor
+from ita_ui.login import current_actor, login_here
 from ita_ui.notices import notice_missing
 
 context = pick_context()
 actor = current_actor()
 st.title("งานของฉัน")
 if not actor.may(Action.UPDATE_ASSIGNED, station_id=context.station_id):
-    st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่ออัปเดตงานที่ได้รับมอบหมาย")
+    login_here("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่เพื่ออัปเดตงานที่ได้รับมอบหมาย")
     st.stop()
 
 view = plan_view(context)

@@ -21,7 +21,7 @@ NEW_ROW = [None, "ประเด็นใหม่", "กิจกรรมใ�
 def test_officers_are_sent_away(engine: Engine) -> None:
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
     app = run_page("import_plan", user="somchai")
-    assert [i.value for i in app.info] == ["หน้านี้สำหรับผู้ดูแลระบบ (admin) — เข้าสู่ระบบที่แถบด้านซ้าย"]
+    assert [i.value for i in app.info] == ["หน้านี้สำหรับผู้ดูแลระบบ (admin)"]
     assert not app.file_uploader
 
 
