@@ -44,6 +44,7 @@ PRESENT_CSS = """<style>
 .stMainBlockContainer {max-width: 100% !important; padding-top: 2rem;}
 .stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.6rem;}
 .stMainBlockContainer h1 {font-size: 3.6rem;}
+.stMainBlockContainer h3 {font-size: 2.2rem;}
 .stMainBlockContainer [data-testid="stMetricValue"],
 .stMainBlockContainer [data-testid="stMetricValue"] div,
 .stMainBlockContainer [data-testid="stMetricValue"] p {font-size: 4rem;}
@@ -61,6 +62,7 @@ PRESENT_CSS = """<style>
 WRAPPED_TABLE_CSS = """<style>
 [data-testid="stTable"] td [data-testid="stMarkdownContainer"] {max-width: none;}
 [data-testid="stTable"] td {vertical-align: top;}
+[data-testid="stTable"] th {white-space: nowrap;}
 </style>"""
 WORD_JOINER = "\u2060"
 

@@ -133,3 +133,72 @@ def test_officer_ticks_an_oit_matrix_cell_with_its_link(browser, app_url: str) -
     expect(page.get_by_text("สถานะเดือนนี้: ✅ เผยแพร่แล้ว")).to_have_count(1)
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+@pytest.fixture(scope="module")
+def demo_app_url(tmp_path_factory: pytest.TempPathFactory):
+    """The app on the demo snapshot, the issue's sample: at 16 มี.ค. 2567 five rows are late."""
+    from sqlmodel import select
+
+    from ita_core.db import make_engine, session_scope
+    from ita_core.demo import apply_demo_snapshot
+    from ita_core.models import Station
+
+    url = seeded_database(tmp_path_factory.mktemp("demo"), "boss", "admin")
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        apply_demo_snapshot(session, session.exec(select(Station)).one().id, 2567)
+    engine.dispose()
+    with start_app(dict(os.environ, ITA_DATABASE_URL=url)) as app_url:
+        yield app_url, url
+
+
+# The computed size of each element under a metric value that holds its text itself (data read from
+# the laid-out page, not timing).
+TEXT_SIZES = """(selector) => [...document.querySelectorAll(selector)].map(box =>
+    Math.max(...[box, ...box.querySelectorAll('*')]
+        .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .map(e => parseFloat(getComputedStyle(e).fontSize))))"""
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["sidebar", "present"])
+def test_meeting_page_on_a_1920x1080_projector(browser, demo_app_url, present: bool, tmp_path: Path) -> None:
+    """Every late row, whole, with its owners, above the fold; headline numbers ≥ 40 px (a style
+    rule once shrank them to 21.6 px); `?present=1` leaves no sidebar and no control to open it."""
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from ita_core.db import make_engine
+    from ita_core.plan import plan_rows
+    from ita_core.settings import Settings
+    from ita_ui.styles import WORD_JOINER
+
+    app_url, db = demo_app_url
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/meeting?as_of=2024-03-16" + ("&present=1" if present else ""))
+    wait_for_run(page)
+    table = page.locator("[data-testid=stTable]").first
+    table.wait_for(timeout=30_000)
+    page.screenshot(path=str(tmp_path / "meeting.png"))
+    sizes = page.evaluate(TEXT_SIZES, "[data-testid=stMetricValue]")
+    assert len(sizes) == 3 and min(sizes) >= 40, sizes  # IIT, EIT, OIT "เสร็จ 77%"
+    cells = [[text.replace(WORD_JOINER, "").replace("\u00a0", " ").strip()
+              for text in row.locator("td").all_inner_texts()] for row in table.locator("tbody tr").all()]
+    assert [row[0] for row in cells] == ["O4", "O16", "O20", "O8", "ก4"]
+    with Session(make_engine(db)) as session:
+        titles = plan_rows(session, 1, 2567, date(2024, 3, 16), Settings()).set_index("ref")["title"]
+    assert [row[1] for row in cells] == [titles[row[0]] for row in cells]  # whole titles
+    assert cells[0][2:] == ["พินิจ อินตา, ณิชกร หมั่นการ, ภัทรพงษ์ พลังช้างสาร", "31 ม.ค. 2567", "เลยมา 45 วัน"]
+    bottom = table.locator("tbody tr").last.bounding_box()
+    assert bottom is not None and bottom["y"] + bottom["height"] <= 1080  # on the first screen
+    sidebar = page.locator("[data-testid=stSidebar]")
+    if present:
+        assert not sidebar.is_visible()
+        assert not page.locator("[data-testid=stExpandSidebarButton]").is_visible()
+        assert min(sizes) >= 60
+    else:
+        assert sidebar.is_visible()
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
