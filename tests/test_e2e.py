@@ -202,3 +202,80 @@ def test_meeting_page_on_a_1920x1080_projector(browser, demo_app_url, present: b
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
 
+
+def _sidebar_caption(page) -> str:
+    return " ".join(page.locator("[data-testid=stSidebar] [data-testid=stCaptionContainer]").all_inner_texts())
+
+
+def test_a_reload_keeps_the_login_until_logout(browser, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{app_url}/my_items?as_of=2024-03-16")
+    wait_for_run(page)
+    log_in(page, "somchai")
+    page.locator("[data-testid=stSidebar]").get_by_text("somchai").wait_for(timeout=30_000)
+    kept = [c for c in context.cookies() if c["name"] == "ita_session"]
+    assert len(kept) == 1 and kept[0]["sameSite"] == "Strict" and kept[0]["value"].count(".") == 2
+    assert "ita_session" not in page.url and kept[0]["value"] not in page.url  # never in the address
+    page.reload()
+    wait_for_run(page)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_role("button", name="ออกจากระบบ").wait_for(timeout=30_000)  # still logged in
+    assert sidebar.get_by_text("somchai").count() == 1
+    sidebar.get_by_role("button", name="ออกจากระบบ").click()
+    sidebar.get_by_role("button", name="เข้าสู่ระบบ").wait_for(timeout=30_000)
+    wait_for_run(page)
+    assert not [c for c in context.cookies() if c["name"] == "ita_session"]
+    page.reload()
+    wait_for_run(page)
+    sidebar.get_by_role("button", name="เข้าสู่ระบบ").wait_for(timeout=30_000)  # logged out for good
+    assert sidebar.get_by_role("button", name="ออกจากระบบ").count() == 0
+    context.close()
+
+
+def test_a_page_change_keeps_station_year_and_date(browser, app_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{app_url}/overview?station=chiangmai&fy=2567&as_of=2024-01-15")
+    wait_for_run(page)
+    assert "ณ 15 ม.ค. 2567" in _sidebar_caption(page)
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="ภาระงานรายบุคคล").click()
+    page.wait_for_url("**/workload?**", timeout=30_000)
+    wait_for_run(page)
+    assert page.url.endswith("/workload?station=chiangmai&fy=2567&as_of=2024-01-15")
+    assert "ณ 15 ม.ค. 2567" in _sidebar_caption(page)
+    page.reload()  # the address alone brings the view back
+    wait_for_run(page)
+    assert "ณ 15 ม.ค. 2567" in _sidebar_caption(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+def test_on_a_phone_the_menu_folds_after_a_tap_and_the_login_is_on_the_page(
+        browser, app_url: str, tmp_path: Path) -> None:
+    """390×844 with a desktop browser's user agent: Streamlit folds the menu only for phone user
+    agents, ita_ui.navigation for any narrow screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/overview?as_of=2024-03-16")
+    wait_for_run(page)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    page.locator("[data-testid=stExpandSidebarButton]").tap()
+    page.wait_for_function("document.querySelector('[data-testid=stSidebar]').dataset.collapsed === 'false'")
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="งานของฉัน").tap()
+    page.wait_for_url("**/my_items?**", timeout=30_000)
+    wait_for_run(page)
+    page.wait_for_function("document.querySelector('[data-testid=stSidebar]').dataset.collapsed === 'true'")
+    main = page.locator("[data-testid=stMain]")
+    assert "ด้านซ้าย" not in main.inner_text()
+    main.get_by_label("ชื่อผู้ใช้").fill("somchai")
+    main.get_by_label("รหัสผ่าน").fill("pass-word-2567")
+    main.get_by_role("button", name="เข้าสู่ระบบ").tap()
+    main.get_by_label("ชื่อผู้ใช้").wait_for(state="detached", timeout=30_000)
+    wait_for_run(page)
+    page.screenshot(path=str(tmp_path / "phone_my_items.png"))
+    page.reload()
+    wait_for_run(page)
+    assert main.get_by_label("ชื่อผู้ใช้").count() == 0  # still logged in after the reload
+    assert sidebar.get_by_role("button", name="ออกจากระบบ").count() == 1
+    assert page.locator("[data-testid=stException]").count() == 0
+    context.close()
