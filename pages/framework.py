@@ -20,17 +20,30 @@ from ita_core.framework import (
     framework_years,
     rating_band_rows,
 )
-from ita_core.labels import label_th
+from ita_core.framework_workbook import (
+    COLUMNS,
+    SCORING_KEYS,
+    SHEET_TH,
+    FrameworkChanges,
+    FrameworkFileRefused,
+    FrameworkWorkbook,
+    RowChange,
+    framework_workbook_bytes,
+    preview_framework_import,
+    read_framework_workbook,
+)
+from ita_core.labels import PHASE_KIND_TH, label_th
 from ita_core.models import CatalogueItem, Rhythm, Tool
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
-from ita_core.thai_dates import format_be
-from ita_core.timeline import PHASE_TH
+from ita_core.sheet_reader import shorten
+from ita_core.thai_dates import format_be, in_app_style
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
 from ita_ui.forms import edit_form, new_row_form, pick_row
 from ita_ui.login import current_actor
-from ita_ui.notices import notice_missing
+from ita_ui.notices import flash, notice_missing
+from ita_ui.tables import XLSX_MIME
 from ita_ui.writes import form_round, write
 
 SCORING_FIELDS = {"scheme": ("รูปแบบการให้ผล", "scheme"), "weight_iit": ("น้ำหนัก IIT (%)", "score"),
@@ -48,7 +61,7 @@ ITEM_FIELDS = {"code": ("รหัส (เช่น O1)", "text"), "number": ("�
 NEW_ITEM = ("code", "number", "sub_indicator", "title_th", "rhythm", "deadline")
 COMPONENT_FIELDS = {"seq": ("ลำดับ", "number"), "text_th": ("องค์ประกอบ", "text")}
 PHASE_FIELDS = {"seq": ("ลำดับ", "number"),
-                "kind": ("ประเภท (" + ", ".join(PHASE_TH) + " หรือรหัสอื่น)", "text"),
+                "kind": ("ประเภท (" + ", ".join(PHASE_KIND_TH) + " หรือรหัสอื่น)", "text"),
                 "name_th": ("ขั้นตอน", "text"), "start": ("เริ่ม", "date"), "end": ("สิ้นสุด", "date")}
 
 context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN)
@@ -58,23 +71,30 @@ st.title("เกณฑ์การประเมินรายปี")
 with reading() as session:
     years = framework_years(session)
 choices = sorted({*years, context.fiscal_year}, reverse=True)
-year: int = st.selectbox("ปีงบประมาณของเกณฑ์", choices, index=choices.index(context.fiscal_year),
-                         key=f"framework_year_{context.fiscal_year}",
-                         format_func=lambda y: f"{y}" if y in years else f"{y} (ยังไม่มีเกณฑ์)")
+year: int = st.columns([1, 3])[0].selectbox(
+    "ปีงบประมาณของเกณฑ์", choices, index=choices.index(context.fiscal_year),
+    key=f"framework_year_{context.fiscal_year}",
+    format_func=lambda y: f"{y}" if y in years else f"{y} (ยังไม่มีเกณฑ์)")
 st.caption("ทุกสถานีในปีงบประมาณเดียวกันใช้เกณฑ์ชุดเดียวกัน · "
            + ("ท่านแก้ไขได้ ทุกการแก้ไขบันทึกในประวัติการแก้ไข" if editor else
               "ดูได้อย่างเดียว — แก้ไขได้เฉพาะผู้ดูแลระบบส่วนกลาง"))
 
 
 def offer_copy(target: int) -> None:
-    """A year without a framework: say so, and let a central admin copy one of another year."""
+    """A year without a framework: say so, and let a central admin copy one of another year or
+    import a framework workbook."""
     notice_missing("framework", f"{target} (รายการ OIT ปฏิทิน ITA และเกณฑ์คะแนน)")
     if not editor:
         st.caption("ผู้ดูแลระบบส่วนกลางสร้างเกณฑ์ของปีนี้ได้ที่หน้านี้")
         return
-    if not years:
-        st.caption("ยังไม่มีปีใดมีเกณฑ์ให้คัดลอก — นำเข้าไฟล์เกณฑ์ด้วยคำสั่ง `ita framework import`")
-        return
+    if years:
+        copy_section(target)
+    import_section(target)
+
+
+def copy_section(target: int) -> None:
+    """Copy another year's framework into ``target`` (default: the newest year before it)."""
+    st.markdown(f"##### คัดลอกเกณฑ์ของปีอื่นเป็นเกณฑ์ปี {target}")
     before = [y for y in years if y < target]
     source = st.selectbox("ปีต้นทาง", years, index=years.index(before[0]) if before else 0, key="copy_from")
     st.caption("คัดลอกเกณฑ์คะแนน ระดับผล ตัวชี้วัด รายการ OIT พร้อมองค์ประกอบ ปฏิทิน ITA และจำนวนผู้ตอบขั้นต่ำ "
@@ -102,11 +122,123 @@ def score(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
 
-def table(rows: list[dict[str, Any]], widths: Mapping[str, str] | None = None) -> None:
+def table(rows: list[dict[str, Any]], widths: Mapping[str, Any] | None = None) -> None:
     """Rows as a read-only table: cells are plain text, so nothing typed into the framework is
     rendered as Markdown or HTML."""
     config = {name: st.column_config.TextColumn(width=width) for name, width in (widths or {}).items()}
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config=config)
+
+
+ACTION_TH = {"added": "➕ เพิ่ม", "changed": "✏️ แก้ไข", "removed": "🗑️ ลบ"}
+
+
+def workbook_downloads(target: int) -> None:
+    """The year's framework workbook, built when clicked: Thai column titles, or the English keys
+    (both read back by the import)."""
+    def build(lang: str) -> Callable[[], bytes]:
+        def data() -> bytes:
+            with reading() as session:
+                return framework_workbook_bytes(session, target, lang=lang)
+        return data
+
+    left, right = st.columns(2)
+    for column, lang, label in ((left, "th", "⬇️ ไฟล์เกณฑ์ (หัวตารางภาษาไทย)"),
+                                (right, "en", "⬇️ ไฟล์เกณฑ์ (หัวตารางภาษาอังกฤษ)")):
+        column.download_button(label, build(lang), file_name=f"ita-framework-{target}-{lang}.xlsx",
+                               mime=XLSX_MIME, key=f"framework_xlsx_{lang}", on_click="ignore",
+                               width="stretch")
+
+
+def parsed_upload(target: int) -> FrameworkWorkbook | None:
+    """The uploaded workbook, read once per file: the result is kept in the session, so the reruns
+    of other widgets do not read it again. A refused file lists every problem (sheet, row, column)."""
+    turn = form_round(f"framework_upload_{target}")
+    upload = st.file_uploader("เลือกไฟล์เกณฑ์ (.xlsx)", type=["xlsx"], key=f"framework_file_{target}_{turn}")
+    if upload is None:
+        return None
+    kept = st.session_state.get("framework_upload")
+    which = (target, upload.file_id)
+    if kept is None or kept[0] != which:
+        try:
+            kept = (which, read_framework_workbook(upload.getvalue(), file_name=upload.name), [])
+        except FrameworkFileRefused as refused:
+            kept = (which, None, refused.lines())
+        st.session_state["framework_upload"] = kept
+    for line in kept[2]:
+        st.error(line)
+    return kept[1]
+
+
+def shown(value: Any) -> str:
+    """A stored or read value as the preview shows it."""
+    if value is None or value == "":
+        return "(ว่าง)"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return format_be(value) if hasattr(value, "isoformat") else shorten(str(value), 60)
+
+
+def field_th(sheet: str, key: str) -> str:
+    return SCORING_KEYS.get(key, key) if sheet == "scoring" else dict(COLUMNS[sheet]).get(key, key)
+
+
+def change_rows(sheet: str, kind: str, rows: list[RowChange]) -> list[dict[str, str]]:
+    """The preview lines of one kind of change: a line per changed field (old → new), a line per
+    added or removed row with its name."""
+    lines = []
+    for row in rows:
+        if row.fields:
+            lines += [{"การเปลี่ยนแปลง": ACTION_TH[kind], "รายการ": row.label(), "ช่อง": field_th(sheet, k),
+                       "ค่าเดิม": shown(old), "ค่าใหม่": shown(new)} for k, (old, new) in row.fields.items()]
+            continue
+        names = [row.values[k] for k in ("title_th", "name_th", "text_th", "label_en") if row.values.get(k)]
+        name = shorten(str(names[0]), 80) if names else ""
+        lines.append({"การเปลี่ยนแปลง": ACTION_TH[kind], "รายการ": row.label(), "ช่อง": "",
+                      "ค่าเดิม": name if kind == "removed" else "", "ค่าใหม่": "" if kind == "removed" else name})
+    return lines
+
+
+def show_changes(changes: FrameworkChanges) -> None:
+    """The preview of an import: per sheet with changes, a count line and a table of its rows."""
+    st.subheader(f"ตัวอย่างการนำเข้าเกณฑ์ปี {changes.fiscal_year}: {changes.total()} รายการ"
+                 + (" (สร้างเกณฑ์ใหม่)" if changes.new_framework else ""))
+    if not changes.total():
+        st.info("ไฟล์ตรงกับเกณฑ์ในระบบทุกแถว ไม่มีอะไรเปลี่ยน")
+    for sheet, sheet_changes in changes.sheets.items():
+        counts = sheet_changes.counts()
+        if not any(counts.values()):
+            continue
+        st.markdown(f"**{SHEET_TH[sheet]}** (`{sheet}`): " + " · ".join(
+            f"{ACTION_TH[kind]} {count}" for kind, count in counts.items() if count))
+        table([line for kind in ("added", "changed", "removed")
+               for line in change_rows(sheet, kind, getattr(sheet_changes, kind))],
+              {"การเปลี่ยนแปลง": "small", "รายการ": "small", "ช่อง": "small"})
+    for reason in changes.blocked:
+        st.warning(reason)
+
+
+def import_section(target: int) -> None:
+    """Upload a framework workbook, preview what it adds, changes and removes, and apply all of it
+    (or nothing) on confirm, audited with source ``import``."""
+    st.subheader(f"นำเข้าไฟล์เกณฑ์เป็นเกณฑ์ปี {target}")
+    st.caption("ใช้ไฟล์ที่ดาวน์โหลดจากหน้านี้เป็นต้นแบบ แก้ใน Excel แล้วนำกลับ · แถวจับคู่ด้วยรหัส (ตัวชี้วัด รายการ OIT "
+               "องค์ประกอบ ขั้นตอน ระดับผล) · แถวที่ไม่มีในไฟล์จะถูกลบ · ตรวจตัวอย่างก่อน แล้วบันทึกทั้งหมดพร้อมกัน")
+    workbook = parsed_upload(target)
+    if workbook is None:
+        return
+    with reading() as session:
+        changes = preview_framework_import(session, target, workbook)
+    show_changes(changes)
+    if st.button(f"ยืนยันนำเข้า ({changes.total()} รายการ)", type="primary", key="framework_import",
+                 disabled=not changes.total() or bool(changes.blocked)):
+        done = write(lambda w: w.import_framework(fiscal_year=target, workbook=workbook), rerun=False,
+                     new_form=f"framework_upload_{target}")
+        if done is not None:
+            st.session_state.pop("framework_upload", None)
+            added, changed, removed = (sum(c[kind] for c in done.counts().values())
+                                       for kind in ("added", "changed", "removed"))
+            flash(f"นำเข้าเกณฑ์ปี {target} แล้ว: เพิ่ม {added} แก้ไข {changed} ลบ {removed} รายการ")
+            st.rerun()
 
 
 if year not in years:
@@ -197,9 +329,10 @@ with oit_tab:
     if not items:
         notice_missing("oit", "— เกณฑ์ปีนี้ยังไม่มีรายการ OIT")
     table([{"รหัส": i.code, "ตัวชี้วัดย่อย": i.sub_indicator, "ข้อมูล": i.title_th,
-            "รอบการเผยแพร่": label_th(i.rhythm, Rhythm), "กำหนดเวลา": i.deadline,
+            "รอบการเผยแพร่": label_th(i.rhythm, Rhythm), "กำหนดเวลา": in_app_style(i.deadline),
             "กำหนดเสร็จ": format_be(i.due_date) if i.due_date else "", "องค์ประกอบ": counts.get(i.id or 0, 0)}
-           for i in items.values()], {"ข้อมูล": "large"})
+           for i in items.values()],
+          {"รหัส": 60, "ตัวชี้วัดย่อย": 90, "ข้อมูล": 320})
     if editor:
         chosen = pick_row("แก้ไขรายการ", items, key=f"edit_catalogue_{year}", new_label="➕ เพิ่มรายการ OIT",
                           describe=lambda i: f"{i.code} · {i.title_th[:70]}")
@@ -223,7 +356,7 @@ with oit_tab:
 with calendar_tab:
     if not phases:
         notice_missing("phases")
-    table([{"ลำดับ": p.seq, "ประเภท": PHASE_TH.get(p.kind, p.kind), "ขั้นตอน": p.name_th,
+    table([{"ลำดับ": p.seq, "ประเภท": PHASE_KIND_TH.get(p.kind, p.kind), "ขั้นตอน": p.name_th,
             "เริ่ม": format_be(p.start), "สิ้นสุด": format_be(p.end)} for p in phases.values()],
           {"ขั้นตอน": "large"})
     if editor:
@@ -250,3 +383,10 @@ with indicator_tab:
     table([{"รหัส": s.code, "ตัวชี้วัด": s.indicator, "ชื่อ": s.name_th, "รายการ OIT": int(per_code.get(s.code, 0))}
            for s in sub_indicators], {"ชื่อ": "large"})
     st.caption("แก้ไขตัวชี้วัดได้ด้วยไฟล์เกณฑ์ (แท็บ “ไฟล์เกณฑ์”)")
+
+with file_tab:
+    workbook_downloads(year)
+    st.caption("ไฟล์ Excel แผ่นงานละส่วน: ตัวชี้วัด ตัวชี้วัดย่อย รายการ OIT องค์ประกอบ ปฏิทิน ITA เกณฑ์คะแนน และระดับผล · "
+               "วันที่เป็น พ.ศ. · ใช้เป็นต้นแบบเกณฑ์ของปีถัดไปได้")
+    if editor:
+        import_section(year)

@@ -3,8 +3,10 @@ admins, forms and writes for central admins only, the copy of a year and the wor
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -13,9 +15,11 @@ from ita_core import services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
 from ita_core.framework import catalogue_of, framework_of, framework_years, rating_band_rows
-from ita_core.models import Activity, FiscalYear, Station
+from ita_core.framework_workbook import framework_workbook_bytes
+from ita_core.models import Activity, AuditLog, FiscalYear, Station
 from tests.test_pages import make_user, run_page
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BANDS_2567 = ["ผ่านดีเยี่ยม", "ผ่านดี", "ผ่าน", "ต้องปรับปรุง", "ต้องปรับปรุงโดยด่วน"]
 
 
@@ -91,3 +95,87 @@ def test_reads_of_the_page_give_the_stored_rows(engine: Engine) -> None:
         bands = rating_band_rows(session, 2567)
         assert [b.label_th for b in bands] == BANDS_2567 and all(b.version == 1 for b in bands)
         assert framework_of(session, 2567) is not None and framework_of(session, 2570) is None
+
+
+def audit_of(engine: Engine, table: str, row_id: int) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(actor, source, field, old, new) of each audited change of one row, in order."""
+    trail = select(AuditLog.actor, AuditLog.source, AuditLog.field, AuditLog.old, AuditLog.new)
+    with Session(engine) as session:
+        return list(session.exec(trail.where(AuditLog.table_name == table, AuditLog.row_id == row_id)
+                                 .order_by(AuditLog.id)).all())
+
+
+def test_a_central_admin_edits_an_item_title_and_the_pass_mark(engine: Engine) -> None:
+    central_and_station_admins()
+    with Session(engine) as session:
+        o1 = catalogue_of(session, 2567)[0].id
+    app = run_page("framework", user="admin")
+    app.selectbox(key="edit_catalogue_2567").set_value(o1).run()
+    app.text_input(key=f"title_th_oit_catalogue_item_{o1}_v1").input("โครงสร้างและผู้บริหาร (แก้ไข)")
+    app.button(key=f"FormSubmitter:form_oit_catalogue_item_{o1}-💾 บันทึก").click().run()
+    app.number_input(key="pass_mark_framework_2567_v1").set_value(80.0)
+    app.button(key="FormSubmitter:form_framework_2567-💾 บันทึก").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        item = catalogue_of(session, 2567)[0]
+        rule = framework_of(session, 2567)
+        assert (item.code, item.title_th, item.version) == ("O1", "โครงสร้างและผู้บริหาร (แก้ไข)", 2)
+        assert rule is not None and (rule.pass_mark, rule.version) == (80.0, 2)
+    assert audit_of(engine, "oit_catalogue_item", o1) == [
+        ("admin", "form", "title_th", "โครงสร้าง อัตรากำลัง และข้อมูลผู้บริหาร", "โครงสร้างและผู้บริหาร (แก้ไข)")]
+    rule_trail = audit_of(engine, "framework", 2567)
+    assert [(actor, source, name, new) for actor, source, name, _, new in rule_trail] == [
+        ("admin", "form", "pass_mark", "80.0")]
+    assert tables(app)[1].iloc[0]["ข้อมูล"] == "โครงสร้างและผู้บริหาร (แก้ไข)"
+    assert app.metric[4].value == "80"
+
+
+def test_an_exported_workbook_with_one_changed_title_imports_that_one_change(engine: Engine) -> None:
+    central_and_station_admins()
+    with Session(engine) as session:
+        workbook = load_workbook(io.BytesIO(framework_workbook_bytes(session, 2567)))
+    items = workbook["oit_items"]
+    header = next(row for row in items.iter_rows() if row[0].value == "รหัสรายการ")
+    title = next(cell.column for cell in header if cell.value == "ชื่อรายการ")
+    o5 = next(row[0].row for row in items.iter_rows() if row[0].value == "O5")
+    items.cell(o5, title).value = "ข้อมูลการติดต่อ (ปรับปรุง)"
+    edited = io.BytesIO()
+    workbook.save(edited)
+
+    app = run_page("framework", user="admin")
+    app.file_uploader(key="framework_file_2567_0").set_value(("เกณฑ์ 2567.xlsx", edited.getvalue(), XLSX))
+    app.run()
+    assert app.subheader[-1].value == "ตัวอย่างการนำเข้าเกณฑ์ปี 2567: 1 รายการ"
+    preview = tables(app)[-1]
+    assert preview.to_dict("records") == [{
+        "การเปลี่ยนแปลง": "✏️ แก้ไข", "รายการ": "O5", "ช่อง": "ชื่อรายการ",
+        "ค่าเดิม": "ข้อมูลการติดต่อ / และช่องทาง ถาม-ตอบ รับฟัง ความคิดเห็น", "ค่าใหม่": "ข้อมูลการติดต่อ (ปรับปรุง)"}]
+    app.button(key="framework_import").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        titles = {item.code: (item.title_th, item.version) for item in catalogue_of(session, 2567)}
+        assert titles["O5"] == ("ข้อมูลการติดต่อ (ปรับปรุง)", 2)
+        assert sum(version for _, version in titles.values()) == 26  # no other item was touched
+        o5_id = next(item.id for item in catalogue_of(session, 2567) if item.code == "O5")
+    assert [(source, name) for _, source, name, _, _ in audit_of(engine, "oit_catalogue_item", o5_id)] == [
+        ("import", "title_th")]
+    assert [t.value for t in app.toast] == ["นำเข้าเกณฑ์ปี 2567 แล้ว: เพิ่ม 0 แก้ไข 1 ลบ 0 รายการ"]
+    assert [u.key for u in app.file_uploader] == ["framework_file_2567_1"]  # the next round starts empty
+
+
+def test_a_refused_workbook_lists_every_problem_where_it_is_and_cannot_be_imported(engine: Engine) -> None:
+    central_and_station_admins()
+    with Session(engine) as session:
+        workbook = load_workbook(io.BytesIO(framework_workbook_bytes(session, 2567)))
+    scoring = workbook["scoring"]
+    next(row for row in scoring.iter_rows() if row[0].value == "pass_mark")[1].value = "สูง"
+    workbook["oit_items"].cell(4, 5).value = None  # O2's title
+    broken = io.BytesIO()
+    workbook.save(broken)
+    app = run_page("framework", user="admin")
+    app.file_uploader(key="framework_file_2567_0").set_value(("เกณฑ์.xlsx", broken.getvalue(), XLSX))
+    app.run()
+    assert [e.value for e in app.error] == [
+        "ไฟล์ เกณฑ์.xlsx แผ่นงาน «oit_items» แถว 4 คอลัมน์ E (ชื่อรายการ): ต้องมีชื่อรายการ",
+        "ไฟล์ เกณฑ์.xlsx แผ่นงาน «scoring» แถว 7 คอลัมน์ B (ค่า): ต้องเป็นคะแนน 0–100 แต่พบ สูง"]
+    assert "framework_import" not in {b.key for b in app.button}
