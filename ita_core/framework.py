@@ -178,10 +178,10 @@ def _number_field(values: dict[str, Any], name: str, what: str, errors: list[str
 # --- the rules a year's framework keeps as a whole (the services and the workbook reader) ---------
 
 def same_value(old: Any, new: Any) -> bool:
-    """Equal as stored: 30 and 30.0 are the same weight, a StrEnum equals its text."""
-    numbers = (int, float)
-    if isinstance(old, numbers) and isinstance(new, numbers) and not isinstance(old, bool) \
-            and not isinstance(new, bool):
+    """Equal as stored: 30 and 30.0 are the same weight, a StrEnum equals its text (a flag is no number)."""
+    if isinstance(old, bool) or isinstance(new, bool):
+        return type(old) is type(new) and old == new
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)):
         return float(old) == float(new)
     return bool(old == new)
 

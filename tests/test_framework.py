@@ -11,7 +11,16 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from ita_core.db import make_engine, upgrade_schema
-from ita_core.framework import Band, bands_of, catalogue_of, framework_of, rate
+from ita_core.framework import (
+    Band,
+    bands_of,
+    catalogue_of,
+    check_bands,
+    check_scoring,
+    framework_of,
+    rate,
+    same_value,
+)
 from ita_core.models import (
     CatalogueComponent,
     FrameworkPhase,
@@ -103,3 +112,26 @@ def test_a_database_made_before_frameworks_is_upgraded_without_loss(tmp_path: Pa
                                 .where(col(OitItem.catalogue_item_id).is_(None))).one()
         assert unlinked == 0
     engine.dispose()
+
+
+def test_a_scoring_rule_needs_weights_summing_to_100_and_a_pass_mark_within_0_to_100() -> None:
+    values = {"scheme": "rating", "weight_iit": "30", "weight_eit": 30, "weight_oit": 40.0, "pass_mark": 85}
+    assert check_scoring(values) == []
+    assert values["weight_iit"] == 30.0  # numbers come back as floats
+    assert check_scoring({**values, "weight_oit": 45}) == ["น้ำหนัก IIT + EIT + OIT ต้องรวมกันได้ 100 (ตอนนี้ 105)"]
+    assert check_scoring({**values, "scheme": "AA", "pass_mark": "สูง"}) == [
+        "รูปแบบการให้คะแนน (scheme) ต้องเป็นหนึ่งใน rating, letter (ได้ 'AA')",
+        "เกณฑ์ผ่าน ต้องเป็นตัวเลข 0–100 (ได้ 'สูง')"]
+
+
+def test_bands_need_unique_labels_and_a_lowest_band_from_zero() -> None:
+    bands = [{"label_th": b.label_th, "label_en": b.label_en, "min_total": b.min_total} for b in RATING]
+    assert check_bands(bands) == []
+    assert check_bands(bands[:-1]) == ["ระดับต่ำสุดต้องเริ่มที่คะแนน 0 (ตอนนี้เริ่มที่ 50)"]
+    assert check_bands([*bands, {"label_th": "ผ่าน", "label_en": "", "min_total": 60}]) == [
+        "ชื่อระดับ (ไทย) «ผ่าน» ซ้ำกัน: แต่ละระดับต้องมีชื่อไม่ซ้ำ"]
+
+
+def test_same_value_compares_as_stored() -> None:
+    assert same_value(30, 30.0) and same_value(Rhythm.MONTHLY, "monthly") and same_value(None, None)
+    assert not same_value(True, 1.0) and not same_value(None, "") and not same_value(85.0, 85.5)
