@@ -1,5 +1,5 @@
-"""Forms that write: an officer's progress form, the generic edit form of one plan row, and the
-widgets they draw.
+"""Forms that write: an officer's progress form, the generic edit and new-row forms of one plan row
+(and the select that picks between them), and the widgets they draw.
 
 Every save goes through the Writer (:mod:`ita_ui.writes`) via
 :func:`ita_ui.conflicts.save_versioned`: the version a user saw is remembered per row, so a save
@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import SQLModel
 
 from ita_core.labels import DUTY_KIND_TH, PERSON_KIND_TH, RHYTHM_TH, STATUS_TH
 from ita_core.services.writer import Writer
@@ -31,6 +32,7 @@ from ita_ui.conflicts import (
 from ita_ui.writes import form_round, write
 
 T = TypeVar("T")
+R = TypeVar("R", bound=SQLModel)  # a stored row the admin forms edit
 
 FIELD_TH = {"status": "สถานะ", "progress": "ความคืบหน้า (%)", "note": "หมายเหตุ", "evidence_url": "ลิงก์หลักฐาน",
             "done": "ทำแล้ว"}
@@ -64,6 +66,27 @@ def new_row_form(form_key: str, fields: Mapping[str, tuple[str, str]], *, submit
                   for name, (label, widget) in fields.items()}
         if st.form_submit_button(submit, type="primary"):
             write(lambda w: save(w, values), success, new_form=form_key)
+
+
+def row_editor(name: str, rows: Mapping[int, R], *, label: str, new_label: str, describe: Callable[[R], str],
+               fields: dict[str, tuple[str, str]], submit: str, success: str, save: Callable[..., object],
+               scope: Mapping[str, int], new_fields: Mapping[str, tuple[str, str]] | None = None) -> R | None:
+    """Pick one of ``rows`` (by id) to edit, or "➕ add" for a new one, and show its form: the
+    edit form of :func:`edit_form` or the new-row form of :func:`new_row_form` (``new_fields``,
+    default ``fields``). Both save through the Writer method ``save`` (``Writer.save_activity``,
+    ``Writer.save_quota`` …): a new row with its ``scope`` (station, year), an edit with the row id
+    and the version seen. Widget keys: ``edit_{name}`` (the select), ``new_{name}``, ``{name}_{id}``.
+
+    Returns the row being edited (None while adding), for what only that table shows below its
+    form (a delete button, recurring duties)."""
+    chosen = pick_row(label, rows, key=f"edit_{name}", new_label=new_label, describe=describe)
+    if chosen is None:
+        new_row_form(f"new_{name}", fields if new_fields is None else new_fields, submit=submit,
+                     success=success, save=lambda w, values: save(w, values=values, **scope))
+        return None
+    edit_form(f"{name}_{chosen}", rows[chosen].model_dump(), fields,
+              lambda w, version, changes: save(w, values=changes, row_id=chosen, seen_version=version))
+    return rows[chosen]
 
 
 def component_key(component_id: int) -> str:

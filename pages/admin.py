@@ -18,7 +18,7 @@ from ita_core.services.rollover import RolloverReport
 from ita_core.services.writer import Writer
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
-from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row
+from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row, row_editor
 from ita_ui.loaders import plan_view
 from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
@@ -82,18 +82,13 @@ activities_tab, oit_tab, people_tab, assign_tab, users_tab, year_tab, backup_tab
 with activities_tab:
     with reading() as session:
         rows = {a.id: a for a in queries.activity_rows(session, context.station_id, context.fiscal_year)}
-    chosen = pick_row("เลือกกิจกรรม", rows, key="edit_activity", new_label="➕ เพิ่มกิจกรรมใหม่",
-                      describe=lambda a: f"ก{a.seq} · ตัวชี้วัด {a.indicator} · {a.activity[:60]}")
-    if chosen is None:
-        new_row_form("new_activity", {k: ACTIVITY_FIELDS[k] for k in ("indicator", "activity", "due_date")},
-                     submit="เพิ่ม", success="เพิ่มกิจกรรมแล้ว",
-                     save=lambda w, values: w.save_activity(values=values, station_id=context.station_id,
-                                                            fiscal_year=context.fiscal_year))
-    else:
-        row = rows[chosen]
-        edit_form(f"activity_{row.id}", row.model_dump(), ACTIVITY_FIELDS,
-                  lambda w, version, changes: w.save_activity(values=changes, row_id=row.id,
-                                                              seen_version=version))
+    row = row_editor("activity", rows, label="เลือกกิจกรรม", new_label="➕ เพิ่มกิจกรรมใหม่",
+                     describe=lambda a: f"ก{a.seq} · ตัวชี้วัด {a.indicator} · {a.activity[:60]}",
+                     fields=ACTIVITY_FIELDS,
+                     new_fields={k: ACTIVITY_FIELDS[k] for k in ("indicator", "activity", "due_date")},
+                     submit="เพิ่ม", success="เพิ่มกิจกรรมแล้ว", save=Writer.save_activity,
+                     scope={"station_id": context.station_id, "fiscal_year": context.fiscal_year})
+    if row is not None:
         confirm_delete("activity", row)
         duties_editor("activity_id", row.id)
 

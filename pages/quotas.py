@@ -15,7 +15,7 @@ from ita_core.thai_dates import format_be
 from ita_ui.conflicts import Edits, Versions, by_field, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
-from ita_ui.forms import edit_form, new_row_form, pick_row
+from ita_ui.forms import row_editor
 from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table
@@ -83,20 +83,14 @@ if actor.may(Action.EDIT_PLAN, station_id=context.station_id):
     with st.expander("⚙️ แก้ไขโควตาผู้ตอบ (ผู้ดูแลระบบ)"):
         with reading() as session:
             stored = {q.id: q for q in quotas.quota_rows(session, context.station_id, context.fiscal_year)}
-        chosen = pick_row("โควตา", stored, key="edit_quota", new_label="➕ เพิ่มโควตา",
-                          describe=lambda q: f"{q.tool} · {q.department}")
-        if chosen is None:
-            new_row_form("new_quota", QUOTA_FIELDS, submit="เพิ่มโควตา", success="เพิ่มโควตาแล้ว",
-                         save=lambda w, values: w.save_quota(values=values, station_id=context.station_id,
-                                                             fiscal_year=context.fiscal_year))
-        else:
-            quota = stored[chosen]
-            edit_form(f"quota_{quota.id}", quota.model_dump(), QUOTA_FIELDS,
-                      lambda w, version, changes: w.save_quota(values=changes, row_id=quota.id,
-                                                               seen_version=version))
-            if st.button("🗑️ ลบโควตานี้ (เฉพาะที่ยังไม่มีการบันทึกจำนวน)", key=f"delete_quota_{quota.id}"):
-                write(lambda w: w.delete_quota(row_id=quota.id, seen_version=quota.version), "ลบโควตาแล้ว",
-                      deleting=True)
+        quota = row_editor("quota", stored, label="โควตา", new_label="➕ เพิ่มโควตา",
+                           describe=lambda q: f"{q.tool} · {q.department}", fields=QUOTA_FIELDS,
+                           submit="เพิ่มโควตา", success="เพิ่มโควตาแล้ว", save=Writer.save_quota,
+                           scope={"station_id": context.station_id, "fiscal_year": context.fiscal_year})
+        delete = "🗑️ ลบโควตานี้ (เฉพาะที่ยังไม่มีการบันทึกจำนวน)"
+        if quota is not None and st.button(delete, key=f"delete_quota_{quota.id}"):
+            write(lambda w: w.delete_quota(row_id=quota.id, seen_version=quota.version), "ลบโควตาแล้ว",
+                  deleting=True)
 
 if table.empty:
     st.stop()
