@@ -82,7 +82,7 @@ with commander:
     st.page_link("pages/overview.py", label="ภาพรวมตัวชี้วัด", icon="🚦")
     st.page_link("pages/meeting.py", label="มุมมองการประชุม (จอโปรเจกเตอร์)", icon="📽️")
 with officer:
-    st.markdown("**เจ้าหน้าที่ผู้รับผิดชอบ** — เข้าสู่ระบบที่แถบด้านซ้าย แล้วอัปเดตงานของตน")
+    st.markdown("**เจ้าหน้าที่ผู้รับผิดชอบ** — เปิดงานของฉัน เข้าสู่ระบบในหน้านั้น แล้วอัปเดตงานของตน")
     st.page_link("pages/my_items.py", label="งานของฉัน", icon="✍️")
     st.page_link("pages/oit_matrix.py", label="ตารางเผยแพร่ OIT รายเดือน", icon="🗓️")
 with secretary:
@@ -106,5 +106,5 @@ if needs_admin:
         if password != again:
             st.error("รหัสผ่านสองช่องไม่ตรงกัน")
         elif write(lambda w: w.create_first_admin(username=username, password=password),
-                   "สร้างผู้ดูแลระบบแล้ว เข้าสู่ระบบได้ที่แถบด้านซ้าย"):
+                   "สร้างผู้ดูแลระบบแล้ว เข้าสู่ระบบได้ที่แถบข้าง (บนโทรศัพท์ แตะ » มุมซ้ายบน)"):
             st.rerun()

@@ -15,7 +15,7 @@ from ita_ui.conflicts import Edits, Versions, conflict_panel, form_tag, keep_fre
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
 from ita_ui.forms import NO_CHANGE, component_checkbox, component_key, save_component_ticks
-from ita_ui.login import current_actor
+from ita_ui.login import current_actor, login_here
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table
 
@@ -86,7 +86,7 @@ item_id = st.selectbox("ข้อมูล OIT", list(mine), key="matrix_item",
                        format_func=lambda i: f"{items.loc[i, 'code']} · {items.loc[i, 'title'][:70]}")
 can_edit = actor.may(Action.UPDATE_ASSIGNED, station_id=context.station_id)
 if not can_edit:
-    st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ (ด้านซ้าย) เพื่อบันทึกการเผยแพร่และองค์ประกอบ")
+    login_here("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่เพื่อบันทึกการเผยแพร่และองค์ประกอบ")
 
 
 PUBLICATION_TH = {"done": "เผยแพร่แล้ว", "url": "ลิงก์ของข้อมูลที่เผยแพร่"}
