@@ -18,43 +18,43 @@ LIGHT_CSS = """<style>
 [class*="st-key-light_grey"] {background: #f0f0f0; border-left: 10px solid #9e9e9e !important;}
 </style>"""
 
-# Body text, headings and tables large enough to read from the back of a meeting room. The
-# metric rules name the metric's own <p> and <div>s: Streamlit renders the value as markdown,
-# so the body rule `.stMainBlockContainer p` (1.35rem) used to win over a rule on the value's
-# box and shrank "เสร็จ 77%" to body size. These selectors are more specific, so they win.
-PROJECTOR_CSS = """<style>
-.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.35rem;}
-.stMainBlockContainer h1 {font-size: 3rem;}
-.stMainBlockContainer [data-testid="stMetricValue"],
-.stMainBlockContainer [data-testid="stMetricValue"] div,
-.stMainBlockContainer [data-testid="stMetricValue"] p {font-size: 3.2rem; line-height: 1.2;}
-.stMainBlockContainer [data-testid="stMetricLabel"] p {font-size: 1.5rem; font-weight: 600;}
-.stMainBlockContainer [data-testid="stMetricDelta"] div,
-.stMainBlockContainer [data-testid="stMetricDelta"] p {font-size: 1.3rem;}
-.stMainBlockContainer [data-testid="stTable"] th,
-.stMainBlockContainer [data-testid="stTable"] td,
-.stMainBlockContainer [data-testid="stTable"] td p {font-size: 1.2rem;}
-</style>"""
+# Where each size of the projector's type scale applies. The metric rules name the metric's
+# own <p> and <div>s: Streamlit renders the value as markdown, so the body rule
+# `.stMainBlockContainer p` (1.35rem) used to win over a rule on the value's box and shrank
+# "เสร็จ 77%" to body size. These selectors are more specific, so they win.
+_MAIN = ".stMainBlockContainer"
+TYPE_SCALE_TARGETS = {
+    "body": f"{_MAIN} p, {_MAIN} li",
+    "h1": f"{_MAIN} h1",
+    "h3": f"{_MAIN} h3",
+    "metric": ", ".join(f'{_MAIN} [data-testid="stMetricValue"]{inner}' for inner in ("", " div", " p")),
+    "label": f'{_MAIN} [data-testid="stMetricLabel"] p',
+    "delta": ", ".join(f'{_MAIN} [data-testid="stMetricDelta"] {inner}' for inner in ("div", "p")),
+    "table": ", ".join(f'{_MAIN} [data-testid="stTable"] {cell}' for cell in ("th", "td", "td p")),
+}
+
+
+def type_scale(sizes: dict[str, str], extra: str = "") -> str:
+    """A <style> block giving each part of the page in ``sizes`` its font size (and ``extra`` rules)."""
+    rules = [f"{TYPE_SCALE_TARGETS[part]} {{font-size: {size};}}" for part, size in sizes.items()]
+    return "<style>\n" + extra + "\n".join(rules) + "\n</style>"
+
+
+# Body text, headings, metrics and tables large enough to read from the back of a meeting room.
+PROJECTOR_CSS = type_scale({"body": "1.35rem", "h1": "3rem", "metric": "3.2rem", "label": "1.5rem",
+                            "delta": "1.3rem", "table": "1.2rem"},
+                           extra=f"{TYPE_SCALE_TARGETS['metric']} {{line-height: 1.2;}}\n"
+                                 f"{TYPE_SCALE_TARGETS['label']} {{font-weight: 600;}}\n")
 
 # Presentation mode: no sidebar and no control to open it, the page across the whole screen,
 # and type one step larger again.
-PRESENT_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] {display: none !important;}
-.stMainBlockContainer {max-width: 100% !important; padding-top: 2rem;}
-.stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.6rem;}
-.stMainBlockContainer h1 {font-size: 3.6rem;}
-.stMainBlockContainer h3 {font-size: 2.2rem;}
-.stMainBlockContainer [data-testid="stMetricValue"],
-.stMainBlockContainer [data-testid="stMetricValue"] div,
-.stMainBlockContainer [data-testid="stMetricValue"] p {font-size: 4rem;}
-.stMainBlockContainer [data-testid="stMetricLabel"] p {font-size: 1.8rem;}
-.stMainBlockContainer [data-testid="stMetricDelta"] div,
-.stMainBlockContainer [data-testid="stMetricDelta"] p {font-size: 1.5rem;}
-.stMainBlockContainer [data-testid="stTable"] th,
-.stMainBlockContainer [data-testid="stTable"] td,
-.stMainBlockContainer [data-testid="stTable"] td p {font-size: 1.45rem;}
-</style>"""
+PRESENT_CSS = type_scale(
+    {"body": "1.6rem", "h1": "3.6rem", "h3": "2.2rem", "metric": "4rem", "label": "1.8rem", "delta": "1.5rem",
+     "table": "1.45rem"},
+    extra='[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], '
+          '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] '
+          "{display: none !important;}\n"
+          f"{_MAIN} {{max-width: 100% !important; padding-top: 2rem;}}\n")
 
 # st.table renders each cell as Markdown in a box at most 400 px wide: let it use the whole
 # column, top-aligned. Lines break where the browser's Thai dictionary finds a word boundary
