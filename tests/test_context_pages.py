@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -153,3 +154,19 @@ def test_a_login_asks_the_browser_to_keep_a_signed_token(engine: Engine) -> None
     with Session(engine) as session:
         user = sessions.user_of(session, token, key=sessions.secret_key(get_settings()))
     assert user is not None and user.username == "somchai"
+
+
+def test_without_public_reading_every_page_asks_for_the_login_on_the_page(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    _add_station_and_officer(engine)
+    monkeypatch.setenv("ITA_PUBLIC_READ", "off")
+    app = AppTest.from_file(APP, default_timeout=60)
+    _run(app)
+    assert [i.value for i in app.main.info] == ["กรุณาเข้าสู่ระบบเพื่อดูข้อมูล"]
+    assert not app.main.metric  # nothing of the plan before the login
+    app.main.text_input(key="page_login_user").input("somchai")
+    app.main.text_input(key="page_login_password").input(PASSWORD)
+    app.main.button(key="FormSubmitter:page_login-เข้าสู่ระบบ").click()
+    _run(app)
+    assert app.session_state["actor"].username == "somchai"
+    assert not app.main.info or app.main.info[0].value != "กรุณาเข้าสู่ระบบเพื่อดูข้อมูล"
