@@ -59,7 +59,8 @@ ITEM_FIELDS = {"code": ("รหัส (เช่น O1)", "text"), "number": ("�
                "rhythm": ("รอบการเผยแพร่", "rhythm"), "deadline": ("กำหนดเวลาตามเกณฑ์ (ข้อความ)", "text"),
                "due_date": ("กำหนดเสร็จ", "date")}
 NEW_ITEM = ("code", "number", "sub_indicator", "title_th", "rhythm", "deadline")
-COMPONENT_FIELDS = {"seq": ("ลำดับ", "number"), "text_th": ("องค์ประกอบ", "text")}
+COMPONENT_FIELDS = {"seq": ("ข้อ", "number"), "text_th": ("องค์ประกอบ", "text")}
+NEW_COMPONENT = {"text_th": ("องค์ประกอบใหม่", "text"), "seq": ("ข้อ (ว่าง = ต่อท้าย)", "number")}
 PHASE_FIELDS = {"seq": ("ลำดับ", "number"),
                 "kind": ("ประเภท (" + ", ".join(PHASE_KIND_TH) + " หรือรหัสอื่น)", "text"),
                 "name_th": ("ขั้นตอน", "text"), "start": ("เริ่ม", "date"), "end": ("สิ้นสุด", "date")}
@@ -292,28 +293,24 @@ with scoring_tab:
 
 
 def components_editor(item: CatalogueItem) -> None:
-    """The components checklist of one catalogue item: edit a line, remove it, add one."""
+    """The components checklist of one catalogue item: a table, then edit, remove or add a line."""
     with reading() as session:
-        components = catalogue_components(session, item.id)
-    st.markdown(f"##### องค์ประกอบ ({len(components)})")
-    for component in components:
-        with st.expander(f"{component.seq}. {component.text_th[:80]}"):
-            edit_form(f"oit_catalogue_component_{component.id}", component.model_dump(), COMPONENT_FIELDS,
-                      lambda w, version, changes, c=component: w.save_catalogue_component(
-                          values=changes, row_id=c.id, seen_version=version))
-            if st.button("🗑️ ลบองค์ประกอบนี้", key=f"delete_catalogue_component_{component.id}"):
-                write(lambda w, c=component: w.delete_catalogue_component(row_id=c.id,
-                                                                          seen_version=c.version),
-                      "ลบองค์ประกอบแล้ว", deleting=True)
-    form = f"new_catalogue_component_{item.id}"
-    new_seq = max((c.seq for c in components), default=0) + 1
-    turn = form_round(form)
-    with st.form(f"{form}_{turn}"):
-        text = st.text_input(f"เพิ่มองค์ประกอบที่ {new_seq}", key=f"{form}_text_{turn}")
-        if st.form_submit_button("เพิ่มองค์ประกอบ"):
-            write(lambda w: w.save_catalogue_component(values={"seq": new_seq, "text_th": text},
-                                                       item_id=item.id),
-                  "เพิ่มองค์ประกอบแล้ว", new_form=form)
+        components = {c.id: c for c in catalogue_components(session, item.id)}
+    st.markdown(f"##### องค์ประกอบของ {item.code} ({len(components)})")
+    table([{"ข้อ": c.seq, "องค์ประกอบ": c.text_th} for c in components.values()])
+    chosen = pick_row("แก้ไของค์ประกอบ", components, key=f"edit_component_{item.id}",
+                      new_label="➕ เพิ่มองค์ประกอบ", describe=lambda c: f"{c.seq}. {c.text_th[:70]}")
+    if chosen is None:
+        new_row_form(f"new_catalogue_component_{item.id}", NEW_COMPONENT, submit="เพิ่มองค์ประกอบ",
+                     success="เพิ่มองค์ประกอบแล้ว", save=lambda w, values: w.save_catalogue_component(
+                         values=given(values), item_id=item.id))
+        return
+    component = components[chosen]
+    edit_form(f"oit_catalogue_component_{component.id}", component.model_dump(), COMPONENT_FIELDS,
+              lambda w, version, changes: w.save_catalogue_component(values=changes, row_id=component.id,
+                                                                     seen_version=version))
+    confirm_delete(f"catalogue_component_{component.id}", lambda w: w.delete_catalogue_component(
+        row_id=component.id, seen_version=component.version), "องค์ประกอบ")
 
 
 def item_details(item: CatalogueItem) -> None:

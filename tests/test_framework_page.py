@@ -14,7 +14,13 @@ from streamlit.testing.v1 import AppTest
 from ita_core import services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
-from ita_core.framework import catalogue_of, framework_of, framework_years, rating_band_rows
+from ita_core.framework import (
+    catalogue_components,
+    catalogue_of,
+    framework_of,
+    framework_years,
+    rating_band_rows,
+)
 from ita_core.framework_workbook import framework_workbook_bytes
 from ita_core.models import Activity, AuditLog, FiscalYear, Station
 from tests.test_pages import make_user, run_page
@@ -179,3 +185,27 @@ def test_a_refused_workbook_lists_every_problem_where_it_is_and_cannot_be_import
         "ไฟล์ เกณฑ์.xlsx แผ่นงาน «oit_items» แถว 4 คอลัมน์ E (ชื่อรายการ): ต้องมีชื่อรายการ",
         "ไฟล์ เกณฑ์.xlsx แผ่นงาน «scoring» แถว 7 คอลัมน์ B (ค่า): ต้องเป็นคะแนน 0–100 แต่พบ สูง"]
     assert "framework_import" not in {b.key for b in app.button}
+
+
+def test_a_central_admin_adds_and_deletes_a_component_of_an_item(engine: Engine) -> None:
+    central_and_station_admins()
+    with Session(engine) as session:
+        o8 = next(item.id for item in catalogue_of(session, 2567) if item.code == "O8")
+    app = run_page("framework", user="admin")
+    app.selectbox(key="edit_catalogue_2567").set_value(o8).run()
+    assert list(tables(app)[2]["ข้อ"]) == [1]  # O8's checklist under the catalogue table
+    app.text_input(key=f"new_catalogue_component_{o8}_text_th_0").input("คู่มือฉบับปรับปรุงล่าสุด")
+    app.button(key=f"FormSubmitter:new_catalogue_component_{o8}_0-เพิ่มองค์ประกอบ").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        added = catalogue_components(session, o8)[-1]
+    assert (added.seq, added.text_th) == (2, "คู่มือฉบับปรับปรุงล่าสุด")
+    assert list(tables(app)[2]["องค์ประกอบ"])[-1] == "คู่มือฉบับปรับปรุงล่าสุด"
+    app.selectbox(key=f"edit_component_{o8}").set_value(added.id).run()
+    app.button(key=f"delete_catalogue_component_{added.id}").click().run()
+    with Session(engine) as session:
+        assert [c.seq for c in catalogue_components(session, o8)] == [1]
+    trail = audit_of(engine, "oit_catalogue_component", added.id)
+    assert {(actor, source) for actor, source, *_ in trail} == {("admin", "form")}
+    assert [(name, old, new) for *_, name, old, new in trail if name == "text_th"] == [
+        ("text_th", None, "คู่มือฉบับปรับปรุงล่าสุด"), ("text_th", "คู่มือฉบับปรับปรุงล่าสุด", None)]  # added, deleted
