@@ -118,9 +118,11 @@ def completed_since(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFram
 
 
 def upcoming(rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
-    """Open rows due from ``as_of`` up to ``days`` ahead, soonest first."""
+    """Open rows due from ``as_of`` up to ``days`` ahead, soonest first, with ``days_late`` (≤ 0:
+    the days left, for :func:`attention_table`)."""
     due = _due(rows)
-    return _by_due(rows[is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))])
+    soon = rows[is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))]
+    return _with_days_late(_by_due(soon), as_of)
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")

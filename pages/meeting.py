@@ -71,7 +71,10 @@ with right:
                           f"{' ⚠️' if r.overloaded else ''}" for r in top.itertuples()) or "ไม่มี")
 
 st.subheader(f"📅 ครบกำหนดใน 30 วัน: {len(due_next)}")
-show_rows(due_next, key="due_next", title=f"ครบกำหนดใน 30 วัน นับจาก {format_be(context.as_of)}")
+if not due_next.empty:
+    attention_rows(meeting.attention_table(due_next, "เหลือเวลา"))
+with st.expander("ตารางเต็มและดาวน์โหลด (CSV/Excel)"):
+    show_rows(due_next, key="due_next", title=f"ครบกำหนดใน 30 วัน นับจาก {format_be(context.as_of)}")
 
 if st.button("📋 สรุปสำหรับส่ง LINE", key="line"):
     st.code(meeting.line_summary(context.station_name, context.fiscal_year, context.as_of, view.kpis,

@@ -46,6 +46,10 @@ def test_meeting_lists_every_late_row_with_owners_and_days(demo_engine: Engine) 
     assert headers[0] == "🔴 เลยกำหนด ณ 16 มี.ค. 2567: 5 รายการ"
     assert headers[1] == "🆕 เลยกำหนดตั้งแต่ 15 ก.พ. 2567: 2"  # the old list stays, below
     assert headers[-1] == "📅 ครบกำหนดใน 30 วัน: 7"
+    due = shown_table(app, 1)  # whole titles here too, with the days left
+    assert [row["รหัส"] for row in due] == ["ก8", "ก12", "ก16", "ก20", "ก24", "O12", "O24"]
+    assert due[0]["เหลือเวลา"] == "อีก 4 วัน"
+    assert len(app.dataframe[0].value) == 7  # the full table with its downloads, folded
     table = shown_table(app)
     assert [row["รหัส"] for row in table] == LATE
     assert [row["เลยกำหนด"] for row in table] == ["เลยมา 45 วัน"] * 3 + ["เลยมา 16 วัน", "เลยมา 1 วัน"]

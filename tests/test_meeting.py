@@ -19,6 +19,7 @@ def test_meeting_lists(demo_engine: Engine) -> None:
     assert list(newly["ref"]) == ["O8", "ก4"]
     due = meeting.upcoming(rows, AS_OF)
     assert list(due["ref"]) == ["ก8", "ก12", "ก16", "ก20", "ก24", "O12", "O24"]
+    assert list(due["days_late"]) == [-4, -14, -14, -14, -14, -15, -15]
     done = meeting.completed_since(rows, date(2024, 3, 1), AS_OF)
     assert len(done) and all(r.light == "done" for r in done.itertuples())
     assert meeting.completed_since(rows, date(2024, 3, 17), AS_OF).empty  # nothing after as-of
