@@ -112,26 +112,34 @@ def _selected_context(with_as_of: bool, new_year: bool) -> Context | None:
         _preselect_station(session, codes)
         station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
         years = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
+        planned = list(years)
         if new_year:  # the station's own years first, so the default stays its newest plan
             this_year = fiscal_year_of(date.today())
             known = {fy.be_year for fy in queries.all_fiscal_years(session)} | {this_year, this_year + 1}
             years += sorted(known - set(years), reverse=True)
+    moved = st.session_state.get(KEPT_STATION) not in (None, station_id)
     st.session_state[KEPT_STATION] = station_id
     if not years:
         _show_in_address(station=codes[station_id], fy=None)
         require_reader()  # the login box, so a user who may see more can log in
         return None
-    fiscal_year = _pick_year(years, key="fiscal_year")
+    fiscal_year = _pick_year(years, key="fiscal_year", keep=planned if moved else years)
     as_of = _pick_as_of(fiscal_year, key=f"as_of_{fiscal_year}", shown=with_as_of)
     _show_in_address(station=codes[station_id], fy=str(fiscal_year), as_of=as_of.isoformat())
     require_reader()
     return Context(station_id, names[station_id], fiscal_year, as_of)
 
 
-def _pick_year(years: list[int], *, key: str) -> int:
-    """The fiscal-year select, starting at this session's year, else the address's, else the newest."""
-    st.session_state[key] = _first_of(years, st.session_state.get(key), st.session_state.get(KEPT_YEAR),
-                                      _year_from_url()) or years[0]
+def _pick_year(years: list[int], *, key: str, keep: list[int] | None = None) -> int:
+    """The fiscal-year select, starting at this session's year, else the address's, else the newest.
+
+    ``keep``: the years the session's year may stay on. Right after a change of station these are
+    only that station's planned years, so the import page does not offer to file a new station's
+    plan into the year the previous station was showing."""
+    keep = years if keep is None else keep
+    asked = _year_from_url() if KEPT_YEAR not in st.session_state else None  # the address opens a session
+    st.session_state[key] = (_first_of(keep, st.session_state.get(key), st.session_state.get(KEPT_YEAR))
+                             or _first_of(years, asked) or years[0])
     fiscal_year: int = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key=key)
     st.session_state[KEPT_YEAR] = fiscal_year
     return fiscal_year

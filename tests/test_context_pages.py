@@ -170,3 +170,25 @@ def test_without_public_reading_every_page_asks_for_the_login_on_the_page(
     _run(app)
     assert app.session_state["actor"].username == "somchai"
     assert not app.main.info or app.main.info[0].value != "กรุณาเข้าสู่ระบบเพื่อดูข้อมูล"
+
+
+def test_on_the_import_page_a_new_station_does_not_keep_the_previous_station_s_year(engine: Engine) -> None:
+    from ita_core.thai_dates import fiscal_year_of
+
+    lamphun = _add_station_and_officer(engine)
+    with Session(engine) as session:
+        Writer(session, CLI, source="cli").create_user(username="secretary", password=PASSWORD, role="admin")
+        session.commit()
+    app = AppTest.from_file(APP, default_timeout=60)
+    _run(app)
+    app.sidebar.text_input(key="login_user").input("secretary")
+    app.sidebar.text_input(key="login_password").input(PASSWORD)
+    app.sidebar.button[0].click()
+    _run(app)
+    app.switch_page("pages/import_plan.py")
+    _run(app)
+    assert app.sidebar.selectbox(key="fiscal_year").value == 2567  # Chiang Mai's plan
+    app.sidebar.selectbox(key="station").set_value(lamphun)
+    _run(app)
+    year = app.sidebar.selectbox(key="fiscal_year")
+    assert "2567" in year.options and year.value == fiscal_year_of(date.today()) + 1

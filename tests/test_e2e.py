@@ -204,7 +204,8 @@ def test_meeting_page_on_a_1920x1080_projector(browser, demo_app_url, present: b
 
 
 def _sidebar_caption(page) -> str:
-    return " ".join(page.locator("[data-testid=stSidebar] [data-testid=stCaptionContainer]").all_inner_texts())
+    captions = page.locator("[data-testid=stSidebar] [data-testid=stCaptionContainer]")
+    return " ".join(captions.all_inner_texts())
 
 
 def test_a_reload_keeps_the_login_until_logout(browser, app_url: str) -> None:
