@@ -244,7 +244,7 @@ def cmd_rollover(args: argparse.Namespace) -> int:
         report = Writer(session, CLI, source="cli").rollover(
             station_id=stored_id(station), from_year=args.from_year, to_year=args.to_year,
             overwrite=args.overwrite)
-    print(f"คัดลอกแผน {name} ปี {args.from_year} → {args.to_year} แล้ว / rolled over: {report.counts}")
+    print(f"คัดลอกแผน {name} ปี {args.from_year} → {args.to_year} แล้ว / rolled over: {report.counts_th()}")
     print("\n".join(report.lines_th(args.from_year, args.to_year)))
     return 0
 

@@ -29,9 +29,10 @@ from ita_core.thai_dates import format_be, format_be_month
 
 STATION_TOTAL = "รวมทั้งสถานี"  # the department name of the station-wide minimum in survey_quotas.csv
 CONFLICT_MARK = "CONFLICT"  # notes of the seed that record numbers disagreeing with each other
+ASSUMED_MARK = "ASSUMED"  # notes of a minimum the plan does not state (a placeholder to replace)
 PROGRESS_COLUMNS = ["id", "tool", "department", "is_total", "minimum", "collected", "percent", "expected",
-                    "remaining", "days_left", "per_day", "light", "note", "conflict", "window_start",
-                    "window_end"]
+                    "remaining", "days_left", "per_day", "light", "note", "conflict", "assumed",
+                    "window_start", "window_end"]
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def progress(quotas: list[SurveyQuota], recorded: pd.DataFrame, phases: pd.DataF
             "expected": state.expected if state else None, "remaining": max(minimum - collected, 0),
             "days_left": state.days_left if state else None, "per_day": state.per_day if state else None,
             "light": (state.light if state else Light.CONTINUOUS).value, "note": quota.note,
-            "conflict": CONFLICT_MARK in quota.note,
+            "conflict": CONFLICT_MARK in quota.note, "assumed": quota.note.startswith(ASSUMED_MARK),
             "window_start": window[0] if window else None, "window_end": window[1] if window else None,
         })
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)

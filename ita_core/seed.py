@@ -8,6 +8,7 @@ load with its file, row and column, and nothing is written.
 from __future__ import annotations
 
 import csv
+import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from ita_core.db import session_scope, stored_id, upgrade_schema
+from ita_core.framework import Band
 from ita_core.models import (
     Activity,
     Assignment,
@@ -50,6 +52,7 @@ from ita_core.models import (
     Tool,
 )
 from ita_core.people import name_index, normalise_name
+from ita_core.quotas import ASSUMED_MARK
 from ita_core.thai_dates import DueKind, parse_due
 
 log = logging.getLogger(__name__)
@@ -308,18 +311,31 @@ def _default_scoring(data_dir: Path, fiscal_year: int) -> tuple[Framework, list[
         weight_eit=float(rule["weight_eit"]), weight_oit=float(rule["weight_oit"]),
         pass_mark=float(rule["pass_mark"]), source_note=rule["source_note"])
     bands = [
-        RatingBand(fiscal_year=fiscal_year, seq=int(row["seq"]), label_th=row["label_th"],
-                   label_en=row["label_en"], min_total=float(row["min_total"]),
-                   min_each_tool=float(row["min_each_tool"]) if row["min_each_tool"] else None)
-        for row in read_csv(data_dir, "rating_bands.csv") if row["scheme"] == rule["scheme"]
+        RatingBand(fiscal_year=fiscal_year, seq=seq, label_th=band.label_th, label_en=band.label_en,
+                   min_total=band.min_total, min_each_tool=band.min_each_tool)
+        for seq, band in enumerate(shipped_bands(data_dir, rule["scheme"]), start=1)
     ]
     return framework, bands
+
+
+@functools.cache
+def shipped_bands(data_dir: Path, scheme: str) -> tuple[Band, ...]:
+    """The bands of ``scheme`` (rating or letter) in ``data_dir/rating_bands.csv``, highest first,
+    read once per folder: the one place the labels' thresholds live (the seed's framework, and the
+    letters of past results of a year without a framework, :func:`ita_core.score.grade`)."""
+    rows = sorted(((int(row["seq"]), row) for row in read_csv(data_dir, "rating_bands.csv")
+                   if row["scheme"] == scheme), key=lambda pair: pair[0])
+    if not rows:
+        raise SeedError(f"rating_bands.csv: ไม่มีช่วงคะแนนของแบบ {scheme} / no bands for that scheme")
+    return tuple(Band(row["label_th"], row["label_en"], float(row["min_total"]),
+                      float(row["min_each_tool"]) if row["min_each_tool"] else None) for _, row in rows)
 
 
 def _framework_from_plan(session: Session, *, station_id: int, fiscal_year: int, data_dir: Path) -> None:
     """Make the framework of ``fiscal_year`` from one station's plan of that year and link the
     station's OIT items to the catalogue: the catalogue is what the seed's plan lists, the scoring
-    rule the default data. Migration 0007 does the same for databases made before frameworks."""
+    rule the default data, the survey minimums its quotas but the assumed ones (``ASSUMED_MARK``).
+    Migration 0007 does the same for databases made before frameworks."""
     framework, bands = _default_scoring(data_dir, fiscal_year)
     session.add(framework)
     session.add_all(bands)
@@ -337,7 +353,8 @@ def _framework_from_plan(session: Session, *, station_id: int, fiscal_year: int,
     quotas = session.exec(select(SurveyQuota).where(col(SurveyQuota.station_id) == station_id,
                                                     col(SurveyQuota.fiscal_year) == fiscal_year)).all()
     session.add_all(SurveyMinimum(fiscal_year=fiscal_year, tool=q.tool, department=q.department,
-                                  min_respondents=q.min_respondents, note=q.note) for q in quotas)
+                                  min_respondents=q.min_respondents, note=q.note)
+                    for q in quotas if not q.note.startswith(ASSUMED_MARK))  # a placeholder is no rule
     session.flush()
 
 

@@ -50,6 +50,9 @@ def line(row: pd.Series) -> str:
 def show_quota(row: pd.Series) -> None:
     st.markdown(f"{badge(row['light'])} · **{row['department']}** · ขั้นต่ำ {row['minimum']} คน")
     st.progress(min(row["percent"], 100.0) / 100, text=line(row))
+    if row["assumed"]:
+        st.info(f"แผนไม่ได้ระบุจำนวนผู้ตอบ {row['tool']} ขั้นต่ำเป็นตัวเลข (ระบุเพียง “ครอบคลุมจำนวนขั้นต่ำที่กำหนดตามคู่มือ”) "
+                f"— {row['minimum']} คนเป็นค่าสมมุติ: แก้เป็นจำนวนขั้นต่ำที่ระบบ ITAS คำนวณให้สถานี")
     if row["conflict"]:
         st.warning(f"⚠️ ตัวเลขในแผนขัดกันเอง — ค่าที่บันทึกไว้: **{row['minimum']} คน**  \n"
                    f"หมายเหตุการถอดข้อมูล (data/NOTES.md): {row['note']}")

@@ -30,26 +30,27 @@ DATA = Path(__file__).resolve().parent / "data"
 
 # seed line 157, ผู้รับผิดชอบ column: the people marked รวบรวมข้อมูล for each department (canonical names)
 COLLECTORS = {
-    "ฝ่ายอำนวยการ": {"จีรนนท์ ปิ่นแก้ว", "อนุทิน พุดดี"},
-    "ฝ่ายป้องกันปราบปราม": {"บุญลือ สิงห์โต", "ศุภชัย สิริปา"},
-    "ฝ่ายจราจร": {"กรุง หล้าคำวงศ์"},
-    "ฝ่ายสืบสวน": {"นัฐวุฒิ พรหมเสน", "ณัฐรดา โอ่งหลาย"},
-    "ฝ่ายสอบสวน": {"นันทิพัฒน์ บรรจง", "วรชิต สมบูรณ์"},
-    "รวมทั้งสถานี": set(),
+    "EIT ฝ่ายอำนวยการ": {"จีรนนท์ ปิ่นแก้ว", "อนุทิน พุดดี"},
+    "EIT ฝ่ายป้องกันปราบปราม": {"บุญลือ สิงห์โต", "ศุภชัย สิริปา"},
+    "EIT ฝ่ายจราจร": {"กรุง หล้าคำวงศ์"},
+    "EIT ฝ่ายสืบสวน": {"นัฐวุฒิ พรหมเสน", "ณัฐรดา โอ่งหลาย"},
+    "EIT ฝ่ายสอบสวน": {"นันทิพัฒน์ บรรจง", "วรชิต สมบูรณ์"},
+    "EIT รวมทั้งสถานี": set(),
+    "IIT รวมทั้งสถานี": {"จีรนนท์ ปิ่นแก้ว", "ประเสริฐ วงศ์กันทิยะ", "ณรงค์ กองแก้ว", "อนุทิน พุดดี"},  # line 152
 }
 
 
 def collectors(session: Session, fiscal_year: int) -> dict[str, set[str]]:
-    rows = session.exec(select(SurveyQuota.department, Person.name, Assignment.role)
+    rows = session.exec(select(SurveyQuota.tool, SurveyQuota.department, Person.name, Assignment.role)
                         .join(Assignment, col(Assignment.survey_quota_id) == SurveyQuota.id, isouter=True)
                         .join(Person, col(Person.id) == Assignment.person_id, isouter=True)
                         .where(SurveyQuota.fiscal_year == fiscal_year)).all()
     out: dict[str, set[str]] = {}
-    for department, name, role in rows:
-        out.setdefault(department, set())
+    for tool, department, name, role in rows:
+        quota = out.setdefault(f"{tool} {department}", set())
         if name is not None:
             assert role == AssignmentRole.SURVEY_COLLECTOR
-            out[department].add(name)
+            quota.add(name)
     return out
 
 

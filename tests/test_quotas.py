@@ -52,7 +52,8 @@ def test_per_day_text_rounds_up() -> None:
 
 
 def quota_id(session: Session, department: str) -> int:
-    return session.exec(select(SurveyQuota.id).where(SurveyQuota.department == department)).one()
+    return session.exec(select(SurveyQuota.id).where(SurveyQuota.department == department,
+                                                     SurveyQuota.tool == "EIT")).one()
 
 
 def test_progress_of_the_seed_quotas_with_recorded_counts(engine: Engine) -> None:
@@ -66,7 +67,11 @@ def test_progress_of_the_seed_quotas_with_recorded_counts(engine: Engine) -> Non
         station = session.exec(select(Station)).one()
         table, recorded = quotas.load(session, station.id, 2567, AS_OF)
     assert len(recorded) == 4
-    rows = table.set_index("department")
+    iit = table[table["tool"] == "IIT"].iloc[0]  # seed line 152 states no number: assumed 1
+    assert (iit["department"], iit["minimum"]) == ("รวมทั้งสถานี", 1)
+    assert (iit["assumed"], iit["conflict"]) == (True, False)
+    rows = table[table["tool"] == "EIT"].set_index("department")
+    assert not rows["assumed"].any()
     assert list(rows.index) == ["ฝ่ายอำนวยการ", "ฝ่ายป้องกันปราบปราม", "ฝ่ายจราจร", "ฝ่ายสืบสวน", "ฝ่ายสอบสวน",
                                 "รวมทั้งสถานี"]
     traffic_row, total_row = rows.loc["ฝ่ายจราจร"], rows.loc["รวมทั้งสถานี"]

@@ -91,11 +91,29 @@ def test_calendar_phases_agree_with_their_own_text(session: Session) -> None:
 
 
 def test_survey_quotas_keep_the_seed_conflict_visible(session: Session) -> None:
-    quotas = {q.department: q for q in session.exec(select(SurveyQuota))}
+    quotas = {q.department: q for q in session.exec(select(SurveyQuota).where(SurveyQuota.tool == "EIT"))}
     assert quotas["รวมทั้งสถานี"].min_respondents == 300
     assert sum(q.min_respondents for d, q in quotas.items() if d != "รวมทั้งสถานี") == 220
     assert quotas["ฝ่ายจราจร"].min_respondents == 60
     assert "CONFLICT" in quotas["ฝ่ายจราจร"].note
+
+
+def test_the_iit_collectors_of_line_152_hold_a_quota_whose_number_is_assumed(session: Session) -> None:
+    """The seed names four IIT collectors but no IIT minimum: one station-total IIT quota of 1, its
+    note saying the number is assumed, and no framework survey minimum made from it."""
+    from ita_core.models import Assignment, SurveyMinimum
+
+    iit = session.exec(select(SurveyQuota).where(SurveyQuota.tool == "IIT")).one()
+    assert (iit.department, iit.min_respondents, iit.note[:8]) == ("รวมทั้งสถานี", 1, "ASSUMED:")
+    held = session.exec(select(Person.name, Person.rank, Assignment.role, Assignment.note)
+                        .join(Assignment, Assignment.person_id == Person.id)
+                        .where(Assignment.survey_quota_id == iit.id).order_by(Assignment.id)).all()
+    assert held == [("จีรนนท์ ปิ่นแก้ว", "ร.ต.อ.หญิง", "survey_collector", "รวบรวมข้อมูล"),
+                    ("ประเสริฐ วงศ์กันทิยะ", "ร.ต.ต.", "survey_collector", "รวบรวมข้อมูล"),
+                    ("ณรงค์ กองแก้ว", "ด.ต.", "survey_collector", "รวบรวมข้อมูล"),
+                    ("อนุทิน พุดดี", "ด.ต.", "survey_collector", "รวบรวมข้อมูล")]
+    minimums = session.exec(select(SurveyMinimum.tool, SurveyMinimum.department)).all()
+    assert len(minimums) == 6 and {tool for tool, _ in minimums} == {"EIT"}
 
 
 def test_monthly_publishing_of_o7_expands_to_six_month_ends(session: Session) -> None:
@@ -113,7 +131,7 @@ def test_seed_loads_without_unreadable_dates(tmp_path: Path) -> None:
     assert report is not None
     assert report.unparsed_dates == []
     assert report.counts == {"activity": 26, "oit_item": 25, "oit_component": 128, "person": 40,
-                             "assignment": 200, "recurring_duty": 43, "phase": 9, "survey_quota": 6,
+                             "assignment": 204, "recurring_duty": 43, "phase": 9, "survey_quota": 7,
                              "plan_issue": 25}
 
 

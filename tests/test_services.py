@@ -97,7 +97,7 @@ def _ops(session: Session) -> dict[str, Callable[[Session, Actor], object]]:
         "save_score_history": lambda s, a: services.save_score_history(s, a, o1.station_id, 2566,
                                                                        {"total": 86}),
         "create_quota": lambda s, a: services.save_quota(
-            s, a, {"tool": "IIT", "department": "รวมทั้งสถานี", "min_respondents": 40},
+            s, a, {"tool": "IIT", "department": "ฝ่ายสอบสวน", "min_respondents": 40},  # the seed has IIT total
             station_id=o1.station_id, fiscal_year=2567),
         "edit_quota": lambda s, a: services.save_quota(s, a, {"min_respondents": 45}, quota, 1),
         "delete_quota": lambda s, a: services.delete_quota(s, a, quota, 1),

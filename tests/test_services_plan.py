@@ -72,3 +72,72 @@ def test_a_stale_delete_is_a_conflict_and_a_fresh_one_is_audited(session: Sessio
     gone = session.exec(select(AuditLog.field, AuditLog.old).where(AuditLog.table_name == "phase",
                                                                    AuditLog.row_id == phase_id)).all()
     assert ("kind", EIT_WINDOW) in gone
+
+
+# --- a station's year started from its framework ------------------------------------------------------
+
+def test_a_new_stations_year_gets_the_catalogue_the_calendar_and_the_quotas(session: Session) -> None:
+    """The seed's 2567 framework gives a new station 25 unassigned items with their 128 components,
+    12 month-end duties (the monthly items), the 9 calendar steps and the 6 EIT minimums (the IIT
+    placeholder of the seed is no framework rule), each audited with the Writer's source."""
+    from sqlalchemy import func
+
+    from ita_core.models import (
+        Assignment,
+        FrameworkPhase,
+        OitComponent,
+        OitItem,
+        RecurringDuty,
+        SurveyMinimum,
+        SurveyQuota,
+    )
+    from ita_core.services.plan import YearStart
+
+    writer = Writer(session, CLI, source="import")
+    station = writer.create_station(code="LPN01", name_th="สภ.เมืองลำพูน", province="ลำพูน").row_id
+    started = writer.start_station_year(station_id=station, fiscal_year=2567)
+    assert started == YearStart([f"O{n}" for n in range(1, 26)], 128, 12, 9, 6)
+
+    def count(model: type, *where: object) -> int:
+        return session.exec(select(func.count()).select_from(model).where(model.station_id == station,
+                                                                          *where)).one()
+
+    assert (count(OitItem), count(RecurringDuty), count(Phase), count(SurveyQuota), count(Assignment)) == (
+        25, 12, 9, 6, 0)
+    items = select(OitItem.id).where(OitItem.station_id == station)
+    assert session.exec(select(func.count()).select_from(OitComponent)
+                        .where(OitComponent.item_id.in_(items))).one() == 128
+    phases = session.exec(select(Phase.seq, Phase.kind, Phase.name, Phase.start, Phase.end)
+                          .where(Phase.station_id == station).order_by(Phase.seq)).all()
+    calendar = select(FrameworkPhase.seq, FrameworkPhase.kind, FrameworkPhase.name_th, FrameworkPhase.start,
+                      FrameworkPhase.end).where(FrameworkPhase.fiscal_year == 2567)
+    assert phases == session.exec(calendar.order_by(FrameworkPhase.seq)).all()
+    assert phases[3][1:] == ("eit_collection", "เก็บข้อมูลแบบวัด การรับรู้ของผู้มีส่วนได้ส่วนเสีย ภายนอก (EIT)",
+                             date(2024, 1, 1), date(2024, 7, 1))
+    quotas = session.exec(select(SurveyQuota.tool, SurveyQuota.department, SurveyQuota.min_respondents)
+                          .where(SurveyQuota.station_id == station)).all()
+    assert sorted(quotas) == sorted(session.exec(select(SurveyMinimum.tool, SurveyMinimum.department,
+                                                        SurveyMinimum.min_respondents)).all())
+    assert ("EIT", "รวมทั้งสถานี", 300) in quotas
+    sources = session.exec(select(AuditLog.table_name, AuditLog.source).where(AuditLog.station_id == station)
+                           .distinct()).all()
+    assert set(sources) == {("oit_item", "import"), ("recurring_duty", "import"), ("phase", "import"),
+                            ("survey_quota", "import")}  # components carry no station in the trail
+    assert writer.start_station_year(station_id=station, fiscal_year=2567) == YearStart()  # nothing twice
+
+
+def test_a_year_that_has_a_calendar_keeps_it(session: Session) -> None:
+    """The seed station's 2567 plan already has its calendar and quotas: starting it adds nothing."""
+    from ita_core.services.plan import YearStart
+
+    assert Writer(session, CLI).start_station_year(station_id=1, fiscal_year=2567) == YearStart()
+
+
+def test_starting_a_year_without_a_framework_names_the_command(session: Session) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        Writer(session, CLI).start_station_year(station_id=1, fiscal_year=2571)
+    assert refused.value.errors == [
+        "ปีงบประมาณ 2571 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2571`"]
+    with pytest.raises(PermissionDenied):
+        Writer(session, Actor("o", "officer", person_id=1)).start_station_year(station_id=1, fiscal_year=2567)

@@ -108,7 +108,7 @@ def test_second_rollover_is_refused_unless_overwrite(engine: Engine) -> None:
         assert session.exec(select(func.count()).select_from(Activity)
                             .where(Activity.fiscal_year == 2568)).one() == 26
         assert session.exec(select(func.count()).select_from(SurveyQuota)
-                            .where(SurveyQuota.fiscal_year == 2568)).one() == 6
+                            .where(SurveyQuota.fiscal_year == 2568)).one() == 7
 
 
 def test_rollover_is_audited_and_admin_only(engine: Engine) -> None:
@@ -238,7 +238,7 @@ def test_rollover_matches_items_against_the_new_years_catalogue(engine: Engine) 
     assert report.new == [("O26", O26)]
     assert report.counts == {"activities": 26, "oit_items": 25,
                              "components": 128 - 6 - o12_components + 2 + 2,
-                             "assignments": 195, "duties": 42, "quotas": 6, "phases": 9, "plan_issues": 25}
+                             "assignments": 199, "duties": 42, "quotas": 7, "phases": 9, "plan_issues": 25}
     assert report.lines_th(2567, 2570) == [
         "รายการ OIT เทียบกับเกณฑ์ปี 2570:",
         f"  คงเดิม 23 รายการ: {', '.join(kept)}",
@@ -264,7 +264,7 @@ def test_rollover_matches_items_against_the_new_years_catalogue(engine: Engine) 
         assert owners(new["O5"].id) == owners(old["O5"].id) > 0  # renamed: its owners stay
         assigned = session.exec(select(func.count()).select_from(Assignment)
                                 .where(Assignment.fiscal_year == 2570)).one()
-        assert assigned == 200 - owners(old["O12"].id)  # 191 on plan rows, 9 survey collectors
+        assert assigned == 204 - owners(old["O12"].id)  # 191 on plan rows, 13 survey collectors
         duties = session.exec(select(func.count()).select_from(RecurringDuty)
                               .where(RecurringDuty.fiscal_year == 2570)).one()
         assert duties == 43 - 1  # O12's monthly report is not copied
@@ -347,13 +347,13 @@ def test_the_preview_is_the_report_of_the_rollover_and_writes_nothing(engine: En
     assert not preview.replaces
     assert preview.counts_th() == (
         "มาตรการ/กิจกรรม 26 · ข้อมูล OIT 25 · องค์ประกอบ " + f"{preview.counts['components']}"
-        + " · การมอบหมาย 195 · รอบรายงาน 42 · โควตาผู้ตอบ 6 · ขั้นตอนปฏิทิน ITA 9 · ประเด็นที่ต้องปรับปรุง 25")
+        + " · การมอบหมาย 199 · รอบรายงาน 42 · โควตาผู้ตอบ 7 · ขั้นตอนปฏิทิน ITA 9 · ประเด็นที่ต้องปรับปรุง 25")
     with session_scope(engine) as session:
         done = Writer(session, CLI, source="cli").rollover(station_id=1, from_year=2567, to_year=2570)
     assert done == preview
     with Session(engine) as session:
         models = (Activity, OitItem, Assignment, RecurringDuty, SurveyQuota, Phase)
-        assert [_count(session, m, 2570) for m in models] == [26, 25, 195, 42, 6, 9]
+        assert [_count(session, m, 2570) for m in models] == [26, 25, 199, 42, 7, 9]
     with session_scope(engine) as session:  # now the year has a plan: the preview says it would be replaced
         again = preview_rollover(session, CLI, station_id=1, from_year=2567, to_year=2570)
     assert again.replaces and again.counts == done.counts

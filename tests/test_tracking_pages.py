@@ -66,14 +66,15 @@ def test_matrix_page_components_checklist_is_tickable(engine: Engine) -> None:
 
 def quota_id(department: str) -> int:
     with Session(make_engine()) as session:
-        return session.exec(select(SurveyQuota.id).where(SurveyQuota.department == department)).one()
+        return session.exec(select(SurveyQuota.id).where(SurveyQuota.department == department,
+                                                         SurveyQuota.tool == "EIT")).one()
 
 
 def test_quotas_page_shows_progress_conflicts_and_the_secretary_records_a_count(engine: Engine) -> None:
     app = run_page("quotas")
     quota_lines = [m.value for m in app.markdown if "· ขั้นต่ำ" in m.value]
     assert quota_lines[0] == "🟡 เสี่ยงล่าช้า · **รวมทั้งสถานี** · ขั้นต่ำ 300 คน"  # 0 of 300, plan 123
-    assert "🟡 เสี่ยงล่าช้า · **ฝ่ายจราจร** · ขั้นต่ำ 60 คน" in quota_lines and len(quota_lines) == 6
+    assert "🟡 เสี่ยงล่าช้า · **ฝ่ายจราจร** · ขั้นต่ำ 60 คน" in quota_lines and len(quota_lines) == 7  # and IIT
     conflicts = [w.value for w in app.warning]
     assert len(conflicts) == 2 and "ค่าที่บันทึกไว้: **60 คน**" in conflicts[1]
     assert "ผู้รับผิดชอบ column says ไม่น้อยกว่า ๓๐ คน" in conflicts[1]
