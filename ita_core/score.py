@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -29,19 +30,16 @@ from sqlmodel import Session, col, select
 from ita_core import queries
 from ita_core.framework import Band, Rating, bands_of, copy_command, framework_of, rate
 from ita_core.models import Framework, ScoreHistory, ScoreInput, ScoringScheme, Status, Tool
-from ita_core.settings import Settings
-
-# The NACC letter grades (grade, lowest score) from the top; F is below 50. Only for past results
-# of a year that has no framework in the store (a year's own bands label everything else).
-GRADES = (("AA", 95.0), ("A", 85.0), ("B", 75.0), ("C", 65.0), ("D", 55.0), ("E", 50.0), ("F", 0.0))
+from ita_core.seed import shipped_bands
+from ita_core.settings import DEFAULT_DATA_DIR, Settings
 
 
-def grade(score: float) -> str:
-    """The NACC letter grade of a score 0–100 (rounded to two decimals first: 84.99 → B, 85.00 → A)."""
-    rounded = round(float(score), 2)
-    if not 0 <= rounded <= 100:
-        raise ValueError(f"score {score!r} is not between 0 and 100")
-    return next(name for name, floor in GRADES if rounded >= floor)
+def grade(score: float, *, data_dir: Path = DEFAULT_DATA_DIR) -> str:
+    """The NACC letter grade (AA–F) of a score 0–100, from the letter bands of
+    ``data_dir/rating_bands.csv`` (rounded to two decimals first: 84.99 → B, 85.00 → A). Only for
+    past results of a year that has no framework in the store; a year's own bands label the rest."""
+    bands = shipped_bands(data_dir, ScoringScheme.LETTER.value)
+    return rate(score, {}, bands=bands, pass_mark=0.0).label_th
 
 
 def gap_to_pass(score: float, pass_mark: float) -> float:
@@ -269,9 +267,9 @@ def _number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def history(session: Session, station_id: int) -> pd.DataFrame:
+def history(session: Session, station_id: int, *, data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
     """A station's real results of past years, oldest first, each labelled by its own year's
-    framework (``label``), or by the letter grade when that year has no framework."""
+    framework (``label``), or by the letter grade of ``data_dir``'s bands when that year has none."""
     rows = session.exec(select(ScoreHistory).where(ScoreHistory.station_id == station_id)
                         .order_by(col(ScoreHistory.fiscal_year))).all()
     frame = pd.DataFrame([r.model_dump() for r in rows], columns=list(ScoreHistory.model_fields))
@@ -279,7 +277,7 @@ def history(session: Session, station_id: int) -> pd.DataFrame:
     labels = []
     for row in rows:
         rule = rules[row.fiscal_year]
-        labels.append(grade(row.total) if rule is None else
+        labels.append(grade(row.total, data_dir=data_dir) if rule is None else
                       rule.rate(row.total, _number(row.iit), _number(row.eit), _number(row.oit)).label_th)
     frame["label"] = pd.Series(labels, index=frame.index, dtype=object)
     return frame
@@ -309,7 +307,8 @@ def load(session: Session, station_id: int, fiscal_year: int, settings: Settings
                          oit_score(scores, shares), rule)
     table = what_if(items, scores, shares, projection)
     return ScoreView(projection, by_sub_indicator(items, scores), table,
-                     items_to_pass(table, projection), entered, history(session, station_id))
+                     items_to_pass(table, projection), entered,
+                     history(session, station_id, data_dir=settings.data_dir))
 
 
 def figure(past: pd.DataFrame, fiscal_year: int, projection: Projection) -> go.Figure:

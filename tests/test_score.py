@@ -65,6 +65,20 @@ def test_letter_grade_of_past_years_without_a_framework(value: float, expected: 
     assert grade(value) == expected
 
 
+def test_the_letters_come_from_the_data_folder(tmp_path) -> None:
+    """The AA–F thresholds live only in rating_bands.csv: a folder whose A starts at 80 grades 82 A."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    bands = (data / "rating_bands.csv").read_text(encoding="utf-8")
+    assert "letter,2,A,A,85,," in bands
+    (data / "rating_bands.csv").write_text(bands.replace("letter,2,A,A,85,,", "letter,2,A,A,80,,"),
+                                           encoding="utf-8")
+    assert (grade(82.0), grade(82.0, data_dir=data)) == ("B", "A")
+    assert not hasattr(score, "GRADES")
+
+
 def test_gap_to_the_pass_mark() -> None:
     assert (gap_to_pass(84.99, 85), gap_to_pass(85.0, 85), gap_to_pass(60.5, 85)) == (0.01, 0.0, 24.5)
     assert gap_to_pass(79.5, 80) == 0.5
