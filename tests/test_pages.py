@@ -298,14 +298,20 @@ def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine,
     assert "🔁 ทุก 14 วัน · 1 พ.ย. 2566 – สิ้นปีงบประมาณ · ตรวจทุก ๒ สัปดาห์" in [e.label for e in app.expander]
 
 
-def test_admin_adds_the_iit_quota_the_plan_left_out(engine: Engine) -> None:
+def test_admin_replaces_the_assumed_iit_quota(engine: Engine) -> None:
+    """The seed states no IIT minimum: its placeholder quota says so until an admin sets the number
+    and the note."""
+    from ita_core.models import SurveyQuota
+
+    with Session(make_engine()) as session:
+        iit = session.exec(select(SurveyQuota).where(SurveyQuota.tool == "IIT")).one()
     make_user("admin", "admin")
     app = run_page("quotas", user="admin")
-    assert any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)
-    app.selectbox(key="new_quota_tool_0").set_value("IIT")
-    app.text_input(key="new_quota_department_0").input("รวมทั้งสถานี")
-    app.number_input(key="new_quota_min_respondents_0").set_value(150)
-    app.button(key="FormSubmitter:new_quota_0-เพิ่มโควตา").click().run()
+    assert any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") and "1 คนเป็นค่าสมมุติ" in i.value for i in app.info)
+    app.selectbox(key="edit_quota").set_value(iit.id).run()
+    app.number_input(key=f"min_respondents_quota_{iit.id}_v1").set_value(150)
+    app.text_input(key=f"note_quota_{iit.id}_v1").input("ตามระบบ ITAS")
+    app.button(key=f"FormSubmitter:form_quota_{iit.id}-💾 บันทึก").click().run()
     assert not app.exception and not app.error
     assert not any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)
     assert any("**รวมทั้งสถานี** · ขั้นต่ำ 150 คน" in m.value for m in app.markdown)
