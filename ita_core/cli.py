@@ -286,7 +286,11 @@ def cmd_framework_import(args: argparse.Namespace) -> int:
     engine = _engine()
     if not args.commit:
         with Session(engine) as session:
-            print("\n".join(preview_framework_import(session, args.fy, workbook).lines(lang=args.lang)))
+            changes = preview_framework_import(session, args.fy, workbook)
+            print("\n".join(changes.lines(lang=args.lang, blocked=False)))
+            if changes.blocked:
+                _print_framework_refusals(changes.blocked, args.fy)
+                return 2
             try:  # the same writes as --commit, rolled back: every refusal shows now, not at commit
                 Writer(session, CLI, source="cli").import_framework(fiscal_year=args.fy, workbook=workbook)
             except services.ValidationFailed as refused:

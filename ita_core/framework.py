@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -26,6 +27,7 @@ from ita_core.models import (
     ScoringScheme,
     Tool,
 )
+from ita_core.thai_dates import fiscal_year_bounds, format_be
 
 
 @dataclass(frozen=True)
@@ -215,3 +217,18 @@ def check_bands(bands: list[dict[str, Any]]) -> list[str]:
     if totals and min(totals) != 0:
         errors.append(f"ระดับต่ำสุดต้องเริ่มที่คะแนน 0 (ตอนนี้เริ่มที่ {min(totals):g})")
     return errors
+
+
+DUE_SLACK = timedelta(days=92)  # a due date may fall this far outside its fiscal year (a report on the year)
+
+
+def due_date_problem(fiscal_year: int, due: date | None) -> str | None:
+    """Why a catalogue item's due date does not fit its fiscal year (within about three months
+    around it), or None. A file exported from another year shows it on every dated item."""
+    if due is None:
+        return None
+    start, end = fiscal_year_bounds(fiscal_year)
+    if start - DUE_SLACK <= due <= end + DUE_SLACK:
+        return None
+    return (f"กำหนดส่ง {format_be(due)} อยู่ไกลจากปีงบประมาณ {fiscal_year} "
+            f"({format_be(start)} – {format_be(end)})")

@@ -32,6 +32,7 @@ from ita_core.framework import (
     catalogue_of,
     check_bands,
     check_scoring,
+    due_date_problem,
     framework_indicators,
     framework_of,
     framework_phases,
@@ -430,8 +431,9 @@ class FrameworkChanges:
     def total(self) -> int:
         return sum(sum(counts.values()) for counts in self.counts().values())
 
-    def lines(self, *, lang: str = "th") -> list[str]:
-        """The preview a person reads: a line per sheet with changes, then one per changed row."""
+    def lines(self, *, lang: str = "th", blocked: bool = True) -> list[str]:
+        """The preview a person reads: a line per sheet with changes, then one per changed row, and
+        (unless ``blocked`` is False) what the import would refuse."""
         english = lang == "en"
         head = (f"FY {self.fiscal_year}: " if english else f"ปีงบประมาณ {self.fiscal_year}: ") + (
             ("new framework" if english else "สร้างเกณฑ์ใหม่") if self.new_framework else
@@ -453,7 +455,7 @@ class FrameworkChanges:
                 out.append(f"    ~ {row.label()}: {fields}")
             for row in changes.removed:
                 out.append(f"    - {row.label()}{_name(row.values)}")
-        out += [f"  {'refused' if english else 'ทำไม่ได้'}: {reason}" for reason in self.blocked]
+        out += [f"  {'refused' if english else 'ทำไม่ได้'}: {reason}" for reason in self.blocked if blocked]
         return out
 
 
@@ -534,6 +536,10 @@ def preview_framework_import(session: Session, fiscal_year: int,
             if key not in wanted:
                 result.removed.append(RowChange(key, row_id, version, values=old))
         changes.sheets[sheet] = result
+    for row in [*changes.sheets["oit_items"].added, *changes.sheets["oit_items"].changed]:
+        problem = due_date_problem(fiscal_year, row.values.get("due_date"))
+        if problem and (row.row_id is None or "due_date" in row.fields):
+            changes.blocked.append(f"รายการ {row.label()}: {problem}")
     for row in changes.sheets["oit_items"].removed:
         held = session.exec(select(OitItem.station_id)
                             .where(col(OitItem.catalogue_item_id) == row.row_id)).all()

@@ -405,7 +405,7 @@ def test_ita_framework_export_and_import(fresh_db: Path, capsys: pytest.CaptureF
     out, err = capsys.readouterr()
     assert out.splitlines()[:2] == ["ปีงบประมาณ 2570: สร้างเกณฑ์ใหม่", "  เกณฑ์คะแนน (scoring): เพิ่ม 1"]
     errors = err.splitlines()
-    assert errors[0] == ("ผิดพลาด: แผ่นงาน «oit_items» O1: กำหนดส่ง 31 ม.ค. 2567 อยู่ไกลจากปีงบประมาณ 2570 "
+    assert errors[0] == ("ผิดพลาด: รายการ O1: กำหนดส่ง 31 ม.ค. 2567 อยู่ไกลจากปีงบประมาณ 2570 "
                          "(1 ต.ค. 2569 – 30 ก.ย. 2570)")
     assert len(errors) == 16 + 2 and errors[-1] == "ไม่ได้นำเข้า: ไม่มีการเปลี่ยนแปลงใดถูกบันทึก / nothing imported"
     assert "Traceback" not in err

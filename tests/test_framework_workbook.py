@@ -302,3 +302,16 @@ def test_a_renumbered_23_item_framework_for_2570_and_a_2567_station_rolled_over_
         catalogue = catalogue_of(session, 2570)
         assert [(i.code, i.title) for i in items] == [(c.code, c.title_th) for c in catalogue]
         assert {i.catalogue_item_id for i in items} == {c.id for c in catalogue}
+
+
+def test_a_file_of_another_year_is_blocked_in_the_preview_by_its_due_dates(engine: Engine) -> None:
+    with Session(engine) as session:
+        changes = preview_framework_import(session, 2570, read(export(engine)))
+    assert changes.new_framework and len(changes.blocked) == 16
+    assert changes.blocked[0] == ("รายการ O1: กำหนดส่ง 31 ม.ค. 2567 อยู่ไกลจากปีงบประมาณ 2570 "
+                                  "(1 ต.ค. 2569 – 30 ก.ย. 2570)")
+    with pytest.raises(ValidationFailed) as refused:
+        apply(engine, read(export(engine)), 2570)
+    assert len(refused.value.errors) == 16
+    with Session(engine) as session:
+        assert framework_of(session, 2570) is None and session.get(FiscalYear, 2570) is None

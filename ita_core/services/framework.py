@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ from ita_core.framework import (
     catalogue_of,
     check_bands,
     check_scoring,
+    due_date_problem,
     framework_of,
     missing_framework_th,
     rating_band_rows,
@@ -64,7 +65,7 @@ from ita_core.services.core import (
     table_name,
 )
 from ita_core.services.plan import ensure_fiscal_year
-from ita_core.thai_dates import fiscal_year_bounds, format_be, shift_be_years_in_text, shift_year
+from ita_core.thai_dates import format_be, shift_be_years_in_text, shift_year
 
 # the rows of a framework that carry its year
 YearRowT = TypeVar("YearRowT", RatingBand, FrameworkIndicator, FrameworkSubIndicator, FrameworkPhase,
@@ -177,7 +178,6 @@ COMPONENT_EDIT = ("seq", "text_th")
 PHASE_EDIT = ("seq", "kind", "name_th", "start", "end")
 ITEM_CODE = re.compile(r"O[1-9][0-9]*")
 SUB_INDICATOR_CODE = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
-DUE_SLACK = timedelta(days=92)  # a due date may fall this far outside its fiscal year (a report on the year)
 
 _EditedT = TypeVar("_EditedT", Framework, RatingBand, FrameworkIndicator, FrameworkSubIndicator,
                     CatalogueItem, CatalogueComponent, FrameworkPhase)
@@ -478,13 +478,10 @@ def save_catalogue_item(session: Session, actor: Actor, values: dict[str, Any], 
         errors.append(f"ปี {year} ไม่มีตัวชี้วัดย่อย {merged.get('sub_indicator')!r} "
                       f"(มี {', '.join(sorted(subs)) or '—'})")
     due = merged.get("due_date")
-    if due is not None:
-        start, end = fiscal_year_bounds(year)
-        if not isinstance(due, date):
-            errors.append(f"กำหนดส่งต้องเป็นวันที่ (ได้ {due!r})")
-        elif not start - DUE_SLACK <= due <= end + DUE_SLACK:
-            errors.append(f"กำหนดส่ง {format_be(due)} อยู่ไกลจากปีงบประมาณ {year} "
-                          f"({format_be(start)} – {format_be(end)})")
+    if due is not None and not isinstance(due, date):
+        errors.append(f"กำหนดส่งต้องเป็นวันที่ (ได้ {due!r})")
+    elif problem := due_date_problem(year, due):
+        errors.append(problem)
     if errors:
         raise ValidationFailed(errors)
     if current is not None:
