@@ -3,6 +3,7 @@ catalogue with its components, the ITA calendar, the indicators, and the framewo
 download and upload. Every station of the year shares it, so only central admins
 (``Action.EDIT_FRAMEWORK``) get the forms; other admins read the same tables."""
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -36,6 +37,7 @@ from ita_core.labels import PHASE_KIND_TH, label_th
 from ita_core.models import CatalogueItem, Rhythm, Tool
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
+from ita_core.settings import get_settings
 from ita_core.sheet_reader import shorten
 from ita_core.thai_dates import format_be, in_app_style
 from ita_ui.context import pick_context
@@ -84,7 +86,7 @@ st.caption("ทุกสถานีในปีงบประมาณเด�
 def offer_copy(target: int) -> None:
     """A year without a framework: say so, and let a central admin copy one of another year or
     import a framework workbook."""
-    notice_missing("framework", f"{target} (รายการ OIT ปฏิทิน ITA และเกณฑ์คะแนน)")
+    notice_missing("framework", f"— ปี {target} ต้องมีรายการ OIT ปฏิทิน ITA และเกณฑ์คะแนน ก่อนสถานีเริ่มแผนของปีนั้น")
     if not editor:
         st.caption("ผู้ดูแลระบบส่วนกลางสร้างเกณฑ์ของปีนี้ได้ที่หน้านี้")
         return
@@ -95,9 +97,10 @@ def offer_copy(target: int) -> None:
 
 def copy_section(target: int) -> None:
     """Copy another year's framework into ``target`` (default: the newest year before it)."""
-    st.markdown(f"##### คัดลอกเกณฑ์ของปีอื่นเป็นเกณฑ์ปี {target}")
+    st.subheader(f"คัดลอกเกณฑ์ของปีอื่นเป็นเกณฑ์ปี {target}")
     before = [y for y in years if y < target]
-    source = st.selectbox("ปีต้นทาง", years, index=years.index(before[0]) if before else 0, key="copy_from")
+    source = st.columns([1, 3])[0].selectbox("ปีต้นทาง", years, index=years.index(before[0]) if before else 0,
+                                             key="copy_from")
     st.caption("คัดลอกเกณฑ์คะแนน ระดับผล ตัวชี้วัด รายการ OIT พร้อมองค์ประกอบ ปฏิทิน ITA และจำนวนผู้ตอบขั้นต่ำ "
                f"โดยเลื่อนวันที่และปี พ.ศ. ในข้อความไป {target - source} ปี · แก้ไขต่อได้ที่หน้านี้")
     if st.button(f"📋 คัดลอกจากปี {source}", type="primary", key="copy_framework"):
@@ -154,7 +157,8 @@ def parsed_upload(target: int) -> FrameworkWorkbook | None:
     """The uploaded workbook, read once per file: the result is kept in the session, so the reruns
     of other widgets do not read it again. A refused file lists every problem (sheet, row, column)."""
     turn = form_round(f"framework_upload_{target}")
-    upload = st.file_uploader("เลือกไฟล์เกณฑ์ (.xlsx)", type=["xlsx"], key=f"framework_file_{target}_{turn}")
+    upload = st.file_uploader("เลือกไฟล์เกณฑ์ (.xlsx)", type=["xlsx"], key=f"framework_file_{target}_{turn}",
+                              max_upload_size=max(1, math.ceil(get_settings().import_max_bytes / 2**20)))
     if upload is None:
         return None
     kept = st.session_state.get("framework_upload")

@@ -83,7 +83,8 @@ def test_a_year_without_a_framework_is_copied_by_a_central_admin(engine: Engine)
     central_and_station_admins()
     open_2570_plan(engine)
     local = run_page("framework", user="station_admin")
-    assert local.info[0].value.startswith("ยังไม่มีเกณฑ์การประเมินของปีงบประมาณนี้ 2570")
+    assert local.info[0].value == ("ยังไม่มีเกณฑ์การประเมินของปีงบประมาณนี้ — ปี 2570 ต้องมีรายการ OIT ปฏิทิน ITA "
+                                   "และเกณฑ์คะแนน ก่อนสถานีเริ่มแผนของปีนั้น")
     assert "copy_framework" not in {b.key for b in local.button} and not local.dataframe
     app = run_page("framework", user="admin")
     assert app.selectbox(key="copy_from").value == 2567
