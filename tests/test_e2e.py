@@ -6,6 +6,7 @@ Locally a missing browser skips these tests; in CI (CI=true) it is a failure.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -239,10 +240,12 @@ def test_a_page_change_keeps_station_year_and_date(browser, app_url: str) -> Non
     page.goto(f"{app_url}/overview?station=chiangmai&fy=2567&as_of=2024-01-15")
     wait_for_run(page)
     assert "ณ 15 ม.ค. 2567" in _sidebar_caption(page)
+    from playwright.sync_api import expect
+
     page.locator("[data-testid=stSidebarNav] a").filter(has_text="ภาระงานรายบุคคล").click()
-    page.wait_for_url("**/workload?**", timeout=30_000)
+    expect(page).to_have_url(re.compile(r"/workload\?station=chiangmai&fy=2567&as_of=2024-01-15$"),
+                             timeout=30_000)
     wait_for_run(page)
-    assert page.url.endswith("/workload?station=chiangmai&fy=2567&as_of=2024-01-15")
     assert "ณ 15 ม.ค. 2567" in _sidebar_caption(page)
     page.reload()  # the address alone brings the view back
     wait_for_run(page)
@@ -255,6 +258,8 @@ def test_on_a_phone_the_menu_folds_after_a_tap_and_the_login_is_on_the_page(
         browser, app_url: str, tmp_path: Path) -> None:
     """390×844 with a desktop browser's user agent: Streamlit folds the menu only for phone user
     agents, ita_ui.navigation for any narrow screen."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
     page = context.new_page()
     page.goto(f"{app_url}/overview?as_of=2024-03-16")
@@ -262,8 +267,10 @@ def test_on_a_phone_the_menu_folds_after_a_tap_and_the_login_is_on_the_page(
     sidebar = page.locator("[data-testid=stSidebar]")
     page.locator("[data-testid=stExpandSidebarButton]").tap()
     page.wait_for_function("document.querySelector('[data-testid=stSidebar]').dataset.collapsed === 'false'")
-    page.locator("[data-testid=stSidebarNav] a").filter(has_text="งานของฉัน").tap()
-    page.wait_for_url("**/my_items?**", timeout=30_000)
+    link = page.locator("[data-testid=stSidebarNav] a").filter(has_text="งานของฉัน")
+    expect(link).to_be_in_viewport(timeout=30_000)  # the menu has slid in
+    link.tap()
+    expect(page).to_have_url(re.compile(r"/my_items\?"), timeout=30_000)
     wait_for_run(page)
     page.wait_for_function("document.querySelector('[data-testid=stSidebar]').dataset.collapsed === 'true'")
     main = page.locator("[data-testid=stMain]")
