@@ -18,6 +18,7 @@ items by code, components by item code and number, phases by number, rating band
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -427,6 +428,16 @@ class FrameworkChanges:
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {name: changes.counts() for name, changes in self.sheets.items()}
+
+    def fingerprint(self) -> str:
+        """What this preview would write, with the stored versions it compared against: an import
+        given the fingerprint of the preview a person confirmed refuses when it moved meanwhile."""
+        planned = [(name, kind, row.key, row.row_id, row.version, sorted(row.fields.items(), key=str))
+                   for name, sheet in self.sheets.items()
+                   for kind, rows in (("added", sheet.added), ("changed", sheet.changed),
+                                      ("removed", sheet.removed))
+                   for row in rows]
+        return hashlib.sha256(repr((self.new_framework, planned)).encode()).hexdigest()[:16]
 
     def total(self) -> int:
         return sum(sum(counts.values()) for counts in self.counts().values())

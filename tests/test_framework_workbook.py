@@ -315,3 +315,34 @@ def test_a_file_of_another_year_is_blocked_in_the_preview_by_its_due_dates(engin
     assert len(refused.value.errors) == 16
     with Session(engine) as session:
         assert framework_of(session, 2570) is None and session.get(FiscalYear, 2570) is None
+
+
+def test_an_import_confirmed_on_a_stale_preview_writes_nothing(engine: Engine) -> None:
+    def change(book: Workbook) -> None:
+        cell_of(book, "oit_items", "O5", "title_th").value = "ชื่อใหม่ของ O5"
+
+    workbook = read(edited(export(engine), change))
+    with Session(engine) as session:
+        seen = preview_framework_import(session, 2567, workbook).fingerprint()
+    with session_scope(engine) as session:
+        o5 = session.exec(select(CatalogueItem).where(CatalogueItem.code == "O5")).one()
+        Writer(session, CLI, source="cli").save_catalogue_item(row_id=o5.id, seen_version=1,
+                                                               values={"deadline": "ภายใน ๓๐ ม.ค.๖๗"})
+    before = audit_count(engine)
+    with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
+        writer = Writer(session, CLI, source="cli")
+        writer.import_framework(fiscal_year=2567, workbook=workbook, expected=seen)
+    assert refused.value.errors == ["เกณฑ์ปี 2567 เปลี่ยนไประหว่างตรวจไฟล์: ตรวจตัวอย่างใหม่อีกครั้งแล้วจึงยืนยัน"]
+    assert audit_count(engine) == before
+    with Session(engine) as session:
+        fresh = preview_framework_import(session, 2567, workbook)
+    done = apply_expected(engine, workbook, fresh.fingerprint())
+    assert [row.fields for row in done.sheets["oit_items"].changed] == [{
+        "title_th": ("ข้อมูลการติดต่อ / และช่องทาง ถาม-ตอบ รับฟัง ความคิดเห็น", "ชื่อใหม่ของ O5"),
+        "deadline": ("ภายใน ๓๐ ม.ค.๖๗", "ภายใน ๓๑ ม.ค.๖๗")}]  # the file's deadline wins back
+
+
+def apply_expected(engine: Engine, workbook: FrameworkWorkbook, expected: str):
+    with session_scope(engine) as session:
+        writer = Writer(session, CLI, source="cli")
+        return writer.import_framework(fiscal_year=2567, workbook=workbook, expected=expected)

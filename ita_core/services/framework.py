@@ -586,17 +586,22 @@ def delete_framework_phase(session: Session, actor: Actor, row_id: int, seen_ver
 IMPORT_SOURCE = "import"
 
 
-def import_framework(session: Session, actor: Actor, fiscal_year: int,
-                     workbook: FrameworkWorkbook) -> FrameworkChanges:
+def import_framework(session: Session, actor: Actor, fiscal_year: int, workbook: FrameworkWorkbook,
+                     expected: str | None = None) -> FrameworkChanges:
     """Make ``fiscal_year``'s framework equal to ``workbook``: exactly the rows
     :func:`preview_framework_import` lists are added, changed and removed, each through the
     single-row service above (validated, versioned, audited with source ``import``), in an order
     that keeps every reference valid on the way (new indicators before the sub-indicators naming
     them, …, removals last). A year without a framework gets one (and its fiscal year opened).
     Every refusal is collected with its sheet and row and raised at the end as one
-    ValidationFailed, so the caller's transaction rolls back whole. Returns the preview applied."""
+    ValidationFailed, so the caller's transaction rolls back whole. Returns the preview applied.
+
+    ``expected`` is the :meth:`FrameworkChanges.fingerprint` of the preview the person confirmed;
+    when the stored framework moved since, nothing is written."""
     require(actor, Action.EDIT_FRAMEWORK)
     changes = preview_framework_import(session, fiscal_year, workbook)
+    if expected is not None and changes.fingerprint() != expected:
+        raise ValidationFailed([f"เกณฑ์ปี {fiscal_year} เปลี่ยนไประหว่างตรวจไฟล์: ตรวจตัวอย่างใหม่อีกครั้งแล้วจึงยืนยัน"])
     apply = _Apply(session, actor, fiscal_year, workbook.rating_bands)
     sheets = changes.sheets
     if changes.new_framework:

@@ -209,10 +209,12 @@ class Writer:
     def delete_framework_phase(self, *, row_id: int, seen_version: int) -> None:
         framework.delete_framework_phase(self.session, self.actor, row_id, seen_version, self.source)
 
-    def import_framework(self, *, fiscal_year: int, workbook: FrameworkWorkbook) -> FrameworkChanges:
+    def import_framework(self, *, fiscal_year: int, workbook: FrameworkWorkbook,
+                         expected: str | None = None) -> FrameworkChanges:
         """Make the year's framework equal to a read framework workbook, all or nothing (the
-        caller's transaction); each row is written with source ``import``. Returns what changed."""
-        return framework.import_framework(self.session, self.actor, fiscal_year, workbook)
+        caller's transaction); each row is written with source ``import``. ``expected``: the
+        fingerprint of the preview the person confirmed (refused when it moved). Returns what changed."""
+        return framework.import_framework(self.session, self.actor, fiscal_year, workbook, expected)
 
     # --- logins ------------------------------------------------------------------------------
 
