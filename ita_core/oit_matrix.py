@@ -45,7 +45,7 @@ STATE_ICON = {CellState.DONE: "✅", CellState.DUE: "⏳", CellState.OVERDUE: "�
               CellState.NOT_REQUIRED: "➖"}
 FIXED_COLUMNS = [("code", "ข้อ"), ("sub_indicator", "ตัวชี้วัดย่อย"), ("title", "ข้อมูล")]
 CELL_COLUMNS = ["item_id", "code", "number", "sub_indicator", "title", "month", "key", "label", "required",
-                "due", "done", "url", "publication_id", "version", "state"]
+                "due", "done", "url", "note", "publication_id", "version", "state"]
 
 
 def fiscal_months(fiscal_year: int) -> list[date]:
@@ -104,6 +104,7 @@ def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> p
             tick = ticks.loc[(item.id, month)] if (item.id, month) in ticks.index else None
             done = bool(tick["done"]) if tick is not None else False
             url = tick["url"] if tick is not None else ""
+            note = tick["note"] if tick is not None else ""
             if not done and one_off_done and month in required:
                 done, url = True, item.evidence_url
             due = required.get(month)
@@ -111,7 +112,7 @@ def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> p
                 "item_id": item.id, "code": item.code, "number": int(item.code.lstrip("O")),
                 "sub_indicator": item.sub_indicator, "title": item.title, "month": month,
                 "key": month_key(month), "label": format_be_month(month.year, month.month),
-                "required": month in required, "due": due, "done": done, "url": url,
+                "required": month in required, "due": due, "done": done, "url": url, "note": note,
                 "publication_id": int(tick["id"]) if tick is not None else None,
                 "version": int(tick["version"]) if tick is not None else None,
                 "state": cell_state(required=month in required, due=due, done=done, as_of=as_of).value,
@@ -197,6 +198,26 @@ def to_do(cell_rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
     due = pd.to_datetime(cell_rows["due"])
     soon = (cell_rows["state"] == CellState.DUE.value) & (due <= pd.Timestamp(as_of + timedelta(days=days)))
     return cell_rows[(cell_rows["state"] == CellState.OVERDUE.value) | soon].sort_values(["due", "number"])
+
+
+def items_of(assignments: pd.DataFrame, person_id: int | None) -> set[int]:
+    """The ids of the OIT items ``person_id`` is responsible for (``queries.assignments`` rows)."""
+    if person_id is None or assignments.empty:
+        return set()
+    own = assignments.loc[assignments["person_id"] == person_id, "oit_item_id"].dropna()
+    return {int(item) for item in own}
+
+
+def cells_of(cell_rows: pd.DataFrame, assignments: pd.DataFrame, person_id: int | None) -> pd.DataFrame:
+    """The cells of the items ``person_id`` is responsible for: an officer's own part of the
+    matrix, so his to-do list and its counts are his, not the whole station's."""
+    return cell_rows[cell_rows["item_id"].isin(items_of(assignments, person_id))]
+
+
+def to_do_counts(todo: pd.DataFrame) -> dict[str, int]:
+    """How many cells of a :func:`to_do` list are overdue and how many due within its window."""
+    states = todo["state"].value_counts()
+    return {state.value: int(states.get(state.value, 0)) for state in (CellState.OVERDUE, CellState.DUE)}
 
 
 def describe_cell(row: pd.Series | dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ import streamlit as st
 from sqlmodel import SQLModel
 
 from ita_core.labels import DUTY_KIND_TH, PERSON_KIND_TH, RHYTHM_TH, STATUS_TH
+from ita_core.meeting import markdown_text
 from ita_core.services.writer import Writer
 from ita_core.status import badge
 from ita_core.thai_dates import format_be
@@ -61,7 +62,7 @@ def new_row_form(form_key: str, fields: Mapping[str, tuple[str, str]], *, submit
     Writer. Its keys carry the form's round, so a refused save keeps what was typed and a saved one
     starts empty (:func:`ita_ui.writes.form_round`)."""
     turn = form_round(form_key)
-    with st.form(f"{form_key}_{turn}"):
+    with st.form(f"{form_key}_{turn}", enter_to_submit=False):
         values = {name: field_widget(widget, label, None, f"{form_key}_{name}_{turn}")
                   for name, (label, widget) in fields.items()}
         if st.form_submit_button(submit, type="primary"):
@@ -128,10 +129,10 @@ def progress_form(row: pd.Series, components: pd.DataFrame) -> None:
     if conflict_panel(key, save, label):
         return
     tag = form_tag(key, row["version"])  # widgets reset when the row changes underneath, not before a save
-    with st.form(f"form_{key}"):
+    with st.form(f"form_{key}", enter_to_submit=False):
         status = st.selectbox("สถานะ", list(STATUS_TH), index=list(STATUS_TH).index(row["status"]),
                               format_func=STATUS_TH.get, key=f"status_{tag}")
-        progress = st.slider("ความคืบหน้า (%)", 0, 100, int(row["progress"]), step=5, key=f"progress_{tag}")
+        progress = progress_steps(int(row["progress"]), key=f"progress_{tag}")
         evidence = st.text_input("ลิงก์หลักฐาน (URL)", row["evidence_url"], placeholder="https://…",
                                  key=f"url_{tag}")
         note = st.text_area("หมายเหตุ", row["note"], height=80, key=f"note_{tag}")
@@ -152,10 +153,24 @@ def progress_form(row: pd.Series, components: pd.DataFrame) -> None:
     save_versioned(key, save, edits, current)
 
 
+PROGRESS_STEPS = (0, 25, 50, 75, 100)
+
+
+def progress_steps(current: int, *, key: str) -> int:
+    """Percent done as five big buttons (0/25/50/75/100) a thumb hits on a phone, where a slider's
+    12 px handle had to be dragged. A stored value between the steps (an imported 30) is kept as
+    its own button, so opening the form never changes it."""
+    options = sorted({*PROGRESS_STEPS, current})
+    chosen = st.segmented_control("ความคืบหน้า (%)", options, default=current, required=True, key=key,
+                                  format_func=lambda percent: f"{percent}%", width="stretch")
+    return current if chosen is None else int(chosen)
+
+
 def row_heading(row: pd.Series) -> str:
-    """One line per row in lists: light, code, title, due date."""
+    """One line per row in lists: light, code, title (escaped: the plan's text shown as typed), due date."""
     due = format_be(row["judged_due"]) if pd.notna(row["judged_due"]) else "ไม่มีกำหนดวัน"
-    return f"{badge(row['light'])} · {row['ref']} {row['title'][:60]} · กำหนด {due}"
+    title = markdown_text(row["title"][:60])
+    return f"{badge(row['light'])} · {markdown_text(row['ref'])} {title} · กำหนด {due}"
 
 
 def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, str]],
@@ -174,7 +189,7 @@ def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, s
     if conflict_panel(form_key, save_edits, lambda _key, field: fields[field][0]):
         return
     tag = form_tag(form_key, row["version"])
-    with st.form(f"form_{form_key}"):
+    with st.form(f"form_{form_key}", enter_to_submit=False):
         typed = {name: field_widget(widget, label, row.get(name), f"{name}_{tag}")
                  for name, (label, widget) in fields.items()}
         submitted = st.form_submit_button("💾 บันทึก", type="primary")

@@ -67,7 +67,7 @@ def duties_editor(target: str, row_id: int) -> None:
                 write(lambda w, d=duty: w.delete_recurring_duty(row_id=d.id, seen_version=d.version),
                       "ลบรอบแล้ว", deleting=True)
     form, turn = f"new_duty_{target}_{row_id}", form_round(f"new_duty_{target}_{row_id}")
-    with st.form(f"{form}_{turn}"):
+    with st.form(f"{form}_{turn}", enter_to_submit=False):
         st.markdown("➕ เพิ่มรอบรายงาน")
         values = {name: field_widget(widget, label, None, f"new_duty_{name}_{row_id}_{turn}")
                   for name, (label, widget) in DUTY_FIELDS.items()}
@@ -108,7 +108,7 @@ def oit_item_editor(item: OitItem) -> None:
             write(lambda w, c=component: w.delete_component(row_id=c.id, seen_version=c.version),
                   "ลบองค์ประกอบแล้ว", deleting=True)
     form, turn = f"new_component_{item.id}", form_round(f"new_component_{item.id}")
-    with st.form(f"{form}_{turn}"):
+    with st.form(f"{form}_{turn}", enter_to_submit=False):
         text = st.text_input("เพิ่มองค์ประกอบ", key=f"new_component_text_{item.id}_{turn}")
         if st.form_submit_button("เพิ่ม"):
             write(lambda w: w.save_component(item_id=item.id, text=text), "เพิ่มองค์ประกอบแล้ว",
@@ -130,7 +130,7 @@ def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: d
     if not everyone:
         notice_missing("people", "— เพิ่มบุคคลที่แท็บ “บุคคล” ก่อนมอบหมายงาน")
         return
-    with st.form("add_assignment"):
+    with st.form("add_assignment", enter_to_submit=False):
         pid = st.selectbox("ผู้รับผิดชอบ", list(everyone), format_func=everyone.get, key="assign_person")
         role = st.selectbox("บทบาท", list(AssignmentRole), format_func=ASSIGNMENT_ROLE_TH.get,
                             key="assign_role")
@@ -177,7 +177,7 @@ with users_tab:
     st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": label_th(u.role, UserRole), "ใช้งาน": u.active,
                                 "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
     turn = form_round("new_user")
-    with st.form(f"new_user_{turn}"):
+    with st.form(f"new_user_{turn}", enter_to_submit=False):
         st.markdown(f"##### เพิ่มผู้ใช้ของ{context.station_name}")
         st.caption("บัญชีระดับจังหวัด/ภาค สร้างด้วยคำสั่ง `ita user add NAME --role admin --province …`")
         username = st.text_input("ชื่อผู้ใช้", key=f"new_username_{turn}")

@@ -1,7 +1,9 @@
-"""My items: the rows assigned to the logged-in officer, each with a quick progress form."""
+"""My items: the rows assigned to the logged-in officer, each with a quick progress form that opens
+inline where its row is tapped (progress in big steps a thumb can hit)."""
 
 import streamlit as st
 
+from ita_core.meeting import markdown_text
 from ita_core.permissions import Action
 from ita_core.workload import rows_of
 from ita_ui.context import pick_context
@@ -41,7 +43,7 @@ if open_only:
 st.caption(f"{len(rows)} รายการ")
 for _, row in rows.sort_values(["judged_due", "kind", "id"], na_position="last").iterrows():
     with st.expander(row_heading(row)):
-        st.markdown(row["title"])
+        st.markdown(markdown_text(row["title"]))  # the plan's text, shown as typed
         if row["kind"] == "oit_item":
             st.caption("ข้อมูล OIT นับว่าเสร็จเมื่อมีลิงก์หลักฐาน")
         components = view.components[view.components["item_id"] == row["id"]] \

@@ -1,5 +1,9 @@
 """OIT publication matrix: items O1–O25 × the months of the fiscal year; tick a cell with its link;
-each item's components checklist."""
+each item's components checklist.
+
+The "ต้องทำ" tab is the phone's view: an officer's own overdue cells and those due within 30 days
+(admins and the secretary: the station's), counted on top; tapping one opens its tick form in a
+dialog right there, instead of a form thousands of pixels further down."""
 
 from datetime import date
 
@@ -7,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ita_core import oit_matrix, queries
+from ita_core.meeting import markdown_text
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
@@ -34,46 +39,119 @@ st.caption(f"{context.station_name} · ปีงบประมาณ {context.f
 if cells.empty:
     notice_missing("oit", "— ตารางเผยแพร่จะปรากฏเมื่อแผนมีข้อมูล OIT")
     st.stop()
-counts = oit_matrix.summary(cells)
-tiles = st.columns(3)
-for tile, state in zip(tiles, (CellState.DONE, CellState.DUE, CellState.OVERDUE), strict=True):
-    tile.metric(f"{STATE_ICON[state]} {STATE_TH[state]}", counts[state.value])
-st.caption(" · ".join(f"{STATE_ICON[s]} {STATE_TH[s]}" for s in CellState)
-           + " — ตัวเลขหลังสถานะคือวันที่ครบกำหนดของเดือนนั้น; คลิก “เผยแพร่แล้ว” เพื่อเปิดลิงก์")
 
 items = cells.drop_duplicates("item_id").set_index("item_id")
+officer = actor.may(Action.UPDATE_ASSIGNED) and not actor.may(Action.UPDATE_ANY_ROW)
 mine = items.index
-if actor.may(Action.UPDATE_ASSIGNED) and not actor.may(Action.UPDATE_ANY_ROW):  # an officer: own items
-    mine = pd.Index(assignments.loc[assignments["person_id"] == actor.person_id, "oit_item_id"].dropna()
-                    .astype(int).unique())
-    mine = items.index[items.index.isin(mine)]
+scope = cells  # whose to-do list: an officer's own items, else the station's
+if officer:
+    scope = oit_matrix.cells_of(cells, assignments, actor.person_id)
+    mine = items.index[items.index.isin(scope["item_id"].unique())]
+todo = oit_matrix.to_do(scope, context.as_of)
 
 
-def choose(item: int, month: date) -> None:
-    """Open the tick form below on this item and month."""
-    st.session_state["matrix_item"] = item
-    st.session_state[f"matrix_month_{item}"] = month
+can_edit = actor.may(Action.UPDATE_ASSIGNED, station_id=context.station_id)
+if officer:
+    own_names = assignments.loc[assignments["person_id"] == actor.person_id, "name"]
+    whose = f"ของ {own_names.iloc[0] if len(own_names) else actor.username}"
+else:
+    whose = f"ของทั้ง{context.station_name}"
+st.markdown(f"#### 📱 งานเผยแพร่{markdown_text(whose)} ณ {format_be(context.as_of)}")
+soon = oit_matrix.to_do_counts(todo)
+overdue, due, done = CellState.OVERDUE, CellState.DUE, CellState.DONE
+tiles = st.columns(3)
+tiles[0].metric(f"{STATE_ICON[overdue]} {STATE_TH[overdue]}", soon[overdue.value])
+tiles[1].metric(f"{STATE_ICON[due]} ครบกำหนดใน 30 วัน", soon[due.value])
+tiles[2].metric(f"{STATE_ICON[done]} {STATE_TH[done]}", oit_matrix.summary(scope)[done.value])
+
+OPEN_CELL = "todo_cell"  # (item id, month) of the cell whose tick dialog is open
+PUBLICATION_TH = {"done": "เผยแพร่แล้ว", "url": "ลิงก์ของข้อมูลที่เผยแพร่", "note": "หมายเหตุ"}
 
 
-TODO_SHOWN = 40
-table_tab, todo_tab = st.tabs(["📊 ตารางทั้งปี", "📱 ต้องทำ"])
+def open_cell(item: int, month: date) -> None:
+    """A tapped to-do cell: its tick dialog opens at this run and stays open until saved or closed."""
+    st.session_state[OPEN_CELL] = (item, month)
+
+
+def close_cell() -> None:
+    """The dialog was closed without a save: do not open it again at the next run."""
+    st.session_state.pop(OPEN_CELL, None)
+
+
+def publication_form(item: int, month: date, cell: pd.Series, *, prefix: str = "") -> None:
+    """Done, link and note of one cell, saved through ``Writer.set_publication`` over the version
+    seen. ``prefix`` keeps the dialog's form apart from the one below the tabs (both may show the
+    same cell in one run); a save closes the dialog."""
+    key = f"pub_{item}_{month.isoformat()}"
+    form = f"{prefix}{key}"
+
+    def save(writer: Writer, edits: Edits, versions: Versions) -> object:
+        saved = writer.set_publication(item_id=item, month=month, done=edits[key]["done"],
+                                       url=edits[key]["url"], note=edits[key]["note"],
+                                       seen_version=versions[key])
+        close_cell()  # reached only when the write was accepted; a refusal keeps the dialog open
+        return saved
+
+    if conflict_panel(form, save, lambda _key, field: PUBLICATION_TH[field]):
+        return
+    tag = form_tag(key, cell["version"])
+    with st.form(f"form_{form}", enter_to_submit=False):
+        done = st.checkbox("เผยแพร่แล้ว (เอาเครื่องหมายออกเพื่อยกเลิก)", value=True, key=f"{prefix}done_{tag}")
+        url = st.text_input("ลิงก์ของข้อมูลที่เผยแพร่ (URL)", cell["url"] or "", placeholder="https://…",
+                            key=f"{prefix}url_{tag}")
+        note = st.text_input("หมายเหตุ", cell["note"] or "", key=f"{prefix}note_{tag}")
+        submitted = st.form_submit_button("💾 บันทึกการเผยแพร่", type="primary", width="stretch")
+    if not submitted:
+        keep_fresh({key: cell["version"]})
+        return
+    save_versioned(form, save, {key: {"done": done, "url": url, "note": note}}, {key: cell["version"]})
+
+
+@st.dialog("บันทึกการเผยแพร่", on_dismiss=close_cell)
+def tick_dialog(item: int, month: date) -> None:
+    """The tick form of one to-do cell, over the list it was tapped in."""
+    found = cells[(cells["item_id"] == item) & (cells["month"] == month)]
+    if found.empty:  # the plan changed underneath (item removed)
+        st.warning("ไม่พบช่องนี้ในตารางแล้ว — ปิดหน้าต่างแล้วเลือกใหม่")
+        return
+    cell = found.iloc[0]
+    st.markdown(f"**{markdown_text(cell['code'])}** {markdown_text(cell['title'])}")
+    st.markdown(f"เดือน {oit_matrix.describe_cell(cell)}")
+    if not can_edit:
+        st.info("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ที่รับผิดชอบข้อนี้เพื่อบันทึกการเผยแพร่")
+        return
+    publication_form(item, month, cell, prefix="todo_")
+
+
+STATE_PARTS = ((CellState.OVERDUE, "เลยกำหนด"), (CellState.DUE, "ครบกำหนดใน 30 วัน"))
+table_tab, todo_tab = st.tabs(["📊 ตารางทั้งปี", "📱 ต้องทำ"], default="📱 ต้องทำ" if officer else None)
 with table_tab:
+    year = oit_matrix.summary(cells)
+    st.caption("ทั้งสถานีทั้งปี: " + " · ".join(f"{STATE_ICON[s]} {STATE_TH[s]} {year[s.value]}"
+                                               for s in (done, due, overdue)))
+    st.caption(" · ".join(f"{STATE_ICON[s]} {STATE_TH[s]}" for s in CellState)
+               + " — ตัวเลขหลังสถานะคือวันที่ครบกำหนดของเดือนนั้น; คลิก “เผยแพร่แล้ว” เพื่อเปิดลิงก์")
     for heading, table in oit_matrix.markdown_tables(cells, names):
         st.markdown(f"##### ตัวชี้วัดย่อย {heading}")
         st.markdown(table)
     title = f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}"
     download_table(export, "oit-matrix", "oit_matrix", title, columns)
 with todo_tab:
-    todo = oit_matrix.to_do(cells[cells["item_id"].isin(mine)], context.as_of)
     if todo.empty:
-        st.success("ไม่มีรายการค้าง")
-    st.caption(f"เลยกำหนด และครบกำหนดใน 30 วัน: {len(todo)} รายการ · แตะรายการเพื่อเปิดแบบฟอร์มบันทึกด้านล่าง")
-    for row in todo.head(TODO_SHOWN).itertuples():
-        label = f"{STATE_ICON[CellState(row.state)]} {row.code} · {row.label} · กำหนด {format_be(row.due)}"
-        st.button(f"{label} · {row.title[:40]}", key=f"todo_{row.item_id}_{row.key}", on_click=choose,
-                  args=(row.item_id, row.month), width="stretch")
-    if len(todo) > TODO_SHOWN:
-        st.caption(f"และอีก {len(todo) - TODO_SHOWN} รายการ — ดูทั้งหมดในแท็บตาราง")
+        st.success("ไม่มีรายการเลยกำหนดหรือครบกำหนดใน 30 วัน")
+    else:
+        st.caption("แตะรายการเพื่อบันทึกการเผยแพร่ของเดือนนั้น")
+    for state, heading in STATE_PARTS:
+        part = todo[todo["state"] == state.value]
+        if part.empty:
+            continue
+        st.markdown(f"**{STATE_ICON[state]} {heading} {len(part)} รายการ**")
+        for row in part.itertuples():
+            label = f"{row.code} · {row.label} · กำหนด {format_be(row.due)} · {row.title[:40]}"
+            st.button(f"{STATE_ICON[state]} {markdown_text(label)}", key=f"todo_{row.item_id}_{row.key}",
+                      on_click=open_cell, args=(row.item_id, row.month), width="stretch")
+if OPEN_CELL in st.session_state:
+    tick_dialog(*st.session_state[OPEN_CELL])
 
 # --- one item: tick a month, components checklist ------------------------------------------------
 
@@ -84,12 +162,8 @@ if not len(mine):
     st.stop()
 item_id = st.selectbox("ข้อมูล OIT", list(mine), key="matrix_item",
                        format_func=lambda i: f"{items.loc[i, 'code']} · {items.loc[i, 'title'][:70]}")
-can_edit = actor.may(Action.UPDATE_ASSIGNED, station_id=context.station_id)
 if not can_edit:
     login_here("เข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่เพื่อบันทึกการเผยแพร่และองค์ประกอบ")
-
-
-PUBLICATION_TH = {"done": "เผยแพร่แล้ว", "url": "ลิงก์ของข้อมูลที่เผยแพร่"}
 
 
 def tick_form(item_cells: pd.DataFrame) -> None:
@@ -104,24 +178,7 @@ def tick_form(item_cells: pd.DataFrame) -> None:
                                format_func=lambda m: oit_matrix.month_option(required.loc[m]))
     cell = required.loc[month]
     st.markdown(f"สถานะเดือนนี้: {oit_matrix.cell_text(cell)}")
-    key = f"pub_{item_id}_{month.isoformat()}"
-
-    def save(writer: Writer, edits: Edits, versions: Versions) -> object:
-        return writer.set_publication(item_id=item_id, month=month, done=edits[key]["done"],
-                                      url=edits[key]["url"], seen_version=versions[key])
-
-    if conflict_panel(key, save, lambda _key, field: PUBLICATION_TH[field]):
-        return
-    tag = form_tag(key, cell["version"])
-    with st.form(f"form_{key}"):
-        done = st.checkbox("เผยแพร่แล้ว (เอาเครื่องหมายออกเพื่อยกเลิก)", value=True, key=f"done_{tag}")
-        url = st.text_input("ลิงก์ของข้อมูลที่เผยแพร่ (URL)", cell["url"] or "", placeholder="https://…",
-                            key=f"url_{tag}")
-        submitted = st.form_submit_button("💾 บันทึกการเผยแพร่", type="primary", width="stretch")
-    if not submitted:
-        keep_fresh({key: cell["version"]})
-        return
-    save_versioned(key, save, {key: {"done": done, "url": url}}, {key: cell["version"]})
+    publication_form(item_id, month, cell)
 
 
 def components_form(checklist: pd.DataFrame) -> None:
@@ -143,7 +200,7 @@ def components_form(checklist: pd.DataFrame) -> None:
 
     if conflict_panel(form, save, lambda key, _field: texts[key]):
         return
-    with st.form(form):
+    with st.form(form, enter_to_submit=False):
         ticked = {component_key(c.id): component_checkbox(f"{c.seq}. {c.text}", c, "mtick")
                   for c in checklist.itertuples()}
         submitted = st.form_submit_button("💾 บันทึกองค์ประกอบ", width="stretch")

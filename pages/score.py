@@ -120,7 +120,7 @@ with inputs_tab:
 
         if not conflict_panel(key, save_input, by_field(SCORE_TH)):
             tag = form_tag(key, version)
-            with st.form(f"form_{key}"):
+            with st.form(f"form_{key}", enter_to_submit=False):
                 iit = st.number_input("คะแนน IIT (0–100)", 0.0, 100.0, entered.iit if entered else None,
                                       step=0.01, format="%.2f", key=f"iit_{tag}")
                 eit = st.number_input("คะแนน EIT (0–100)", 0.0, 100.0, entered.eit if entered else None,
@@ -164,7 +164,7 @@ with history_tab:
 
         if not conflict_panel(key, save_history, by_field(SCORE_TH)):
             tag = form_tag(key, version)
-            with st.form(f"form_{key}"):
+            with st.form(f"form_{key}", enter_to_submit=False):
                 cols = st.columns(4)
                 typed = {name: cols[i].number_input(SCORE_TH[name], 0.0, 100.0, value(name), step=0.01,
                                                     format="%.2f", key=f"{name}_{tag}")

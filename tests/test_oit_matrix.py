@@ -120,6 +120,24 @@ def test_the_to_do_list_is_every_overdue_cell_then_the_next_30_days(session: Ses
     assert todo["due"].is_monotonic_increasing and todo["due"].iloc[-1] == date(2024, 3, 31)
 
 
+def test_an_officers_own_cells_and_their_to_do_counts(session: Session, station: Station) -> None:
+    """His to-do list is the cells of the items he is responsible for, not the station's 85."""
+    from ita_core import queries
+
+    cells = oit_matrix.cells(session, station.id, FY, AS_OF)
+    assignments = queries.assignments(session, station.id, FY)
+    kor = officer(session, "กร พินิจสุวรรณ").person_id
+    codes = ("O3", "O10", "O11", "O23")
+    assert oit_matrix.items_of(assignments, kor) == {item(session, code).id for code in codes}
+    own = oit_matrix.cells_of(cells, assignments, kor)
+    assert len(own) == 4 * 12 and set(own["code"]) == {"O3", "O10", "O11", "O23"}
+    todo = oit_matrix.to_do(own, AS_OF)
+    assert oit_matrix.to_do_counts(todo) == {"overdue": 16, "due": 3}  # 3 items × Oct–Feb and O10; March × 3
+    assert len(oit_matrix.cells_of(cells, assignments, officer(session).person_id)) == 25 * 12
+    assert oit_matrix.cells_of(cells, assignments, None).empty  # a login not linked to a person
+    assert oit_matrix.to_do_counts(todo.iloc[0:0]) == {"overdue": 0, "due": 0}
+
+
 def test_ticking_a_cell_and_a_done_one_off_item(engine: Engine) -> None:
     with session_scope(engine) as session:
         o7, o1 = item(session, "O7"), item(session, "O1")

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from ita_core import services
+from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
 from ita_core.models import Activity, FiscalYear, OitComponent, OitItem, Publication, Station, SurveyQuota
 from tests.test_pages import login, make_user, run_page
@@ -22,8 +23,9 @@ def item_id(code: str) -> int:
 
 def test_matrix_page_shows_states_and_an_officer_ticks_a_cell(engine: Engine) -> None:
     app = run_page("oit_matrix")
-    assert [(m.label, m.value) for m in app.metric] == [
-        ("✅ เผยแพร่แล้ว", "0"), ("⏳ รอเผยแพร่", "86"), ("🔴 เลยกำหนด", "71")]
+    assert [(m.label, m.value) for m in app.metric] == [  # the station's to-do list: 71 late, 14 in 30 days
+        ("🔴 เลยกำหนด", "71"), ("⏳ ครบกำหนดใน 30 วัน", "14"), ("✅ เผยแพร่แล้ว", "0")]
+    assert "ทั้งสถานีทั้งปี: ✅ เผยแพร่แล้ว 0 · ⏳ รอเผยแพร่ 86 · 🔴 เลยกำหนด 71" in [c.value for c in app.caption]
     tables = [m.value for m in app.markdown if m.value.startswith("| ข้อ |")]
     assert len(tables) == 7  # sub-indicators 9.1–9.5, 10.1, 10.2
     assert "| **O7** |" in tables[1] and "🔴 เลยกำหนด 31 | 🔴 เลยกำหนด 30 |" in tables[1]
@@ -39,7 +41,7 @@ def test_matrix_page_shows_states_and_an_officer_ticks_a_cell(engine: Engine) ->
     with Session(make_engine()) as session:
         stored = session.exec(select(Publication)).one()
     assert (stored.month, stored.done, stored.updated_by) == (date(2023, 10, 1), True, "somchai")
-    assert [m.value for m in app.metric] == ["1", "86", "70"]
+    assert [m.value for m in app.metric] == ["70", "14", "1"]
     tables = [m.value for m in app.markdown if m.value.startswith("| ข้อ |")]
     assert "✅ [เผยแพร่แล้ว](https://chiangmai.police.go.th/oit/o7-2566-10.pdf)" in tables[1]
     month = app.selectbox(key=f"matrix_month_{item_id('O7')}")  # stays on the saved month, now ticked
@@ -175,13 +177,134 @@ def test_score_page_of_a_year_without_a_framework_says_how_to_make_one(engine: E
     assert not app.metric and not app.dataframe
 
 
-def test_the_to_do_tab_opens_the_tick_form_on_the_chosen_cell(engine: Engine) -> None:
-    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+# --- the officer on a phone: his own to-do list, a tick dialog, progress in steps -----------------
+
+WEB_OFFICER = "ภัทรพงษ์ พลังช้างสาร"  # the station's web officer: all 25 OIT items are his
+FEW_ITEMS = "กร พินิจสุวรรณ"  # responsible for 4 OIT items
+
+
+def expected_to_do(person: str | None) -> list[tuple[str, date]]:
+    """(code, month) of the to-do cells at 16 มี.ค. 2567, from ita_core: ``person``'s own cells
+    (his items), or the whole station's with None."""
+    from ita_core import oit_matrix, queries
+    from tests.test_pages import AS_OF, person_id
+
+    with Session(make_engine()) as session:
+        station = session.exec(select(Station)).one()
+        cells = oit_matrix.cells(session, station.id, 2567, AS_OF)
+        assignments = queries.assignments(session, station.id, 2567)
+    if person is not None:
+        cells = oit_matrix.cells_of(cells, assignments, person_id(person))
+    return [(row.code, row.month) for row in oit_matrix.to_do(cells, AS_OF).itertuples()]
+
+
+def to_do_buttons(app) -> list[tuple[str, date]]:
+    """(code, month) of the to-do buttons on the page, in order (keys ``todo_{item id}_{2023-10}``)."""
+    with Session(make_engine()) as session:
+        codes = {item.id: item.code for item in session.exec(select(OitItem))}
+    shown = []
+    for button in app.button:
+        if (button.key or "").startswith("todo_"):
+            _, item, month = button.key.split("_")
+            year, number = month.split("-")
+            shown.append((codes[int(item)], date(int(year), int(number), 1)))
+    return shown
+
+
+def test_an_officers_to_do_list_is_his_own_cells_with_its_counts_on_top(engine: Engine) -> None:
+    make_user("kor", "officer", FEW_ITEMS)
+    app = run_page("oit_matrix", user="kor")
+    assert not app.exception and not app.error
+    mine, station = expected_to_do(FEW_ITEMS), expected_to_do(None)
+    assert to_do_buttons(app) == mine
+    assert 0 < len(mine) < len(station) == 85
+    assert sorted({code for code, _ in mine}) == ["O10", "O11", "O23", "O3"]  # his 4 items
+    assert mine[:4] == [("O3", date(2023, 10, 1)), ("O11", date(2023, 10, 1)), ("O23", date(2023, 10, 1)),
+                        ("O3", date(2023, 11, 1))] and len(mine) == 19  # 5 late months × 3, O10, March × 3
+    assert {code for code, _ in mine} < {code for code, _ in station}
+    overdue = sum(1 for code, month in mine if month < date(2024, 3, 1))  # months before มี.ค. 67 are late
+    assert [(m.label, m.value) for m in app.metric] == [("🔴 เลยกำหนด", str(overdue)),
+                                                         ("⏳ ครบกำหนดใน 30 วัน", str(len(mine) - overdue)),
+                                                         ("✅ เผยแพร่แล้ว", "0")]
+    assert "#### 📱 งานเผยแพร่ของ กร พินิจสุวรรณ ณ 16 มี.ค. 2567" in [m.value for m in app.markdown]
+
+
+def test_the_web_officers_to_do_list_and_the_admins_station_view(engine: Engine) -> None:
+    make_user("somchai", "officer", WEB_OFFICER)
     app = run_page("oit_matrix", user="somchai")
-    todo = [b for b in app.button if (b.key or "").startswith("todo_")]
-    assert todo and todo[0].label.startswith("🔴 O3 · ต.ค. 66 · กำหนด 28 ต.ค. 2566")
-    assert len(todo) == 40 and any(c.value.startswith("และอีก ") for c in app.caption)  # the rest in the table
+    shown = to_do_buttons(app)
+    assert shown == expected_to_do(WEB_OFFICER)
+    assert len(shown) == 85 and shown[0] == ("O3", date(2023, 10, 1))  # every cell shown, none cut off
+    assert shown[-1] == ("O25", date(2024, 3, 1))
+    assert "**🔴 เลยกำหนด 71 รายการ**" in [m.value for m in app.markdown]
+    make_user("admin", "admin")
+    app = run_page("oit_matrix", user="admin")
+    assert to_do_buttons(app) == expected_to_do(None)
+    assert "#### 📱 งานเผยแพร่ของทั้งสถานีตำรวจภูธรเชียงใหม่ ณ 16 มี.ค. 2567" in [m.value for m in app.markdown]
+
+
+def test_tapping_a_to_do_cell_opens_its_tick_dialog_which_saves_and_closes(engine: Engine) -> None:
+    make_user("somchai", "officer", WEB_OFFICER)
+    app = run_page("oit_matrix", user="somchai")
     o11 = item_id("O11")
+    tag = f"pub_{o11}_2023-11-01_vNone"
+    assert not [t for t in app.text_input if t.key.startswith("todo_")]  # no dialog before a tap
     app.button(key=f"todo_{o11}_2023-11").click().run()
-    assert app.selectbox(key="matrix_item").value == o11
-    assert app.selectbox(key=f"matrix_month_{o11}").value == date(2023, 11, 1)
+    assert "เดือน พ.ย. 66 · กำหนด 30 พ.ย. 2566 · 🔴 เลยกำหนด" in [m.value for m in app.markdown]
+    submit = f"FormSubmitter:form_todo_pub_{o11}_2023-11-01-💾 บันทึกการเผยแพร่"
+    app.button(key=submit).click().run()  # ticked without its link: refused, the dialog stays
+    assert [e.value for e in app.error] == [
+        "O11 เดือน พ.ย. 66: ต้องใส่ลิงก์ของข้อมูลที่เผยแพร่ (ผู้ประเมินตรวจจากลิงก์)"]
+    app.text_input(key=f"todo_url_{tag}").input("https://chiangmai.police.go.th/oit/o11-2566-11.pdf")
+    app.text_input(key=f"todo_note_{tag}").input("ลงเว็บสถานีแล้ว")
+    app.button(key=submit).click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine()) as session:
+        stored = session.exec(select(Publication)).one()
+    assert (stored.item_id, stored.month, stored.done, stored.url, stored.note, stored.updated_by) == (
+        o11, date(2023, 11, 1), True, "https://chiangmai.police.go.th/oit/o11-2566-11.pdf", "ลงเว็บสถานีแล้ว",
+        "somchai")
+    assert not [t for t in app.text_input if t.key.startswith("todo_")]  # the dialog closed
+    assert [m.value for m in app.metric] == ["70", "14", "1"]
+    assert ("O11", date(2023, 11, 1)) not in to_do_buttons(app)
+
+
+def test_progress_is_set_in_steps_and_a_value_between_steps_is_kept(engine: Engine) -> None:
+    make_user("somchai", "officer", WEB_OFFICER)
+    o2 = item_id("O2")
+    with session_scope(make_engine()) as session:  # an imported 30 %, between the steps
+        services.update_progress(session, CLI, "oit_item", o2, 1, {"progress": 30})
+    app = run_page("my_items", user="somchai")
+    o1 = item_id("O1")
+    steps = app.segmented_control(key=f"progress_oit_item_{o1}_v1")
+    assert steps.options == ["0%", "25%", "50%", "75%", "100%"] and steps.value == 0
+    kept = app.segmented_control(key=f"progress_oit_item_{o2}_v2")
+    assert kept.options == ["0%", "25%", "30%", "50%", "75%", "100%"] and kept.value == 30
+    app.text_area(key=f"note_oit_item_{o2}_v2").input("รอภาพถ่าย")  # the other row: its 30 stays
+    app.button(key=f"FormSubmitter:form_oit_item_{o2}-💾 บันทึก").click().run()
+    steps = app.segmented_control(key=f"progress_oit_item_{o1}_v1")
+    steps.set_value(50)
+    app.button(key=f"FormSubmitter:form_oit_item_{o1}-💾 บันทึก").click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine()) as session:
+        first, second = session.get(OitItem, o1), session.get(OitItem, o2)
+    assert (first.progress, first.version, first.updated_by) == (50, 2, "somchai")
+    assert (second.progress, second.note, second.version) == (30, "รอภาพถ่าย", 3)
+    assert not app.slider  # no 12 px handle to drag
+
+
+def test_no_form_submits_on_enter() -> None:
+    """Every form in pages/ and ita_ui/ passes enter_to_submit=False, so Streamlit never shows its
+    English hint "Press Ctrl+Enter to submit form" over a Thai field."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    calls = []
+    for path in sorted([*root.glob("pages/*.py"), *root.glob("ita_ui/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "form":
+                flag = next((k.value for k in node.keywords if k.arg == "enter_to_submit"), None)
+                calls.append((path.name, node.lineno, isinstance(flag, ast.Constant) and flag.value is False))
+    assert len(calls) >= 12
+    assert [call for call in calls if not call[2]] == []
