@@ -1,5 +1,9 @@
 """Exports: the tables of the plan as CSV (UTF-8 with BOM) and Excel, Thai or English headers.
 
+In Thai (the default) stored words a person reads, such as a status (``done`` → ``เสร็จแล้ว``),
+are written as their labels from :mod:`ita_core.labels` (``THAI_VALUES``); ``--lang en`` keeps
+the stored words. The importer reads either back.
+
 Text a user typed can start with ``=``, ``+``, ``-``, ``@``, tab or CR; spreadsheet programs
 would run it as a formula, so such text is prefixed with an apostrophe (OWASP CSV
 injection) in both formats. Numbers and dates stay numbers and dates.
@@ -8,16 +12,18 @@ injection) in both formats. Numbers and dates stay numbers and dates.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
 
 from ita_core import audit, plan, queries, workbooks
+from ita_core.labels import PHASE_KIND_TH, SOURCE_TH, STATUS_TH, TABLE_TH
 from ita_core.settings import Settings
 from ita_core.status import LABEL_TH, OVERALL_TH
-from ita_core.thai_dates import format_be
+from ita_core.thai_dates import format_be, in_app_style
 from ita_core.workbooks import BE_DATE_FORMAT as BE_DATE_FORMAT  # shows 30 มี.ค. 2567 (Excel, LibreOffice)
 from ita_core.workbooks import THAI_FONT as THAI_FONT
 
@@ -99,6 +105,13 @@ LOADERS: dict[str, Callable[[Session, int, int], pd.DataFrame]] = {
     "audit": lambda session, station_id, _fiscal_year: audit.trail(session, station_id=station_id),
 }
 
+# table → column key → the Thai words of its stored values (Thai exports only).
+THAI_VALUES: dict[str, dict[str, Mapping[Any, str]]] = {
+    "activities": {"status": STATUS_TH}, "oit-items": {"status": STATUS_TH},
+    "plan-rows": {"status": STATUS_TH}, "phases": {"kind": PHASE_KIND_TH},
+    "audit": {"source": SOURCE_TH, "table": TABLE_TH},
+}
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -141,6 +154,26 @@ def headers(table: str, lang: str, columns: list[tuple[str, str]] | None = None)
     return [key if lang == "en" else thai for key, thai in (columns or COLUMNS[table])]
 
 
+def _word(table: Mapping[Any, str]) -> Callable[[object], object]:
+    return lambda value: table.get(value, value) if isinstance(value, str) else value
+
+
+def in_words(frame: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
+    """``frame`` with the stored words of ``table``'s worded columns as Thai labels (``lang`` th);
+    English keeps them. A changed status in the audit trail is worded too."""
+    columns = {key: words for key, words in THAI_VALUES.get(table, {}).items() if key in frame.columns}
+    if lang == "en" or not columns:
+        return frame
+    out = frame.copy()
+    for key, words in columns.items():
+        out[key] = out[key].map(_word(words))
+    if table == "audit" and {"field", "old", "new"} <= set(out.columns):
+        status = out["field"] == "status"
+        for key in ("old", "new"):
+            out.loc[status, key] = out.loc[status, key].map(_word(STATUS_TH))
+    return out
+
+
 def _is_text(column: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
 
@@ -154,7 +187,7 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame, table: str, lang: str = "th",
                  columns: list[tuple[str, str]] | None = None) -> bytes:
     """CSV with BOM so Excel on Windows shows Thai; dates as ISO."""
-    out = _safe(frame).copy()
+    out = _safe(in_words(frame, table, lang)).copy()
     out.columns = headers(table, lang, columns)
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
@@ -170,8 +203,8 @@ def _sheet(frame: pd.DataFrame, table: str, name: str, lang: str, title: str,
            columns: list[tuple[str, str]] | None = None) -> workbooks.Table:
     """One neutralised table as a sheet named ``name``, with ``table``'s (or ``columns``') headers."""
     keys = [key for key, _ in (columns or COLUMNS[table])]
-    return workbooks.Table(_safe(frame), name=name, keys=keys, headers=headers(table, lang, columns),
-                           title=title)
+    return workbooks.Table(_safe(in_words(frame, table, lang)), name=name, keys=keys,
+                           headers=headers(table, lang, columns), title=title)
 
 
 def plan_title(station_name: str, fiscal_year: int, as_of: date) -> str:
@@ -192,7 +225,9 @@ def plan_frames(session: Session, station_id: int, fiscal_year: int, as_of: date
     summary = plan.indicator_lights(rows, queries.indicators(session, fiscal_year))
     summary["overall"] = summary["overall"].map(OVERALL_TH)
     lit = rows.sort_values(["indicator", "judged_due", "ref"], na_position="last")
-    frames = {"summary": summary, "plan-rows": lit.assign(light=lit["light"].map(LABEL_TH))}
+    # the row sheet is never read back, so its plan wording may take the app's date style
+    frames = {"summary": summary, "plan-rows": lit.assign(light=lit["light"].map(LABEL_TH),
+                                                          due_text=lit["due_text"].map(in_app_style))}
     for table in ("activities", "oit-items", "people", "phases", "plan-issues"):
         frames[table] = LOADERS[table](session, station_id, fiscal_year)
     return {table: frame[[key for key, _ in COLUMNS[table]]] for table, frame in frames.items()}
@@ -200,10 +235,12 @@ def plan_frames(session: Session, station_id: int, fiscal_year: int, as_of: date
 
 def plan_workbook_bytes(session: Session, station_id: int, fiscal_year: int, as_of: date, settings: Settings,
                         lang: str = "th") -> bytes:
-    """One sheet per table plus a summary sheet of indicator lights at ``as_of``."""
+    """One sheet per table plus a summary sheet of indicator lights at ``as_of``. A table with no
+    rows (a new station has no ITA calendar yet) gets no sheet, so nothing prints a header-only
+    page; the importer finds each sheet by its headers and misses none."""
     station = queries.stations(session)
     name = next((s.name_th for s in station if s.id == station_id), "")
     title = plan_title(name, fiscal_year, as_of)
     frames = plan_frames(session, station_id, fiscal_year, as_of, settings)
     return workbooks.workbook_bytes(_sheet(frames[table], table, sheet_name, lang, title)
-                                    for sheet_name, table in PLAN_SHEETS.items())
+                                    for sheet_name, table in PLAN_SHEETS.items() if len(frames[table]))

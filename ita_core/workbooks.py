@@ -5,6 +5,11 @@ with an autofilter, a Thai font by name, column widths from the content, wrapped
 real dates shown in the Buddhist Era, light columns filled green/yellow/red/grey, and a print
 setup (A4 landscape, fit to one page wide, header row repeated on every page).
 
+Printing: a sheet's columns together are at most :func:`print_budget` wide, so fitting the page
+width never shrinks the print below :data:`MIN_PRINT_SCALE`; long text columns share what the
+short ones leave in proportion to how much text they hold, and their rows grow instead (wrapped
+whole, with row heights computed for the narrower columns).
+
 Values arrive already neutralised (``ita_core.exports``); this module only lays them out.
 Sheets are written with XlsxWriter, which writes 51,000 styled rows in well under half the
 time openpyxl needs (openpyxl still reads every workbook: ``ita_core.sheet_reader``). Every
@@ -41,11 +46,18 @@ BORDER_RGB = "BFBFBF"
 MAX_WIDTH, MIN_WIDTH, DATE_WIDTH = 40, 6, 14
 WIDTH_SAMPLE = 300  # rows looked at for a column's width
 # Row heights in points, each a whole number of pixels (0.75 pt) as Excel stores them.
-LINE_POINTS = 22.5  # one line of TH Sarabun New 14 pt (Laksaman, its metric twin, in LibreOffice)
-ROW_PADDING = 6.0  # points above and below the lines of a row
+LINE_POINTS = 18.0  # one line of TH Sarabun New 14 pt (LibreOffice prints Laksaman, its stand-in, at 18)
+ROW_PADDING = 4.5  # points above and below the lines of a row
 TITLE_POINTS = 27.0
-CHARS_PER_UNIT = 0.8  # Thai characters (marks not counted) per unit of column width, measured in print
+CHARS_PER_UNIT = 0.72  # Thai characters (marks not counted) per unit of column width, measured in print
+WRAP_LOSS = 1.0  # characters a wrapped line leaves empty on average (it breaks between words)
 MAX_ROW_POINTS = 409.0  # Excel's highest row
+# A4 landscape (11.69 in) less the side margins, in pixels at 96 dpi; a column of width w takes
+# 7w + 5 pixels (the default font's digit width plus the cell padding, as Excel and LibreOffice
+# size them). Fitting the page width then scales by at least MIN_PRINT_SCALE.
+PAGE_PIXELS = (11.69 - 0.4 - 0.4) * 96
+MIN_PRINT_SCALE = 0.7
+NARROWEST_TEXT = 10.0  # a shared text column is never narrower than this
 _MARKS = re.compile(r"[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E\u0300-\u036F]")  # Thai vowels/tones above, below
 
 
@@ -117,11 +129,17 @@ def display_width(value: object) -> int:
     return max((len(line) for line in _MARKS.sub("", text).split("\n")), default=0)
 
 
+def _usable(width: float) -> float:
+    """Characters that fit on one line of a column: lines break between words, so a line of a
+    narrow column ends further from its edge (WRAP_LOSS characters on average)."""
+    return max((width - 1) * CHARS_PER_UNIT - WRAP_LOSS, 1)
+
+
 def line_count(value: object, width: float) -> int:
     """Lines a wrapped text cell needs in a column ``width`` characters wide."""
     if not isinstance(value, str) or not value:
         return 1
-    usable = max((width - 1) * CHARS_PER_UNIT, 1)
+    usable = _usable(width)
     return sum(max(1, math.ceil(len(line) / usable)) for line in _MARKS.sub("", value).split("\n"))
 
 
@@ -146,6 +164,38 @@ def _width(values: pd.Series, header: str, kind: str) -> float:
     header_words = max((display_width(word) for word in header.split()), default=0)
     wanted = max(longest / CHARS_PER_UNIT + 2, header_words + 2, MIN_WIDTH)
     return float(round(min(wanted, MAX_WIDTH)))
+
+
+def print_budget(columns: int) -> float:
+    """The total width ``columns`` columns may take so one page width prints at MIN_PRINT_SCALE."""
+    return (PAGE_PIXELS / MIN_PRINT_SCALE - 5 * columns) / 7
+
+
+def fit_widths(wanted: list[float], text: list[float], budget: float) -> list[float]:
+    """Column widths within ``budget``: the long text columns (``text`` > 0: how much text each
+    holds) share what the other columns leave, in proportion to their text, each between
+    NARROWEST_TEXT and what it wants; the other columns keep the width they want.
+
+    Sharing by amount of text gives each long column about the same number of lines, so no one
+    column makes every row tall.
+    """
+    widths = list(wanted)
+    shared = {i for i, amount in enumerate(text) if amount > 0 and wanted[i] > NARROWEST_TEXT}
+    while shared:
+        room = budget - sum(w for i, w in enumerate(widths) if i not in shared)
+        total = sum(text[i] for i in shared)
+        share = {i: room * text[i] / total for i in shared}
+        settled = {i for i in shared if share[i] >= wanted[i]}  # gets what it wants
+        if not settled:
+            settled = {i for i in shared if share[i] < NARROWEST_TEXT}
+            for i in settled:
+                widths[i] = NARROWEST_TEXT
+        if not settled:
+            for i in shared:
+                widths[i] = float(math.floor(share[i]))
+            break
+        shared -= settled
+    return widths
 
 
 def _is_missing(value: object) -> bool:
@@ -179,8 +229,11 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
     """
     values = table.frame.astype(object)
     kinds = [_column_kind(values[column]) for column in values.columns]
-    widths = [_width(values[column], header, kind)
+    wanted = [_width(values[column], header, kind)
               for column, header, kind in zip(values.columns, table.headers, kinds, strict=True)]
+    text = [float(sum(display_width(v) for v in values[column].head(WIDTH_SAMPLE))) if kind == "text" else 0.0
+            for column, kind in zip(values.columns, kinds, strict=True)]
+    widths = fit_widths(wanted, text, print_budget(len(wanted)))
     sheet.write_string(0, 0, table.title, formats["title"])
     sheet.set_row(0, TITLE_POINTS)
     sheet.set_row(1, ROW_PADDING + LINE_POINTS * max(
@@ -207,7 +260,7 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
 
 def line_counts(column: pd.Series, width: float) -> pd.Series:
     """:func:`line_count` of every cell of a column at once (vectorised: 50,000 rows in a blink)."""
-    usable = max((width - 1) * CHARS_PER_UNIT, 1)
+    usable = _usable(width)
     text = column.reset_index(drop=True)
     text = text.where(text.map(lambda v: isinstance(v, str)), "").astype(str)
     if text.str.len().max() <= usable and not text.str.contains("\n", regex=False).any():

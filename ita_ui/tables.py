@@ -1,4 +1,8 @@
-"""Tables with their downloads: exactly the rows a page shows, as CSV and Excel."""
+"""Tables with their downloads: exactly the rows a page shows, as CSV and Excel.
+
+Stored words (a status such as ``done``) are shown as their Thai labels, the same words the
+Thai downloads carry (``ita_core.exports.in_words``); dates in the app's one BE style.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ita_core.exports import COLUMNS, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
+from ita_core.exports import COLUMNS, in_words, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
 from ita_core.settings import get_settings
 from ita_core.status import LABEL_TH, badge
-from ita_core.thai_dates import format_be
+from ita_core.thai_dates import format_be, in_app_style
 from ita_ui.context import Context
 from ita_ui.engine import reading
 
@@ -20,10 +24,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
     """The standard table of lit rows with CSV and Excel downloads of exactly these rows."""
     keys = [k for k, _ in COLUMNS["plan-rows"]]
-    table = rows[keys].copy()
+    table = in_words(rows[keys], "plan-rows", "th")
     table["light"] = table["light"].map(badge)
     table["sub_indicator"] = table["sub_indicator"].fillna("")  # activities have none
     table["judged_due"] = table["judged_due"].map(lambda d: format_be(d) if isinstance(d, date) else "")
+    table["due_text"] = table["due_text"].map(in_app_style)  # one date style beside judged_due
     table = table.rename(columns=dict(COLUMNS["plan-rows"]))
     st.dataframe(
         table, hide_index=True, width="stretch",

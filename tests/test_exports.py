@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from ita_core.workbooks import (
     FILL_RGB,
     LINE_POINTS,
     ROW_PADDING,
+    print_budget,
 )
 from tests.transfer_support import AS_OF
 
@@ -66,12 +68,13 @@ def test_table_sheet_is_styled_for_filtering_and_printing(engine: Engine) -> Non
     assert sheet.freeze_panes == "A3"
     assert sheet.auto_filter.ref == "A2:Q28"
     widths = _widths(sheet)
-    assert widths["F"] == 40 and widths["I"] == 14 and 6 <= widths["A"] <= 10
+    assert sum(widths.values()) <= print_budget(17)  # fits A4 landscape at 70 % or more
+    assert widths["F"] == max(widths.values()) and widths["I"] == 14 and 6 <= widths["A"] <= 10
     activity = sheet["F3"]
     assert activity.alignment.wrap_text and activity.font.name == THAI_FONT and activity.font.size == 14
     heights = [sheet.row_dimensions[row].height for row in range(3, 29)]
     assert all((h - ROW_PADDING) % LINE_POINTS == 0 for h in heights)  # whole lines of wrapped text
-    assert min(heights) == LINE_POINTS * 2 + ROW_PADDING and max(heights) > LINE_POINTS * 5
+    assert min(heights) >= LINE_POINTS * 2 + ROW_PADDING and max(heights) > LINE_POINTS * 5
     due = sheet["I4"]
     assert (due.value.date().isoformat(), due.number_format) == ("2024-03-30", BE_DATE_FORMAT)
     assert (sheet["N3"].value, sheet["N3"].data_type) == (0, "n")  # numbers stay numbers
@@ -166,3 +169,73 @@ def test_every_dashboard_table_has_csv_and_excel_downloads(engine: Engine) -> No
     for page, keys in expected.items():
         app = run_page(page)
         assert keys <= {button.key for button in app.get("download_button")}, page
+
+
+def test_statuses_are_thai_words_except_under_lang_en(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        station = session.exec(select(Station)).one()
+        frame = export_frame(session, "activities", station.id, 2567)
+    thai = to_csv_bytes(frame, "activities").decode("utf-8-sig").splitlines()
+    english = to_csv_bytes(frame, "activities", "en").decode("utf-8-sig").splitlines()
+    status = english[0].split(",").index("status")
+    assert sorted({row.split(",")[status] for row in english[1:] if row.count(",") == 16}) == [
+        "done", "in_progress"]
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame, "activities"))).active
+    assert sorted({sheet.cell(row, 13).value for row in range(3, 29)}) == ["กำลังดำเนินการ", "เสร็จแล้ว"]
+    assert sheet.cell(2, 13).value == "สถานะ" and "done" not in "".join(thai)
+    workbook = load_workbook(io.BytesIO(_plan_workbook(demo_engine)))
+    rows = workbook["รายการ ณ วันที่"]
+    assert {rows.cell(r, 9).value for r in range(3, rows.max_row + 1)} == {"กำลังดำเนินการ", "เสร็จแล้ว"}
+    assert rows.cell(4, 8).value == "15 มี.ค. 2567"  # the plan's ๑๕ มี.ค.๖๗ in the app's date style
+
+
+def test_a_thai_status_word_in_a_file_is_read_as_that_status(demo_engine: Engine) -> None:
+    from ita_core import imports
+
+    with Session(demo_engine) as session:
+        station = session.exec(select(Station)).one()
+        frame = export_frame(session, "activities", station.id, 2567)
+        unchanged = imports.preview(session, to_csv_bytes(frame, "activities"), "a.csv",
+                                    station_id=station.id, fiscal_year=2567, settings=get_settings())
+        assert unchanged.errors == [] and unchanged.count("unchanged") == 26
+        edited = frame.copy()
+        edited.loc[0, "status"], edited.loc[1, "status"] = "in_progress", "ไม่เสร็จ"
+        edited.loc[0, "progress"] = 40
+        result = imports.preview(session, to_csv_bytes(edited, "activities"), "a.csv", station_id=station.id,
+                                 fiscal_year=2567, settings=get_settings())
+    assert result.rows[0].changes["status"] == ("done", "in_progress")  # written กำลังดำเนินการ
+    assert result.errors[0].message == (
+        "สถานะ 'ไม่เสร็จ' ไม่รู้จัก (ใช้ ยังไม่เริ่ม, กำลังดำเนินการ, เสร็จแล้ว, ไม่เกี่ยวข้อง)")
+
+
+def test_a_table_without_rows_gets_no_sheet_and_the_workbook_still_imports(
+        demo_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ita_core import exports, imports
+
+    monkeypatch.setitem(exports.LOADERS, "phases", lambda *_: pd.DataFrame(columns=[k for k, _ in
+                                                                                   exports.COLUMNS["phases"]]))
+    data = _plan_workbook(demo_engine)
+    assert load_workbook(io.BytesIO(data)).sheetnames == [s for s in PLAN_SHEETS if s != "ปฏิทิน ITA"]
+    with Session(demo_engine) as session:
+        station = session.exec(select(Station)).one()
+        result = imports.preview(session, data, "plan.xlsx", station_id=station.id, fiscal_year=2567,
+                                 settings=get_settings())
+    assert result.errors == [] and result.count("unchanged") == 51
+
+
+@pytest.mark.skipif(not SOFFICE and not os.environ.get("CI"), reason="LibreOffice not installed")
+def test_the_plans_activities_print_on_at_most_five_pages(demo_engine: Engine, tmp_path: Path) -> None:
+    """The 26 activities of the sample plan on A4 landscape, wrapped at 70 % or more (the widths
+    fit print_budget, checked above), in at most 5 pages."""
+    assert SOFFICE, "CI installs LibreOffice (tests/run_all.sh); it is missing"
+    with Session(demo_engine) as session:
+        station = session.exec(select(Station)).one()
+        frame = export_frame(session, "activities", station.id, 2567)
+    source = tmp_path / "activities.xlsx"
+    source.write_bytes(to_xlsx_bytes(frame, "activities", title="สภ.เชียงใหม่ · ปีงบประมาณ 2567"))
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)], check=True,
+                   capture_output=True, timeout=180)
+    pdf = (tmp_path / "activities.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 < pages <= 5
