@@ -326,3 +326,56 @@ def test_an_oit_item_takes_a_sub_indicator_code_of_the_years_framework(engine: E
     with Session(engine) as session:
         assert session.exec(select(OitItem.sub_indicator).where(OitItem.code == "O1")).one() == "9.6"
         assert session.get(SubIndicator, "9.6").indicator == 9  # the foreign key's target, from the framework
+
+
+def _new_station_preview(engine: Engine) -> tuple[imports.Preview, list[str]]:
+    """A new station's preview of the seed plan with the names of seq 3 and 12 removed."""
+    with session_scope(engine) as session:
+        station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
+
+    def no_names(seq: int, row: list[object]) -> None:
+        if seq in (3, 12):
+            row[6] = ""
+
+    with Session(engine) as session:
+        preview = imports.preview(session, seed_plan_sheet(edit=no_names), "แผน.xlsx", station_id=station,
+                                  fiscal_year=FY, settings=get_settings())
+    return preview, list(preview.new_names)
+
+
+# rows of the seed plan sheet (sheet row = seq + 2) naming only positions, which a new station does
+# not know as people, plus rows 5 and 14 (seq 3 and 12) whose names were removed
+NO_NAME_ROWS = [3, 4, 5, 8, 9, 14, 24, 25, 26, 27, 28]
+
+
+def test_rows_left_without_owner_on_a_new_station_follow_the_approved_names(engine: Engine) -> None:
+    preview, everyone = _new_station_preview(engine)
+    assert len(everyone) == 9
+    assert [(r.sheet, r.row, r.ref) for r in imports.without_owner(preview, everyone)] == [
+        ("แผนยกระดับ", row, "ก(ใหม่)") for row in NO_NAME_ROWS]
+    all_but_one = [name for name in everyone if name != "อนุทิน พุดดี"]
+    # rows 11, 15 and 18 name only him; row 22 names ภัทรพงษ์ พลัง too
+    assert [r.row for r in imports.without_owner(preview, all_but_one)] == sorted([*NO_NAME_ROWS, 11, 15, 18])
+    assert len(imports.without_owner(preview, [])) == 26
+    table = imports.without_owner_table(imports.without_owner(preview, everyone)[:1])
+    assert table.to_dict("records") == [{
+        "แผ่นงาน": "แผนยกระดับ", "แถว": 3, "รหัส": "ก(ใหม่)",
+        "เรื่อง": "การจัดให้มีผู้ทำหน้าที่ประชาสัมพันธ์บนสถานีตำรวจเพื่อให้คำแนะนำขั้นตอนการติดต่อง"}]
+
+
+def test_rows_keep_the_owners_they_have(engine: Engine) -> None:
+    """The seeded station's plan with names removed from two rows: their stored assignments stay
+    (imports never take one away), so no row is left without an owner."""
+    preview = _preview(engine, seed_plan_sheet(edit=lambda seq, row: row.__setitem__(6, "") if seq in (3, 12)
+                                               else None), "แผน.xlsx")
+    assert preview.count("change") == 2
+    assert next(r for r in preview.rows if r.row == 5).owners == ["งานอำนวยการ", "ศุภิสรา ดวงทิพย์", "สว.อก.๑"]
+    assert imports.without_owner(preview, []) == []
+
+
+def test_the_import_page_offers_this_year_minus_one_to_plus_two_and_years_in_use(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ita_core.imports.read.today", lambda: date(2026, 11, 30))  # fiscal year 2570
+    with Session(engine) as session:
+        assert imports.offered_years(session, _station(engine).id) == [2572, 2571, 2570, 2569, 2567]
+        assert imports.import_year(session, 999, None) == 2567  # no own plan: the newest any station has

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from ita_core import queries
 from ita_core.exports import _ILLEGAL_XML
 from ita_core.models import Activity, OitItem, Person, Station
-from ita_core.people import NameMatcher, NamesFound
+from ita_core.people import NameMatcher, NamesFound, normalise_name
 from ita_core.sheet_reader import Problem, shorten
 
 ACTION_TH = {"add": "เพิ่ม", "change": "แก้ไข", "unchanged": "ไม่เปลี่ยน"}
@@ -46,6 +46,7 @@ class RowPlan:
     plan_values: dict[str, Any] = field(default_factory=dict)
     progress_values: dict[str, Any] = field(default_factory=dict)
     add_people: list[str] = field(default_factory=list)  # canonical or new names to assign
+    owners: list[str] = field(default_factory=list)  # names assigned to the stored row already
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def settle(self) -> None:
@@ -105,6 +106,29 @@ class Preview:
             plan.add_people = missing
             before = sorted(current)
             plan.changes["responsible"] = ("; ".join(before), "; ".join([*before, *missing]))
+
+
+def without_owner(preview: Preview, approved: Iterable[str]) -> list[RowPlan]:
+    """The rows of ``preview`` that would have nobody assigned after a commit approving
+    ``approved`` of its new names.
+
+    Why: a new station's file names only people the system does not know yet; left unapproved,
+    the import writes every row with nobody responsible and says only "บุคลากรใหม่ 0 คน". A row
+    keeps an owner it has, gains every known name it lists, and an unknown name only when
+    approved (as :func:`~ita_core.imports.commit.commit` does).
+    """
+    chosen = {normalise_name(name) for name in approved}
+
+    def owned_by(name: str) -> bool:
+        return name not in preview.new_names or normalise_name(name) in chosen
+
+    return [row for row in preview.rows if not row.owners and not any(map(owned_by, row.add_people))]
+
+
+def without_owner_table(rows: Iterable[RowPlan]) -> pd.DataFrame:
+    """Rows without an owner as a table to show: sheet, row number, reference and title."""
+    return pd.DataFrame([{"แผ่นงาน": r.sheet, "แถว": r.row, "รหัส": r.ref, "เรื่อง": r.title} for r in rows],
+                        columns=["แผ่นงาน", "แถว", "รหัส", "เรื่อง"])
 
 
 @dataclass(frozen=True)

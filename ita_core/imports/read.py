@@ -34,7 +34,22 @@ def import_year(session: Session, station_id: int, wanted: int | None) -> int:
         services.check_fiscal_year(wanted)
         return wanted
     own = queries.fiscal_years(session, station_id) or queries.all_fiscal_years(session)
-    return own[0].be_year if own else fiscal_year_of(date.today())
+    return own[0].be_year if own else fiscal_year_of(today())
+
+
+def today() -> date:
+    """The import's clock: the years a plan may be filed for start from it (tests replace it)."""
+    return date.today()
+
+
+def offered_years(session: Session, station_id: int) -> list[int]:
+    """The fiscal years a plan may be imported into on the web page, newest first: the station's
+    own, any other station's, and this fiscal year −1 to +2, so a plan for next year (or the
+    year after, filed early) can be brought on the clock of this one."""
+    this_year = fiscal_year_of(today())
+    known = {fy.be_year for fy in queries.fiscal_years(session, station_id)}
+    known |= {fy.be_year for fy in queries.all_fiscal_years(session)}
+    return sorted(known | set(range(this_year - 1, this_year + 3)), reverse=True)
 
 
 def preview(session: Session, data: bytes, file_name: str, *, station_id: int, fiscal_year: int,
@@ -64,6 +79,8 @@ def preview(session: Session, data: bytes, file_name: str, *, station_id: int, f
             result.warnings.append(Problem("ตารางนี้เป็นข้อมูลอ่านอย่างเดียว ไม่ได้นำเข้า", sheet=sheet.name))
         else:
             result.errors.append(wrong_columns(sheet))
+    for row in result.rows:
+        row.owners = sorted(context.assigned_to(row))
     _warn_out_of_year(result)
     _check_framework(session, result)
     if not found and not result.errors:
