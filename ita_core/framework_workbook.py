@@ -461,8 +461,8 @@ class FrameworkChanges:
             for row in changes.added:
                 out.append(f"    + {row.label()}{_name(row.values)}")
             for row in changes.changed:
-                fields = "; ".join(f"{_field_name(name, k, english)}: {_shown(old)} → {_shown(new)}"
-                                   for k, (old, new) in row.fields.items())
+                fields = "; ".join(f"{_field_name(name, k, english)}: {_shown(old, k, lang)} → "
+                                   f"{_shown(new, k, lang)}" for k, (old, new) in row.fields.items())
                 out.append(f"    ~ {row.label()}: {fields}")
             for row in changes.removed:
                 out.append(f"    - {row.label()}{_name(row.values)}")
@@ -484,9 +484,13 @@ def _field_name(sheet: str, key: str, english: bool) -> str:
     return dict(COLUMNS[sheet]).get(key, key)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, key: str = "", lang: str = "th") -> str:
+    """A value in a preview line; a rhythm in the words the file uses (Thai unless ``lang="en"``),
+    so a Thai reader never sees the stored ``monthly``."""
     if value is None or value == "":
         return "(ว่าง)"
+    if key == "rhythm":
+        return _rhythm(value, lang)
     if isinstance(value, date):
         return format_be(value)
     if isinstance(value, float) and value.is_integer():

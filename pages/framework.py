@@ -174,10 +174,12 @@ def parsed_upload(target: int) -> FrameworkWorkbook | None:
     return kept[1]
 
 
-def shown(value: Any) -> str:
-    """A stored or read value as the preview shows it."""
+def shown(value: Any, key: str = "") -> str:
+    """A stored or read value as the preview shows it (a rhythm as its Thai label, as in the file)."""
     if value is None or value == "":
         return "(ว่าง)"
+    if key == "rhythm":
+        return label_th(value, Rhythm)
     if isinstance(value, float):
         return f"{value:g}"
     return format_be(value) if hasattr(value, "isoformat") else shorten(str(value), 60)
@@ -194,7 +196,8 @@ def change_rows(sheet: str, kind: str, rows: list[RowChange]) -> list[dict[str, 
     for row in rows:
         if row.fields:
             lines += [{"การเปลี่ยนแปลง": ACTION_TH[kind], "รายการ": row.label(), "ช่อง": field_th(sheet, k),
-                       "ค่าเดิม": shown(old), "ค่าใหม่": shown(new)} for k, (old, new) in row.fields.items()]
+                       "ค่าเดิม": shown(old, k), "ค่าใหม่": shown(new, k)}
+                      for k, (old, new) in row.fields.items()]
             continue
         names = [row.values[k] for k in ("title_th", "name_th", "text_th", "label_en") if row.values.get(k)]
         name = shorten(str(names[0]), 80) if names else ""

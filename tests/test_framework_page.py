@@ -211,3 +211,24 @@ def test_a_central_admin_adds_and_deletes_a_component_of_an_item(engine: Engine)
     assert {(actor, source) for actor, source, *_ in trail} == {("admin", "form")}
     assert [(name, old, new) for *_, name, old, new in trail if name == "text_th"] == [
         ("text_th", None, "คู่มือฉบับปรับปรุงล่าสุด"), ("text_th", "คู่มือฉบับปรับปรุงล่าสุด", None)]  # added, deleted
+
+
+def test_a_rhythm_change_is_previewed_in_thai_words(engine: Engine) -> None:
+    """The preview table names the rhythm as the workbook does, not by its stored word (monthly)."""
+    central_and_station_admins()
+    with Session(engine) as session:
+        workbook = load_workbook(io.BytesIO(framework_workbook_bytes(session, 2567)))
+    items = workbook["oit_items"]
+    header = next(row for row in items.iter_rows() if row[0].value == "รหัสรายการ")
+    rhythm = next(cell.column for cell in header if cell.value == "รอบการเผยแพร่")
+    o12 = next(row[0].row for row in items.iter_rows() if row[0].value == "O12")
+    items.cell(o12, rhythm).value = "ทุกไตรมาส"
+    edited = io.BytesIO()
+    workbook.save(edited)
+
+    app = run_page("framework", user="admin")
+    app.file_uploader(key="framework_file_2567_0").set_value(("เกณฑ์ 2567.xlsx", edited.getvalue(), XLSX))
+    app.run()
+    assert tables(app)[-1].to_dict("records") == [{
+        "การเปลี่ยนแปลง": "✏️ แก้ไข", "รายการ": "O12", "ช่อง": "รอบการเผยแพร่", "ค่าเดิม": "ทุกเดือน",
+        "ค่าใหม่": "ทุกไตรมาส"}]

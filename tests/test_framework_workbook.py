@@ -346,3 +346,14 @@ def apply_expected(engine: Engine, workbook: FrameworkWorkbook, expected: str):
     with session_scope(engine) as session:
         writer = Writer(session, CLI, source="cli")
         return writer.import_framework(fiscal_year=2567, workbook=workbook, expected=expected)
+
+
+def test_a_rhythm_change_is_previewed_in_the_files_words(engine: Engine) -> None:
+    """The preview names a rhythm as the workbook does (Thai labels), never the stored ``monthly``."""
+    def change(book: Workbook) -> None:
+        cell_of(book, "oit_items", "O12", "rhythm").value = "ทุกไตรมาส"
+
+    with Session(engine) as session:
+        changes = preview_framework_import(session, 2567, read(edited(export(engine), change)))
+    assert changes.lines()[2] == "    ~ O12: รอบการเผยแพร่: ทุกเดือน → ทุกไตรมาส"
+    assert changes.lines(lang="en")[2] == "    ~ O12: rhythm: monthly → quarterly"
