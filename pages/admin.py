@@ -173,7 +173,7 @@ with assign_tab:
 
 with users_tab:
     with reading() as session:
-        users = queries.users(session)
+        users = queries.users(session, actor)
     st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": label_th(u.role, UserRole), "ใช้งาน": u.active,
                                 "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
     turn = form_round("new_user")
@@ -200,14 +200,14 @@ def rollover_targets(current: int) -> list[int]:
 
 def rollover_preview(target: int) -> RolloverReport | None:
     """What the rollover into ``target`` would write, or None after showing why it cannot (no
-    framework: the command that makes one)."""
+    framework: the command that makes one) as a notice: a state of the year, not a failed action."""
     try:
         with reading() as session:
             return Writer(session, actor).preview_rollover(station_id=context.station_id,
                                                            from_year=context.fiscal_year, to_year=target)
     except (ValidationFailed, PermissionDenied) as refused:
-        for error in getattr(refused, "errors", [str(refused)]):
-            st.error(error)
+        for reason in getattr(refused, "errors", [str(refused)]):
+            st.warning(reason)
         return None
 
 

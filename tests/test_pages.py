@@ -358,7 +358,7 @@ def test_admin_previews_and_starts_a_later_years_plan(engine: Engine) -> None:
     make_user("admin", "admin")
     app = run_page("admin", user="admin")
     assert app.selectbox(key="rollover_target").options == ["2568"]
-    assert [e.value for e in app.error] == [
+    assert [w.value for w in app.warning] == [
         "ปีงบประมาณ 2568 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
         "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2568`"]
     assert "rollover_confirm" not in [b.key for b in app.button]
@@ -368,7 +368,7 @@ def test_admin_previews_and_starts_a_later_years_plan(engine: Engine) -> None:
     app.run()
     assert app.selectbox(key="rollover_target").options == ["2568", "2570"]
     app.selectbox(key="rollover_target").set_value(2570).run()
-    assert not app.error
+    assert not app.error and not app.warning
     kept, renamed, dropped, new = [t.value for t in app.text][-4:]
     assert kept.splitlines()[:2] == [f"O1 {old['O1']}", f"O2 {old['O2']}"]
     assert [line.split()[0] for line in kept.splitlines()] == [f"O{n}" for n in range(1, 26)
