@@ -15,10 +15,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from ita_core import backup, imports, oit_matrix, plan, queries, score, services
+from ita_core import backup, imports, oit_matrix, plan, province, queries, quotas, score, services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope, stored_id, upgrade_schema
 from ita_core.demo import apply_demo_snapshot
@@ -45,6 +46,7 @@ from ita_core.people import name_index, normalise_name
 from ita_core.seed import SeedError, ensure_database
 from ita_core.services.writer import Writer
 from ita_core.settings import SettingsError, get_settings
+from ita_core.status import OVERALL_TH
 from ita_core.thai_dates import format_be
 
 log = logging.getLogger("ita")
@@ -119,6 +121,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             frame, columns = oit_matrix.export_table(session, station_id, fiscal_year, as_of, args.lang)
         elif args.table in LOADERS:
             frame = export_frame(session, args.table, station_id, fiscal_year)
+        elif args.table in PAGE_TABLES:  # tables a page offers for download, built as the page builds them
+            frame = PAGE_TABLES[args.table](session, station_id, fiscal_year, as_of)
+            frame = frame[[key for key, _ in COLUMNS[args.table]]]
         else:  # lit rows and the indicator summary depend on the as-of date
             frame = plan_frames(session, station_id, fiscal_year, as_of, get_settings())[args.table]
     if args.format == "csv":
@@ -129,6 +134,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     Path(args.output).write_bytes(payload)
     print(f"บันทึก {len(frame)} แถว ลงไฟล์ {args.output} / wrote {len(frame)} rows")
     return 0
+
+
+def _stations_table(session: Session, _station_id: int, fiscal_year: int, as_of: date) -> pd.DataFrame:
+    """The province page's roll-up of every station's year at ``as_of`` (lights as Thai words)."""
+    table, _grid = province.station_table(session, province.station_ids(session), fiscal_year, as_of,
+                                          get_settings())
+    return table.assign(overall=table["overall"].map(OVERALL_TH))
+
+
+def _survey_counts(session: Session, station_id: int, fiscal_year: int, _as_of: date) -> pd.DataFrame:
+    """The quotas page's recorded respondents per quota and day, newest day first."""
+    recorded = quotas.counts(session, station_id, fiscal_year)
+    return recorded.sort_values(["day", "quota_id"], ascending=[False, True])
+
+
+# The tables of COLUMNS that no LOADER or plan sheet builds: `ita export` offers every table of
+# COLUMNS, so each has its builder here (the same data the page's download button gives).
+PAGE_TABLES: dict[str, Callable[[Session, int, int, date], pd.DataFrame]] = {
+    "stations": _stations_table, "survey-counts": _survey_counts}
 
 
 def _export_plan(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from ita_core.db import make_engine, session_scope
 from ita_core.exports import BE_DATE_FORMAT, THAI_FONT, neutralise, to_csv_bytes, to_xlsx_bytes
 from ita_core.framework import catalogue_of, framework_of
 from ita_core.models import Activity, FiscalYear
+from ita_core.quotas import quota_rows
 from ita_core.services.writer import Writer
 from ita_core.settings import DEFAULT_DATA_DIR
 from ita_core.thai_dates import shift_year
@@ -447,3 +448,24 @@ def test_ita_framework_refusals_are_thai_lines(fresh_db: Path, capsys: pytest.Ca
         "ผิดพลาด: ปีงบประมาณ 2571 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
         "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2571`\n")
     assert not (fresh_db / "G.xlsx").exists()
+
+
+def test_every_table_the_export_command_offers_is_exported(fresh_db: Path) -> None:
+    """`ita export` offers each table of COLUMNS; the two only pages built (the province roll-up and
+    the survey counts) crashed with a KeyError traceback."""
+    with session_scope(make_engine()) as session:
+        quota_id = quota_rows(session, 1, 2567)[0].id
+        Writer(session, CLI, source="cli").record_survey_count(quota_id=quota_id, day=date(2024, 1, 15),
+                                                               collected=12, note="ชุดแรก")
+    as_of = ["--as-of", "2024-03-16"]
+    assert main(["export", "stations", "--lang", "en", *as_of, "-o", str(fresh_db / "s.csv")]) == 0
+    [station] = read_export(fresh_db / "s.csv")
+    assert list(station) == ["code", "name", "province", "overall", "percent_done", "done", "at_risk",
+                             "overdue", "oit_share"]
+    assert (station["code"], station["name"], station["overall"]) == (
+        "chiangmai", "สถานีตำรวจภูธรเชียงใหม่", "มีเรื่องเลยกำหนด")
+    assert main(["export", "survey-counts", "-o", str(fresh_db / "c.csv")]) == 0
+    [count] = read_export(fresh_db / "c.csv")
+    assert (count["วันที่"], count["จำนวน (คน)"], count["หมายเหตุ"]) == ("2024-01-15", "12", "ชุดแรก")
+    assert main(["export", "survey-counts", "--format", "xlsx", "-o", str(fresh_db / "c.xlsx")]) == 0
+    assert load_workbook(fresh_db / "c.xlsx").active.max_row == 3  # title, header, the one count
