@@ -1,0 +1,301 @@
+"""Issue 14's "done when" as one journey: a station added today runs its FY 2570 plan against a
+FY 2570 framework made from the 2567 one with two items changed, and every page and export works,
+with no one editing code or CSV files by hand.
+
+Everything goes through what a secretary has: the ``ita`` command (``ita_core.cli.main``), the
+framework workbook edited as in Excel (openpyxl here), the seed's measures sheet, and the pages of
+``dashboard.py``. The journey is built once per module (``journey``); each test checks one step, so
+a failure names the step that broke. Stored values are read back through ``ita_core``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session, col, select
+
+from ita_core.cli import main
+from ita_core.db import make_engine
+from ita_core.exports import COLUMNS
+from ita_core.framework import catalogue_of
+from ita_core.framework_workbook import COLUMNS as FRAMEWORK_COLUMNS
+from ita_core.models import FrameworkPhase, OitItem, Phase, RecurringDuty, Station, SurveyMinimum, SurveyQuota
+from ita_core.thai_dates import fiscal_year_bounds, shift_year
+from tests.transfer_support import seed_plan_sheet
+
+CODE, NAME = "LPN01", "สถานีตำรวจภูธรเมืองลำพูน"
+SECRETARY, PASSWORD = "lamphun_secretary", "pass-word-2570"
+AS_OF = date(2027, 3, 16)  # a fixed day of FY 2570, so nothing depends on the day the test runs
+O5_TITLE = "ช่องทางติดต่อและรับฟังความคิดเห็นของประชาชน"
+O5_REQUIREMENT = "ต้องมีช่องทางออนไลน์อย่างน้อยหนึ่งช่องทาง"
+O12_DEADLINE, O12_DUE = "ภายใน ๓๐ เม.ย.๗๐", date(2027, 4, 30)
+MONTHLY_2567 = {"O3", "O7", "O11", "O12", "O13", "O14", "O15", "O16", "O17", "O20", "O21", "O23"}
+
+
+@dataclass
+class Run:
+    """One call of ``ita``: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Journey:
+    folder: Path
+    url: str
+    runs: dict[str, Run] = field(default_factory=dict)
+
+    def station_id(self) -> int:
+        with Session(make_engine(self.url)) as session:
+            station_id = session.exec(select(Station.id).where(Station.code == CODE)).one()
+        assert station_id is not None
+        return station_id
+
+
+def ita(*args: str, stdin: str = "") -> Run:
+    """``ita ARGS`` in this process, as a person types it (a password piped on stdin)."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(stdin))
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def cell_of(book, sheet: str, code: str, key: str):
+    """The cell of column ``key`` in the row of ``code`` (the way a person finds it in Excel)."""
+    column = [k for k, _ in FRAMEWORK_COLUMNS[sheet]].index(key) + 1
+    row = next(r for r in book[sheet].iter_rows(min_row=3) if r[0].value == code)
+    return book[sheet].cell(row[0].row, column)
+
+
+def edit_two_items(path: Path) -> None:
+    """The secretary's edit of the exported 2570 framework: O5 gets a new title and requirement,
+    O12 is no longer published monthly but once, by 30 April 2570."""
+    book = load_workbook(path)
+    cell_of(book, "oit_items", "O5", "title_th").value = O5_TITLE
+    cell_of(book, "oit_items", "O5", "requirement_th").value = O5_REQUIREMENT
+    cell_of(book, "oit_items", "O12", "rhythm").value = "ครั้งเดียวในปี"
+    cell_of(book, "oit_items", "O12", "deadline").value = O12_DEADLINE
+    cell_of(book, "oit_items", "O12", "due_date").value = datetime(2027, 4, 30)
+    book.save(path)
+
+
+def plan_sheet_2570() -> bytes:
+    """The seed's measures sheet with its dates moved to 2570 (๖๗ → ๗๐), as the station writes
+    its own plan for the year."""
+    def to_2570(_seq: int, row: list[object]) -> None:
+        for index in (5, 7):  # due text, follow-up rhythm
+            if isinstance(row[index], str):
+                row[index] = row[index].replace("๒๕๖๗", "๒๕๗๐").replace("๖๗", "๗๐")
+
+    return seed_plan_sheet(edit=to_2570)
+
+
+@pytest.fixture(scope="module")
+def journey(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
+    """The whole journey on a fresh copy of the seeded database, every step through ``ita``."""
+    folder = tmp_path_factory.mktemp("journey")
+    shutil.copy(seeded_template, folder / "ita.db")
+    journey = Journey(folder, f"sqlite:///{folder / 'ita.db'}")
+    framework, plan = folder / "เกณฑ์ 2570.xlsx", folder / "แผน 2570.xlsx"
+    plan.write_bytes(plan_sheet_2570())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ITA_DATABASE_URL", journey.url)
+        steps = {
+            "copy": lambda: ita("framework", "copy", "--from", "2567", "--to", "2570"),
+            "export": lambda: ita("framework", "export", "--fy", "2570", "-o", str(framework)),
+            "edit": lambda: (edit_two_items(framework), Run(0, "", ""))[1],
+            "preview": lambda: ita("framework", "import", str(framework), "--fy", "2570"),
+            "commit": lambda: ita("framework", "import", str(framework), "--fy", "2570", "--commit"),
+            "station": lambda: ita("station", "add", CODE, NAME, "--province", "ลำพูน"),
+            "user": lambda: ita("user", "add", SECRETARY, "--role", "admin", "--station", CODE,
+                                stdin=PASSWORD + "\n"),
+            "plan": lambda: ita("import", str(plan), "--station", CODE, "--fy", "2570", "--approve-names"),
+            "score": lambda: ita("score", "--fy", "2570", "--station", CODE, "--json"),
+        }
+        for name, step in steps.items():
+            journey.runs[name] = run = step()
+            assert run.code == 0, (name, run.out, run.err)
+        yield journey
+
+
+@pytest.fixture(scope="module")
+def db_url(journey: Journey) -> str:
+    """The journey's database for the module's pages and for ``app_url`` (the e2e app)."""
+    return journey.url
+
+
+@pytest.fixture
+def env(journey: Journey, monkeypatch: pytest.MonkeyPatch) -> Journey:
+    monkeypatch.setenv("ITA_DATABASE_URL", journey.url)
+    return journey
+
+
+# --- 1. the 2570 framework: copied, exported, two items changed in the workbook, imported ---------
+
+def test_the_preview_lists_exactly_the_two_changed_items(journey: Journey) -> None:
+    preview = journey.runs["preview"].out.splitlines()
+    assert preview == [
+        "ปีงบประมาณ 2570: การเปลี่ยนแปลงของเกณฑ์",
+        "  รายการ OIT (oit_items): แก้ไข 2",
+        "    ~ O5: ชื่อรายการ: ข้อมูลการติดต่อ / และช่องทาง ถาม-ตอบ รับฟัง ความคิดเห็น → " + O5_TITLE
+        + "; สิ่งที่ต้องเผยแพร่: หมายเหตุ : (๑) ทำการปรับปรุงเมื่อมีการเปลี่ยนแปลงข้อมูลทุกค… → "
+        + O5_REQUIREMENT,
+        "    ~ O12: รอบการเผยแพร่: ทุกเดือน → ครั้งเดียวในปี; กำหนดเวลาตามเกณฑ์: (ว่าง) → ภายใน ๓๐ เม.ย.๗๐; "
+        "วันกำหนดส่ง: (ว่าง) → 30 เม.ย. 2570",
+        "ยังไม่ได้บันทึก: ใช้ --commit เพื่อนำเข้าจริง / preview only, nothing written"]
+    assert journey.runs["preview"].err == ""
+    assert journey.runs["commit"].out.splitlines()[:4] == preview[:4]
+
+
+def test_the_stored_2570_catalogue_is_2567s_moved_three_years_but_for_the_two_items(journey: Journey) -> None:
+    def fields(item) -> dict[str, object]:
+        return {k: getattr(item, k) for k in ("number", "sub_indicator", "group_heading", "title_th",
+                                               "requirement_th", "rhythm", "deadline", "due_date")}
+
+    with Session(make_engine(journey.url)) as session:
+        old = {item.code: fields(item) for item in catalogue_of(session, 2567)}
+        new = {item.code: fields(item) for item in catalogue_of(session, 2570)}
+        versions = {item.code: item.version for item in catalogue_of(session, 2570)}
+    assert list(new) == [f"O{n}" for n in range(1, 26)]
+    differing = {code for code in new if new[code] != {
+        **old[code], "deadline": old[code]["deadline"].replace("๖๗", "๗๐"),
+        "due_date": old[code]["due_date"] and shift_year(old[code]["due_date"], 3)}}
+    assert differing == {"O5", "O12"}
+    assert (new["O5"]["title_th"], new["O5"]["requirement_th"]) == (O5_TITLE, O5_REQUIREMENT)
+    assert (new["O12"]["rhythm"], new["O12"]["deadline"], new["O12"]["due_date"]) == ("once", O12_DEADLINE,
+                                                                                      O12_DUE)
+    assert {code for code, version in versions.items() if version != 1} == {"O5", "O12"}
+
+
+# --- 2-3. the station added today, its secretary and its first plan ------------------------------
+
+def test_the_new_stations_plan_is_the_2570_catalogue_with_the_two_changes(journey: Journey) -> None:
+    assert journey.runs["plan"].out.splitlines()[-2:] == [
+        "นำเข้าแล้ว: เพิ่ม 26 แก้ไข 0 แถว, บุคลากรใหม่ 10, มอบหมายใหม่ 20 / imported",
+        "เพิ่มรายการ OIT ตามเกณฑ์ปี 2570 25 รายการ (ยังไม่มอบหมายผู้รับผิดชอบ) "
+        "/ OIT items added from the year's framework"]
+    assert "นอกปีงบประมาณ" not in journey.runs["plan"].out  # the sheet's dates are 2570's
+    station = journey.station_id()
+    with Session(make_engine(journey.url)) as session:
+        items = {i.code: i for i in session.exec(select(OitItem).where(OitItem.station_id == station,
+                                                                       OitItem.fiscal_year == 2570))}
+        catalogue = {c.code: c.id for c in catalogue_of(session, 2570)}
+        duties = session.exec(select(RecurringDuty.oit_item_id)
+                              .where(RecurringDuty.station_id == station)).all()
+    assert {code: item.catalogue_item_id for code, item in items.items()} == catalogue
+    assert items["O5"].title == O5_TITLE
+    o12 = items["O12"]
+    assert (o12.rhythm_text, o12.due_text, o12.due_date) == ("", O12_DEADLINE, O12_DUE)
+    assert items["O13"].rhythm_text == "ทุกเดือน"
+    by_id = {item.id: code for code, item in items.items()}
+    assert sorted((by_id[d] for d in duties), key=lambda c: int(c[1:])) == sorted(
+        MONTHLY_2567 - {"O12"}, key=lambda c: int(c[1:]))  # O12 is no longer a month-end duty
+
+
+def test_the_new_stations_calendar_and_quotas_are_2570s(journey: Journey) -> None:
+    station = journey.station_id()
+    start, end = fiscal_year_bounds(2570)
+    with Session(make_engine(journey.url)) as session:
+        phases = session.exec(select(Phase).where(Phase.station_id == station, Phase.fiscal_year == 2570)
+                              .order_by(col(Phase.seq))).all()
+        framework = session.exec(select(FrameworkPhase).where(FrameworkPhase.fiscal_year == 2570)
+                                 .order_by(col(FrameworkPhase.seq))).all()
+        quotas = session.exec(select(SurveyQuota).where(SurveyQuota.station_id == station,
+                                                        SurveyQuota.fiscal_year == 2570)).all()
+        minimums = session.exec(select(SurveyMinimum).where(SurveyMinimum.fiscal_year == 2570)).all()
+    assert len(phases) == 9
+    assert [(p.seq, p.name, p.start, p.end) for p in phases] == [
+        (f.seq, f.name_th, f.start, f.end) for f in framework]
+    assert (phases[0].start, phases[-1].end) == (date(2026, 10, 1), date(2027, 8, 31))
+    assert all(start <= p.start <= p.end <= end for p in phases)
+    assert sorted((str(q.tool), q.department, q.min_respondents) for q in quotas) == sorted(
+        (str(m.tool), m.department, m.min_respondents) for m in minimums)
+    assert len(quotas) == len(minimums) > 0
+
+
+def test_the_score_projection_is_json_with_every_key(journey: Journey) -> None:
+    projection = json.loads(journey.runs["score"].out)
+    assert set(projection) == {"iit", "eit", "oit", "total", "label_th", "label_en", "passed", "gap"}
+    assert projection["oit"] == 0.0  # nothing published yet: every item not started
+    assert projection["total"] is None  # no IIT/EIT entered for the new year
+
+
+# --- 5. every export of the station's year, opened as data -----------------------------------------
+
+TABLES = sorted({*COLUMNS, "plan"})
+
+
+def _export(journey: Journey, table: str, fmt: str, lang: str = "th") -> Path:
+    path = journey.folder / f"{table}.{lang}.{fmt}"
+    run = ita("export", table, "--format", fmt, "--lang", lang, "-o", str(path), "--station", CODE,
+              "--fy", "2570", "--as-of", AS_OF.isoformat())
+    assert (run.code, run.err) == (0, ""), run
+    return path
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+
+
+def _cells(path: Path) -> list[str]:
+    """Every text cell of every sheet of a workbook."""
+    book = load_workbook(path, read_only=True)
+    return [str(value) for sheet in book for row in sheet.iter_rows(values_only=True)
+            for value in row if value is not None]
+
+
+# rows each table of the station's year holds: the plan's 26 measures, the 25 catalogue items, the
+# 10 people the sheet named, the 9 calendar steps, one row per indicator; no issues or counts yet
+ROWS = {"activities": 26, "oit-items": 25, "oit-matrix": 25, "people": 10, "phases": 9, "plan-issues": 0,
+        "plan-rows": 26 + 25, "summary": 10, "survey-counts": 0}
+SHOW_O5 = {"oit-items", "oit-matrix", "plan-rows", "audit"}  # tables that carry the OIT items' titles
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_export_of_the_new_stations_year_opens_as_data(env: Journey, table: str) -> None:
+    cells = _cells(_export(env, table, "xlsx"))
+    if table == "plan":  # the whole plan workbook
+        sheets = load_workbook(env.folder / "plan.th.xlsx", read_only=True).sheetnames
+        assert {"สรุปตัวชี้วัด", "รายการ ณ วันที่", "กิจกรรม", "ข้อมูล OIT", "ปฏิทิน ITA"} <= set(sheets)
+        assert O5_TITLE in cells and "ภายใน ๓๐ เม.ย.๗๐" in cells
+        return
+    rows = _csv_rows(_export(env, table, "csv"))
+    if table in ROWS:
+        assert len(rows) == ROWS[table]
+    assert rows == [] or list(rows[0]) == [title for _, title in COLUMNS[table]] or table == "oit-matrix"
+    assert all(title in cells for _, title in COLUMNS[table])  # the workbook has the same headers
+    assert (O5_TITLE in cells) == (table in SHOW_O5)
+    assert any(O5_TITLE in row.values() for row in rows) == (table in SHOW_O5)
+
+
+def test_the_stations_roll_up_has_the_new_station(env: Journey) -> None:
+    rows = {row["code"]: row for row in _csv_rows(_export(env, "stations", "csv", lang="en"))}
+    assert (rows[CODE]["name"], rows[CODE]["province"], rows[CODE]["done"]) == (NAME, "ลำพูน", "0")
+
+
+def test_the_oit_exports_carry_the_two_changed_items(env: Journey) -> None:
+    items = {row["code"]: row for row in _csv_rows(_export(env, "oit-items", "csv", lang="en"))}
+    assert items["O5"]["title"] == O5_TITLE
+    assert (items["O12"]["due_text"], items["O12"]["due_date"], items["O12"]["rhythm"]) == (
+        O12_DEADLINE, "2027-04-30", "")
+    assert items["O13"]["rhythm"] == "ทุกเดือน"
+    matrix = {row["ข้อ"]: row for row in _csv_rows(_export(env, "oit-matrix", "csv"))}
+    months = [title for title in matrix["O12"] if title not in ("ข้อ", "ตัวชี้วัดย่อย", "ข้อมูล")]
+    assert months[0] == "ต.ค. 69" and months[-1] == "ก.ย. 70"
+    # O12 is now due once, in April 2570; O13 stays monthly
+    assert [m for m in months if matrix["O12"][m] != "ไม่ต้องเผยแพร่"] == ["เม.ย. 70"]
+    assert all(matrix["O13"][m] != "ไม่ต้องเผยแพร่" for m in months)
