@@ -223,6 +223,8 @@ class Person(SQLModel, table=True):
     position: str = ""
     variants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str = ""
+    email: str = ""  # where reminders go (validated by the forms that set it)
+    line_user_id: str = ""  # a LINE Messaging API user id, for reminders pushed over LINE
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     deleted_at: datetime | None = None
 
@@ -347,6 +349,8 @@ class User(SQLModel, table=True):
     active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = None
+    email: str = ""
+    line_user_id: str = ""
     version: int = 1
     created_at: datetime = Field(default_factory=_now)
 
@@ -389,6 +393,43 @@ class Publication(SQLModel, table=True):
     version: int = 1
     updated_at: datetime = Field(default_factory=_now)
     updated_by: str = ""
+
+
+class LinkCheck(SQLModel, table=True):
+    """The latest check of one evidence or publication URL of a station: a broken link costs the
+    OIT item its score, so the answer (or why there was none) is kept per URL."""
+
+    __tablename__ = "link_check"
+    __table_args__ = (UniqueConstraint("station_id", "url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    url: str
+    checked_at: datetime = Field(default_factory=_now)  # UTC
+    status_code: int | None = None
+    ok: bool = False
+    error: str = ""  # a short Thai reason when there was no good answer (timeout, DNS, HTTP 404 …)
+    elapsed_ms: int | None = None
+    final_url: str = ""  # where the redirects ended
+
+
+class ReminderSent(SQLModel, table=True):
+    """One reminder digest sent (or tried) to one address: the unique key keeps the same digest
+    from going out twice on one day."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("channel", "address", "day", "digest_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    station_id: int = Field(foreign_key="station.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    channel: str  # email | line
+    address: str
+    day: date
+    digest_hash: str
+    sent_at: datetime = Field(default_factory=_now)
+    ok: bool = False
+    result: str = ""
 
 
 class SurveyCount(SQLModel, table=True):
