@@ -10,10 +10,10 @@ from typing import TypeVar
 import streamlit as st
 from sqlmodel import Session
 
-from ita_core import plan, province, queries
+from ita_core import imports, plan, province, queries
 from ita_core.permissions import Action, readable_stations
 from ita_core.settings import get_settings
-from ita_core.thai_dates import fiscal_year_bounds, fiscal_year_of, format_be
+from ita_core.thai_dates import fiscal_year_bounds, format_be
 from ita_ui.engine import reading
 from ita_ui.login import current_actor, login_here, require_reader
 from ita_ui.notices import ADMIN_ONLY, NO_PLAN, show_flash
@@ -35,6 +35,7 @@ class Context:
 # keys, not widget keys: Streamlit drops a widget's state on a page that does not draw it, these
 # stay for the whole session, so every page opens where the last one was.
 KEPT_STATION, KEPT_YEAR, KEPT_AS_OF = "kept_station", "kept_fiscal_year", "kept_as_of"
+KEPT_YEAR_OF = "kept_year_station"  # the station the kept year was picked for
 
 
 def as_of_from_url(start: date, end: date) -> date | None:
@@ -96,10 +97,35 @@ def pick_context(with_as_of: bool = True, *, needs: Action | None = None, new_ye
     if needs is not None and not current_actor().may(needs, station_id=context.station_id):
         login_here(ADMIN_ONLY)
         st.stop()
+    if isinstance(context, _YearToChoose):
+        st.header(context.station_name)
+        st.info(f"{context.station_name} ยังไม่มีแผนในระบบ: เลือกปีงบประมาณของแผนที่จะนำเข้าในช่อง "
+                "«ปีงบประมาณ (พ.ศ.)» ที่แถบด้านข้าง")
+        st.stop()
     return context
 
 
-def _selected_context(with_as_of: bool, new_year: bool) -> Context | None:
+@dataclass(frozen=True)
+class _YearToChoose:
+    """A station without a plan on the import page: its year is the user's choice, never a guess."""
+
+    station_id: int
+    station_name: str
+
+
+def set_context(*, station_id: int, fiscal_year: int) -> None:
+    """Show ``station_id`` and ``fiscal_year`` from the next run on, on every page: after an import
+    the next page and the first download are the imported plan's, not the station shown before.
+
+    Only the kept values are set (the selects' own keys are dropped, since a drawn widget's value
+    cannot be set in the run that drew it); the selects start from the kept values next run."""
+    for key in ("station", "fiscal_year"):
+        st.session_state.pop(key, None)
+    st.session_state[KEPT_STATION] = st.session_state[KEPT_YEAR_OF] = station_id
+    st.session_state[KEPT_YEAR] = fiscal_year
+
+
+def _selected_context(with_as_of: bool, new_year: bool) -> Context | _YearToChoose | None:
     show_flash()
     allowed = readable_stations(current_actor(), get_settings().public_read)
     with reading() as session:
@@ -111,37 +137,48 @@ def _selected_context(with_as_of: bool, new_year: bool) -> Context | None:
         codes = {s.id: s.code for s in stations}
         _preselect_station(session, codes)
         station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
-        years = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
-        planned = list(years)
-        if new_year:  # the station's own years first, so the default stays its newest plan
-            this_year = fiscal_year_of(date.today())
-            known = {fy.be_year for fy in queries.all_fiscal_years(session)} | {this_year, this_year + 1}
-            years += sorted(known - set(years), reverse=True)
-    moved = st.session_state.get(KEPT_STATION) not in (None, station_id)
+        planned = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
+        years = imports.offered_years(session, station_id) if new_year else planned
+    # the kept year was picked for another station (a change of station, or a station without a plan
+    # seen between): it stays only if this station has a plan for it
+    year_of = st.session_state.get(KEPT_YEAR_OF, st.session_state.get(KEPT_STATION))
+    moved = year_of not in (None, station_id)
     st.session_state[KEPT_STATION] = station_id
     if not years:
         _show_in_address(station=codes[station_id], fy=None)
         require_reader()  # the login box, so a user who may see more can log in
         return None
-    fiscal_year = _pick_year(years, key="fiscal_year", keep=planned if moved else years)
+    fiscal_year = _pick_year(years, key="fiscal_year", keep=planned if moved else years,
+                             default=planned[0] if planned else None, empty=not planned)
+    st.session_state[KEPT_YEAR_OF] = station_id
+    if fiscal_year is None:  # the import page, a station without a plan: the year is chosen, not guessed
+        _show_in_address(station=codes[station_id], fy=None, as_of=None)
+        require_reader()
+        return _YearToChoose(station_id, names[station_id])
     as_of = _pick_as_of(fiscal_year, key=f"as_of_{fiscal_year}", shown=with_as_of)
     _show_in_address(station=codes[station_id], fy=str(fiscal_year), as_of=as_of.isoformat())
     require_reader()
     return Context(station_id, names[station_id], fiscal_year, as_of)
 
 
-def _pick_year(years: list[int], *, key: str, keep: list[int] | None = None) -> int:
-    """The fiscal-year select, starting at this session's year, else the address's, else the newest.
+def _pick_year(years: list[int], *, key: str, keep: list[int] | None = None,
+               default: int | None = None, empty: bool = False) -> int | None:
+    """The fiscal-year select, starting at this session's year, else the address's, else
+    ``default`` (the station's newest plan year), else empty ("เลือกปีงบประมาณ") with ``empty``,
+    else the newest; None while it is empty.
 
     ``keep``: the years the session's year may stay on. Right after a change of station these are
     only that station's planned years, so the import page does not offer to file a new station's
-    plan into the year the previous station was showing."""
+    plan into the year the previous station was showing: the year follows the station to its
+    newest plan, or is left for the user to choose when it has none."""
     keep = years if keep is None else keep
     asked = _year_from_url() if KEPT_YEAR not in st.session_state else None  # the address opens a session
     st.session_state[key] = (_first_of(keep, st.session_state.get(key), st.session_state.get(KEPT_YEAR))
-                             or _first_of(years, asked) or years[0])
-    fiscal_year: int = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key=key)
-    st.session_state[KEPT_YEAR] = fiscal_year
+                             or _first_of(years, asked, default) or (None if empty else years[0]))
+    fiscal_year: int | None = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key=key, index=None,
+                                                   required=True, placeholder="เลือกปีงบประมาณ")
+    if fiscal_year is not None:
+        st.session_state[KEPT_YEAR] = fiscal_year
     return fiscal_year
 
 
@@ -211,7 +248,7 @@ def pick_region() -> Region:
         st.stop()
     chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province",
                                   format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
-    fiscal_year = _pick_year(years, key="province_year")
+    fiscal_year = _pick_year(years, key="province_year") or years[0]
     as_of = _pick_as_of(fiscal_year, key=f"province_as_of_{fiscal_year}")
     _show_in_address(fy=str(fiscal_year), as_of=as_of.isoformat())
     require_reader()

@@ -1,18 +1,29 @@
 """Import a plan from Excel or CSV (admins): upload, preview, approve new names, commit all at once."""
 
+import math
+
 import streamlit as st
 
 from ita_core import imports
+from ita_core.framework import framework_of, missing_framework_th
 from ita_core.permissions import Action
 from ita_core.settings import get_settings
-from ita_ui.context import pick_context
+from ita_ui.context import pick_context, set_context
 from ita_ui.engine import reading
 from ita_ui.notices import flash
 from ita_ui.writes import write
 
-context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN, new_year=True)
 st.title("นำเข้าแผนจาก Excel")
-st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
+context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN, new_year=True)
+where = f"{context.station_name} ปีงบประมาณ {context.fiscal_year}"
+st.header(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
+
+with reading() as session:  # said before any upload: the write path would refuse the file anyway
+    no_framework = (None if framework_of(session, context.fiscal_year)
+                    else missing_framework_th(session, context.fiscal_year))
+if no_framework:
+    st.error(no_framework + " หรือคัดลอก/นำเข้าเกณฑ์ที่หน้า «เกณฑ์การประเมินรายปี» แล้วกลับมานำเข้าแผน")
+    st.stop()
 
 settings = get_settings()
 st.markdown(
@@ -23,7 +34,8 @@ st.markdown(
     "ระบบแสดงตัวอย่างก่อน และบันทึกทั้งหมดพร้อมกันหรือไม่บันทึกเลย"
 )
 round_ = st.session_state.setdefault("import_round", 0)
-upload = st.file_uploader("เลือกไฟล์ .xlsx หรือ .csv", type=["xlsx", "csv"], key=f"import_file_{round_}")
+upload = st.file_uploader("เลือกไฟล์ .xlsx หรือ .csv", type=["xlsx", "csv"], key=f"import_file_{round_}",
+                          max_upload_size=max(1, math.ceil(settings.import_max_bytes / 2**20)))
 if upload is None:
     st.stop()
 
@@ -49,20 +61,31 @@ if not table.empty:
 
 approve: list[str] = []
 if preview.new_names:
-    st.markdown("**ชื่อที่ยังไม่รู้จัก** — เลือกชื่อที่จะเพิ่มเป็นบุคลากรใหม่ (ชื่อที่ไม่เลือกจะอยู่ในข้อความผู้รับผิดชอบ "
-                "แต่ไม่มอบหมายงาน; ถ้าเป็นคนเดิมที่สะกดต่างกัน ให้เพิ่มการสะกดที่หน้า จัดการแผนและผู้ใช้ ก่อน)")
-    approve = st.multiselect("เพิ่มเป็นบุคลากร", list(preview.new_names), key=f"approve_{round_}",
+    st.markdown("**ชื่อที่ยังไม่รู้จัก** — ทุกชื่อจะเพิ่มเป็นบุคลากรใหม่และรับผิดชอบแถวที่ระบุชื่อไว้ เอาชื่อที่ไม่ต้องการออกได้ "
+                "(ชื่อที่เอาออกจะอยู่ในข้อความผู้รับผิดชอบแต่ไม่มอบหมายงาน; ถ้าเป็นคนเดิมที่สะกดต่างกัน "
+                "ให้เพิ่มการสะกดที่หน้า จัดการแผนและผู้ใช้ ก่อน)")
+    approve = st.multiselect("เพิ่มเป็นบุคลากรใหม่", list(preview.new_names), default=list(preview.new_names),
+                             key=f"approve_{round_}", placeholder="เลือกชื่อที่จะเพิ่มเป็นบุคลากรใหม่",
                              format_func=lambda name: f"{preview.new_names[name]}{name}")
 
+ownerless = imports.without_owner(preview, approve) if not preview.errors else []
+if ownerless:
+    st.warning(f"{len(ownerless)} แถวจะไม่มีผู้รับผิดชอบหลังนำเข้า (ไม่มีชื่อบุคลากรที่ระบบรู้จัก และไม่มีชื่อที่เลือกเพิ่มข้างบน): "
+               "เลือกชื่อเพิ่ม หรือมอบหมายผู้รับผิดชอบภายหลังที่หน้า จัดการแผนและผู้ใช้")
+    st.dataframe(imports.without_owner_table(ownerless), hide_index=True, width="stretch")
+
 pending = preview.count("add") + preview.count("change")
-if st.button(f"บันทึกการนำเข้า ({pending} แถว)", type="primary", disabled=bool(preview.errors) or not pending,
-             key="commit_import"):
+if st.button(f"บันทึกการนำเข้า {pending} แถว เข้าแผนของ{where}", type="primary",
+             disabled=bool(preview.errors) or not pending, key="commit_import"):
     done = write(lambda w: imports.commit(
         w.session, w.actor, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,
         settings=settings, expected=preview.fingerprint(), approve_names=approve), rerun=False)
     if done is not None:
         st.session_state["import_round"] = round_ + 1
+        # the next page and the first download show the plan just imported
+        set_context(station_id=context.station_id, fiscal_year=context.fiscal_year)
         added_items = f" รายการ OIT ตามเกณฑ์ {done.oit_items_added} รายการ" if done.oit_items_added else ""
+        no_owner = f" · {len(ownerless)} แถวยังไม่มีผู้รับผิดชอบ" if ownerless else ""
         flash(f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว บุคลากรใหม่ {done.people_added} คน"
-              + added_items)
+              + added_items + no_owner)
         st.rerun()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from ita_core.models import Activity, AuditLog, FiscalYear, OitItem, Person
-from ita_core.thai_dates import fiscal_year_of
 from tests.make_bad_imports import GOOD_ROW, PLAN_HEADERS, _plan
 from tests.test_pages import make_user, run_page
 from tests.transfer_support import seed_plan_sheet
@@ -56,29 +56,95 @@ def test_the_secretary_previews_approves_a_name_and_commits(engine: Engine) -> N
         assert set(session.exec(trail)) == {("secretary", "import")}
 
 
-def test_a_new_station_brings_its_first_plan_for_a_year_it_chooses(engine: Engine) -> None:
+def _new_station(*, framework_to: tuple[int, ...] = ()) -> int:
+    """A station added today with its own admin ``newsec``, and frameworks copied from 2567."""
     from ita_core import services
     from ita_core.auth import CLI
     from ita_core.db import make_engine, session_scope
 
-    this_year = fiscal_year_of(date.today())
     with session_scope(make_engine()) as session:
         station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
         services.create_user(session, CLI, "newsec", "pass-word-2567", "admin", station_id=station)
-        services.copy_framework(session, CLI, 2567, this_year + 1, "cli")
+        for year in framework_to:
+            services.copy_framework(session, CLI, 2567, year, "cli")
+    return station
+
+
+@pytest.fixture
+def late_2026(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import page's clock on 30 November 2026 (BE 2569), fiscal year 2570."""
+    monkeypatch.setattr("ita_core.imports.read.today", lambda: date(2026, 11, 30))
+
+
+def test_a_new_station_chooses_any_year_from_last_to_two_ahead(engine: Engine, late_2026: None) -> None:
+    station = _new_station(framework_to=(2571,))
     app = run_page("import_plan", user="newsec")
     years = app.sidebar.selectbox(key="fiscal_year")
-    assert years.options[:2] == [str(this_year + 1), str(this_year)] and "2567" in years.options
-    years.set_value(this_year + 1).run()
+    assert years.options == ["2572", "2571", "2570", "2569", "2567"]  # 2570 ± and 2567 in use
+    assert years.value is None and years.placeholder == "เลือกปีงบประมาณ"
+    assert [i.value for i in app.info] == [
+        "สภ.ทดสอบใหม่ ยังไม่มีแผนในระบบ: เลือกปีงบประมาณของแผนที่จะนำเข้าในช่อง «ปีงบประมาณ (พ.ศ.)» ที่แถบด้านข้าง"]
+    assert not app.file_uploader
+    years.set_value(2572).run()  # no framework yet: said before any upload
+    assert app.header[0].value == "สภ.ทดสอบใหม่ · ปีงบประมาณ 2572"
+    assert [e.value for e in app.error] == [
+        "ปีงบประมาณ 2572 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — สร้างก่อนด้วยคำสั่ง "
+        "`ita framework copy --from 2571 --to 2572` หรือคัดลอก/นำเข้าเกณฑ์ที่หน้า «เกณฑ์การประเมินรายปี» "
+        "แล้วกลับมานำเข้าแผน"]
+    assert not app.file_uploader
+    app.sidebar.selectbox(key="fiscal_year").set_value(2571).run()
     app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet(), XLSX))
     app.run()
     assert app.subheader[0].value.startswith("เพิ่ม 26 แถว")
-    app.button(key="commit_import").click().run()
+    commit = app.button(key="commit_import")
+    assert commit.label == "บันทึกการนำเข้า 26 แถว เข้าแผนของสภ.ทดสอบใหม่ ปีงบประมาณ 2571"
+    commit.click().run()
     assert not app.exception
     with Session(engine) as session:
         added = session.exec(select(Activity).where(Activity.station_id == station)).all()
-        assert {a.fiscal_year for a in added} == {this_year + 1} and len(added) == 26
+        assert {a.fiscal_year for a in added} == {2571} and len(added) == 26
         items = session.exec(select(OitItem).where(OitItem.station_id == station)).all()
         assert sorted(i.number for i in items) == list(range(1, 26))
-        assert {i.fiscal_year for i in items} == {this_year + 1}
-        assert session.get(FiscalYear, this_year + 1).start == date(this_year - 543, 10, 1)
+        assert {i.fiscal_year for i in items} == {2571}
+        assert session.get(FiscalYear, 2571).start == date(2027, 10, 1)
+    # the next page and the first download are the imported plan's
+    assert (app.session_state["kept_station"], app.session_state["kept_fiscal_year"]) == (station, 2571)
+    assert app.sidebar.selectbox(key="fiscal_year").value == 2571
+    assert app.header[0].value == "สภ.ทดสอบใหม่ · ปีงบประมาณ 2571"
+
+
+def test_the_year_follows_the_station(engine: Engine, late_2026: None) -> None:
+    station = _new_station()
+    make_user("secretary", "admin")  # every station
+    app = run_page("import_plan", user="secretary")
+    assert app.sidebar.selectbox(key="fiscal_year").value == 2567
+    app.sidebar.selectbox(key="station").set_value(station).run()
+    assert app.sidebar.selectbox(key="fiscal_year").value is None  # not the other station's 2567
+    assert not app.file_uploader
+    app.sidebar.selectbox(key="station").set_value(1).run()
+    assert app.sidebar.selectbox(key="fiscal_year").value == 2567
+    assert app.header[0].value == "สถานีตำรวจภูธรเชียงใหม่ · ปีงบประมาณ 2567"
+
+
+def test_new_names_start_selected_and_rows_without_owner_are_listed(engine: Engine) -> None:
+    _new_station()
+    app = run_page("import_plan", user="newsec")
+    app.sidebar.selectbox(key="fiscal_year").set_value(2567).run()
+    app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet(), XLSX))
+    app.run()
+    names = app.multiselect(key="approve_0")
+    assert names.value == ["ศุภิสรา ดวงทิพย์", "ภัทรพงษ์ พลัง", "ทวิศักดิ์ อินไชย", "นงนภัส มั่งมูล", "พิสันต์ ไชยมงคล",
+                           "อนุทิน พุดดี", "ประเสริฐ วงศ์กันทิยะ", "ชัชวาล แสง", "ภัทรพงษ์ พลังช้างสาร",
+                           "ปุณยนุช บุญทะวงค์"]  # all ten, as the file names them
+    assert names.options[:2] == ["ด.ต.หญิงศุภิสรา ดวงทิพย์", "ส.ต.ท.ภัทรพงษ์ พลัง"]
+    assert names.placeholder == "เลือกชื่อที่จะเพิ่มเป็นบุคลากรใหม่"
+    assert [w.value.split(" (")[0] for w in app.warning if "ผู้รับผิดชอบหลัง" in w.value] == [
+        "9 แถวจะไม่มีผู้รับผิดชอบหลังนำเข้า"]
+    assert list(app.dataframe[-1].value["แถว"]) == [3, 4, 8, 9, 24, 25, 26, 27, 28]  # positions only
+    names.unselect("อนุทิน พุดดี").run()  # the only name of rows 11, 15 and 18
+    assert list(app.dataframe[-1].value["แถว"]) == [3, 4, 8, 9, 11, 15, 18, 24, 25, 26, 27, 28]
+    assert list(app.dataframe[-1].value.iloc[0]) == [
+        "แผนยกระดับ", 3, "ก(ใหม่)", "การจัดให้มีผู้ทำหน้าที่ประชาสัมพันธ์บนสถานีตำรวจเพื่อให้คำแนะนำขั้นตอนการติดต่อง"]
+    app.button(key="commit_import").click().run()
+    assert [t.value for t in app.toast] == [
+        "นำเข้าแล้ว: เพิ่ม 26 แก้ไข 0 แถว บุคลากรใหม่ 9 คน รายการ OIT ตามเกณฑ์ 25 รายการ · 12 แถวยังไม่มีผู้รับผิดชอบ"]
