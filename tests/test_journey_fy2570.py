@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
 
 from ita_core.cli import main
 from ita_core.db import make_engine
@@ -232,6 +234,139 @@ def test_the_score_projection_is_json_with_every_key(journey: Journey) -> None:
     assert set(projection) == {"iit", "eit", "oit", "total", "label_th", "label_en", "passed", "gap"}
     assert projection["oit"] == 0.0  # nothing published yet: every item not started
     assert projection["total"] is None  # no IIT/EIT entered for the new year
+
+
+# --- 4. every page of dashboard.py, as the new station's secretary at 2570 -----------------------
+
+APP = Path(__file__).resolve().parent.parent / "dashboard.py"
+PAGES = re.findall(r'st\.Page\("pages/(\w+)\.py"', APP.read_text(encoding="utf-8"))
+
+
+def open_page(page: str) -> AppTest:
+    """``page`` opened from the address ``?station=LPN01&fy=2570&as_of=…`` (a link the secretary
+    was sent), after logging in on the home page, as a person clicks through the menu."""
+    app = AppTest.from_file(str(APP), default_timeout=90)
+    app.query_params.update(station=CODE, fy="2570", as_of=AS_OF.isoformat())
+    app.run()
+    app.sidebar.text_input(key="login_user").input(SECRETARY)
+    app.sidebar.text_input(key="login_password").input(PASSWORD)
+    app.sidebar.button[0].click().run()
+    assert app.session_state["actor"].username == SECRETARY
+    if page != "home":
+        app.switch_page(f"pages/{page}.py")
+        app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert app.query_params.get("fy") == "2570"
+    if page != "province":  # the province page picks a province, not a station
+        assert app.sidebar.selectbox(key="station").value == env_station_id()
+    return app
+
+
+def env_station_id() -> int:
+    with Session(make_engine()) as session:
+        station_id = session.exec(select(Station.id).where(Station.code == CODE)).one()
+    assert station_id is not None
+    return station_id
+
+
+def _frame_row(app: AppTest, column: str, value: str) -> dict[str, object]:
+    """The first row of any table on the page whose ``column`` is ``value``."""
+    for frame in app.dataframe:
+        table = frame.value
+        if column in table.columns and (table[column] == value).any():
+            return table[table[column] == value].iloc[0].to_dict()
+    raise AssertionError(f"no table row with {column} = {value}")
+
+
+def _matrix_row(app: AppTest, code: str) -> list[str]:
+    """The month cells of ``code``'s row in the OIT matrix page's Markdown tables."""
+    for block in app.markdown:
+        for line in block.value.splitlines():
+            if line.startswith(f"| **{code}** |"):
+                return [cell.strip() for cell in line.strip("|").split("|")][2:]
+    raise AssertionError(f"{code} is not in the matrix")
+
+
+def _check_home(app: AppTest) -> None:
+    assert app.subheader[0].value == f"{NAME} · ปีงบประมาณ 2570"
+    assert {m.label: m.value for m in app.metric} == {"มาตรการ/กิจกรรม": "26", "ข้อมูล OIT": "25",
+                                                      "ผู้รับผิดชอบ": "10", "ขั้นตอนตามปฏิทิน ITA": "9"}
+
+
+def _check_overview(app: AppTest) -> None:
+    assert _frame_row(app, "รหัส", "O5")["เรื่อง"] == O5_TITLE
+
+
+def _check_meeting(app: AppTest) -> None:
+    assert app.title[0].value == f"ITA {NAME}"
+
+
+def _check_workload(app: AppTest) -> None:
+    assert len(app.dataframe[0].value) == 10  # the ten people the plan sheet named
+
+
+def _check_timeline(app: AppTest) -> None:
+    months = [e.label.split(" · ")[0] for e in app.expander]
+    assert months and all(m.endswith((" 69", " 70")) for m in months), months  # FY 2570's months only
+
+
+def _check_province(app: AppTest) -> None:
+    assert list(app.dataframe[0].value["code"]) == [CODE]  # the secretary sees his own station only
+
+
+def _check_my_items(app: AppTest) -> None:
+    assert app.selectbox(key="whose").options[0] == "ทุกรายการ"
+    assert len(app.selectbox(key="whose").options) == 11  # everyone, then the ten people
+
+
+def _check_oit_matrix(app: AppTest) -> None:
+    assert f"O5 · {O5_TITLE}" in app.selectbox(key="matrix_item").options
+    assert _matrix_row(app, "O12") == ["➖"] * 6 + ["⏳ รอเผยแพร่ 30"] + ["➖"] * 5  # once, in April
+    assert "➖" not in _matrix_row(app, "O13")  # still monthly
+
+
+def _check_quotas(app: AppTest) -> None:
+    assert [s.value for s in app.subheader][:2] == ["EIT · ผู้มีส่วนได้ส่วนเสียภายนอก", "IIT · ผู้มีส่วนได้ส่วนเสียภายใน"]
+
+
+def _check_score(app: AppTest) -> None:
+    assert {m.label: m.value for m in app.metric}["OIT (จากข้อมูลที่เสร็จพร้อมลิงก์)"] == "0.00"
+    assert _frame_row(app, "ข้อ", "O5")["ข้อมูล"] == O5_TITLE
+
+
+def _check_admin(app: AppTest) -> None:
+    assert _frame_row(app, "ชื่อผู้ใช้", SECRETARY)["ชื่อผู้ใช้"] == SECRETARY  # the login made with ita user add
+
+
+def _check_import_plan(app: AppTest) -> None:
+    assert app.sidebar.selectbox(key="fiscal_year").value == 2570
+
+
+def _check_audit(app: AppTest) -> None:
+    trail = app.dataframe[0].value
+    assert "title" in set(trail[trail["ค่าใหม่"] == O5_TITLE]["ช่อง"])  # the station's O5, added by the import
+
+
+def _check_framework(app: AppTest) -> None:
+    assert _frame_row(app, "รหัส", "O5")["ข้อมูล"] == O5_TITLE
+    assert _frame_row(app, "รหัส", "O12")["รอบการเผยแพร่"] == "ครั้งเดียวในปี"
+
+
+CHECKS = {"home": _check_home, "overview": _check_overview, "meeting": _check_meeting,
+          "workload": _check_workload, "timeline": _check_timeline, "province": _check_province,
+          "my_items": _check_my_items, "oit_matrix": _check_oit_matrix, "quotas": _check_quotas,
+          "score": _check_score, "admin": _check_admin, "import_plan": _check_import_plan,
+          "audit": _check_audit, "framework": _check_framework}
+
+
+def test_every_page_of_the_dashboard_has_a_check() -> None:
+    assert sorted(PAGES) == sorted(CHECKS)  # a new page gets its check here
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_for_the_new_station_at_2570(env: Journey, page: str) -> None:
+    CHECKS[page](open_page(page))
 
 
 # --- 5. every export of the station's year, opened as data -----------------------------------------
