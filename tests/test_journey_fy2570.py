@@ -434,3 +434,21 @@ def test_the_oit_exports_carry_the_two_changed_items(env: Journey) -> None:
     # O12 is now due once, in April 2570; O13 stays monthly
     assert [m for m in months if matrix["O12"][m] != "ไม่ต้องเผยแพร่"] == ["เม.ย. 70"]
     assert all(matrix["O13"][m] != "ไม่ต้องเผยแพร่" for m in months)
+
+
+# --- in Chromium: the link a secretary is sent opens the new station's year ---------------------
+
+@pytest.mark.e2e
+def test_the_new_stations_overview_opens_at_2570_by_its_address(browser, app_url: str) -> None:
+    from tests.e2e_support import wait_for_run
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{app_url}/overview?station={CODE}&fy=2570&as_of={AS_OF.isoformat()}")
+        wait_for_run(page)
+        page.get_by_text(f"{NAME} · ปีงบประมาณ 2570 · ข้อมูล ณ 16 มี.ค. 2570").wait_for(timeout=60_000)
+        page.get_by_text(O5_TITLE).first.wait_for(timeout=60_000)  # O5 is late: listed with its new title
+        assert page.locator("[data-testid=stException]").count() == 0
+        assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    finally:
+        page.close()
