@@ -7,14 +7,19 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
-from ita_core.models import AuditLog
+from ita_core.models import AuditLog, OitComponent, OitItem, User
 from ita_core.settings import get_settings
 
 EXPORT_COLUMNS = ["at", "user", "source", "table", "row_id", "field", "old", "new"]
 SECRET_FIELDS = {"password_hash"}  # the trail says it changed, never what it was
+# station-less tables every station's plan is built from (the year's framework, fiscal years, indicator
+# names): a change there shapes each station's year, so each station's trail shows it
+SHARED_TABLES = ("fiscal_year", "indicator", "sub_indicator", "framework", "framework_indicator",
+                 "framework_sub_indicator", "framework_phase", "oit_catalogue_item",
+                 "oit_catalogue_component", "rating_band", "survey_minimum")
 
 
 def as_text(value: object) -> str | None:
@@ -56,16 +61,20 @@ def history(session: Session, table: str, row_id: int) -> pd.DataFrame:
     return _frame(rows)
 
 
-def trail(session: Session, *, station_id: int | None = None, actor: str | None = None,
+def trail(session: Session, *, station_id: int | None = None, central: bool = False, actor: str | None = None,
           table: str | None = None, source: str | None = None, since: date | None = None,
           until: date | None = None) -> pd.DataFrame:
     """The audit trail filtered, oldest first, with the export columns.
 
-    A station's trail includes changes that belong to no station (logins and users).
+    A station's trail is what belongs to that station: its rows, its logins (their changes and
+    failed logins, kept station-less), its OIT items' components (a component has no station of
+    its own), and the shared framework its year is built from. ``central`` adds what belongs to
+    no station at all (central and province logins): for central admins only, so a station admin
+    never sees another station's logins or the guesses at them.
     """
     query = select(AuditLog)
     if station_id is not None:
-        query = query.where(or_(col(AuditLog.station_id) == station_id, col(AuditLog.station_id).is_(None)))
+        query = query.where(_of_station(station_id, central=central))
     if actor:
         query = query.where(AuditLog.actor == actor)
     if table:
@@ -78,6 +87,25 @@ def trail(session: Session, *, station_id: int | None = None, actor: str | None 
     if until:
         query = query.where(AuditLog.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone))
     return _frame(session.exec(query.order_by(col(AuditLog.id))).all())
+
+
+def _of_station(station_id: int, *, central: bool) -> ColumnElement[bool]:
+    """The trail rows of one station (see :func:`trail`): a station-less row counts when it is of
+    a login of the station, a component of one of its items, the station itself, or the shared
+    framework; ``central`` adds the logins of no station and every other station-less table."""
+    stationless = col(AuditLog.station_id).is_(None)
+    table, row_id = col(AuditLog.table_name), col(AuditLog.row_id)
+    holders = col(User.station_id) == station_id
+    logins = select(User.id).where(or_(holders, col(User.station_id).is_(None)) if central else holders)
+    components = (select(OitComponent.id).join(OitItem, col(OitComponent.item_id) == col(OitItem.id))
+                  .where(OitItem.station_id == station_id))
+    kept = ("app_user", "oit_component", "station")  # station-less tables whose rows have a station
+    return or_(col(AuditLog.station_id) == station_id, and_(stationless, or_(
+        and_(table == "app_user", row_id.in_(logins)),
+        and_(table == "oit_component", row_id.in_(components)),
+        and_(table == "station", row_id == station_id),
+        table.not_in(kept) if central else table.in_(SHARED_TABLES),
+    )))
 
 
 def _zone() -> ZoneInfo:

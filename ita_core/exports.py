@@ -102,7 +102,10 @@ LOADERS: dict[str, Callable[[Session, int, int], pd.DataFrame]] = {
     "people": queries.people,
     "phases": queries.phases,
     "plan-issues": queries.plan_issues,
-    "audit": lambda session, station_id, _fiscal_year: audit.trail(session, station_id=station_id),
+    # only `ita export audit` reads this (the server's central command line): what belongs to no
+    # station too; the audit page filters for a station admin itself
+    "audit": lambda session, station_id, _fiscal_year: audit.trail(session, station_id=station_id,
+                                                                   central=True),
 }
 
 # table → column key → the Thai words of its stored values (Thai exports only).

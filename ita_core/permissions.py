@@ -14,12 +14,13 @@ on every station.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
 from ita_core.auth import ANONYMOUS, Actor
-from ita_core.models import Assignment, UserRole
+from ita_core.models import Assignment, User, UserRole
 
 
 class PermissionDenied(PermissionError):
@@ -35,11 +36,16 @@ class Action(StrEnum):
     EDIT_PLAN = "edit_plan"  # activities, OIT items, components, people, assignments, quotas, duties,
     #                          phases, fiscal years, imports and the rollover
     EDIT_RESULTS = "edit_results"  # past years' official ITA results
-    MANAGE_USERS = "manage_users"  # logins of the station(s) in scope
-    VIEW_AUDIT = "view_audit"  # the audit trail
+    MANAGE_USERS = "manage_users"  # logins of the station(s) in scope, with roles up to one's own
+    MANAGE_CENTRAL_USERS = "manage_central_users"  # logins tied to no station (central, province):
+    #                                                central admins
+    VIEW_AUDIT = "view_audit"  # the audit trail of the station(s) in scope
+    VIEW_CENTRAL_AUDIT = "view_central_audit"  # the trail of what belongs to no station (central and
+    #                                            province logins, new stations): central admins
     ADD_STATION = "add_station"  # a new station: province or central admins only
     BACKUP_ALL = "backup_all"  # the whole-system backup (every station and login): central admins
     EDIT_FRAMEWORK = "edit_framework"  # a year's ITA framework, shared by every station: central admins
+    CHECK_LINKS = "check_links"  # fetch the evidence links and store what was found: the secretary
 
 
 _SECRETARY = "บันทึกได้เฉพาะเลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ)"
@@ -51,13 +57,18 @@ DENIED_TH: dict[Action, str] = {
     Action.EDIT_PLAN: _ADMIN,
     Action.EDIT_RESULTS: _ADMIN,
     Action.MANAGE_USERS: _ADMIN,
+    Action.MANAGE_CENTRAL_USERS: "บัญชีส่วนกลางหรือระดับจังหวัด (ไม่ผูกกับสถานี) จัดการได้เฉพาะผู้ดูแลระบบส่วนกลาง",
     Action.VIEW_AUDIT: _ADMIN,
+    Action.VIEW_CENTRAL_AUDIT: "ประวัติของบัญชีส่วนกลาง/จังหวัดดูได้เฉพาะผู้ดูแลระบบส่วนกลาง",
     Action.ADD_STATION: "เพิ่มสถานีได้เฉพาะผู้ดูแลระบบระดับภาค/ทั้งระบบ",
     Action.BACKUP_ALL: "สำรองข้อมูลทั้งระบบได้เฉพาะผู้ดูแลระบบส่วนกลาง (ไฟล์มีข้อมูลทุกสถานีและทุกบัญชี)",
     Action.EDIT_FRAMEWORK: "แก้ไขเกณฑ์การประเมินรายปีได้เฉพาะผู้ดูแลระบบส่วนกลาง (ทุกสถานีใช้เกณฑ์เดียวกัน)",
+    Action.CHECK_LINKS: _SECRETARY,
 }
 OUT_OF_SCOPE_TH = "บัญชีนี้แก้ไขได้เฉพาะข้อมูลของสถานีตนเอง (หรือสถานีในจังหวัดที่ดูแล)"
 NOT_ASSIGNED_TH = "แก้ไขได้เฉพาะรายการที่ท่านได้รับมอบหมาย"
+ABOVE_OWN_ROLE_TH = "ให้สิทธิ์สูงกว่าบัญชีของตนเองไม่ได้"
+OWN_ROLE_TH = "เปลี่ยนบทบาท สิทธิ์ หรือสถานีของบัญชีตนเองไม่ได้ — ให้ผู้ดูแลระบบคนอื่นเปลี่ยนให้"
 
 
 def is_secretary(actor: Actor) -> bool:
@@ -68,11 +79,12 @@ def is_secretary(actor: Actor) -> bool:
 def _role_allows(actor: Actor, action: Action) -> bool:
     if action == Action.UPDATE_ASSIGNED:
         return is_secretary(actor) or (actor.role == UserRole.OFFICER and actor.person_id is not None)
-    if action in (Action.UPDATE_ANY_ROW, Action.RECORD_SURVEY):
+    if action in (Action.UPDATE_ANY_ROW, Action.RECORD_SURVEY, Action.CHECK_LINKS):
         return is_secretary(actor)
     if actor.role != UserRole.ADMIN:
         return False
-    if action in (Action.ADD_STATION, Action.BACKUP_ALL, Action.EDIT_FRAMEWORK):
+    if action in (Action.ADD_STATION, Action.BACKUP_ALL, Action.EDIT_FRAMEWORK, Action.MANAGE_CENTRAL_USERS,
+                  Action.VIEW_CENTRAL_AUDIT):
         return actor.allowed_stations is None  # a central login, tied to no station or province
     return True
 
@@ -120,3 +132,69 @@ def readable_stations(actor: Actor, public_read: bool) -> frozenset[int] | None:
     if actor.username == ANONYMOUS.username:
         return None if public_read else frozenset()
     return actor.allowed_stations
+
+
+# --- logins ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Login:
+    """What a login is allowed as: the fields of a user that grant rights (role, the secretary's
+    every-row right, station or province). :func:`require_login_change` compares two of these."""
+
+    username: str
+    role: str
+    can_edit_all: bool = False
+    station_id: int | None = None
+    province: str | None = None
+
+
+def login_of(user: User) -> Login:
+    """The rights a stored user grants (a station login's province does not count)."""
+    return Login(user.username, user.role, user.can_edit_all, user.station_id,
+                 None if user.station_id is not None else user.province or None)
+
+
+def rank(role: str, can_edit_all: bool) -> int:
+    """How much a role may do: viewer < officer < ITA secretary < admin (unknown roles: nothing)."""
+    if role == UserRole.ADMIN:
+        return 3
+    if role == UserRole.OFFICER:
+        return 2 if can_edit_all else 1
+    return 0
+
+
+def _require_login_scope(actor: Actor, login: Login) -> None:
+    """A login tied to a station is managed by admins of that station (or its province, or central);
+    one tied to no station (a central or province login) only by central admins."""
+    if login.station_id is None:
+        require(actor, Action.MANAGE_CENTRAL_USERS)
+    else:
+        require_station(actor, login.station_id)
+    if rank(login.role, login.can_edit_all) > rank(actor.role, actor.can_edit_all):
+        raise PermissionDenied(ABOVE_OWN_ROLE_TH)
+
+
+def require_login_change(actor: Actor, *, before: Login | None, after: Login) -> None:
+    """Raise unless ``actor`` may turn the login ``before`` (None: a new one) into ``after``.
+
+    Why here: a station admin must not mint a central or province admin, take over a login of
+    another station or one above its own role, or lift itself out of its station; these are
+    permission rules, so the accounts service asks one function instead of repeating them.
+    """
+    require(actor, Action.MANAGE_USERS)
+    if before is not None:
+        _require_login_scope(actor, before)
+    _require_login_scope(actor, after)
+    if before is not None and before.username == actor.username and (
+            (before.role, before.can_edit_all, before.station_id, before.province)
+            != (after.role, after.can_edit_all, after.station_id, after.province)):
+        raise PermissionDenied(OWN_ROLE_TH)
+
+
+def may_see_login(actor: Actor, login: Login) -> bool:
+    """Whether ``actor`` sees this login in a list of users: admins, the logins they may manage."""
+    try:
+        require_login_change(actor, before=None, after=login)
+    except PermissionDenied:
+        return False
+    return True

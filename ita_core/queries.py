@@ -15,6 +15,7 @@ from sqlalchemy import case, func
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, SQLModel, col, select
 
+from ita_core.auth import Actor
 from ita_core.models import (
     Activity,
     Assignment,
@@ -32,6 +33,7 @@ from ita_core.models import (
     SubIndicator,
     User,
 )
+from ita_core.permissions import login_of, may_see_login
 from ita_core.settings import Settings
 
 JOIN = "; "
@@ -351,9 +353,12 @@ def station_people(session: Session, station_id: int) -> list[Person]:
         Person.station_id == station_id, col(Person.deleted_at).is_(None)).order_by(col(Person.name))))
 
 
-def users(session: Session) -> list[User]:
-    """Every login, by username (the admin page's list; password hashes stay on the objects)."""
-    return list(session.exec(select(User).order_by(col(User.username))))
+def users(session: Session, actor: Actor) -> list[User]:
+    """The logins ``actor`` may manage, by username (the admin page's list; password hashes stay on
+    the objects): a station admin its station's, a province admin its stations', a central admin
+    every one. :func:`ita_core.permissions.may_see_login` decides, so the list and the writes agree."""
+    rows = session.exec(select(User).order_by(col(User.username))).all()
+    return [user for user in rows if may_see_login(actor, login_of(user))]
 
 
 def plan_issues(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:

@@ -173,7 +173,7 @@ with assign_tab:
 
 with users_tab:
     with reading() as session:
-        users = queries.users(session)
+        users = queries.users(session, actor)
     st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": label_th(u.role, UserRole), "ใช้งาน": u.active,
                                 "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
     turn = form_round("new_user")

@@ -7,13 +7,16 @@ from ita_core.exports import COLUMNS
 from ita_core.permissions import Action
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
+from ita_ui.login import current_actor
 from ita_ui.tables import download_table
 
 context = pick_context(with_as_of=False, needs=Action.VIEW_AUDIT)
 st.title("ประวัติการแก้ไขทั้งหมด")
+# a station admin sees its own station's trail; only central admins see what belongs to no station
+central = current_actor().may(Action.VIEW_CENTRAL_AUDIT)
 
 with reading() as session:
-    everything = audit.trail(session, station_id=context.station_id)
+    everything = audit.trail(session, station_id=context.station_id, central=central)
 SOURCE_TH = {"form": "แบบฟอร์ม", "import": "นำเข้าไฟล์", "rollover": "ขึ้นปีใหม่", "cli": "คำสั่ง ita",
              "login": "การเข้าสู่ระบบ"}
 user_col, table_col, source_col, period_col = st.columns(4)
@@ -26,8 +29,8 @@ source = source_col.selectbox("ช่องทาง", [None, *sorted(everything
 period = period_col.date_input("ช่วงวันที่", value=(), format="DD/MM/YYYY", key="audit_period")
 with reading() as session:
     since, until = (period[0], period[-1]) if period else (None, None)
-    shown = audit.trail(session, station_id=context.station_id, actor=user, table=table, source=source,
-                        since=since, until=until)
+    shown = audit.trail(session, station_id=context.station_id, central=central, actor=user, table=table,
+                        source=source, since=since, until=until)
 
 st.caption(f"{len(shown)} รายการ (เวลาประเทศไทย)")
 st.dataframe(shown.rename(columns=dict(COLUMNS["audit"])), hide_index=True, width="stretch")

@@ -13,11 +13,14 @@ from ita_core.auth import ANONYMOUS, CLI, Actor
 from ita_core.models import OitItem, Person
 from ita_core.permissions import (
     Action,
+    Login,
     PermissionDenied,
+    _require_login_scope,
     may,
     readable_stations,
     require,
     require_assigned,
+    require_login_change,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,10 +38,13 @@ EXPECTED = {
     Action.EDIT_PLAN: {STATION_ADMIN, PROVINCE_ADMIN, CLI},
     Action.EDIT_RESULTS: {STATION_ADMIN, PROVINCE_ADMIN, CLI},
     Action.MANAGE_USERS: {STATION_ADMIN, PROVINCE_ADMIN, CLI},
+    Action.MANAGE_CENTRAL_USERS: {CLI},
     Action.VIEW_AUDIT: {STATION_ADMIN, PROVINCE_ADMIN, CLI},
+    Action.VIEW_CENTRAL_AUDIT: {CLI},
     Action.ADD_STATION: {CLI},
     Action.BACKUP_ALL: {CLI},
     Action.EDIT_FRAMEWORK: {CLI},
+    Action.CHECK_LINKS: {SECRETARY, STATION_ADMIN, PROVINCE_ADMIN, CLI},
 }
 ACTORS = (ANONYMOUS, VIEWER, OFFICER, SECRETARY, STATION_ADMIN, PROVINCE_ADMIN, CLI)
 
@@ -54,6 +60,25 @@ def test_who_may_do_what(action: Action) -> None:
     for actor in set(ACTORS) - allowed:
         with pytest.raises(PermissionDenied):
             require(actor, action)
+
+
+# each actor's own station and one it does not hold (CLI and anonymous: no station of their own)
+OWN_STATION = {VIEWER: 1, OFFICER: 1, SECRETARY: 1, STATION_ADMIN: 1, PROVINCE_ADMIN: 3, CLI: 1, ANONYMOUS: 1}
+OTHER_STATION = 2 + 3  # in nobody's scope but a central login's
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("actor", ACTORS, ids=lambda actor: actor.username)
+@pytest.mark.parametrize("where", ["own", "other"])
+def test_every_role_action_and_station(action: Action, actor: Actor, where: str) -> None:
+    """The generated grid of issue 16: every role × action × own/other station, each cell asserted."""
+    station = OWN_STATION[actor] if where == "own" else OTHER_STATION
+    central = actor.allowed_stations is None  # CLI, and anonymous (who may nothing anyway)
+    expected = actor in EXPECTED[action] and (where == "own" or central)
+    assert may(actor, action, station_id=station) is expected
+    if not expected:
+        with pytest.raises(PermissionDenied):
+            require(actor, action, station_id=station)
 
 
 def test_scope_limits_every_action_to_the_actors_stations() -> None:
@@ -94,6 +119,52 @@ def test_an_officer_updates_only_the_rows_assigned_to_them(session: Session) -> 
     with pytest.raises(PermissionDenied, match="ได้รับมอบหมาย"):
         require_assigned(session, officer, table="oit_item", row_id=_item(session, "O7"))
     require_assigned(session, SECRETARY, table="oit_item", row_id=_item(session, "O7"))
+
+
+def _login(role: str, station_id: int | None = 1, province: str | None = None, *, name: str = "someone",
+           can_edit_all: bool = False) -> Login:
+    return Login(name, role, can_edit_all, station_id, province)
+
+
+# who may create which login: the login's scope is the actor's own station(s) or, for a login of no
+# station (central or province), only a central admin; never a role above the actor's own
+LOGINS = {
+    "viewer of station 1": (_login("viewer"), {STATION_ADMIN, CLI}),
+    "admin of station 1": (_login("admin"), {STATION_ADMIN, CLI}),
+    "secretary of station 3": (_login("officer", 3, can_edit_all=True), {PROVINCE_ADMIN, CLI}),
+    "admin of station 2": (_login("admin", 2), {PROVINCE_ADMIN, CLI}),
+    "province admin": (_login("admin", None, "ลำพูน"), {CLI}),
+    "central admin": (_login("admin", None), {CLI}),
+}
+
+
+@pytest.mark.parametrize("login", list(LOGINS))
+def test_who_may_create_which_login(login: str) -> None:
+    after, allowed = LOGINS[login]
+    for actor in ACTORS:
+        if actor in allowed:
+            require_login_change(actor, before=None, after=after)
+        else:
+            with pytest.raises(PermissionDenied):
+                require_login_change(actor, before=None, after=after)
+
+
+def test_a_login_is_never_granted_above_the_granters_role() -> None:
+    odd = Actor("odd", "officer", station_id=1, can_edit_all=True)  # as if an officer could manage users
+    with pytest.raises(PermissionDenied, match="สูงกว่า"):
+        _require_login_scope(odd, _login("admin"))
+    _require_login_scope(odd, _login("officer", can_edit_all=True))
+
+
+def test_nobody_changes_their_own_role_or_station() -> None:
+    me = _login("admin", 1, name=STATION_ADMIN.username)
+    require_login_change(STATION_ADMIN, before=me, after=me)  # a new password changes no right
+    for after in (_login("viewer", 1, name=me.username), _login("admin", None, name=me.username)):
+        with pytest.raises(PermissionDenied):
+            require_login_change(STATION_ADMIN, before=me, after=after)
+    central = _login("admin", None, name=CLI.username)
+    with pytest.raises(PermissionDenied, match="บัญชีตนเอง"):
+        require_login_change(CLI, before=central, after=_login("admin", 1, name=CLI.username))
 
 
 ROLE_ATTRIBUTES = {"can_edit_all", "is_admin", "allowed_stations"}

@@ -61,12 +61,12 @@ def test_station_people_by_name(session: Session) -> None:
 
 def test_users_by_username(engine) -> None:
     with Session(engine) as session:
-        assert queries.users(session) == []  # the seed has no logins
+        assert queries.users(session, CLI) == []  # the seed has no logins
     with session_scope(engine) as session:
         services.create_user(session, CLI, "somchai", "pass-word-2567", "officer", station_id=1)
         services.create_user(session, CLI, "admin", "pass-word-2567", "admin")
     with Session(engine) as session:
-        assert [u.username for u in queries.users(session)] == ["admin", "somchai"]
+        assert [u.username for u in queries.users(session, CLI)] == ["admin", "somchai"]
 
 
 def test_rows_nobody_holds_show_an_empty_responsible_text(session: Session) -> None:

@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 
 from ita_core.auth import Actor, AuthError, check_password_rules, has_admin, hash_password
 from ita_core.models import (
+    Person,
     User,
     UserRole,
 )
-from ita_core.permissions import Action, PermissionDenied, require
+from ita_core.permissions import Action, Login, PermissionDenied, require, require_login_change
 from ita_core.services.core import (
     Saved,
     ValidationFailed,
@@ -47,6 +48,10 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
         errors.append(str(exc))
     if errors:
         raise ValidationFailed(errors)
+    require_login_change(actor, before=None, after=_login({
+        "username": username.strip(), "role": role, "can_edit_all": can_edit_all, "station_id": station_id,
+        "province": province}))
+    _check_person(session, person_id, station_id)
     user = User(username=username.strip(), password_hash=hash_password(password), role=UserRole(role),
                 person_id=person_id, station_id=station_id, can_edit_all=can_edit_all,
                 province=province or None)
@@ -68,4 +73,30 @@ def update_user(session: Session, actor: Actor, user_id: int, expected_version: 
         except AuthError as exc:
             raise ValidationFailed([str(exc)]) from exc
         changes["password_hash"] = hash_password(changes.pop("password"))
+    current = session.get(User, user_id)
+    if current is not None:
+        merged = {**current.model_dump(), **changes}
+        require_login_change(actor, before=_login(current.model_dump()), after=_login(merged))
+        if "person_id" in changes or "station_id" in changes:
+            _check_person(session, merged["person_id"], merged["station_id"])
     return _write(session, actor, User, user_id, expected_version, changes, source)
+
+
+def _login(values: dict[str, Any]) -> Login:
+    """The rights a user's values grant, read as :func:`ita_core.permissions.login_of` reads a
+    stored user (a station login's province does not count)."""
+    station = values.get("station_id")
+    return Login(values["username"], values["role"], bool(values.get("can_edit_all")), station,
+                 None if station is not None else values.get("province") or None)
+
+
+def _check_person(session: Session, person_id: int | None, station_id: int | None) -> None:
+    """A login's person is one of its station's people: a station's login cannot stand for someone
+    of another station (whose rows it would then update as "assigned to me")."""
+    if person_id is None:
+        return
+    person = session.get(Person, person_id)
+    if person is None or person.deleted_at is not None:
+        raise ValidationFailed([f"ไม่พบบุคคลรหัส {person_id} (อาจถูกลบไปแล้ว)"])
+    if station_id is not None and person.station_id != station_id:
+        raise ValidationFailed([f"“{person.name}” เป็นบุคคลของสถานีอื่น — เลือกบุคคลของสถานีเดียวกับบัญชีนี้"])

@@ -113,6 +113,8 @@ def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version:
     """Edit an OIT item's plan fields (the 25 items are fixed by the NACC: no create)."""
     require(actor, Action.EDIT_PLAN)
     current = session.get(OitItem, row_id)
+    if current is not None:  # before the shared sub-indicator rows are touched on its behalf
+        require_station(actor, current.station_id)
     if current is not None and "sub_indicator" in values:  # a code of the item's year, maybe new to the store
         ensure_sub_indicators(session, actor, current.fiscal_year, {values["sub_indicator"]}, source)
     saved = _write(session, actor, OitItem, row_id, expected_version,
@@ -294,8 +296,14 @@ def delete_row(session: Session, actor: Actor, table: str, row_id: int, expected
 
 def save_component(session: Session, actor: Actor, item_id: int, text: str, component_id: int | None = None,
                    expected_version: int | None = None, source: str = "form") -> Saved:
-    """Add a component to an OIT item, or change a component's text."""
+    """Add a component to an OIT item, or change a component's text. A component has no station of
+    its own: the item it belongs to (the stored component's, not the one the caller names) decides."""
     require(actor, Action.EDIT_PLAN)
+    component = session.get(OitComponent, component_id) if component_id is not None else None
+    item = session.get(OitItem, component.item_id if component is not None else item_id)
+    if item is None or item.deleted_at is not None:
+        raise ValidationFailed([f"ไม่พบข้อมูล OIT รหัส {item_id}"])
+    require_station(actor, item.station_id)
     if not text.strip():
         raise ValidationFailed(["ข้อความองค์ประกอบว่างไม่ได้"])
     if component_id is not None:
@@ -346,6 +354,12 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
     target = session.get(Activity, activity_id) if activity_id else session.get(OitItem, oit_item_id)
     if target is None:
         raise ValidationFailed(["ไม่พบรายการที่จะมอบหมาย"])
+    require_station(actor, target.station_id)
+    person = session.get(Person, person_id)
+    if person is None or person.deleted_at is not None:
+        raise ValidationFailed([f"ไม่พบบุคคลรหัส {person_id} (อาจถูกลบไปแล้ว)"])
+    if person.station_id != target.station_id:
+        raise ValidationFailed([f"“{person.name}” เป็นบุคคลของสถานีอื่น — มอบหมายได้เฉพาะบุคคลของสถานีเดียวกับรายการ"])
     row = Assignment(station_id=target.station_id, fiscal_year=target.fiscal_year, person_id=person_id,
                      role=AssignmentRole(role), activity_id=activity_id, oit_item_id=oit_item_id,
                      note=note)
