@@ -30,6 +30,7 @@ from ita_ui.conflicts import (
     save_versioned,
     seen_version,
 )
+from ita_ui.dates import be_caption
 from ita_ui.writes import form_round, write
 
 T = TypeVar("T")
@@ -162,7 +163,7 @@ def progress_steps(current: int, *, key: str) -> int:
     its own button, so opening the form never changes it."""
     options = sorted({*PROGRESS_STEPS, current})
     chosen = st.segmented_control("ความคืบหน้า (%)", options, default=current, required=True, key=key,
-                                  format_func=lambda percent: f"{percent}%", width="stretch")
+                                  width="stretch")  # bare numbers: five fit a phone's form
     return current if chosen is None else int(chosen)
 
 
@@ -218,7 +219,9 @@ def field_widget(widget: str, label: str, value: Any, key: str) -> Any:
     if widget == "area":
         return st.text_area(label, value or "", key=key)
     if widget == "date":
-        return st.date_input(label, value, format="DD/MM/YYYY", key=key)
+        chosen = st.date_input(label, value, format="DD/MM/YYYY", key=key)
+        be_caption(chosen)  # the picker shows Gregorian dates only
+        return chosen
     if widget == "indicator":
         return st.selectbox(label, list(range(1, 11)), index=int(value) - 1 if value else 0, key=key)
     return st.text_input(label, value or "", key=key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ita_core import audit
+from ita_core.exports import in_words
 from ita_ui.engine import reading
 from ita_ui.forms import FIELD_TH
 
@@ -16,6 +17,7 @@ def history_panel(table: str, row_id: int) -> None:
     if changes.empty:
         st.caption("ยังไม่มีการแก้ไข")
         return
+    changes = in_words(changes, "audit", "th")  # sources and statuses in Thai words
     changes["field"] = changes["field"].map(lambda f: FIELD_TH.get(f, f))
     st.dataframe(changes[["at", "user", "source", "field", "old", "new"]].rename(columns={
         "at": "เวลา", "user": "ผู้แก้ไข", "source": "ช่องทาง", "field": "ช่อง", "old": "ค่าเดิม",

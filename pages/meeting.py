@@ -12,6 +12,7 @@ from ita_core.status import OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
 from ita_core.workload import workload
 from ita_ui.context import pick_context
+from ita_ui.dates import be_caption
 from ita_ui.loaders import plan_view
 from ita_ui.notices import notice_missing, notice_missing_rows
 from ita_ui.styles import attention_rows, light_box, presentation_mode, projector_text
@@ -22,6 +23,7 @@ context = pick_context()
 view = plan_view(context)
 since = st.sidebar.date_input("การเปลี่ยนแปลงตั้งแต่", value=context.as_of - timedelta(days=30),
                               format="DD/MM/YYYY", key="since")
+be_caption(since, st.sidebar)
 
 heading, toggle = st.columns([5, 1], vertical_alignment="center")
 heading.title(f"ITA {context.station_name}")
