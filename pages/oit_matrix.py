@@ -59,10 +59,10 @@ else:
 st.markdown(f"#### 📱 งานเผยแพร่{markdown_text(whose)} ณ {format_be(context.as_of)}")
 soon = oit_matrix.to_do_counts(todo)
 overdue, due, done = CellState.OVERDUE, CellState.DUE, CellState.DONE
-tiles = st.columns(3)
-tiles[0].metric(f"{STATE_ICON[overdue]} {STATE_TH[overdue]}", soon[overdue.value])
-tiles[1].metric(f"{STATE_ICON[due]} ครบกำหนดใน 30 วัน", soon[due.value])
-tiles[2].metric(f"{STATE_ICON[done]} {STATE_TH[done]}", oit_matrix.summary(scope)[done.value])
+with st.container(horizontal=True):  # side by side even on a phone, where columns would stack
+    st.metric(f"{STATE_ICON[overdue]} {STATE_TH[overdue]}", soon[overdue.value], width="content")
+    st.metric(f"{STATE_ICON[due]} ครบกำหนดใน 30 วัน", soon[due.value], width="content")
+    st.metric(f"{STATE_ICON[done]} {STATE_TH[done]}", oit_matrix.summary(scope)[done.value], width="content")
 
 OPEN_CELL = "todo_cell"  # (item id, month) of the cell whose tick dialog is open
 PUBLICATION_TH = {"done": "เผยแพร่แล้ว", "url": "ลิงก์ของข้อมูลที่เผยแพร่", "note": "หมายเหตุ"}

@@ -287,3 +287,113 @@ def test_on_a_phone_the_menu_folds_after_a_tap_and_the_login_is_on_the_page(
     assert sidebar.get_by_role("button", name="ออกจากระบบ").count() == 1
     assert page.locator("[data-testid=stException]").count() == 0
     context.close()
+
+
+class Taps:
+    """Taps on a phone, counted: the officer's journey is measured in the taps it takes (a field
+    typed into is one tap on it), and a screenshot after each step shows what he saw."""
+
+    def __init__(self, page, folder: Path) -> None:
+        self.page, self.folder, self.count = page, folder, 0
+
+    def tap(self, locator) -> None:
+        locator.tap()
+        self.count += 1
+
+    def type_into(self, locator, text: str) -> None:
+        self.tap(locator)
+        locator.fill(text)
+
+    def shot(self, name: str) -> Path:
+        path = self.folder / f"{self.count:02d}_{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+def test_an_officer_on_a_phone_updates_a_row_and_ticks_a_month_in_at_most_10_taps(
+        browser, app_url: str, db_url: str, tmp_path: Path) -> None:
+    """Issue 15, item 5: from his logged-in home at 390×844, one row's progress set by a step and
+    saved, then one OIT month ticked from the to-do list's dialog; both writes read back through
+    ita_core."""
+    import re
+    from datetime import date
+
+    from playwright.sync_api import expect
+    from sqlmodel import Session, select
+
+    from ita_core.db import make_engine
+    from ita_core.models import OitItem, Publication
+    from ita_core.plan import plan_rows
+    from ita_core.settings import Settings
+
+    url = "https://chiangmai.police.go.th/oit/phone-tick.pdf"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{app_url}/my_items?as_of=2024-03-16")  # log in once; the kept login opens home
+    wait_for_run(page)
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_label("ชื่อผู้ใช้").fill("somchai")
+    main.get_by_label("รหัสผ่าน").fill("pass-word-2567")
+    main.get_by_role("button", name="เข้าสู่ระบบ").tap()
+    main.get_by_label("ชื่อผู้ใช้").wait_for(state="detached", timeout=30_000)
+    wait_for_run(page)
+    page.goto(f"{app_url}/?as_of=2024-03-16")
+    wait_for_run(page)
+    home_link = main.get_by_role("link", name="อัปเดตงานของฉัน")
+    home_link.wait_for(timeout=30_000)
+    taps = Taps(page, tmp_path)
+    taps.shot("home")
+
+    taps.tap(home_link)  # 1: home → my items
+    page.wait_for_url("**/my_items?**", timeout=30_000)
+    wait_for_run(page)
+    row = main.locator("[data-testid=stExpander]").first
+    row.wait_for(timeout=30_000)
+    heading = row.locator("summary").inner_text()
+    ref = re.search(r"· (\S+) ", heading).group(1)  # the row's code after its light: "O3", "ก4"
+    taps.shot("my_items")
+    taps.tap(row.locator("summary"))  # 2: open the row where it is
+    step = row.locator("[data-testid=stButtonGroup] button").filter(has_text=re.compile(r"^75$"))
+    step.wait_for(timeout=30_000)
+    taps.shot("row_open")
+    taps.tap(step)  # 3: 75 %
+    taps.tap(row.get_by_role("button", name="บันทึก"))  # 4: save
+    toast = page.locator("[data-testid=stToast]")
+    toast.first.wait_for(timeout=30_000)  # "บันทึกแล้ว"
+    wait_for_run(page)
+    taps.shot("row_saved")
+    expect(toast).to_have_count(0, timeout=30_000)  # gone by itself, as at a person's pace
+
+    taps.tap(main.get_by_role("link", name=re.compile("ตารางเผยแพร่ OIT")))  # 5: my items → OIT to-do
+    page.wait_for_url("**/oit_matrix?**", timeout=30_000)
+    wait_for_run(page)
+    first = main.locator("[class*='st-key-todo_']").first  # the to-do tab opens first for an officer
+    first.wait_for(timeout=30_000)
+    key = re.search(r"st-key-todo_(\d+)_(\d{4})-(\d{2})", first.get_attribute("class") or "")
+    item_id, month = int(key.group(1)), date(int(key.group(2)), int(key.group(3)), 1)
+    taps.shot("to_do")
+    taps.tap(first.get_by_role("button"))  # 6: the cell → its dialog, over the list
+    dialog = page.get_by_role("dialog")
+    link_field = dialog.get_by_label("ลิงก์ของข้อมูลที่เผยแพร่ (URL)")
+    link_field.wait_for(timeout=30_000)
+    taps.shot("dialog")
+    taps.type_into(link_field, url)  # 7: the link
+    taps.shot("dialog_filled")
+    taps.tap(dialog.get_by_role("button", name="บันทึกการเผยแพร่"))  # 8: save
+    expect(dialog).to_have_count(0, timeout=30_000)  # saved: the dialog closed
+    wait_for_run(page)
+    expect(main.locator(f".st-key-todo_{item_id}_{month:%Y-%m}")).to_have_count(0)  # off the list
+    taps.shot("ticked")
+    expect(toast).to_have_count(0, timeout=30_000)
+    taps.shot("ticked_list")
+
+    assert taps.count <= 10, taps.count
+    assert page.locator("[data-testid=stException]").count() == 0
+    context.close()
+    with Session(make_engine(db_url)) as session:
+        rows = plan_rows(session, 1, 2567, date(2024, 3, 16), Settings()).set_index("ref")
+        tick = session.exec(select(Publication).where(Publication.item_id == item_id,
+                                                      Publication.month == month)).one()
+        code = session.get(OitItem, item_id).code
+    assert (rows.loc[ref, "progress"], rows.loc[ref, "updated_by"]) == (75, "somchai")
+    assert (code, tick.done, tick.url, tick.updated_by) == ("O3", True, url, "somchai")
