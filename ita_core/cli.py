@@ -19,7 +19,19 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from ita_core import backup, imports, oit_matrix, plan, province, queries, quotas, score, services
+from ita_core import (
+    backup,
+    imports,
+    itap,
+    links,
+    oit_matrix,
+    plan,
+    province,
+    queries,
+    quotas,
+    score,
+    services,
+)
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope, stored_id, upgrade_schema
 from ita_core.demo import apply_demo_snapshot
@@ -112,6 +124,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if args.table == "plan":
         return _export_plan(args)
+    if args.table == "itap":
+        return _export_itap(args)
     with Session(_engine()) as session:
         station = _station(session, args.station)
         station_id, fiscal_year = stored_id(station), _fiscal_year(session, station, args.fy)
@@ -153,6 +167,21 @@ def _survey_counts(session: Session, station_id: int, fiscal_year: int, _as_of: 
 # COLUMNS, so each has its builder here (the same data the page's download button gives).
 PAGE_TABLES: dict[str, Callable[[Session, int, int, date], pd.DataFrame]] = {
     "stations": _stations_table, "survey-counts": _survey_counts}
+
+
+def _export_itap(args: argparse.Namespace) -> int:
+    """The submission sheet; CSV or Excel by the output's extension (.csv / .xlsx), else --format."""
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    fmt = suffix if suffix in ("csv", "xlsx") else args.format
+    with Session(_engine()) as session:
+        station = _station(session, args.station)
+        fiscal_year = _fiscal_year(session, station, args.fy)
+        frame = itap.itap_frame(session, stored_id(station), fiscal_year, args.lang)
+    title = itap.itap_title(station.name_th, fiscal_year)
+    payload = itap.itap_bytes(frame, fmt=fmt, lang=args.lang, title=title)
+    Path(args.output).write_bytes(payload)
+    print(f"บันทึก {len(frame)} แถว ลงไฟล์ {args.output} / wrote {len(frame)} rows")
+    return 0
 
 
 def _export_plan(args: argparse.Namespace) -> int:
@@ -440,6 +469,31 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"วันที่ต้องเป็น YYYY-MM-DD: {text!r}") from exc
 
 
+def cmd_check_links(args: argparse.Namespace) -> int:
+    """Fetch every evidence and publication URL of a station's year, store what was found (the
+    fetching outside the transaction), print one tab-separated line per URL: code, month (BE, or
+    "-"), status, URL. Exit 1 when any link is broken, so a timer or CI can tell."""
+    engine = _engine()
+    with Session(engine) as session:
+        station = _station(session, args.station)
+        station_id, fiscal_year = stored_id(station), _fiscal_year(session, station, args.fy)
+        targets = links.link_targets(session, station_id, fiscal_year)
+    results = {result.url: result for result in
+               links.check_urls([t.url for t in targets], timeout=get_settings().link_timeout_s)}
+    with session_scope(engine) as session:
+        Writer(session, CLI, source="cli").record_link_checks(station_id=station_id,
+                                                              results=list(results.values()))
+    for target in targets:
+        status = links.status_text(results[target.url], args.lang)
+        print(f"{target.code}\t{links.month_text(target.month)}\t{status}\t{target.url}")
+    broken = sum(not result.ok for result in results.values())
+    if args.lang == "en":
+        print(f"{len(results)} links checked, {broken} broken", file=sys.stderr)
+    else:
+        print(f"ตรวจ {len(results)} ลิงก์ ลิงก์เสีย {broken} ลิงก์", file=sys.stderr)
+    return 1 if broken else 0
+
+
 def _score_value(text: str) -> float:
     try:
         value = float(text)
@@ -464,7 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(func=cmd_init)
 
     export = sub.add_parser("export", help="ส่งออกตาราง / export a table")
-    export.add_argument("table", choices=sorted({*COLUMNS, "plan"}))
+    export.add_argument("table", choices=sorted({*COLUMNS, "plan", "itap"}),
+                        help="itap: แผ่นกรอกลิงก์ OIT ในระบบ ITAP (รูปแบบตามนามสกุลไฟล์ .xlsx/.csv)")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("-o", "--output", required=True)
     export.add_argument("--lang", choices=["th", "en"], default="th")
@@ -546,6 +601,13 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--fy", type=int)
     status.add_argument("--station")
     status.set_defaults(func=cmd_status)
+
+    check = sub.add_parser("check-links", help="ตรวจลิงก์หลักฐานและลิงก์การเผยแพร่ (ออกด้วยรหัส 1 เมื่อมีลิงก์เสีย) "
+                                                "/ check evidence links, exit 1 when any is broken")
+    check.add_argument("--station", help="รหัสสถานี")
+    check.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีล่าสุดของสถานี)")
+    check.add_argument("--lang", choices=["th", "en"], default="th")
+    check.set_defaults(func=cmd_check_links)
 
     projection = sub.add_parser("score", help="คาดการณ์คะแนน ITA ตามเกณฑ์ของปี / score projection")
     projection.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีล่าสุดของสถานี)")

@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     # keeps no login beyond the open tab.
     secret_key: SecretStr = SecretStr("")
     session_hours: int = Field(default=12, ge=0, le=24 * 90)
+    link_timeout_s: float = Field(default=10.0, gt=0, le=120)  # seconds one evidence link may take
 
     @classmethod
     def settings_customise_sources(

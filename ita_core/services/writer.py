@@ -10,6 +10,7 @@ which the audit trail records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,8 +19,9 @@ from sqlmodel import Session
 
 from ita_core.auth import Actor
 from ita_core.framework_workbook import FrameworkChanges, FrameworkWorkbook
+from ita_core.links import LinkResult
 from ita_core.models import UserRole
-from ita_core.services import accounts, framework, plan, progress, surveys
+from ita_core.services import accounts, framework, links, plan, progress, surveys
 from ita_core.services import rollover as year_rollover
 from ita_core.services.core import Saved
 
@@ -74,6 +76,12 @@ class Writer:
 
     def delete_quota(self, *, row_id: int, seen_version: int) -> None:
         surveys.delete_quota(self.session, self.actor, row_id, seen_version, self.source)
+
+    # --- the ITA secretary: the evidence link check -----------------------------------------
+
+    def record_link_checks(self, *, station_id: int, results: Sequence[LinkResult]) -> int:
+        """Store fetched results (``ita_core.links.check_urls``, run outside the transaction)."""
+        return links.record_link_checks(self.session, self.actor, station_id, results, self.source)
 
     # --- admins: the plan --------------------------------------------------------------------
 
