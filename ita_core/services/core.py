@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, col
 from ita_core import audit
 from ita_core.auth import Actor
 from ita_core.db import stored_id
+from ita_core.limits import clean_values
 from ita_core.models import (
     Activity,
     Assignment,
@@ -109,6 +110,15 @@ def _due_warning(fiscal_year: int, due: date | None) -> list[str]:
     return []
 
 
+def _cleaned(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The one text rule of :mod:`ita_core.limits`, applied to every value written (NFC, control
+    characters dropped, length caps, station codes); raises ValidationFailed naming each field."""
+    cleaned, errors = clean_values(table, values)
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
 def _snapshot(row: SQLModel, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in fields}
 
@@ -125,6 +135,7 @@ def _write(session: Session, actor: Actor, model: type[VersionedT], row_id: int,
     if row is None or getattr(row, "deleted_at", None) is not None:
         raise ValidationFailed([f"ไม่พบรายการ {table} {row_id} (อาจถูกลบไปแล้ว)"])
     require_station(actor, getattr(row, "station_id", None))
+    changes = _cleaned(table, changes)
     before = _snapshot(row, list(changes))
     if expected_version is None or row.version != expected_version:
         raise ConflictError(table, row_id, row.version, before, changes)
@@ -151,6 +162,9 @@ def create_row(session: Session, actor: Actor, row: SQLModel, fields: tuple[str,
     ``audit_id`` is the trail's row id for a row whose key is not a number (a sub-indicator's code:
     the id of the framework row it was made from; ``fields`` then name the key)."""
     require_station(actor, getattr(row, "station_id", None))
+    texts = {name: value for name in type(row).model_fields if isinstance(value := getattr(row, name), str)}
+    for name, value in _cleaned(table_name(type(row)), texts).items():
+        setattr(row, name, value)
     if hasattr(row, "updated_by"):
         row.updated_by, row.updated_at = actor.username, _now()
     session.add(row)
