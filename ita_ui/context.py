@@ -176,7 +176,7 @@ def _pick_year(years: list[int], *, key: str, keep: list[int] | None = None,
     st.session_state[key] = (_first_of(keep, st.session_state.get(key), st.session_state.get(KEPT_YEAR))
                              or _first_of(years, asked, default) or (None if empty else years[0]))
     fiscal_year: int | None = st.sidebar.selectbox("ปีงบประมาณ (พ.ศ.)", years, key=key, index=None,
-                                                   required=True, placeholder="เลือกปีงบประมาณ")
+                                                   placeholder="เลือกปีงบประมาณ")
     if fiscal_year is not None:
         st.session_state[KEPT_YEAR] = fiscal_year
     return fiscal_year
