@@ -457,7 +457,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             person_id = _person_id(session, station or _station(session, None), args.person)
         Writer(session, CLI, source="cli").create_user(
             username=args.name, password=password, role=args.role, person_id=person_id,
-            station_id=station.id if station else None, can_edit_all=args.all_rows, province=args.province)
+            station_id=station.id if station else None, can_edit_all=args.all_rows, province=args.province,
+            email=args.email or "")
     print(f"เพิ่มผู้ใช้ {args.name} ({args.role}) แล้ว / user added")
     return 0
 
@@ -554,6 +555,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--station", help="รหัสสถานีที่ผู้ใช้สังกัด")
     user_add.add_argument("--province", help="จังหวัดที่ดูแล (บัญชีของ ภ.จว. ไม่ผูกกับสถานีเดียว)")
     user_add.add_argument("--all-rows", action="store_true", help="officer แก้ได้ทุกแถว")
+    user_add.add_argument("--email", help="อีเมลของผู้ใช้ (สำหรับการแจ้งเตือน)")
     user_add.set_defaults(func=cmd_user_add)
 
     station = sub.add_parser("station", help="จัดการสถานี / stations").add_subparsers(dest="station_command",

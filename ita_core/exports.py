@@ -45,7 +45,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
     "people": [
         ("id", "รหัส"), ("name", "ชื่อ"), ("rank", "ยศ"), ("position", "ตำแหน่ง"),
-        ("variants", "การสะกดที่พบในแผน"), ("items", "จำนวนงานที่รับผิดชอบ"),
+        ("variants", "การสะกดที่พบในแผน"), ("items", "จำนวนงานที่รับผิดชอบ"), ("email", "อีเมล"),
+        ("line_user_id", "LINE user id"),
     ],
     "phases": [
         ("seq", "ลำดับ"), ("stage", "ช่วง"), ("step", "ขั้นตอนที่"), ("kind", "ประเภท"),

@@ -235,9 +235,10 @@ def people(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     ).all()
     frame = pd.DataFrame([
         {"id": p.id, "name": p.name, "kind": p.kind, "rank": p.rank, "position": p.position,
-         "variants": JOIN.join(p.variants), "items": int((a or 0) + (o or 0))}
+         "variants": JOIN.join(p.variants), "items": int((a or 0) + (o or 0)), "email": p.email,
+         "line_user_id": p.line_user_id}
         for p, a, o in rows
-    ], columns=["id", "name", "kind", "rank", "position", "variants", "items"])
+    ], columns=["id", "name", "kind", "rank", "position", "variants", "items", "email", "line_user_id"])
     return frame
 
 

@@ -37,7 +37,9 @@ DUTY_FIELDS = {"kind": ("รอบการทำซ้ำ", "duty_kind"), "day"
                "start": ("เริ่ม (ว่าง = ต้นปีงบประมาณ)", "date"), "end": ("สิ้นสุด (ว่าง = สิ้นปีงบประมาณ)", "date"),
                "text": ("ข้อความตามแผน", "text")}
 PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท", "kind"), "rank": ("ยศ", "text"),
-                 "position": ("ตำแหน่ง", "text"), "note": ("หมายเหตุ", "text")}
+                 "position": ("ตำแหน่ง", "text"), "note": ("หมายเหตุ", "text"),
+                 "email": ("อีเมล (สำหรับการแจ้งเตือน)", "text"),
+                 "line_user_id": ("LINE user id (U ตามด้วยเลขฐานสิบหก 32 ตัว)", "text")}
 
 context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN)
 actor = current_actor()
@@ -186,10 +188,11 @@ with users_tab:
         pid = st.selectbox("เป็นบุคคลในแผน", [None, *everyone], key=f"new_user_person_{turn}",
                            format_func=lambda i: "—" if i is None else everyone[i])
         all_rows = st.checkbox("เจ้าหน้าที่แก้ได้ทุกแถว", key=f"new_all_rows_{turn}")
+        email = st.text_input("อีเมล (ไม่บังคับ)", key=f"new_user_email_{turn}")
         if st.form_submit_button("เพิ่มผู้ใช้", type="primary"):
             write(lambda w: w.create_user(
                 username=username, password=password, role=role, person_id=pid, can_edit_all=all_rows,
-                station_id=context.station_id), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
+                station_id=context.station_id, email=email), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
 
 def rollover_targets(current: int) -> list[int]:
     """The years a plan may move to: every later year with a framework, and the next year."""

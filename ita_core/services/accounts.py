@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ita_core.auth import Actor, AuthError, check_password_rules, has_admin, hash_password
+from ita_core.contacts import clean_contacts
 from ita_core.models import (
     Person,
     User,
@@ -24,8 +25,10 @@ from ita_core.services.core import (
 
 def create_user(session: Session, actor: Actor | None, username: str, password: str, role: str, *,
                 person_id: int | None = None, station_id: int | None = None, can_edit_all: bool = False,
-                province: str | None = None, source: str = "form") -> Saved:
-    """Add a login. ``actor`` None is the one-time first-admin setup (only while no admin exists).
+                province: str | None = None, email: str = "", source: str = "form") -> Saved:
+    """Add a login (``email``: where its reminders go, checked like a person's).
+
+    ``actor`` None is the one-time first-admin setup (only while no admin exists).
 
     ``station_id`` ties the login to one station; ``province`` (without a station) makes it a
     province office login that sees and, as admin, edits every station of that province.
@@ -46,6 +49,8 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
         check_password_rules(password)
     except AuthError as exc:
         errors.append(str(exc))
+    contacts, contact_errors = clean_contacts({"email": email})
+    errors.extend(contact_errors)
     if errors:
         raise ValidationFailed(errors)
     require_login_change(actor, before=None, after=_login({
@@ -54,17 +59,22 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
     _check_person(session, person_id, station_id)
     user = User(username=username.strip(), password_hash=hash_password(password), role=UserRole(role),
                 person_id=person_id, station_id=station_id, can_edit_all=can_edit_all,
-                province=province or None)
-    fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all")
+                province=province or None, email=contacts["email"])
+    fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all", "email")
     return create_row(session, actor, user, fields, source)
 
 
 def update_user(session: Session, actor: Actor, user_id: int, expected_version: int,
                 values: dict[str, Any], source: str = "form") -> Saved:
-    """Change a login's role, person, station, rights, active flag or password (hashed)."""
+    """Change a login's role, person, station, rights, active flag, contacts or password (hashed)."""
     require(actor, Action.MANAGE_USERS)
-    allowed = {"role", "person_id", "station_id", "can_edit_all", "active", "password"}
+    allowed = {"role", "person_id", "station_id", "can_edit_all", "active", "password", "email",
+               "line_user_id"}
     changes = {k: v for k, v in values.items() if k in allowed}
+    contacts, contact_errors = clean_contacts(changes)
+    if contact_errors:
+        raise ValidationFailed(contact_errors)
+    changes.update(contacts)
     if "role" in changes and changes["role"] not in set(UserRole):
         raise ValidationFailed([f"บทบาท {changes['role']!r} ไม่ถูกต้อง"])
     if "password" in changes:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from ita_core.auth import Actor
+from ita_core.contacts import clean_contacts
 from ita_core.db import stored_id
 from ita_core.framework import catalogue_of, framework_of, missing_framework_th
 from ita_core.labels import RHYTHM_TH
@@ -64,7 +65,7 @@ OIT_FIELDS = ("sub_indicator", "group_heading", "title", "due_date", "due_text",
               "rhythm_text", "responsible_text")
 
 
-PERSON_FIELDS = ("name", "kind", "rank", "position", "variants", "note")
+PERSON_FIELDS = ("name", "kind", "rank", "position", "variants", "note", "email", "line_user_id")
 
 
 DUTY_FIELDS = ("activity_id", "oit_item_id", "kind", "day", "interval_days", "start", "end", "text")
@@ -335,6 +336,10 @@ def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: 
         raise ValidationFailed(["ชื่อว่างไม่ได้"])
     if "kind" in clean and clean["kind"] not in set(PersonKind):
         raise ValidationFailed([f"ประเภท {clean['kind']!r} ไม่ถูกต้อง (person / position / group)"])
+    contacts, contact_errors = clean_contacts(clean)
+    if contact_errors:
+        raise ValidationFailed(contact_errors)
+    clean.update(contacts)
     if row_id is None:
         if station_id is None:
             raise ValidationFailed(["บุคคลใหม่ต้องระบุสถานี"])

@@ -1,0 +1,86 @@
+"""Contacts (e-mail, LINE user id): checked where people and logins are saved, shown in the people
+export, set by `ita user add --email`."""
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from ita_core.auth import CLI
+from ita_core.cli import main
+from ita_core.contacts import clean_contacts, email_error, line_user_id_error
+from ita_core.db import make_engine
+from ita_core.exports import export_frame
+from ita_core.models import Person, Station, User
+from ita_core.services import ValidationFailed
+from ita_core.services.writer import Writer
+
+LINE_ID = "U" + "0123456789abcdef" * 2
+
+
+@pytest.mark.parametrize("value", ["", "somchai@police.go.th", "a.b+c@mail.example.co.th"])
+def test_good_emails_pass(value: str) -> None:
+    assert email_error(value) is None
+
+
+@pytest.mark.parametrize("value", ["somchai", "a@b", "a @b.com", "a@@b.com", "a@b.c", "@police.go.th"])
+def test_bad_emails_are_refused_naming_the_field(value: str) -> None:
+    message = email_error(value)
+    assert message is not None and message.startswith("อีเมล")
+
+
+def test_line_user_ids_are_u_and_32_hex_digits() -> None:
+    assert line_user_id_error(LINE_ID) is None
+    assert line_user_id_error("") is None
+    for bad in ("@somchai", LINE_ID[:-1], LINE_ID.upper(), "C" + LINE_ID[1:]):
+        message = line_user_id_error(bad)
+        assert message is not None and message.startswith("LINE user id")
+
+
+def test_clean_contacts_strips_and_collects_every_error() -> None:
+    assert clean_contacts({"email": " a@b.co ", "name": "x"}) == ({"email": "a@b.co"}, [])
+    cleaned, errors = clean_contacts({"email": "nope", "line_user_id": "nope"})
+    assert cleaned == {"email": "nope", "line_user_id": "nope"} and len(errors) == 2
+
+
+def test_a_person_keeps_valid_contacts_and_refuses_bad_ones(session: Session, station: Station) -> None:
+    writer = Writer(session, CLI, source="cli")
+    saved = writer.save_person(values={"name": "ทดสอบ ติดต่อ", "email": " t@police.go.th ",
+                                       "line_user_id": LINE_ID}, station_id=station.id)
+    person = session.get(Person, saved.row_id)
+    assert person is not None and (person.email, person.line_user_id) == ("t@police.go.th", LINE_ID)
+    with pytest.raises(ValidationFailed) as refused:
+        writer.save_person(values={"line_user_id": "@tester"}, row_id=saved.row_id,
+                           seen_version=saved.version)
+    assert refused.value.errors[0].startswith("LINE user id")
+    frame = export_frame(session, "people", station_id=station.id, fiscal_year=2567)
+    row = frame[frame["name"] == "ทดสอบ ติดต่อ"].iloc[0]
+    assert (row["email"], row["line_user_id"]) == ("t@police.go.th", LINE_ID)
+
+
+def test_a_login_refuses_a_bad_email(session: Session, station: Station) -> None:
+    writer = Writer(session, CLI, source="cli")
+    with pytest.raises(ValidationFailed) as refused:
+        writer.create_user(username="mail", password="pass-word-2567", role="viewer", station_id=station.id,
+                           email="mail@")
+    assert refused.value.errors == ["อีเมล “mail@” ไม่ถูกต้อง (ตัวอย่าง name@example.go.th)"]
+    saved = writer.create_user(username="mail", password="pass-word-2567", role="viewer",
+                               station_id=station.id, email="mail@police.go.th")
+    writer.update_user(row_id=saved.row_id, seen_version=saved.version, values={"line_user_id": LINE_ID})
+    user = session.get(User, saved.row_id)
+    assert user is not None and (user.email, user.line_user_id) == ("mail@police.go.th", LINE_ID)
+
+
+def test_user_add_takes_an_email(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ITA_DATABASE_URL", f"sqlite:///{tmp_path / 'ita.db'}")
+    assert main(["init", "--no-demo"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "somchai", "--role", "viewer", "--email", "somchai@police.go.th"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "other", "--role", "viewer", "--email", "other"]) == 2
+    assert "อีเมล “other” ไม่ถูกต้อง" in capsys.readouterr().err
+    with Session(make_engine(f"sqlite:///{tmp_path / 'ita.db'}")) as session:
+        emails = {u.username: u.email for u in session.exec(select(User))}
+    assert emails == {"somchai": "somchai@police.go.th"}
