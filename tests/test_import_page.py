@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from ita_core.models import Activity, AuditLog, FiscalYear, OitItem, Person
+from ita_core.thai_dates import shift_be_years_in_text
 from tests.make_bad_imports import GOOD_ROW, PLAN_HEADERS, _plan
 from tests.test_pages import make_user, run_page
 from tests.transfer_support import seed_plan_sheet
@@ -93,7 +94,8 @@ def test_a_new_station_chooses_any_year_from_last_to_two_ahead(engine: Engine, l
         "แล้วกลับมานำเข้าแผน"]
     assert not app.file_uploader
     app.sidebar.selectbox(key="fiscal_year").set_value(2571).run()
-    app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet(), XLSX))
+    plan_2571 = seed_plan_sheet(edit=lambda _, row: row.__setitem__(5, shift_be_years_in_text(row[5], 4)))
+    app.file_uploader[0].set_value(("แผน.xlsx", plan_2571, XLSX))
     app.run()
     assert app.subheader[0].value.startswith("เพิ่ม 26 แถว")
     commit = app.button(key="commit_import")
