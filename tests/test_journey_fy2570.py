@@ -227,6 +227,7 @@ def test_the_new_stations_calendar_and_quotas_are_2570s(journey: Journey) -> Non
     assert sorted((str(q.tool), q.department, q.min_respondents) for q in quotas) == sorted(
         (str(m.tool), m.department, m.min_respondents) for m in minimums)
     assert len(quotas) == len(minimums) > 0
+    assert {q.note for q in quotas} == {"ขั้นต่ำตามเกณฑ์ปี 2570"}
 
 
 def test_the_score_projection_is_json_with_every_key(journey: Journey) -> None:
@@ -328,6 +329,7 @@ def _check_oit_matrix(app: AppTest) -> None:
 
 def _check_quotas(app: AppTest) -> None:
     assert [s.value for s in app.subheader][:2] == ["EIT · ผู้มีส่วนได้ส่วนเสียภายนอก", "IIT · ผู้มีส่วนได้ส่วนเสียภายใน"]
+    assert not app.warning  # no "the plan contradicts itself" about another station's plan
 
 
 def _check_score(app: AppTest) -> None:

@@ -119,6 +119,9 @@ def test_a_new_stations_year_gets_the_catalogue_the_calendar_and_the_quotas(sess
     assert sorted(quotas) == sorted(session.exec(select(SurveyMinimum.tool, SurveyMinimum.department,
                                                         SurveyMinimum.min_respondents)).all())
     assert ("EIT", "รวมทั้งสถานี", 300) in quotas
+    # not the seed's transcription notes of another station's plan (shown as a contradiction)
+    assert set(session.exec(select(SurveyQuota.note).where(SurveyQuota.station_id == station))) == {
+        "ขั้นต่ำตามเกณฑ์ปี 2567"}
     sources = session.exec(select(AuditLog.table_name, AuditLog.source).where(AuditLog.station_id == station)
                            .distinct()).all()
     assert set(sources) == {("oit_item", "import"), ("recurring_duty", "import"), ("phase", "import"),

@@ -189,7 +189,8 @@ def start_station_year(session: Session, actor: Actor, *, station_id: int, fisca
       unassigned and not started, with code, title, sub-indicator, deadline and components; a
       monthly item gets a month-end recurring duty so its matrix cells are required;
     - the year's calendar (``FrameworkPhase`` → ``Phase``) when the station's year has no step;
-    - the survey minimums (``SurveyMinimum`` → ``SurveyQuota``) when it has no quota.
+    - the survey minimums (``SurveyMinimum`` → ``SurveyQuota``) when it has no quota, each noted
+      "ขั้นต่ำตามเกณฑ์ปี <year>".
 
     Each row goes through the validator of its kind (save_phase, save_quota, save_recurring_duty)
     and is audited with ``source``; calling it again adds nothing. Refused when the year has no
@@ -212,9 +213,12 @@ def start_station_year(session: Session, actor: Actor, *, station_id: int, fisca
         save_phase(session, actor, {"seq": step.seq, "kind": step.kind, "name": step.name_th,
                                     "start": step.start, "end": step.end},
                    source=source, station_id=station_id, fiscal_year=fiscal_year)
-    for minimum in plan.minimums:
+    for minimum in plan.minimums:  # the framework's own note is about the plan it was read from (the
+        # seed's CONFLICT notes on Chiang Mai's columns), which the quotas page would show this station
+        # as a contradiction in its own plan
         save_quota(session, actor, {"tool": minimum.tool, "department": minimum.department,
-                                    "min_respondents": minimum.min_respondents, "note": minimum.note},
+                                    "min_respondents": minimum.min_respondents,
+                                    "note": f"ขั้นต่ำตามเกณฑ์ปี {fiscal_year}"},
                    source=source, station_id=station_id, fiscal_year=fiscal_year)
     session.flush()
     return plan.summary(session)
