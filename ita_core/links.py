@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from http.client import HTTPException
 from urllib.parse import urlparse
 
+import pandas as pd
 from sqlmodel import Session, col, select
 
 from ita_core.models import Activity, LinkCheck, OitItem, Publication
@@ -169,6 +170,23 @@ def broken_targets(session: Session, station_id: int, fiscal_year: int) -> list[
     """The year's evidence and publication links that are broken by their latest check."""
     broken = broken_urls(session, station_id)
     return [target for target in link_targets(session, station_id, fiscal_year) if target.url in broken]
+
+
+def mark_broken(cells: pd.DataFrame, broken: set[str]) -> pd.DataFrame:
+    """The OIT matrix's cells with ``broken``: True where the cell's link failed its last check
+    (``oit_matrix.cell_text`` then says ลิงก์เสีย)."""
+    return cells.assign(broken=cells["url"].fillna("").astype(str).str.strip().isin(broken))
+
+
+def broken_lines(targets: list[LinkTarget], checks: dict[str, LinkCheck]) -> list[str]:
+    """One short Thai line per broken link (code, month, reason, URL), for the meeting page."""
+    lines = []
+    for target in targets:
+        check = checks.get(target.url)
+        if check is not None and not check.ok:
+            month = f" {month_text(target.month)}" if target.month else ""
+            lines.append(f"{target.code}{month} · {check.error or BROKEN_TH} · {target.url}")
+    return lines
 
 
 def status_text(result: LinkResult | LinkCheck | None, lang: str = "th") -> str:

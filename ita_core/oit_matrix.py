@@ -154,7 +154,8 @@ def cell_text(row: pd.Series | dict[str, Any]) -> str:
     """Markdown of one cell for the page: icon and word (readable in greyscale), link when published."""
     state = CellState(row["state"])
     if state == CellState.DONE:
-        return f"{STATE_ICON[state]} [{STATE_TH[state]}]({row['url']})" if row["url"] else \
+        broken = " ⚠️ ลิงก์เสีย" if row.get("broken") else ""  # its link failed the last check (links.py)
+        return f"{STATE_ICON[state]} [{STATE_TH[state]}]({row['url']}){broken}" if row["url"] else \
             f"{STATE_ICON[state]} {STATE_TH[state]}"
     if state == CellState.NOT_REQUIRED:
         return STATE_ICON[state]

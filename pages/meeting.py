@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from ita_core import meeting
+from ita_core import links, meeting
 from ita_core.plan import tool_lights
 from ita_core.settings import get_settings
 from ita_core.status import OVERALL_ICON, OVERALL_TH
@@ -13,6 +13,7 @@ from ita_core.thai_dates import format_be
 from ita_core.workload import workload
 from ita_ui.context import pick_context
 from ita_ui.dates import be_caption
+from ita_ui.engine import reading
 from ita_ui.loaders import plan_view
 from ita_ui.notices import notice_missing, notice_missing_rows
 from ita_ui.styles import attention_rows, light_box, presentation_mode, projector_text
@@ -52,6 +53,13 @@ if late.empty:
     st.markdown("ไม่มีรายการเลยกำหนด")
 else:
     attention_rows(meeting.attention_table(late))
+
+with reading() as session:  # links whose last check failed: assessors would find them dead too
+    broken = links.broken_lines(links.link_targets(session, context.station_id, context.fiscal_year),
+                                links.latest_checks(session, context.station_id))
+if broken:
+    st.subheader(f"⚠️ ลิงก์เสีย: {len(broken)}")
+    st.text("\n".join(broken[:10]) + (f"\n… และอีก {len(broken) - 10} ลิงก์" if len(broken) > 10 else ""))
 
 overdue_new = meeting.became_overdue(view.rows, since, context.as_of)
 done_new = meeting.completed_since(view.rows, since, context.as_of)

@@ -10,11 +10,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ita_core import oit_matrix, queries
+from ita_core import itap, links, oit_matrix, queries
 from ita_core.meeting import markdown_text
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
+from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
 from ita_ui.conflicts import Edits, Versions, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
@@ -23,6 +24,7 @@ from ita_ui.forms import NO_CHANGE, component_checkbox, component_key, save_comp
 from ita_ui.login import current_actor, login_here
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table
+from ita_ui.writes import write
 
 context = pick_context()
 actor = current_actor()
@@ -34,6 +36,8 @@ with reading() as session:
     components = queries.components(session, context.station_id, context.fiscal_year)
     assignments = queries.assignments(session, context.station_id, context.fiscal_year)
     export, columns = oit_matrix.export_table(session, context.station_id, context.fiscal_year, context.as_of)
+    cells = links.mark_broken(cells, links.broken_urls(session, context.station_id))
+    itap_sheet = itap.itap_frame(session, context.station_id, context.fiscal_year)
 
 st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
 if cells.empty:
@@ -136,6 +140,19 @@ with table_tab:
         st.markdown(table)
     title = f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}"
     download_table(export, "oit-matrix", "oit_matrix", title, columns)
+    st.markdown("##### ลิงก์สำหรับกรอกในระบบ ITAP")
+    st.caption("ข้อ O1–O25 พร้อมลิงก์ที่ต้องกรอก องค์ประกอบ และผู้รับผิดชอบ; ระบุ “ไม่มีลิงก์” และ “ลิงก์เสีย”"
+               f" · ลิงก์เสียในตารางนี้ {int(cells['broken'].sum())} ช่อง")
+    download_table(itap_sheet, itap.TABLE, "itap", itap.itap_title(context.station_name, context.fiscal_year),
+                   itap.COLUMNS)
+    if actor.may(Action.CHECK_LINKS, station_id=context.station_id) and st.button(
+            "🔗 ตรวจลิงก์", key="check_links", help="เปิดทุกลิงก์หลักฐานและลิงก์การเผยแพร่ของปีนี้ แล้วบันทึกผล"):
+        with reading() as session:
+            targets = links.link_targets(session, context.station_id, context.fiscal_year)
+        with st.spinner(f"กำลังตรวจ {len(targets)} ลิงก์ …"):  # outside any transaction
+            results = links.check_urls([t.url for t in targets], timeout=get_settings().link_timeout_s)
+        write(lambda w: w.record_link_checks(station_id=context.station_id, results=results),
+              f"ตรวจ {len(results)} ลิงก์แล้ว · ลิงก์เสีย {sum(not r.ok for r in results)}")
 with todo_tab:
     if todo.empty:
         st.success("ไม่มีรายการเลยกำหนดหรือครบกำหนดใน 30 วัน")

@@ -3,7 +3,7 @@ grouped by tool (each tool and row code explained), and the rows filtered by lig
 
 import streamlit as st
 
-from ita_core import meeting
+from ita_core import links, meeting
 from ita_core.plan import code_legend, sort_by_code, sub_indicator_lights, tool_legend, year_comparison
 from ita_core.queries import plan_issues
 from ita_core.settings import get_settings
@@ -57,6 +57,11 @@ subs = sub_indicator_lights(view.rows).set_index("sub_indicator")
 tool_help = {line.split()[0]: line for line in tools_help}
 for tool, heading in TOOLS.items():
     st.markdown(f"#### {heading}", help=tool_help.get(tool))
+    if tool == "OIT":  # evidence links whose last check failed (ita check-links / ตรวจลิงก์ on the OIT page)
+        with reading() as session:
+            broken_links = links.broken_targets(session, context.station_id, context.fiscal_year)
+        if broken_links:
+            st.markdown(f"⚠️ **ลิงก์เสีย {len(broken_links)}** — ดูและตรวจใหม่ที่หน้าตารางเผยแพร่ OIT")
     group = view.indicators[view.indicators["tool"] == tool]
     columns = st.columns(len(group))
     for column, row in zip(columns, group.itertuples(), strict=True):

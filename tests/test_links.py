@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from ita_core import links, oit_matrix
@@ -242,3 +243,31 @@ def test_check_links_prints_each_url_and_exits_1_on_a_dead_link(
 def test_month_text_is_buddhist_era() -> None:
     assert links.month_text(date(2023, 10, 1)) == "ต.ค. 66"
     assert links.month_text(None) == "-"
+
+
+def test_the_pages_check_links_and_show_the_broken_one(engine: Engine, web: Web,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An admin presses ตรวจลิงก์ on the OIT matrix; O7's October link (404) then reads ลิงก์เสีย
+    in its cell, on the overview's OIT part and in the meeting page's list."""
+    from tests.test_pages import login, make_user, run_page
+
+    monkeypatch.setenv("ITA_LINK_TIMEOUT_S", str(TIMEOUT))
+    with session_scope(make_engine()) as session:
+        o7 = session.exec(select(OitItem).where(OitItem.code == "O7", OitItem.fiscal_year == 2567)).one()
+        Writer(session, CLI, source="cli").set_publication(item_id=o7.id or 0, month=date(2023, 10, 1),
+                                                           done=True, url=web.url("/gone"))
+    make_user("admin1", "admin")
+    app = login(run_page("oit_matrix"), "admin1")
+    assert not [m.value for m in app.markdown if "ลิงก์เสีย" in m.value and m.value.startswith("| ข้อ |")]
+    app.button(key="check_links").click().run()
+    assert not app.exception
+    with Session(make_engine()) as session:
+        assert [(c.url, c.status_code) for c in session.exec(select(LinkCheck))] == [(web.url("/gone"), 404)]
+    tables = [m.value for m in app.markdown if m.value.startswith("| ข้อ |")]
+    assert f"✅ [เผยแพร่แล้ว]({web.url('/gone')}) ⚠️ ลิงก์เสีย" in tables[1]
+    assert any("ลิงก์เสียในตารางนี้ 1 ช่อง" in c.value for c in app.caption)
+    app.switch_page("pages/overview.py").run()
+    assert any(m.value.startswith("⚠️ **ลิงก์เสีย 1**") for m in app.markdown)
+    app.switch_page("pages/meeting.py").run()
+    assert [t.value for t in app.text if "ลิงก์เสีย" in t.value or "HTTP 404" in t.value] == [
+        f"O7 ต.ค. 66 · HTTP 404 · {web.url('/gone')}"]
