@@ -8,6 +8,7 @@ query per table and joined in pandas, never one query per row.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import Session, SQLModel, col, select
 
 from ita_core.auth import Actor
+from ita_core.labels import label_th
 from ita_core.models import (
     Activity,
     Assignment,
@@ -32,6 +34,7 @@ from ita_core.models import (
     Station,
     SubIndicator,
     User,
+    UserRole,
 )
 from ita_core.permissions import login_of, may_see_login
 from ita_core.settings import Settings
@@ -360,6 +363,44 @@ def users(session: Session, actor: Actor) -> list[User]:
     every one. :func:`ita_core.permissions.may_see_login` decides, so the list and the writes agree."""
     rows = session.exec(select(User).order_by(col(User.username))).all()
     return [user for user in rows if may_see_login(actor, login_of(user))]
+
+
+USER_COLUMNS = ["ชื่อผู้ใช้", "บุคคลในแผน", "ตำแหน่ง", "บทบาท", "ขอบเขต", "สถานะ", "แก้ได้ทุกแถว"]
+
+
+def user_table(session: Session, users: Sequence[User], *, now: datetime) -> pd.DataFrame:
+    """The admin page's users table: who each login is in the plan (rank and name, position), its
+    role and reach in Thai, and whether it is in use, closed or locked at ``now`` (aware, in the
+    station's time zone, which the lock's end is shown in).
+
+    Why: a list of usernames does not tell the secretary which officer a login belongs to.
+    ``users`` is what :func:`users` gave the actor, so the table shows no login the actor may not
+    manage."""
+    person_ids = [u.person_id for u in users if u.person_id is not None]
+    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))}
+    stations = {s.id: s.name_th for s in session.exec(select(Station))}
+    rows = []
+    for user in users:
+        person = people.get(user.person_id)
+        reach = (stations.get(user.station_id, "") if user.station_id is not None
+                 else f"ภ.จว.{user.province}" if user.province else "ทุกสถานี (ส่วนกลาง)")
+        rows.append(dict(zip(USER_COLUMNS, [
+            user.username, f"{person.rank}{person.name}" if person else "", person.position if person else "",
+            label_th(user.role, UserRole), reach, _login_state(user, now), "ใช่" if user.can_edit_all else "",
+        ], strict=True)))
+    return pd.DataFrame(rows, columns=USER_COLUMNS)
+
+
+def _login_state(user: User, now: datetime) -> str:
+    """A login's state in Thai: closed by an admin, locked after wrong passwords (until when), or in use."""
+    if not user.active:
+        return "ปิดใช้งาน"
+    until = user.locked_until
+    if until is not None and until.tzinfo is None:  # stored as UTC; SQLite hands it back naive
+        until = until.replace(tzinfo=UTC)
+    if until is not None and until > now:
+        return f"ล็อกชั่วคราวถึง {until.astimezone(now.tzinfo):%H:%M} น. (ใส่รหัสผ่านผิดหลายครั้ง)"
+    return "ใช้งาน"
 
 
 def plan_issues(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Admin: the plan rows, OIT components, recurring reports, people, assignments, logins, the next
 fiscal year's plan and the backup download. Admins only."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,7 @@ from ita_core.recurring import describe
 from ita_core.services import ValidationFailed
 from ita_core.services.rollover import RolloverReport
 from ita_core.services.writer import Writer
+from ita_core.settings import get_settings
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
 from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row, row_editor
@@ -176,8 +178,8 @@ with assign_tab:
 with users_tab:
     with reading() as session:
         users = queries.users(session, actor)
-    st.dataframe(pd.DataFrame([{"ชื่อผู้ใช้": u.username, "บทบาท": label_th(u.role, UserRole), "ใช้งาน": u.active,
-                                "แก้ได้ทุกแถว": u.can_edit_all} for u in users]), hide_index=True)
+        user_rows = queries.user_table(session, users, now=datetime.now(ZoneInfo(get_settings().timezone)))
+    st.dataframe(user_rows, hide_index=True, width="stretch")  # who each login is in the plan
     turn = form_round("new_user")
     with st.form(f"new_user_{turn}", enter_to_submit=False):
         st.markdown(f"##### เพิ่มผู้ใช้ของ{context.station_name}")

@@ -465,3 +465,37 @@ def test_admin_adds_an_activity_and_a_group_through_the_new_row_forms(engine: En
         group = session.exec(select(Person).where(Person.name == "ชุดปฏิบัติการ ITA")).one()
     assert (added.indicator, added.seq, added.station_id, added.fiscal_year) == (3, 27, 1, 2567)
     assert (group.kind, group.rank) == ("group", "")
+
+
+def test_the_users_table_shows_who_each_login_is_in_the_plan(engine: Engine) -> None:
+    """Issue 15: the users tab names each login's person and position, its role and reach in Thai
+    and whether it is in use, closed or locked; a station admin sees only its station's logins."""
+    from datetime import UTC, datetime, timedelta
+
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import session_scope
+    from ita_core.models import User
+
+    with session_scope(make_engine()) as session:
+        other = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
+        services.create_user(session, CLI, "newsec", "pass-word-2567", "admin", station_id=other)
+        services.create_user(session, CLI, "somchai", "pass-word-2567", "officer", station_id=1,
+                             person_id=person_id("อนุทิน พุดดี"))
+        services.create_user(session, CLI, "viewer", "pass-word-2567", "viewer", station_id=1)
+        services.create_user(session, CLI, "secretary", "pass-word-2567", "admin", station_id=1,
+                             person_id=person_id("ภัทรพงษ์ พลังช้างสาร"), can_edit_all=True)
+        locked = session.exec(select(User).where(User.username == "somchai")).one()
+        locked.locked_until = datetime.now(UTC) + timedelta(minutes=10)
+        session.exec(select(User).where(User.username == "viewer")).one().active = False
+    app = run_page("admin", user="secretary")
+    table = next(
+        d.value for d in app.dataframe if list(d.value.columns)[:2] == ["ชื่อผู้ใช้", "บุคคลในแผน"])
+    assert list(table.columns) == ["ชื่อผู้ใช้", "บุคคลในแผน", "ตำแหน่ง", "บทบาท", "ขอบเขต", "สถานะ", "แก้ได้ทุกแถว"]
+    rows = table.set_index("ชื่อผู้ใช้")
+    assert list(rows.index) == ["secretary", "somchai", "viewer"]  # not newsec of the other station
+    assert list(rows.loc["secretary"]) == ["ส.ต.ท.ภัทรพงษ์ พลังช้างสาร", "จนท.ลงเว็บไซต์ สภ. / ผู้ดูแลระบบ ITAP",
+                                           "ผู้ดูแลระบบ", "สถานีตำรวจภูธรเชียงใหม่", "ใช้งาน", "ใช่"]
+    assert list(rows.loc["somchai"])[:4] == ["ด.ต.อนุทิน พุดดี", "", "เจ้าหน้าที่", "สถานีตำรวจภูธรเชียงใหม่"]
+    assert rows.loc["somchai", "สถานะ"].startswith("ล็อกชั่วคราวถึง ")
+    assert list(rows.loc["viewer"]) == ["", "", "ผู้ชม", "สถานีตำรวจภูธรเชียงใหม่", "ปิดใช้งาน", ""]

@@ -128,3 +128,34 @@ def test_a_year_without_a_framework_falls_back_to_the_shared_names(engine: Engin
         shared, seed = queries.indicators(session, 2569), queries.indicators(session, 2567)
         assert shared.equals(seed)
         assert queries.sub_indicators(session, 2569).equals(queries.sub_indicators(session, 2567))
+
+
+def test_user_table_names_each_logins_person_reach_and_state(engine: Engine) -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlmodel import select
+
+    from ita_core.models import Person, User
+
+    with session_scope(engine) as session:
+        anutin = session.exec(select(Person.id).where(Person.name == "อนุทิน พุดดี")).one()
+        services.create_user(session, CLI, "central", "pass-word-2567", "admin")
+        services.create_user(session, CLI, "lamphun", "pass-word-2567", "admin", province="ลำพูน")
+        services.create_user(session, CLI, "somchai", "pass-word-2567", "officer", station_id=1,
+                             person_id=anutin)
+        user = session.exec(select(User).where(User.username == "somchai")).one()
+        user.locked_until = datetime(2026, 11, 30, 10, 40, tzinfo=UTC)
+    bangkok = timezone(timedelta(hours=7))
+    with Session(engine) as session:
+        users = queries.users(session, CLI)
+        locked = queries.user_table(session, users, now=datetime(2026, 11, 30, 17, 30, tzinfo=bangkok))
+        later = queries.user_table(session, users, now=datetime(2026, 11, 30, 17, 41, tzinfo=bangkok))
+    assert locked.to_dict("records") == [
+        {"ชื่อผู้ใช้": "central", "บุคคลในแผน": "", "ตำแหน่ง": "", "บทบาท": "ผู้ดูแลระบบ",
+         "ขอบเขต": "ทุกสถานี (ส่วนกลาง)", "สถานะ": "ใช้งาน", "แก้ได้ทุกแถว": ""},
+        {"ชื่อผู้ใช้": "lamphun", "บุคคลในแผน": "", "ตำแหน่ง": "", "บทบาท": "ผู้ดูแลระบบ",
+         "ขอบเขต": "ภ.จว.ลำพูน", "สถานะ": "ใช้งาน", "แก้ได้ทุกแถว": ""},
+        {"ชื่อผู้ใช้": "somchai", "บุคคลในแผน": "ด.ต.อนุทิน พุดดี", "ตำแหน่ง": "", "บทบาท": "เจ้าหน้าที่",
+         "ขอบเขต": "สถานีตำรวจภูธรเชียงใหม่", "สถานะ": "ล็อกชั่วคราวถึง 17:40 น. (ใส่รหัสผ่านผิดหลายครั้ง)",
+         "แก้ได้ทุกแถว": ""}]
+    assert later["สถานะ"].tolist() == ["ใช้งาน", "ใช้งาน", "ใช้งาน"]
