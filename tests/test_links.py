@@ -271,3 +271,10 @@ def test_the_pages_check_links_and_show_the_broken_one(engine: Engine, web: Web,
     app.switch_page("pages/meeting.py").run()
     assert [t.value for t in app.text if "ลิงก์เสีย" in t.value or "HTTP 404" in t.value] == [
         f"O7 ต.ค. 66 · HTTP 404 · {web.url('/gone')}"]
+
+
+def test_check_links_on_a_plan_without_links_exits_0(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["check-links"]) == 0
+    out = capsys.readouterr()
+    assert (out.out, out.err.strip()) == ("", "ตรวจ 0 ลิงก์ ลิงก์เสีย 0 ลิงก์")
