@@ -32,7 +32,7 @@ from ita_core.exports import COLUMNS
 from ita_core.framework import catalogue_of
 from ita_core.framework_workbook import COLUMNS as FRAMEWORK_COLUMNS
 from ita_core.models import FrameworkPhase, OitItem, Phase, RecurringDuty, Station, SurveyMinimum, SurveyQuota
-from ita_core.thai_dates import fiscal_year_bounds, shift_year
+from ita_core.thai_dates import fiscal_year_bounds, shift_be_years_in_text, shift_year
 from tests.transfer_support import seed_plan_sheet
 
 CODE, NAME = "LPN01", "สถานีตำรวจภูธรเมืองลำพูน"
@@ -116,21 +116,20 @@ def journey(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     plan.write_bytes(plan_sheet_2570())
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ITA_DATABASE_URL", journey.url)
-        steps = {
-            "copy": lambda: ita("framework", "copy", "--from", "2567", "--to", "2570"),
-            "export": lambda: ita("framework", "export", "--fy", "2570", "-o", str(framework)),
-            "edit": lambda: (edit_two_items(framework), Run(0, "", ""))[1],
-            "preview": lambda: ita("framework", "import", str(framework), "--fy", "2570"),
-            "commit": lambda: ita("framework", "import", str(framework), "--fy", "2570", "--commit"),
-            "station": lambda: ita("station", "add", CODE, NAME, "--province", "ลำพูน"),
-            "user": lambda: ita("user", "add", SECRETARY, "--role", "admin", "--station", CODE,
-                                stdin=PASSWORD + "\n"),
-            "plan": lambda: ita("import", str(plan), "--station", CODE, "--fy", "2570", "--approve-names"),
-            "score": lambda: ita("score", "--fy", "2570", "--station", CODE, "--json"),
-        }
-        for name, step in steps.items():
-            journey.runs[name] = run = step()
+
+        def step(name: str, *args: str, stdin: str = "") -> None:
+            journey.runs[name] = run = ita(*args, stdin=stdin)
             assert run.code == 0, (name, run.out, run.err)
+
+        step("copy", "framework", "copy", "--from", "2567", "--to", "2570")
+        step("export", "framework", "export", "--fy", "2570", "-o", str(framework))
+        edit_two_items(framework)
+        step("preview", "framework", "import", str(framework), "--fy", "2570")
+        step("commit", "framework", "import", str(framework), "--fy", "2570", "--commit")
+        step("station", "station", "add", CODE, NAME, "--province", "ลำพูน")
+        step("user", "user", "add", SECRETARY, "--role", "admin", "--station", CODE, stdin=PASSWORD + "\n")
+        step("plan", "import", str(plan), "--station", CODE, "--fy", "2570", "--approve-names")
+        step("score", "score", "--fy", "2570", "--station", CODE, "--json")
         yield journey
 
 
@@ -173,14 +172,28 @@ def test_the_stored_2570_catalogue_is_2567s_moved_three_years_but_for_the_two_it
         new = {item.code: fields(item) for item in catalogue_of(session, 2570)}
         versions = {item.code: item.version for item in catalogue_of(session, 2570)}
     assert list(new) == [f"O{n}" for n in range(1, 26)]
-    differing = {code for code in new if new[code] != {
-        **old[code], "deadline": old[code]["deadline"].replace("๖๗", "๗๐"),
-        "due_date": old[code]["due_date"] and shift_year(old[code]["due_date"], 3)}}
+    moved = {code: {**fields, "deadline": shift_be_years_in_text(fields["deadline"], 3),
+                    "requirement_th": shift_be_years_in_text(fields["requirement_th"], 3),
+                    "due_date": fields["due_date"] and shift_year(fields["due_date"], 3)}
+             for code, fields in old.items()}
+    differing = {code for code in new if new[code] != moved[code]}
     assert differing == {"O5", "O12"}
     assert (new["O5"]["title_th"], new["O5"]["requirement_th"]) == (O5_TITLE, O5_REQUIREMENT)
     assert (new["O12"]["rhythm"], new["O12"]["deadline"], new["O12"]["due_date"]) == ("once", O12_DEADLINE,
                                                                                       O12_DUE)
     assert {code for code, version in versions.items() if version != 1} == {"O5", "O12"}
+
+
+def test_the_framework_exported_again_shows_the_two_changes(env: Journey) -> None:
+    path = env.folder / "again.xlsx"
+    assert ita("framework", "export", "--fy", "2570", "-o", str(path)).code == 0
+    book = load_workbook(path)
+    assert cell_of(book, "oit_items", "O5", "title_th").value == O5_TITLE
+    assert cell_of(book, "oit_items", "O5", "requirement_th").value == O5_REQUIREMENT
+    assert [cell_of(book, "oit_items", "O12", key).value for key in ("rhythm", "deadline", "due_date")] == [
+        "ครั้งเดียวในปี", O12_DEADLINE, datetime(2027, 4, 30)]
+    again = ita("framework", "import", str(path), "--fy", "2570")
+    assert again.out.splitlines()[0] == "ปีงบประมาณ 2570: ไม่มีอะไรเปลี่ยน"  # the round trip is stable
 
 
 # --- 2-3. the station added today, its secretary and its first plan ------------------------------
@@ -377,6 +390,7 @@ TABLES = sorted({*COLUMNS, "plan"})
 
 
 def _export(journey: Journey, table: str, fmt: str, lang: str = "th") -> Path:
+    """``ita export TABLE`` of the new station's 2570 at AS_OF; the file it wrote."""
     path = journey.folder / f"{table}.{lang}.{fmt}"
     run = ita("export", table, "--format", fmt, "--lang", lang, "-o", str(path), "--station", CODE,
               "--fy", "2570", "--as-of", AS_OF.isoformat())
@@ -402,19 +416,21 @@ ROWS = {"activities": 26, "oit-items": 25, "oit-matrix": 25, "people": 10, "phas
 SHOW_O5 = {"oit-items", "oit-matrix", "plan-rows", "audit"}  # tables that carry the OIT items' titles
 
 
+@pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("table", TABLES)
-def test_every_export_of_the_new_stations_year_opens_as_data(env: Journey, table: str) -> None:
-    cells = _cells(_export(env, table, "xlsx"))
-    if table == "plan":  # the whole plan workbook
-        sheets = load_workbook(env.folder / "plan.th.xlsx", read_only=True).sheetnames
+def test_every_export_of_the_new_stations_year_opens_as_data(env: Journey, table: str, lang: str) -> None:
+    cells = _cells(_export(env, table, "xlsx", lang))
+    if table == "plan":  # the whole plan workbook: a sheet per table, the OIT sheet with the new texts
+        sheets = load_workbook(env.folder / f"plan.{lang}.xlsx", read_only=True).sheetnames
         assert {"สรุปตัวชี้วัด", "รายการ ณ วันที่", "กิจกรรม", "ข้อมูล OIT", "ปฏิทิน ITA"} <= set(sheets)
-        assert O5_TITLE in cells and "ภายใน ๓๐ เม.ย.๗๐" in cells
+        assert O5_TITLE in cells and O12_DEADLINE in cells
         return
-    rows = _csv_rows(_export(env, table, "csv"))
+    rows = _csv_rows(_export(env, table, "csv", lang))
+    headers = [key if lang == "en" else title for key, title in COLUMNS[table]]
     if table in ROWS:
         assert len(rows) == ROWS[table]
-    assert rows == [] or list(rows[0]) == [title for _, title in COLUMNS[table]] or table == "oit-matrix"
-    assert all(title in cells for _, title in COLUMNS[table])  # the workbook has the same headers
+    assert rows == [] or list(rows[0])[:len(headers)] == headers  # the matrix: its months follow
+    assert all(header in cells for header in headers)  # the workbook has the same headers
     assert (O5_TITLE in cells) == (table in SHOW_O5)
     assert any(O5_TITLE in row.values() for row in rows) == (table in SHOW_O5)
 
