@@ -12,8 +12,9 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -29,6 +30,7 @@ from ita_core import (
     province,
     queries,
     quotas,
+    remind,
     score,
     services,
 )
@@ -56,10 +58,11 @@ from ita_core.meeting import indicator_lines
 from ita_core.models import Person, Station, UserRole
 from ita_core.people import name_index, normalise_name
 from ita_core.seed import SeedError, ensure_database
+from ita_core.services.reminders import sent_before
 from ita_core.services.writer import Writer
-from ita_core.settings import SettingsError, get_settings
+from ita_core.settings import Settings, SettingsError, get_settings
 from ita_core.status import OVERALL_TH
-from ita_core.thai_dates import format_be
+from ita_core.thai_dates import BE_OFFSET, format_be
 
 log = logging.getLogger("ita")
 
@@ -495,6 +498,59 @@ def cmd_check_links(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
+def _ce_or_be_date(text: str) -> date:
+    """YYYY-MM-DD in CE, or in BE when the year is past 2400 (2567-03-16 is 16 March 2024)."""
+    day = _iso_date(text)
+    return day.replace(year=day.year - BE_OFFSET) if day.year > 2400 else day
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Print each person's digest (overdue, due within --days); with --send, send each on --channel
+    once a day and record it. Exit 1 when a sending failed, so a timer's log shows it."""
+    settings = get_settings()
+    engine = _engine()
+    with Session(engine) as session:
+        station = _station(session, args.station)
+        fiscal_year = _fiscal_year(session, station, args.fy)
+        as_of = args.as_of or plan.default_as_of(fiscal_year)
+        found = remind.digests(session, station=station, fiscal_year=fiscal_year, as_of=as_of,
+                               days=args.days, settings=settings)
+    if not args.send:
+        for digest in found:
+            print(f"=== {digest.name} <{remind.address_of(digest, args.channel) or '-'}>\n{digest.text()}\n")
+        print(f"{len(found)} คน มีงานที่ต้องแจ้งเตือน (ยังไม่ได้ส่ง: ใส่ --send เพื่อส่ง)", file=sys.stderr)
+        return 0
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    failed = 0
+    for digest in found:
+        failed += _send_one(engine, digest, channel=args.channel, day=today, settings=settings)
+    return 1 if failed else 0
+
+
+def _send_one(engine: Engine, digest: remind.Digest, *, channel: str, day: date, settings: Settings) -> int:
+    """Send one digest unless it went today, record the try; 1 when it failed."""
+    address = remind.address_of(digest, channel)
+    if not address:
+        print(f"{digest.name}: ไม่มี{'อีเมล' if channel == 'email' else ' LINE user id'} — ข้าม")
+        return 0
+    digest_hash = digest.digest_hash()
+    with Session(engine) as session:
+        if (before := sent_before(session, channel=channel, address=address, day=day,
+                                  digest_hash=digest_hash)) is not None and before.ok:
+            print(f"{digest.name} <{address}>: ส่งแล้ววันนี้ — ไม่ส่งซ้ำ")
+            return 0
+    try:
+        result, ok = remind.send(digest, channel, settings), True
+    except remind.SendError as error:
+        result, ok = str(error), False
+    with session_scope(engine) as session:
+        Writer(session, CLI, source="cli").record_reminder(
+            station_id=digest.station_id, person_id=digest.person_id, channel=channel, address=address,
+            day=day, digest_hash=digest_hash, ok=ok, result=f"{result} · {digest.summary()}")
+    print(f"{digest.name} <{address}>: {result}")
+    return 0 if ok else 1
+
+
 def _score_value(text: str) -> float:
     try:
         value = float(text)
@@ -610,6 +666,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีล่าสุดของสถานี)")
     check.add_argument("--lang", choices=["th", "en"], default="th")
     check.set_defaults(func=cmd_check_links)
+
+    reminder = sub.add_parser("remind", help="แจ้งเตือนงานที่เลยกำหนดและใกล้ครบกำหนดรายบุคคล (ไม่มี --send: "
+                                             "แสดงอย่างเดียว) / per-person reminder digests")
+    reminder.add_argument("--as-of", type=_ce_or_be_date,
+                          help="วันที่อ้างอิง YYYY-MM-DD เป็น ค.ศ. หรือ พ.ศ. (ค่าเริ่มต้น: วันนี้)")
+    reminder.add_argument("--days", type=int, default=7, help="ครบกำหนดภายในกี่วัน (ค่าเริ่มต้น 7)")
+    reminder.add_argument("--station", help="รหัสสถานี")
+    reminder.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีล่าสุดของสถานี)")
+    reminder.add_argument("--send", action="store_true", help="ส่งจริงและบันทึก (วันละครั้งต่อข้อความ)")
+    reminder.add_argument("--channel", choices=["email", "line"], default="email")
+    reminder.set_defaults(func=cmd_remind)
 
     projection = sub.add_parser("score", help="คาดการณ์คะแนน ITA ตามเกณฑ์ของปี / score projection")
     projection.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีล่าสุดของสถานี)")

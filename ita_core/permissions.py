@@ -46,6 +46,7 @@ class Action(StrEnum):
     BACKUP_ALL = "backup_all"  # the whole-system backup (every station and login): central admins
     EDIT_FRAMEWORK = "edit_framework"  # a year's ITA framework, shared by every station: central admins
     CHECK_LINKS = "check_links"  # fetch the evidence links and store what was found: the secretary
+    SEND_REMINDERS = "send_reminders"  # send people their reminder digests and record it: the secretary
 
 
 _SECRETARY = "บันทึกได้เฉพาะเลขานุการ ITA (ผู้ดูแลระบบ หรือเจ้าหน้าที่ที่แก้ไขได้ทุกรายการ)"
@@ -64,6 +65,7 @@ DENIED_TH: dict[Action, str] = {
     Action.BACKUP_ALL: "สำรองข้อมูลทั้งระบบได้เฉพาะผู้ดูแลระบบส่วนกลาง (ไฟล์มีข้อมูลทุกสถานีและทุกบัญชี)",
     Action.EDIT_FRAMEWORK: "แก้ไขเกณฑ์การประเมินรายปีได้เฉพาะผู้ดูแลระบบส่วนกลาง (ทุกสถานีใช้เกณฑ์เดียวกัน)",
     Action.CHECK_LINKS: _SECRETARY,
+    Action.SEND_REMINDERS: _SECRETARY,
 }
 OUT_OF_SCOPE_TH = "บัญชีนี้แก้ไขได้เฉพาะข้อมูลของสถานีตนเอง (หรือสถานีในจังหวัดที่ดูแล)"
 NOT_ASSIGNED_TH = "แก้ไขได้เฉพาะรายการที่ท่านได้รับมอบหมาย"
@@ -79,7 +81,7 @@ def is_secretary(actor: Actor) -> bool:
 def _role_allows(actor: Actor, action: Action) -> bool:
     if action == Action.UPDATE_ASSIGNED:
         return is_secretary(actor) or (actor.role == UserRole.OFFICER and actor.person_id is not None)
-    if action in (Action.UPDATE_ANY_ROW, Action.RECORD_SURVEY, Action.CHECK_LINKS):
+    if action in (Action.UPDATE_ANY_ROW, Action.RECORD_SURVEY, Action.CHECK_LINKS, Action.SEND_REMINDERS):
         return is_secretary(actor)
     if actor.role != UserRole.ADMIN:
         return False

@@ -104,6 +104,14 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("")
     session_hours: int = Field(default=12, ge=0, le=24 * 90)
     link_timeout_s: float = Field(default=10.0, gt=0, le=120)  # seconds one evidence link may take
+    # Reminders (ita_core/remind.py, `ita remind`): the app's address for the link in each digest,
+    # the SMTP server (smtp://user:pass@host:587 STARTTLS, smtps://…:465 SSL, smtp://127.0.0.1:25
+    # plain on loopback only) and sender, and the LINE Messaging API (base URL and channel token)
+    public_url: str = ""
+    smtp_url: SecretStr = SecretStr("")
+    smtp_from: str = ""
+    line_api_url: str = "https://api.line.me"
+    line_channel_token: SecretStr = SecretStr("")
 
     @classmethod
     def settings_customise_sources(

@@ -21,7 +21,7 @@ from ita_core.auth import Actor
 from ita_core.framework_workbook import FrameworkChanges, FrameworkWorkbook
 from ita_core.links import LinkResult
 from ita_core.models import UserRole
-from ita_core.services import accounts, framework, links, plan, progress, surveys
+from ita_core.services import accounts, framework, links, plan, progress, reminders, surveys
 from ita_core.services import rollover as year_rollover
 from ita_core.services.core import Saved
 
@@ -82,6 +82,15 @@ class Writer:
     def record_link_checks(self, *, station_id: int, results: Sequence[LinkResult]) -> int:
         """Store fetched results (``ita_core.links.check_urls``, run outside the transaction)."""
         return links.record_link_checks(self.session, self.actor, station_id, results, self.source)
+
+    # --- the ITA secretary: reminders ---------------------------------------------------------
+
+    def record_reminder(self, *, station_id: int, person_id: int | None, channel: str, address: str,
+                        day: date, digest_hash: str, ok: bool, result: str) -> Saved:
+        """Record one digest sent (``ita_core.remind.send``, run outside the transaction)."""
+        return reminders.record_reminder(self.session, self.actor, station_id=station_id, person_id=person_id,
+                                         channel=channel, address=address, day=day, digest_hash=digest_hash,
+                                         ok=ok, result=result, source=self.source)
 
     # --- admins: the plan --------------------------------------------------------------------
 
