@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -50,7 +51,7 @@ LINE_POINTS = 18.0  # one line of TH Sarabun New 14 pt (LibreOffice prints Laksa
 ROW_PADDING = 4.5  # points above and below the lines of a row
 TITLE_POINTS = 27.0
 CHARS_PER_UNIT = 0.72  # Thai characters (marks not counted) per unit of column width, measured in print
-WRAP_LOSS = 1.0  # characters a wrapped line leaves empty on average (it breaks between words)
+WRAP_LOSS = 1.5  # characters a wrapped line leaves empty on average (it breaks between words)
 MAX_ROW_POINTS = 409.0  # Excel's highest row
 # A4 landscape (11.69 in) less the side margins, in pixels at 96 dpi; a column of width w takes
 # 7w + 5 pixels (the default font's digit width plus the cell padding, as Excel and LibreOffice
@@ -58,6 +59,8 @@ MAX_ROW_POINTS = 409.0  # Excel's highest row
 PAGE_PIXELS = (11.69 - 0.4 - 0.4) * 96
 MIN_PRINT_SCALE = 0.7
 NARROWEST_TEXT = 10.0  # a shared text column is never narrower than this
+WIDEN_STEP = 2.0  # width handed out at a time when sharing
+FIT_SAMPLE = 100  # rows looked at when sharing the width
 _MARKS = re.compile(r"[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E\u0300-\u036F]")  # Thai vowels/tones above, below
 
 
@@ -130,9 +133,27 @@ def display_width(value: object) -> int:
 
 
 def _usable(width: float) -> float:
-    """Characters that fit on one line of a column: lines break between words, so a line of a
-    narrow column ends further from its edge (WRAP_LOSS characters on average)."""
-    return max((width - 1) * CHARS_PER_UNIT - WRAP_LOSS, 1)
+    """Characters (marks not counted) that fit on one line of a column ``width`` wide."""
+    return max((width - 1) * CHARS_PER_UNIT, 1)
+
+
+def _wrapped(line: str, usable: float) -> int:
+    """Lines one paragraph takes when wrapped as a spreadsheet wraps it: whole words (split at
+    spaces) move to the next line; a run longer than a line (Thai writes a phrase without
+    spaces) breaks between its words, WRAP_LOSS characters short of the edge on average."""
+    lines, room = 1, usable
+    for word in line.split(" "):
+        size = len(word) + (0 if room == usable else 1)  # a space before all but a line's first word
+        if size <= room:
+            room -= size
+        elif len(word) <= usable:
+            lines, room = lines + 1, usable - len(word)
+        else:
+            rest = len(word) - max(room - WRAP_LOSS, 0)  # fill this line, then whole lines
+            full = max(usable - WRAP_LOSS, 1)
+            extra = math.ceil(rest / full)
+            lines, room = lines + extra, full * extra - rest
+    return lines
 
 
 def line_count(value: object, width: float) -> int:
@@ -140,7 +161,7 @@ def line_count(value: object, width: float) -> int:
     if not isinstance(value, str) or not value:
         return 1
     usable = _usable(width)
-    return sum(max(1, math.ceil(len(line) / usable)) for line in _MARKS.sub("", value).split("\n"))
+    return sum(_wrapped(line, usable) for line in _MARKS.sub("", value).split("\n"))
 
 
 def _column_kind(values: pd.Series) -> str:
@@ -171,30 +192,42 @@ def print_budget(columns: int) -> float:
     return (PAGE_PIXELS / MIN_PRINT_SCALE - 5 * columns) / 7
 
 
-def fit_widths(wanted: list[float], text: list[float], budget: float) -> list[float]:
-    """Column widths within ``budget``: the long text columns (``text`` > 0: how much text each
-    holds) share what the other columns leave, in proportion to their text, each between
-    NARROWEST_TEXT and what it wants; the other columns keep the width they want.
+def fit_widths(values: pd.DataFrame, wanted: list[float], kinds: list[str], budget: float) -> list[float]:
+    """Column widths within ``budget``: every column as wide as it wants when that fits;
+    otherwise the long text columns start at NARROWEST_TEXT and take what the other columns
+    leave, WIDEN_STEP at a time, each step to the column that makes the rows of a sample shortest
+    in total (a row is as tall as its tallest cell), never above what a column wants.
 
-    Sharing by amount of text gives each long column about the same number of lines, so no one
-    column makes every row tall.
+    So a column whose text makes rows tall gets the width, and a short column does not take
+    width it cannot use.
     """
+    if sum(wanted) <= budget:
+        return list(wanted)
     widths = list(wanted)
-    shared = {i for i, amount in enumerate(text) if amount > 0 and wanted[i] > NARROWEST_TEXT}
-    while shared:
-        room = budget - sum(w for i, w in enumerate(widths) if i not in shared)
-        total = sum(text[i] for i in shared)
-        share = {i: room * text[i] / total for i in shared}
-        settled = {i for i in shared if share[i] >= wanted[i]}  # gets what it wants
-        if not settled:
-            settled = {i for i in shared if share[i] < NARROWEST_TEXT}
-            for i in settled:
-                widths[i] = NARROWEST_TEXT
-        if not settled:
-            for i in shared:
-                widths[i] = float(math.floor(share[i]))
+    shared = [i for i, kind in enumerate(kinds) if kind == "text" and wanted[i] > NARROWEST_TEXT]
+    for i in shared:
+        widths[i] = NARROWEST_TEXT
+    room = budget - sum(widths)
+    sample = values.head(FIT_SAMPLE)
+    lines = {i: line_counts(sample.iloc[:, i], widths[i]).to_numpy() for i in shared}
+    while shared and room >= WIDEN_STEP:
+        open_ = [i for i in shared if widths[i] + WIDEN_STEP <= wanted[i]]
+        if not open_:
             break
-        shared -= settled
+        tallest = np.max(np.vstack([lines[i] for i in shared]), axis=0)
+
+        def total_if_widened(i: int) -> tuple[int, int]:
+            trial = line_counts(sample.iloc[:, i], widths[i] + WIDEN_STEP).to_numpy()
+            others = [lines[j] for j in shared if j != i]
+            rows = np.maximum(np.max(np.vstack(others), axis=0), trial) if others else trial
+            return int(rows.sum()), -int(lines[i].sum())  # ties: the column with most lines
+
+        best = min(open_, key=total_if_widened)
+        if total_if_widened(best)[0] >= int(tallest.sum()):  # no step shortens any row: widen the
+            best = max(open_, key=lambda i: int(lines[i].sum()))  # column with most lines
+        widths[best] += WIDEN_STEP
+        room -= WIDEN_STEP
+        lines[best] = line_counts(sample.iloc[:, best], widths[best]).to_numpy()
     return widths
 
 
@@ -231,9 +264,7 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
     kinds = [_column_kind(values[column]) for column in values.columns]
     wanted = [_width(values[column], header, kind)
               for column, header, kind in zip(values.columns, table.headers, kinds, strict=True)]
-    text = [float(sum(display_width(v) for v in values[column].head(WIDTH_SAMPLE))) if kind == "text" else 0.0
-            for column, kind in zip(values.columns, kinds, strict=True)]
-    widths = fit_widths(wanted, text, print_budget(len(wanted)))
+    widths = fit_widths(values, wanted, kinds, print_budget(len(wanted)))
     sheet.write_string(0, 0, table.title, formats["title"])
     sheet.set_row(0, TITLE_POINTS)
     sheet.set_row(1, ROW_PADDING + LINE_POINTS * max(
@@ -259,15 +290,17 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
 
 
 def line_counts(column: pd.Series, width: float) -> pd.Series:
-    """:func:`line_count` of every cell of a column at once (vectorised: 50,000 rows in a blink)."""
+    """:func:`line_count` of every cell of a column (only cells longer than a line are wrapped
+    one by one, so 50,000 short rows take a blink)."""
     usable = _usable(width)
     text = column.reset_index(drop=True)
     text = text.where(text.map(lambda v: isinstance(v, str)), "").astype(str)
     if text.str.len().max() <= usable and not text.str.contains("\n", regex=False).any():
         return pd.Series(1, index=text.index)  # every cell fits on one line
-    text = text.str.replace(_MARKS, "", regex=True)
-    lengths = text.str.split("\n").explode().str.len()
-    return (lengths / usable).apply(math.ceil).clip(lower=1).groupby(level=0).sum()
+    long = (text.str.len() > usable) | text.str.contains("\n", regex=False)
+    counts = pd.Series(1, index=text.index)
+    counts[long] = text[long].map(lambda value: line_count(value, width))
+    return counts
 
 
 def _row_heights(values: pd.DataFrame, widths: list[float], kinds: list[str]) -> list[float]:
