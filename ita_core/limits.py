@@ -50,7 +50,7 @@ TITLE_FIELDS = frozenset({
 })
 # an import column's key → the field it is stored in
 ALIASES = {"cadence": "cadence_text", "rhythm": "rhythm_text", "group": "group_heading",
-           "responsible": "responsible_text", "components": "text"}
+           "responsible": "responsible_text"}
 
 STATION_CODE = re.compile(r"[A-Za-z0-9_-]{2,20}")
 

@@ -17,6 +17,7 @@ import io
 import random
 import struct
 import zipfile
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -55,6 +56,18 @@ CASES: dict[str, list[str]] = {
     "unknown_oit_code.csv": ["ไม่พบข้อมูล OIT ข้อ 'O26'"],
     "oit_done_without_evidence.csv": ["ต้องมีลิงก์หลักฐาน"],
     "unknown_activity_id.csv": ["ไม่พบกิจกรรมรหัส 9999"],
+    # issue 16, point 7: duplicates, far due dates, unpacked size; point 6: limits in imports
+    "duplicate_rows.xlsx": ["แผ่นงาน «แผน» แถว 4 คอลัมน์ C (กิจกรรมที่จะดำเนินการ): แถวนี้ทุกช่องซ้ำกับแถว 3"],
+    "duplicate_id.csv": ["แถว 3 คอลัมน์ A (รหัส): รหัสกิจกรรม 1 ซ้ำกับแถว 2"],
+    "duplicate_oit_code.csv": ["แถว 3 คอลัมน์ A (code): ข้อ OIT O1 ซ้ำกับแถว 2"],
+    "due_1900.xlsx": ["แถว 3 คอลัมน์ F (ระยะเวลาแล้วเสร็จ): กำหนดเสร็จ 30 มี.ค. 2443 อยู่นอกช่วงที่นำเข้าได้ "
+                      "1 ต.ค. 2565 – 30 ก.ย. 2568 (ปีงบประมาณ 2567 ± 1 ปี)"],
+    "due_2099.csv": ["แถว 2 คอลัมน์ I (กำหนดเสร็จ): กำหนดเสร็จ 1 ม.ค. 2642 อยู่นอกช่วงที่นำเข้าได้ "
+                     "1 ต.ค. 2565 – 30 ก.ย. 2568"],
+    "long_note.csv": ["แถว 2 คอลัมน์ O (หมายเหตุ): ช่อง «หมายเหตุ» ยาว 5,001 ตัวอักษร เกินขีดจำกัด 5,000 ตัวอักษร"],
+    "long_cell.csv": ["อ่านเป็น CSV ไม่ได้", "เซลล์ยาวเกินไป"],
+    "shared_strings_bomb.xlsx": ["คลายออกใหญ่ 60.0 MB เกินขีดจำกัด 50.0 MB", "ระบบไม่ได้เปิดไฟล์นี้"],
+    "ratio_bomb.xlsx": ["ส่วน xl/sharedStrings.xml บีบอัดไว้", "เกิน 100 เท่า", "ระบบไม่ได้เปิดไฟล์นี้"],
 }
 
 
@@ -120,6 +133,29 @@ def _sheet_too_big() -> bytes:
     return out.getvalue()
 
 
+def with_shared_strings(megabytes: int) -> bytes:
+    """A good plan file whose ``xl/sharedStrings.xml`` is padded to ``megabytes`` MB of one repeated
+    string: the ZIP stays a few hundred KB (a 303 KB file held 95 MB this way), streamed so the
+    builder itself never holds the unpacked text."""
+    source = zipfile.ZipFile(io.BytesIO(_plan(GOOD_ROW)))
+    out = io.BytesIO()
+    chunk = b"<si><t>" + "ซ้ำ".encode() * 300 + b"</t></si>"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            if part.filename == "xl/sharedStrings.xml":
+                continue
+            target.writestr(part, source.read(part.filename))
+        head, tail = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">', b"</sst>"
+        size = megabytes * 1024 * 1024 - len(head) - len(tail)
+        with target.open("xl/sharedStrings.xml", "w") as strings:
+            strings.write(head)
+            for _ in range(size // len(chunk)):
+                strings.write(chunk)
+            strings.write(b" " * (size % len(chunk)))
+            strings.write(tail)
+    return out.getvalue()
+
+
 def _too_big() -> bytes:
     """Over 5 MB on disk: random text does not compress."""
     rng = random.Random(6)
@@ -151,6 +187,8 @@ def build(out: Path = OUT) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     activity = [1, 2567, "chiangmai", 1, "ประเด็น", "กิจกรรม", "", "", None, "ทุกวัน", "", "", "not_started",
                 0, "", "", 1]
+    oit_o1 = ["O1", "9.1", "โครงสร้าง", "โครงสร้าง", "", "", "", "", "", "not_started", "", "", 1]
+    new_activity = ["", *activity[1:5], "กิจกรรมใหม่", *activity[6:16], ""]
     files: dict[str, bytes] = {
         "empty.xlsx": b"",
         "empty_workbook.xlsx": to_bytes(Workbook()),
@@ -172,7 +210,8 @@ def build(out: Path = OUT) -> dict[str, Path]:
         "first_indicator_blank.xlsx": _plan([None, *GOOD_ROW[1:]]),
         "formula.xlsx": _plan([*GOOD_ROW[:3], "=1+1", *GOOD_ROW[4:]]),
         "merged_cells.xlsx": _merged(),
-        "too_many_rows.xlsx": _plan(GOOD_ROW, *([None, *GOOD_ROW[1:]] for _ in range(5_010))),
+        "too_many_rows.xlsx": _plan(GOOD_ROW, *([None, GOOD_ROW[1], f"กิจกรรมที่ {n}", *GOOD_ROW[3:]]
+                                                for n in range(5_010))),
         "too_big.xlsx": _too_big(),
         "sheet_too_big.xlsx": _sheet_too_big(),
         "not_utf8.csv": "ตัวชี้วัด,กิจกรรม\n1,ทดสอบ\n".encode("cp874"),
@@ -181,6 +220,15 @@ def build(out: Path = OUT) -> dict[str, Path]:
         "oit_done_without_evidence.csv": _csv(_oit_header(), ["O1", "9.1", "โครงสร้าง", "โครงสร้าง", "", "", "",
                                                               "", "", "done", "", "", 1]),
         "unknown_activity_id.csv": _csv(_activities_header(), [9999, *activity[1:]]),
+        "duplicate_rows.xlsx": _plan(GOOD_ROW, GOOD_ROW),
+        "duplicate_id.csv": _csv(_activities_header(), activity, activity),
+        "duplicate_oit_code.csv": _csv(_oit_header(), *[oit_o1] * 2),
+        "due_1900.xlsx": _plan([*GOOD_ROW[:5], date(1900, 3, 30), *GOOD_ROW[6:]]),
+        "due_2099.csv": _csv(_activities_header(), ["", *new_activity[1:8], "2099-01-01", *new_activity[9:]]),
+        "long_note.csv": _csv(_activities_header(), [*new_activity[:14], "x" * 5_001, *new_activity[15:]]),
+        "long_cell.csv": _csv(_activities_header(), [*new_activity[:14], "x" * 200_000, *new_activity[15:]]),
+        "shared_strings_bomb.xlsx": with_shared_strings(60),
+        "ratio_bomb.xlsx": with_shared_strings(20),
     }
     assert set(files) == set(CASES), set(files) ^ set(CASES)
     paths = {}

@@ -3,18 +3,19 @@ database stays exactly as it was (a full export before and after is compared).""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ita_core import imports, services
+from ita_core import imports, services, sheet_reader
 from ita_core.auth import CLI
 from ita_core.cli import main
 from ita_core.db import session_scope
 from ita_core.models import Station
-from ita_core.settings import get_settings
+from ita_core.settings import Settings, get_settings
 from tests.make_bad_imports import CASES, OUT, build
 from tests.transfer_support import full_export
 
@@ -69,3 +70,55 @@ def test_import_limits_default_to_5_mb_and_5000_rows() -> None:
 
     settings = Settings.from_env({})
     assert (settings.import_max_bytes, settings.import_max_rows) == (5 * 1024 * 1024, 5000)
+
+
+@pytest.mark.parametrize("name", ["shared_strings_bomb.xlsx", "ratio_bomb.xlsx"])
+def test_a_zip_bomb_is_refused_from_the_zip_directory_without_opening_it(
+        name: str, corpus: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl opened a workbook the ZIP directory already refuses")
+
+    monkeypatch.setattr(sheet_reader, "load_workbook", never)
+    with pytest.raises(sheet_reader.FileRefused) as refused:
+        sheet_reader.read_sheets(corpus[name].read_bytes(), name, Settings.from_env({}))
+    assert len(refused.value.problems) == 1
+    assert all(words in str(refused.value) for words in CASES[name])
+
+
+def test_the_ratio_refusal_names_the_part_and_both_sizes(corpus: dict[str, Path]) -> None:
+    with pytest.raises(sheet_reader.FileRefused) as refused:
+        sheet_reader.read_sheets(corpus["ratio_bomb.xlsx"].read_bytes(), "ratio_bomb.xlsx",
+                                 Settings.from_env({}))
+    message = str(refused.value)
+    assert message.startswith("ไฟล์ ratio_bomb.xlsx: ส่วน xl/sharedStrings.xml บีบอัดไว้ ")
+    assert "คลายออกเป็น 20.0 MB) เกิน 100 เท่า" in message
+
+
+def test_an_ordinary_workbook_passes_the_zip_checks(corpus: dict[str, Path]) -> None:
+    sheets = sheet_reader.read_sheets(corpus["duplicate_rows.xlsx"].read_bytes(), "plan.xlsx",
+                                      Settings.from_env({}))
+    assert [len(sheet.rows) for sheet in sheets] == [4]
+
+
+def test_a_duplicate_id_is_caught_in_the_preview_not_at_commit(corpus: dict[str, Path],
+                                                               engine: Engine) -> None:
+    with Session(engine) as session:
+        station = session.exec(select(Station)).one()
+        result = imports.preview(session, corpus["duplicate_id.csv"].read_bytes(), "duplicate_id.csv",
+                                 station_id=station.id, fiscal_year=2567, settings=get_settings())
+    assert [str(p) for p in result.errors] == [
+        "แผ่นงาน «duplicate_id» แถว 3 คอลัมน์ A (รหัส): รหัสกิจกรรม 1 ซ้ำกับแถว 2: แถวหนึ่งของแผนนำเข้าได้ครั้งเดียว"
+        "ต่อไฟล์ ลบแถวที่ซ้ำออก (ถ้าตั้งใจให้เป็นคนละรายการ ให้แก้ข้อความให้ต่างกัน)"]
+    assert [(row.row, row.action) for row in result.rows] == [(2, "change")]
+
+
+def test_a_due_date_outside_the_year_but_within_the_margin_still_only_warns(engine: Engine) -> None:
+    from tests.make_bad_imports import GOOD_ROW, _plan
+
+    data = _plan([*GOOD_ROW[:5], date(2024, 11, 15), *GOOD_ROW[6:]])
+    with Session(engine) as session:
+        station = session.exec(select(Station)).one()
+        result = imports.preview(session, data, "plan.xlsx", station_id=station.id, fiscal_year=2567,
+                                 settings=get_settings())
+    assert result.errors == [] and result.count("add") == 1
+    assert "มีกำหนดเสร็จนอกปีงบประมาณ 2567" in str(result.warnings[0])

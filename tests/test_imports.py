@@ -19,6 +19,7 @@ from ita_core.exports import export_frame, plan_workbook_bytes, to_csv_bytes, to
 from ita_core.models import Activity, Assignment, AuditLog, OitItem, Person, Station
 from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
+from ita_core.thai_dates import shift_be_years_in_text
 from tests.transfer_support import AS_OF, full_export, seed_plan_sheet, write
 
 FY = 2567
@@ -113,12 +114,14 @@ def test_a_plan_brought_into_the_wrong_year_is_flagged(engine: Engine) -> None:
     assert [str(w) for w in right.warnings] == [  # the station's first plan of 2567 brings its OIT items
         "สถานียังไม่มีรายการ OIT 25 รายการของเกณฑ์ปี 2567 (O1–O25): จะเพิ่มให้พร้อมองค์ประกอบเมื่อนำเข้า "
         "โดยยังไม่มอบหมายผู้รับผิดชอบ"]
-    assert [str(e) for e in wrong.errors] == [  # and 2570 has no framework yet
+    errors = [str(e) for e in wrong.errors]  # 2567's dates are three years from 2570: refused, not warned
+    assert len(errors) == 23 and errors[0] == (
+        "แผ่นงาน «แผนยกระดับ» แถว 4 คอลัมน์ F (ระยะเวลาแล้วเสร็จ): กำหนดเสร็จ 30 มี.ค. 2567 อยู่นอกช่วงที่นำเข้าได้ "
+        "1 ต.ค. 2568 – 30 ก.ย. 2571 (ปีงบประมาณ 2570 ± 1 ปี): แก้วันที่ในไฟล์ หรือเลือกปีงบประมาณให้ตรงกับแผน")
+    assert errors[-1] == (  # and 2570 has no framework yet
         "ปีงบประมาณ 2570 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
-        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2570`"]
-    assert [str(w) for w in wrong.warnings] == [
-        "แผ่นงาน «แผนยกระดับ»: 22 แถวมีกำหนดเสร็จนอกปีงบประมาณ 2570 (1 ต.ค. 2569 – 30 ก.ย. 2570) เช่น "
-        "แถว 4 (30 มี.ค. 2567), แถว 5 (30 มี.ค. 2567), แถว 6 (15 มี.ค. 2567): ตรวจว่าเลือกปีงบประมาณตรงกับแผนในไฟล์"]
+        "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2570`")
+    assert [row.row for row in wrong.rows] == [3, 24, 25, 27]  # rows of phrases without a year are kept
 
 
 def _edited_plan() -> bytes:
@@ -257,7 +260,8 @@ def test_a_new_stations_first_plan_brings_the_years_oit_catalogue(engine: Engine
     with session_scope(engine) as session:
         station = services.create_station(session, CLI, "new", "สภ.ทดสอบใหม่", "ลำพูน").row_id
         Writer(session, CLI, source="cli").copy_framework(from_year=2567, to_year=2570)
-    plan_2570 = seed_plan_sheet()  # the measures table only
+    # the measures table only, its dates moved to 2570 (๖๗ → ๗๐)
+    plan_2570 = seed_plan_sheet(edit=lambda _, row: row.__setitem__(5, shift_be_years_in_text(row[5], 3)))
     with session_scope(engine) as session:
         done = imports.commit(session, CLI, plan_2570, "แผน.xlsx", station_id=station, fiscal_year=2570,
                               settings=get_settings())

@@ -16,11 +16,12 @@ from ita_core.imports.model import (
     Preview,
     RowPlan,
     changed_fields,
+    due_out_of_range,
     first_line,
 )
 from ita_core.labels import value_of, words_of
 from ita_core.models import Status
-from ita_core.sheet_reader import Problem, RowReader, Sheet
+from ita_core.sheet_reader import Problem, RowReader, Sheet, whole_number
 
 IMPORTABLE = ("activities", "oit-items")  # export tables that are read back
 # exported, never read
@@ -39,11 +40,31 @@ def read_export_sheet(sheet: Sheet, *, header_row: int, table: str, context: Imp
         reader = RowReader(sheet, number=number, values=values, keys=keys, headers=headers,
                            errors=result.errors)
         before = len(result.errors)
+        if _duplicate(reader, table, result):
+            continue
         plan = (_activity(reader, context, result) if table == "activities"
                 else _oit_item(reader, context, result))
+        if plan is not None and "due_date" in plan.changes:
+            problem = due_out_of_range(context.fiscal_year, plan.changes["due_date"][1])
+            if problem:
+                reader.problem("due_date", problem)
         if plan is not None and len(result.errors) == before:
             plan.settle()
             result.rows.append(plan)
+
+
+def _duplicate(reader: RowReader, table: str, result: Preview) -> bool:
+    """The same activity id or OIT code as a row above, or an id-less row equal to one above in
+    every cell: a problem naming both rows (see :meth:`Preview.duplicate`)."""
+    if table == "oit-items":
+        code = reader.text("code", stored=False).strip()
+        return bool(code) and result.duplicate(reader, ("oit_item", code), column="code",
+                                               what=f"ข้อ OIT {code} ")
+    row_id = reader.raw("id")
+    if row_id not in (None, "") and (number := whole_number(row_id)) is not None:
+        return result.duplicate(reader, ("activity", number), column="id", what=f"รหัสกิจกรรม {number} ")
+    cells = tuple("" if v is None else str(v).strip() for v in reader.values.values())
+    return result.duplicate(reader, ("activity-row", cells), column="activity", what="แถวนี้ทุกช่อง")
 
 
 def _activity(reader: RowReader, context: ImportContext, result: Preview) -> RowPlan | None:
@@ -106,7 +127,7 @@ def _oit_item(reader: RowReader, context: ImportContext, result: Preview) -> Row
     plan.changes = _changes(current, plan_values, progress)
     _check_version(reader, plan, current)
     components = queries.JOIN.join(context.components.get(current.id, []))
-    if reader.text("components") != _ILLEGAL_XML.sub("", components):
+    if reader.text("components", stored=False) != _ILLEGAL_XML.sub("", components):
         result.warnings.append(Problem("องค์ประกอบที่แก้ในไฟล์ไม่ได้นำเข้า: แก้องค์ประกอบที่หน้า จัดการแผนและผู้ใช้",
                                        reader.sheet.name, reader.number, "องค์ประกอบ"))
     result.assign_named(plan, names, current=context.assigned_to(plan))

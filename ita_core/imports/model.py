@@ -7,8 +7,9 @@ so :mod:`.commit` writes them one way whatever the file looked like.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, cast
 
 import pandas as pd
@@ -18,7 +19,10 @@ from ita_core import queries
 from ita_core.exports import _ILLEGAL_XML
 from ita_core.models import Activity, OitItem, Person, Station
 from ita_core.people import NameMatcher, NamesFound, normalise_name
-from ita_core.sheet_reader import Problem, shorten
+from ita_core.sheet_reader import Problem, RowReader, shorten
+from ita_core.thai_dates import fiscal_year_bounds, format_be
+
+DUE_MARGIN_YEARS = 1  # a due date may lie this many fiscal years before or after the plan's year
 
 ACTION_TH = {"add": "เพิ่ม", "change": "แก้ไข", "unchanged": "ไม่เปลี่ยน"}
 FIELD_TH = {
@@ -67,6 +71,8 @@ class Preview:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     new_names: dict[str, str] = field(default_factory=dict)  # name → rank as written (may be "")
+    # what identifies each row read so far (an id, a code, or a whole id-less row) → its sheet and row
+    seen: dict[Hashable, tuple[str, int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +101,18 @@ class Preview:
                                           for k, (old, new) in r.changes.items())}
             for r in self.rows
         ], columns=["แผ่นงาน", "แถว", "การดำเนินการ", "รหัส", "เรื่อง", "รายการที่เปลี่ยน"])
+
+    def duplicate(self, reader: RowReader, key: Hashable, *, column: str, what: str) -> bool:
+        """Whether a row read earlier has the same ``key``; if so a problem on ``column`` of this row
+        names both rows. Why: the same row twice became two identical activities without a word, and
+        the same id twice passed the preview, then failed at commit ("row changed during import")."""
+        first = self.seen.setdefault(key, (reader.sheet.name, reader.number))
+        if first == (reader.sheet.name, reader.number):
+            return False
+        where = f"แถว {first[1]}" if first[0] == reader.sheet.name else f"แผ่นงาน «{first[0]}» แถว {first[1]}"
+        reader.problem(column, f"{what}ซ้ำกับ{where}: แถวหนึ่งของแผนนำเข้าได้ครั้งเดียวต่อไฟล์ ลบแถวที่ซ้ำออก "
+                               "(ถ้าตั้งใจให้เป็นคนละรายการ ให้แก้ข้อความให้ต่างกัน)")
+        return True
 
     def assign_named(self, plan: RowPlan, names: NamesFound, *, current: set[str]) -> None:
         """Plan to assign the named people the row does not have yet (``current``): imports never
@@ -174,6 +192,20 @@ class ImportContext:
     def assigned_to(self, plan: RowPlan) -> set[str]:
         """Names already assigned to the row a plan changes (none for a row to add)."""
         return self.assigned.get((plan.table, plan.row_id), set()) if plan.row_id else set()
+
+
+def due_out_of_range(fiscal_year: int, due: date | None) -> str | None:
+    """Why a due date cannot be imported into ``fiscal_year``'s plan (it lies outside the year ±
+    :data:`DUE_MARGIN_YEARS`, a typing slip such as 1900 or 2099), in Thai with the allowed range in
+    BE; None when it fits. Dates outside the year but inside the margin are only warned about."""
+    if due is None:
+        return None
+    low = fiscal_year_bounds(fiscal_year - DUE_MARGIN_YEARS)[0]
+    high = fiscal_year_bounds(fiscal_year + DUE_MARGIN_YEARS)[1]
+    if low <= due <= high:
+        return None
+    return (f"กำหนดเสร็จ {format_be(due)} อยู่นอกช่วงที่นำเข้าได้ {format_be(low)} – {format_be(high)} "
+            f"(ปีงบประมาณ {fiscal_year} ± {DUE_MARGIN_YEARS} ปี): แก้วันที่ในไฟล์ หรือเลือกปีงบประมาณให้ตรงกับแผน")
 
 
 def first_line(text: str) -> str:

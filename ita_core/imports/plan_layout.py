@@ -17,6 +17,7 @@ from ita_core.imports.model import (
     Preview,
     RowPlan,
     changed_fields,
+    due_out_of_range,
     first_line,
 )
 from ita_core.models import Activity
@@ -58,8 +59,17 @@ def read_plan_sheet(sheet: Sheet, *, header_row: int, context: ImportContext, re
                    "cadence_text": reader.text("cadence_text"),
                    "responsible_text": reader.text("responsible_text"),
                    **_due(reader, context.fiscal_year, current)}
-        if len(result.errors) == before:
-            result.rows.append(_plan_row(reader, current, values_, context=context, result=result))
+        if len(result.errors) > before:
+            continue
+        cells = tuple("" if v is None else str(v).strip() for v in reader.values.values())[1:]
+        if result.duplicate(reader, ("plan-row", indicator, cells), column="activity", what="แถวนี้ทุกช่อง"):
+            continue
+        plan = _plan_row(reader, current, values_, context=context, result=result)
+        if "due_date" in plan.changes and (problem := due_out_of_range(context.fiscal_year,
+                                                                      plan.changes["due_date"][1])):
+            reader.problem("due_text", problem)
+            continue
+        result.rows.append(plan)
 
 
 def _activities_by_text(context: ImportContext) -> dict[tuple[int, str], list[Activity]]:
