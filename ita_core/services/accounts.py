@@ -60,7 +60,8 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
     user = User(username=username.strip(), password_hash=hash_password(password), role=UserRole(role),
                 person_id=person_id, station_id=station_id, can_edit_all=can_edit_all,
                 province=province or None, email=contacts["email"])
-    fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all", "email")
+    fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all",
+              *(("email",) if user.email else ()))  # the trail names an e-mail only when one is given
     return create_row(session, actor, user, fields, source)
 
 
