@@ -397,3 +397,116 @@ def test_an_officer_on_a_phone_updates_a_row_and_ticks_a_month_in_at_most_10_tap
         code = session.get(OitItem, item_id).code
     assert (rows.loc[ref, "progress"], rows.loc[ref, "updated_by"]) == (75, "somchai")
     assert (code, tick.done, tick.url, tick.updated_by) == ("O3", True, url, "somchai")
+
+
+
+# --- the secretary's journey: a station added today files its plan for next year ---------------
+
+NEW_CODE, NEW_NAME, NEW_SECRETARY = "LPN02", "สถานีตำรวจภูธรป่าซาง", "pasang_secretary"
+
+
+def _ita(monkeypatch: pytest.MonkeyPatch, *args: str, stdin: str = "") -> None:
+    """``ita ARGS`` in this process, a password piped on stdin as a person types it."""
+    import io
+
+    from ita_core.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert main(list(args)) == 0, args
+
+
+@pytest.fixture
+def new_station_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The seeded sample plus a station added today with its secretary and next year's framework
+    (``ita framework copy``), all through ``ita``; the app runs on it. Yields (address, next year)."""
+    from datetime import date
+
+    from ita_core.thai_dates import fiscal_year_of
+    from tests.e2e_support import PASSWORD
+
+    next_year = fiscal_year_of(date.today()) + 1
+    db = seeded_database(tmp_path, "boss", "admin")
+    monkeypatch.setenv("ITA_DATABASE_URL", db)
+    _ita(monkeypatch, "framework", "copy", "--from", "2567", "--to", str(next_year))
+    _ita(monkeypatch, "station", "add", NEW_CODE, NEW_NAME, "--province", "ลำพูน")
+    _ita(monkeypatch, "user", "add", NEW_SECRETARY, "--role", "admin", "--station", NEW_CODE,
+         stdin=PASSWORD + "\n")
+    with start_app(dict(os.environ, ITA_DATABASE_URL=db)) as url:
+        yield url, next_year
+
+
+def new_year_plan_sheet(folder: Path, year: int) -> Path:
+    """The seed's measures sheet with its due dates moved from 2567 to ``year``, as a file to choose."""
+    from ita_core.thai_dates import shift_be_years_in_text
+    from tests.transfer_support import seed_plan_sheet
+
+    path = folder / f"แผน {year}.xlsx"
+    path.write_bytes(seed_plan_sheet(
+        edit=lambda _, row: row.__setitem__(5, shift_be_years_in_text(row[5], year - 2567))))
+    return path
+
+
+NEW_NAMES = 10  # the seed sheet's names the new station does not know yet
+
+
+def test_the_secretary_files_a_new_stations_plan_for_next_year(
+        browser, new_station_app, tmp_path: Path) -> None:
+    """Issue 15, item 6 in Chromium: the new station's secretary logs in, picks next fiscal year on
+    the import page, uploads the seed's measures sheet, sees the station and year as the heading and
+    the ten new names preselected, commits; the overview he opens next and the first workbook he
+    downloads are that station's year, not Chiang Mai 2567."""
+    from urllib.parse import parse_qs, urlparse
+
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect
+
+    url, year = new_station_app
+    sheet = new_year_plan_sheet(tmp_path, year)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.goto(url)
+    wait_for_run(page)
+    log_in(page, NEW_SECRETARY)
+    nav = page.locator("[data-testid=stSidebarNav] a")
+    nav.filter(has_text="นำเข้าแผนจาก Excel").click()
+    page.wait_for_url("**/import_plan**", timeout=30_000)
+    wait_for_run(page)
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_text(f"{NEW_NAME} ยังไม่มีแผนในระบบ", exact=False).wait_for(timeout=30_000)  # no year guessed
+    page.locator("[data-testid=stSidebar]").get_by_role("combobox", name="ปีงบประมาณ").click()
+    page.get_by_role("option", name=str(year), exact=True).click()
+    heading = main.locator("h2").filter(has_text=f"{NEW_NAME} · ปีงบประมาณ {year}")
+    heading.wait_for(timeout=30_000)
+    wait_for_run(page)
+    chooser = page.locator("[data-testid=stFileUploaderDropzoneInput]")
+    chooser.wait_for(state="attached", timeout=30_000)
+    chooser.set_input_files(str(sheet))
+    main.get_by_text("เพิ่ม 26 แถว · แก้ไข 0 แถว · ไม่เปลี่ยน 0 แถว · ปัญหา 0 จุด").wait_for(timeout=60_000)
+    wait_for_run(page)
+    chips = main.locator("[data-testid=stMultiSelectTagsContainer] [data-tag]")
+    expect(chips).to_have_count(NEW_NAMES)  # every new name starts selected
+    expect(main.get_by_text("9 แถวจะไม่มีผู้รับผิดชอบหลังนำเข้า", exact=False)).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "import_preview.png"), full_page=True)
+    commit = main.get_by_role("button", name=f"บันทึกการนำเข้า 26 แถว เข้าแผนของ{NEW_NAME} ปีงบประมาณ {year}")
+    commit.click()
+    page.get_by_text(f"นำเข้าแล้ว: เพิ่ม 26 แก้ไข 0 แถว บุคลากรใหม่ {NEW_NAMES} คน", exact=False).first.wait_for(
+        timeout=60_000)
+    wait_for_run(page)
+
+    nav.filter(has_text="ภาพรวมตัวชี้วัด").click()  # the next page shows the plan just filed
+    page.wait_for_url("**/overview?**", timeout=30_000)
+    wait_for_run(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert (query["station"], query["fy"]) == ([NEW_CODE], [str(year)])
+    title = main.get_by_text(f"{NEW_NAME} · ปีงบประมาณ {year} · ข้อมูล ณ", exact=False).first
+    title.wait_for(timeout=30_000)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="แผน ITA ทั้งฉบับ").click()
+    assert download.value.suggested_filename.startswith(f"ita-plan-{year}-")
+    download.value.save_as(tmp_path / "plan.xlsx")
+    workbook = load_workbook(tmp_path / "plan.xlsx")
+    assert workbook["สรุปตัวชี้วัด"]["A1"].value.startswith(f"{NEW_NAME} · ปีงบประมาณ {year} · ข้อมูล ณ ")
+    activities = [row for row in workbook["กิจกรรม"].iter_rows(values_only=True)
+                  if "การจัดให้มีผู้ทำหน้าที่ประชาสัมพันธ์บนสถานีตำรวจ" in " ".join(map(str, row))]
+    assert len(activities) == 1  # the sheet's third row, now the new station's
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
