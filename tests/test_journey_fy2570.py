@@ -106,30 +106,37 @@ def plan_sheet_2570() -> bytes:
     return seed_plan_sheet(edit=to_2570)
 
 
+def run_journey(folder: Path) -> dict[str, Run]:
+    """Every step through ``ita`` on the database of ``ITA_DATABASE_URL``; stops at a step that fails."""
+    runs: dict[str, Run] = {}
+    framework, plan = folder / "เกณฑ์ 2570.xlsx", folder / "แผน 2570.xlsx"
+    plan.write_bytes(plan_sheet_2570())
+
+    def step(name: str, *args: str, stdin: str = "") -> None:
+        runs[name] = run = ita(*args, stdin=stdin)
+        assert run.code == 0, (name, run.out, run.err)
+
+    step("copy", "framework", "copy", "--from", "2567", "--to", "2570")
+    step("export", "framework", "export", "--fy", "2570", "-o", str(framework))
+    edit_two_items(framework)
+    step("preview", "framework", "import", str(framework), "--fy", "2570")
+    step("commit", "framework", "import", str(framework), "--fy", "2570", "--commit")
+    step("station", "station", "add", CODE, NAME, "--province", "ลำพูน")
+    step("user", "user", "add", SECRETARY, "--role", "admin", "--station", CODE, stdin=PASSWORD + "\n")
+    step("plan", "import", str(plan), "--station", CODE, "--fy", "2570", "--approve-names")
+    step("score", "score", "--fy", "2570", "--station", CODE, "--json")
+    return runs
+
+
 @pytest.fixture(scope="module")
 def journey(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
-    """The whole journey on a fresh copy of the seeded database, every step through ``ita``."""
+    """The whole journey on a fresh copy of the seeded SQLite database, every step through ``ita``."""
     folder = tmp_path_factory.mktemp("journey")
     shutil.copy(seeded_template, folder / "ita.db")
     journey = Journey(folder, f"sqlite:///{folder / 'ita.db'}")
-    framework, plan = folder / "เกณฑ์ 2570.xlsx", folder / "แผน 2570.xlsx"
-    plan.write_bytes(plan_sheet_2570())
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ITA_DATABASE_URL", journey.url)
-
-        def step(name: str, *args: str, stdin: str = "") -> None:
-            journey.runs[name] = run = ita(*args, stdin=stdin)
-            assert run.code == 0, (name, run.out, run.err)
-
-        step("copy", "framework", "copy", "--from", "2567", "--to", "2570")
-        step("export", "framework", "export", "--fy", "2570", "-o", str(framework))
-        edit_two_items(framework)
-        step("preview", "framework", "import", str(framework), "--fy", "2570")
-        step("commit", "framework", "import", str(framework), "--fy", "2570", "--commit")
-        step("station", "station", "add", CODE, NAME, "--province", "ลำพูน")
-        step("user", "user", "add", SECRETARY, "--role", "admin", "--station", CODE, stdin=PASSWORD + "\n")
-        step("plan", "import", str(plan), "--station", CODE, "--fy", "2570", "--approve-names")
-        step("score", "score", "--fy", "2570", "--station", CODE, "--json")
+        journey.runs = run_journey(folder)
         yield journey
 
 
@@ -470,3 +477,25 @@ def test_the_new_stations_overview_opens_at_2570_by_its_address(browser, app_url
         assert page.locator("[data-testid=stAlertContentError]").count() == 0
     finally:
         page.close()
+
+
+# --- the same journey on PostgreSQL (when the tests have one) ------------------------------------
+
+def test_the_journey_through_ita_on_postgresql(engine, tmp_path: Path) -> None:
+    """The CLI steps and every export on PostgreSQL; the module's journey above runs on SQLite."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("the module's journey is the SQLite run")
+    runs = run_journey(tmp_path)
+    assert runs["preview"].out.splitlines()[1] == "  รายการ OIT (oit_items): แก้ไข 2"
+    assert set(json.loads(runs["score"].out)) == {"iit", "eit", "oit", "total", "label_th", "label_en",
+                                                  "passed", "gap"}
+    with Session(engine) as session:
+        station = session.exec(select(Station.id).where(Station.code == CODE)).one()
+        titles = {code: title for code, title in session.exec(
+            select(OitItem.code, OitItem.title).where(OitItem.station_id == station)).all()}
+    assert (len(titles), titles["O5"]) == (25, O5_TITLE)
+    journey = Journey(tmp_path, "")
+    for table in TABLES:
+        _export(journey, table, "xlsx")
+    items = {row["ข้อ"]: row for row in _csv_rows(_export(journey, "oit-items", "csv"))}
+    assert (items["O5"]["ข้อมูล"], items["O12"]["เวลาดำเนินการ (ตามแผน)"]) == (O5_TITLE, O12_DEADLINE)
