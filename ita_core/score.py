@@ -32,6 +32,7 @@ from ita_core.framework import Band, Rating, bands_of, copy_command, framework_o
 from ita_core.models import Framework, ScoreHistory, ScoreInput, ScoringScheme, Status, Tool
 from ita_core.seed import shipped_bands
 from ita_core.settings import DEFAULT_DATA_DIR, Settings
+from ita_core.thai_dates import format_be
 
 
 def grade(score: float, *, data_dir: Path = DEFAULT_DATA_DIR) -> str:
@@ -354,7 +355,7 @@ def describe_rule(rule: Rule, settings: Settings) -> str:
 
 def as_of_note(as_of: date) -> str:
     """The projection reads the items' current status, not their status at the as-of date."""
-    return f"คาดการณ์จากสถานะปัจจุบันของข้อมูล OIT (ไม่ขึ้นกับวันที่ {as_of.isoformat()} ที่เลือก)"
+    return f"คาดการณ์จากสถานะปัจจุบันของข้อมูล OIT (ไม่ขึ้นกับวันที่ {format_be(as_of)} ที่เลือก)"
 
 
 def report_lines(projection: Projection, lang: str = "th") -> list[str]:

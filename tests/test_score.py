@@ -285,3 +285,11 @@ def test_bad_year_and_roles(session: Session) -> None:
         services.save_score_input(session, Actor("somchai", "officer", person_id=person), 1, 2567,
                                   {"iit": 80})
     assert services.save_score_input(session, secretary, 1, 2567, {"iit": 80, "eit": None}).version == 1
+
+
+def test_the_as_of_note_names_the_date_in_be() -> None:
+    """A Thai line shows the Buddhist-era date, never the ISO one (2024-03-16)."""
+    from datetime import date
+
+    assert score.as_of_note(date(2024, 3, 16)) == (
+        "คาดการณ์จากสถานะปัจจุบันของข้อมูล OIT (ไม่ขึ้นกับวันที่ 16 มี.ค. 2567 ที่เลือก)")
