@@ -510,3 +510,56 @@ def test_the_secretary_files_a_new_stations_plan_for_next_year(
     assert len(activities) == 1  # the sheet's third row, now the new station's
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+# --- the commander's journey: overview, then the meeting page, on the projector -----------------
+
+LATE_AT_16_MARCH = ["O4", "O16", "O20", "O8", "ก4"]  # the demo's five late rows, oldest first
+
+
+def _table_cells(table) -> list[list[str]]:
+    """The cells of an ``st.table`` as a person reads them (word joiners and no-break spaces out)."""
+    from ita_ui.styles import WORD_JOINER
+
+    def read(text: str) -> str:
+        return text.replace(WORD_JOINER, "").replace("\u00a0", " ").strip()
+
+    rows = table.locator("tbody tr").all()
+    return [[read(text) for text in row.locator("td").all_inner_texts()] for row in rows]
+
+
+def test_the_commander_reads_the_late_rows_on_the_overview_then_the_meeting_page(
+        browser, demo_app_url, tmp_path: Path) -> None:
+    """Issue 15, items 1-3 at 1920×1080: under the overview's tiles the five late rows with their
+    owners, and a click on the meeting page keeps station, year and date in the address and shows
+    the same five rows with the same owners."""
+    from playwright.sync_api import expect
+
+    app_url, _db = demo_app_url
+    address = "station=chiangmai&fy=2567&as_of=2024-03-16"
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/overview?{address}")
+    wait_for_run(page)
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_text("เลยกำหนด 5 รายการ (เก่าสุดก่อน)").wait_for(timeout=30_000)
+    late = main.locator("[data-testid=stTable]").first
+    overview_rows = _table_cells(late)
+    assert [row[0] for row in overview_rows] == LATE_AT_16_MARCH
+    assert overview_rows[0][2:] == ["พินิจ อินตา, ณิชกร หมั่นการ, ภัทรพงษ์ พลังช้างสาร", "31 ม.ค. 2567", "เลยมา 45 วัน"]
+    assert all(row[2] for row in overview_rows)  # every late row names its owners
+    tiles = main.locator("[data-testid=stMetric]")
+    tiles_box, late_box = tiles.last.bounding_box(), late.bounding_box()
+    assert tiles_box is not None and late_box is not None
+    assert late_box["y"] >= tiles_box["y"] + tiles_box["height"]  # under the tiles
+    assert "5" in tiles.nth(2).inner_text()  # the overdue tile counts the same five
+
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="มุมมองการประชุม").click()
+    expect(page).to_have_url(re.compile(rf"/meeting\?{re.escape(address)}$"), timeout=30_000)
+    wait_for_run(page)
+    meeting = main.locator("[data-testid=stTable]").first
+    meeting.wait_for(timeout=30_000)
+    meeting_rows = _table_cells(meeting)
+    assert [row[:3] for row in meeting_rows] == [row[:3] for row in overview_rows]
+    assert "ณ 16 มี.ค. 2567" in _sidebar_caption(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
