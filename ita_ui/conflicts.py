@@ -2,15 +2,19 @@
 
 A form over versioned rows:
 
-1. tags its widget keys with :func:`form_tag` — the version the user *saw*, so what was typed
-   survives a rerun in which the row changed underneath (the keys stay the same until the form
-   is saved or was drawn untouched);
-2. calls :func:`conflict_panel` first: when its last save met a newer version, the panel shows
-   "theirs" and "yours" side by side instead of the form, and nothing typed is dropped;
-3. after a draw that was not a save, calls :func:`keep_fresh`, which remembers the versions
-   shown and redraws at once when one changed, so an untouched form shows the new values;
-4. saves with :func:`save_versioned`, which looks up the versions seen: a ConflictError keeps
-   the typed edits for the panel, whose "use mine" saves them over the newer version.
+1. tags its widget keys with :func:`form_tag` — the row's key and the form's *round*, which
+   advances only after a save or after the user chose the newer values, so nothing the user is
+   typing is reset by a rerun, even when the row changed underneath (a key holding the row's
+   version redrew the form empty and the save then found "no change");
+2. compares what was typed with :func:`shown_values` (the values the round started with), so only
+   the fields the user changed are saved and a field someone else changed is not put back;
+3. calls :func:`conflict_panel` above the form: when its last save met a newer version, the panel
+   shows "theirs" and "yours" side by side while the typed values stay in the form below;
+4. after a draw that was not a save, calls :func:`keep_fresh`, which says when a row changed
+   since the form was opened and offers its newer values (a new round) instead of wiping typing;
+5. saves with :func:`save_versioned`, which looks up the versions seen: a ConflictError keeps
+   the typed edits for the panel, whose "use mine" saves them over the newer version (so does a
+   second submit of the form once the panel showed the newer values).
 
 Edits are grouped per versioned row: ``{version key: {field: typed value}}``, where the version
 key is the row's key (``activity_3``, ``oit_component_12``, ``pub_5_2023-10-01``). A key of the
@@ -29,7 +33,7 @@ import streamlit as st
 from ita_core.services import ConflictError
 from ita_core.services.writer import Writer
 from ita_ui.notices import flash
-from ita_ui.writes import attempt
+from ita_ui.writes import attempt, form_round, next_round
 
 Edits = dict[str, dict[str, Any]]  # version key → {field: the value the user typed}
 Versions = dict[str, int | None]  # version key → the version the save changes (None: a new row)
@@ -46,34 +50,57 @@ def _version(value: Any) -> int | None:
 
 
 def remember_seen(key: str, version: Any) -> None:
-    """Remember the version of a row a form showed (at each draw that was not a save)."""
-    st.session_state[f"seen_{key}"] = _version(version)
+    """Remember the version of a row a form showed when its round began (kept until forgotten)."""
+    st.session_state.setdefault(f"seen_{key}", _version(version))
 
 
 def seen_version(key: str, current: Any) -> int | None:
-    """The version the user saw when the form was last drawn (``current`` on the first draw)."""
+    """The version the user saw when the form's round began (``current`` on the first draw)."""
     return st.session_state.get(f"seen_{key}", _version(current))
 
 
 def forget_seen(key: str) -> None:
-    """Forget the version seen (after a save): the next draw shows the row as it is now."""
+    """Forget the version and values seen and start the next round (after a save, or when the
+    user took the newer values): the next draw shows the row as it is now, in fresh widgets."""
     st.session_state.pop(f"seen_{key}", None)
+    st.session_state.pop(f"shown_{key}", None)
+    next_round(key)
 
 
 def form_tag(key: str, current: Any) -> str:
-    """The widget-key suffix of a form over one row: ``{key}_v{version seen}``."""
-    return f"{key}_v{seen_version(key, current)}"
+    """The widget-key suffix of a form over one row: ``{key}_r{round}``. It stays the same while
+    the user types, whatever happens to the row, and remembers the version the round began with."""
+    remember_seen(key, current)
+    return f"{key}_r{form_round(key)}"
+
+
+def shown_values(key: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values the form's round began with (``values`` at its first draw): the widgets show
+    them and a save sends only the fields typed differently from them."""
+    shown: dict[str, Any] = st.session_state.setdefault(f"shown_{key}", dict(values))
+    return shown
+
+
+CHANGED = "มีผู้อื่นแก้ไขรายการนี้หลังจากที่ท่านเปิดแบบฟอร์ม — ค่าที่ท่านพิมพ์ยังอยู่; ถ้าบันทึก จะแสดงค่าทั้งสองให้เลือก"
+SHOW_NEWER = "🔄 แสดงค่าล่าสุด (ทิ้งค่าที่พิมพ์)"
 
 
 def keep_fresh(current: Mapping[str, Any]) -> None:
-    """After a draw that was not a save: remember the versions now in the database (``{version
-    key: version}``); when one differs from what the form showed, redraw so it shows them."""
-    changed = False
-    for key, version in current.items():
-        changed |= seen_version(key, version) != _version(version)
-        remember_seen(key, version)
-    if changed:
+    """After a draw that was not a save (``current``: ``{version key: version now stored}``): when
+    a row changed since its round began, say so and offer its newer values; typing stays put."""
+    changed = [key for key, version in current.items() if seen_version(key, version) != _version(version)]
+    if not changed or any(_pending_over(key) for key in changed):
+        return  # the conflict panel already shows both
+    st.info(CHANGED)
+    if st.button(SHOW_NEWER, key=f"fresh_{changed[0]}"):
+        for key in current:
+            forget_seen(key)
         st.rerun()
+
+
+def _pending_over(key: str) -> bool:
+    """Whether a conflict panel is waiting over the row ``key``."""
+    return any(isinstance(value, Pending) and key in value.versions for value in st.session_state.values())
 
 
 @dataclass(frozen=True)
@@ -95,10 +122,16 @@ def save_versioned(form: str, save: Save, edits: Edits, current: Mapping[str, An
 
     ``save(writer, edits, versions)`` makes the Writer calls. On success the page redraws with
     the saved rows, the toast and the result's warnings. On a ConflictError the edits are kept
-    and the page redraws with :func:`conflict_panel` in place of the form ``form``. A refused
+    and the page redraws with :func:`conflict_panel` above the form ``form``. A refused
     save (shown as errors) leaves the typed values in the form.
     """
-    _save(form, save, edits, {key: seen_version(key, current[key]) for key in edits}, success)
+    versions = {key: seen_version(key, current[key]) for key in edits}
+    pending: Pending | None = st.session_state.pop(f"conflict_{form}", None)
+    if pending is not None:  # the panel showed the newer values: this submit is the user's answer
+        versions |= {key: version for key, version in pending.versions.items() if key in versions}
+        if pending.conflicted in versions:
+            versions[pending.conflicted] = pending.newer
+    _save(form, save, edits, versions, success)
 
 
 def _save(form: str, save: Save, edits: Edits, versions: Versions, success: str = "บันทึกแล้ว") -> None:
@@ -122,14 +155,14 @@ def _save(form: str, save: Save, edits: Edits, versions: Versions, success: str 
     st.rerun()
 
 
-def conflict_panel(form: str, save: Save, label: Callable[[str, str], str]) -> bool:
+def conflict_panel(form: str, save: Save, label: Callable[[str, str], str]) -> None:
     """When the last save of ``form`` met a newer version, show both values side by side — "theirs"
     (stored now) and "yours" (typed) — and let the user choose: save theirs over with mine, or
-    take theirs. True when the panel was shown (the caller then skips its form). ``label(version
-    key, field)`` names a field in Thai."""
+    take theirs. The caller draws its form below as usual, so the typed values stay in its
+    widgets (and may be changed and saved again). ``label(version key, field)`` names a field in Thai."""
     pending: Pending | None = st.session_state.get(f"conflict_{form}")
     if pending is None:
-        return False
+        return
     st.warning(CONFLICT)
     st.dataframe(pd.DataFrame([  # only the conflicted row has newer values of its own
         {"ช่อง": label(key, field),
@@ -147,7 +180,6 @@ def conflict_panel(form: str, save: Save, label: Callable[[str, str], str]) -> b
         for key in pending.versions:
             forget_seen(key)
         st.rerun()
-    return True
 
 
 def by_field(names: Mapping[str, str]) -> Callable[[str, str], str]:

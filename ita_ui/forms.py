@@ -28,7 +28,7 @@ from ita_ui.conflicts import (
     form_tag,
     keep_fresh,
     save_versioned,
-    seen_version,
+    shown_values,
 )
 from ita_ui.dates import be_caption
 from ita_ui.writes import form_round, write
@@ -97,9 +97,16 @@ def component_key(component_id: int) -> str:
 
 
 def component_checkbox(label: str, component: Any, prefix: str) -> bool:
-    """A component's tick, keyed ``{prefix}_{id}_v{version seen}`` (see :func:`ita_ui.conflicts.form_tag`)."""
-    seen = seen_version(component_key(component.id), component.version)
-    return st.checkbox(label, bool(component.done), key=f"{prefix}_{component.id}_v{seen}")
+    """A component's tick, keyed ``{prefix}_{component key}_r{round}`` (see
+    :func:`ita_ui.conflicts.form_tag`), showing the tick its round began with."""
+    key = component_key(component.id)
+    tag = form_tag(key, component.version)  # the label is Markdown: the component's text is escaped
+    return st.checkbox(markdown_text(label), component_done(component), key=f"{prefix}_{tag}")
+
+
+def component_done(component: Any) -> bool:
+    """A component's tick as its form's round began (what a save compares the typed tick with)."""
+    return bool(shown_values(component_key(component.id), {"done": bool(component.done)})["done"])
 
 
 def save_component_ticks(writer: Writer, edits: Edits, versions: Versions) -> None:
@@ -127,16 +134,16 @@ def progress_form(row: pd.Series, components: pd.DataFrame) -> None:
     def label(version_key: str, field: str) -> str:
         return f"องค์ประกอบ: {texts[version_key]}" if version_key in texts else FIELD_TH.get(field, field)
 
-    if conflict_panel(key, save, label):
-        return
-    tag = form_tag(key, row["version"])  # widgets reset when the row changes underneath, not before a save
+    conflict_panel(key, save, label)
+    tag = form_tag(key, row["version"])  # the same keys while the user types, until a save or "show newer"
+    shown = shown_values(key, {f: row[f] for f in FIELD_TH if f != "done"})
     with st.form(f"form_{key}", enter_to_submit=False):
-        status = st.selectbox("สถานะ", list(STATUS_TH), index=list(STATUS_TH).index(row["status"]),
+        status = st.selectbox("สถานะ", list(STATUS_TH), index=list(STATUS_TH).index(shown["status"]),
                               format_func=STATUS_TH.get, key=f"status_{tag}")
-        progress = progress_steps(int(row["progress"]), key=f"progress_{tag}")
-        evidence = st.text_input("ลิงก์หลักฐาน (URL)", row["evidence_url"], placeholder="https://…",
+        progress = progress_steps(int(shown["progress"]), key=f"progress_{tag}")
+        evidence = st.text_input("ลิงก์หลักฐาน (URL)", shown["evidence_url"], placeholder="https://…",
                                  key=f"url_{tag}")
-        note = st.text_area("หมายเหตุ", row["note"], height=80, key=f"note_{tag}")
+        note = st.text_area("หมายเหตุ", shown["note"], height=80, key=f"note_{tag}")
         ticked = {component_key(c.id): component_checkbox(c.text, c, "tick") for c in components.itertuples()}
         submitted = st.form_submit_button("💾 บันทึก", type="primary", width="stretch")
     if not submitted:
@@ -144,9 +151,9 @@ def progress_form(row: pd.Series, components: pd.DataFrame) -> None:
         return
     typed = {"status": status, "progress": progress, "evidence_url": evidence, "note": note}
     edits: Edits = {}
-    if changes := {f: v for f, v in typed.items() if v != row[f]}:
+    if changes := {f: v for f, v in typed.items() if v != shown[f]}:
         edits[key] = changes
-    done_now = {component_key(c.id): bool(c.done) for c in components.itertuples()}
+    done_now = {component_key(c.id): component_done(c) for c in components.itertuples()}
     edits |= {k: {"done": done} for k, done in ticked.items() if done != done_now[k]}
     if not edits:
         st.info(NO_CHANGE)
@@ -182,22 +189,22 @@ def edit_form(form_key: str, row: dict[str, Any], fields: dict[str, tuple[str, s
     Widgets: ``text``, ``area``, ``date``, ``number``, ``score`` (0–100 with decimals, may stay
     empty), ``indicator`` and the selects of ``CHOICES`` (``kind``, ``tool``, ``duty_kind``,
     ``rhythm``, ``scheme``). On a conflict the other user's values and the typed ones
-    are shown side by side (:func:`ita_ui.conflicts.conflict_panel`).
+    are shown side by side above the form, which keeps them (:func:`ita_ui.conflicts.conflict_panel`).
     """
     def save_edits(writer: Writer, edits: Edits, versions: Versions) -> object:
         return save(writer, versions[form_key], edits[form_key])
 
-    if conflict_panel(form_key, save_edits, lambda _key, field: fields[field][0]):
-        return
-    tag = form_tag(form_key, row["version"])
+    conflict_panel(form_key, save_edits, lambda _key, field: fields[field][0])
+    tag = form_tag(form_key, row["version"])  # the same keys while the user types, until a save
+    shown = shown_values(form_key, {name: row.get(name) for name in fields})
     with st.form(f"form_{form_key}", enter_to_submit=False):
-        typed = {name: field_widget(widget, label, row.get(name), f"{name}_{tag}")
+        typed = {name: field_widget(widget, label, shown[name], f"{name}_{tag}")
                  for name, (label, widget) in fields.items()}
         submitted = st.form_submit_button("💾 บันทึก", type="primary")
     if not submitted:
         keep_fresh({form_key: row["version"]})
         return
-    changes = {name: value for name, value in typed.items() if value != row.get(name)}
+    changes = {name: value for name, value in typed.items() if value != shown[name]}
     if not changes:
         st.info(NO_CHANGE)
         return

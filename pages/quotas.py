@@ -129,18 +129,18 @@ else:
 
     if version is not None:
         st.caption(f"วันนี้บันทึกไว้แล้ว {current} คน — บันทึกใหม่จะแทนค่าเดิมของวันนั้น")
-    if not conflict_panel(key, save_count, by_field({"collected": "จำนวน (คน)", "note": "หมายเหตุ"})):
-        tag = form_tag(key, version)
-        with st.form(f"form_{key}", enter_to_submit=False):
-            collected = st.number_input("จำนวนผู้ตอบที่เก็บได้ในวันนั้น (คน)", min_value=0, max_value=100_000,
-                                        value=current, step=1, key=f"collected_{tag}")
-            note = st.text_input("หมายเหตุ", existing["note"].iloc[0] if len(existing) else "",
-                                 key=f"note_{tag}")
-            submitted = st.form_submit_button("💾 บันทึกจำนวน", type="primary")
-        if not submitted:
-            keep_fresh({key: version})
-        else:  # redraw with the new numbers; the warnings and the toast show after the redraw
-            save_versioned(key, save_count, {key: {"collected": collected, "note": note}}, {key: version})
+    conflict_panel(key, save_count, by_field({"collected": "จำนวน (คน)", "note": "หมายเหตุ"}))
+    tag = form_tag(key, version)
+    with st.form(f"form_{key}", enter_to_submit=False):
+        collected = st.number_input("จำนวนผู้ตอบที่เก็บได้ในวันนั้น (คน)", min_value=0, max_value=100_000,
+                                    value=current, step=1, key=f"collected_{tag}")
+        note = st.text_input("หมายเหตุ", existing["note"].iloc[0] if len(existing) else "",
+                             key=f"note_{tag}")
+        submitted = st.form_submit_button("💾 บันทึกจำนวน", type="primary")
+    if not submitted:
+        keep_fresh({key: version})
+    else:  # redraw with the new numbers; the warnings and the toast show after the redraw
+        save_versioned(key, save_count, {key: {"collected": collected, "note": note}}, {key: version})
 
 if not recorded.empty:
     st.markdown("##### จำนวนที่บันทึกไว้")

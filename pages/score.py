@@ -118,21 +118,21 @@ with inputs_tab:
             return writer.save_score_input(station_id=context.station_id, fiscal_year=context.fiscal_year,
                                            values=edits[key], seen_version=versions[key])
 
-        if not conflict_panel(key, save_input, by_field(SCORE_TH)):
-            tag = form_tag(key, version)
-            with st.form(f"form_{key}", enter_to_submit=False):
-                iit = st.number_input("คะแนน IIT (0–100)", 0.0, 100.0, entered.iit if entered else None,
-                                      step=0.01, format="%.2f", key=f"iit_{tag}")
-                eit = st.number_input("คะแนน EIT (0–100)", 0.0, 100.0, entered.eit if entered else None,
-                                      step=0.01, format="%.2f", key=f"eit_{tag}")
-                basis = st.text_input("ที่มาของคะแนน (เช่น ผลปี 2566, แบบสำรวจจำลอง ก.พ. 67)",
-                                      entered.basis if entered else "", key=f"basis_{tag}")
-                submitted = st.form_submit_button("💾 บันทึกคะแนนสำรวจ", type="primary")
-            if not submitted:
-                keep_fresh({key: version})
-            else:
-                typed = {"iit": iit, "eit": eit, "basis": basis}
-                save_versioned(key, save_input, {key: typed}, {key: version})
+        conflict_panel(key, save_input, by_field(SCORE_TH))
+        tag = form_tag(key, version)
+        with st.form(f"form_{key}", enter_to_submit=False):
+            iit = st.number_input("คะแนน IIT (0–100)", 0.0, 100.0, entered.iit if entered else None,
+                                  step=0.01, format="%.2f", key=f"iit_{tag}")
+            eit = st.number_input("คะแนน EIT (0–100)", 0.0, 100.0, entered.eit if entered else None,
+                                  step=0.01, format="%.2f", key=f"eit_{tag}")
+            basis = st.text_input("ที่มาของคะแนน (เช่น ผลปี 2566, แบบสำรวจจำลอง ก.พ. 67)",
+                                  entered.basis if entered else "", key=f"basis_{tag}")
+            submitted = st.form_submit_button("💾 บันทึกคะแนนสำรวจ", type="primary")
+        if not submitted:
+            keep_fresh({key: version})
+        else:
+            typed = {"iit": iit, "eit": eit, "basis": basis}
+            save_versioned(key, save_input, {key: typed}, {key: version})
 
 with history_tab:
     past = view.history
@@ -162,17 +162,17 @@ with history_tab:
             return writer.save_score_history(station_id=context.station_id, fiscal_year=year,
                                              values=edits[key], seen_version=versions[key])
 
-        if not conflict_panel(key, save_history, by_field(SCORE_TH)):
-            tag = form_tag(key, version)
-            with st.form(f"form_{key}", enter_to_submit=False):
-                cols = st.columns(4)
-                typed = {name: cols[i].number_input(SCORE_TH[name], 0.0, 100.0, value(name), step=0.01,
-                                                    format="%.2f", key=f"{name}_{tag}")
-                         for i, name in enumerate(["iit", "eit", "oit", "total"])}
-                note = st.text_input("หมายเหตุ / แหล่งที่มา", row["note"] if row is not None else "",
-                                     key=f"note_{tag}")
-                submitted = st.form_submit_button("💾 บันทึกผลคะแนนจริง", type="primary")
-            if not submitted:
-                keep_fresh({key: version})
-            else:
-                save_versioned(key, save_history, {key: {**typed, "note": note}}, {key: version})
+        conflict_panel(key, save_history, by_field(SCORE_TH))
+        tag = form_tag(key, version)
+        with st.form(f"form_{key}", enter_to_submit=False):
+            cols = st.columns(4)
+            typed = {name: cols[i].number_input(SCORE_TH[name], 0.0, 100.0, value(name), step=0.01,
+                                                format="%.2f", key=f"{name}_{tag}")
+                     for i, name in enumerate(["iit", "eit", "oit", "total"])}
+            note = st.text_input("หมายเหตุ / แหล่งที่มา", row["note"] if row is not None else "",
+                                 key=f"note_{tag}")
+            submitted = st.form_submit_button("💾 บันทึกผลคะแนนจริง", type="primary")
+        if not submitted:
+            keep_fresh({key: version})
+        else:
+            save_versioned(key, save_history, {key: {**typed, "note": note}}, {key: version})

@@ -13,7 +13,7 @@ from ita_core import services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
 from ita_core.models import Activity, OitComponent, OitItem, SurveyCount, SurveyQuota
-from ita_ui.conflicts import CONFLICT, THEIRS, YOURS
+from ita_ui.conflicts import CHANGED, CONFLICT, THEIRS, YOURS
 from tests.test_pages import make_user, run_page
 
 
@@ -41,18 +41,19 @@ def test_a_save_after_someone_elses_change_shows_both_and_mine_saves_over(engine
     o1 = _row(OitItem, code="O1").id
     app = run_page("my_items", user="somchai")
     _note_by_someone_else(o1, "ของเลขานุการ")  # the officer's form still shows version 1
-    app.text_area(key=f"note_oit_item_{o1}_v1").input("ของฉัน")
+    app.text_area(key=f"note_oit_item_{o1}_r0").input("ของฉัน")
     _save_progress(app, o1)
     assert not app.exception and not app.error
     assert CONFLICT in [w.value for w in app.warning]
     assert _panel(app) == [{"ช่อง": "หมายเหตุ", THEIRS: "ของเลขานุการ", YOURS: "ของฉัน"}]
+    assert app.text_area(key=f"note_oit_item_{o1}_r0").value == "ของฉัน"  # still in the form below
     assert _row(OitItem, id=o1).note == "ของเลขานุการ"  # nothing overwritten yet
     app.button(key=f"mine_oit_item_{o1}").click().run()
     assert not app.exception and not app.error
     saved = _row(OitItem, id=o1)
     assert (saved.note, saved.version, saved.updated_by) == ("ของฉัน", 3, "somchai")
     assert CONFLICT not in [w.value for w in app.warning]
-    assert app.text_area(key=f"note_oit_item_{o1}_v3").value == "ของฉัน"  # the form is back, fresh
+    assert app.text_area(key=f"note_oit_item_{o1}_r1").value == "ของฉัน"  # the form's next round, fresh
 
 
 def test_taking_theirs_drops_mine_and_shows_theirs(engine: Engine) -> None:
@@ -60,22 +61,42 @@ def test_taking_theirs_drops_mine_and_shows_theirs(engine: Engine) -> None:
     o1 = _row(OitItem, code="O1").id
     app = run_page("my_items", user="somchai")
     _note_by_someone_else(o1, "ของเลขานุการ")
-    app.text_area(key=f"note_oit_item_{o1}_v1").input("ของฉัน")
+    app.text_area(key=f"note_oit_item_{o1}_r0").input("ของฉัน")
     _save_progress(app, o1)
     app.button(key=f"theirs_oit_item_{o1}").click().run()
     assert not app.exception and CONFLICT not in [w.value for w in app.warning]
     assert _row(OitItem, id=o1).note == "ของเลขานุการ"
-    assert app.text_area(key=f"note_oit_item_{o1}_v2").value == "ของเลขานุการ"
+    assert app.text_area(key=f"note_oit_item_{o1}_r1").value == "ของเลขานุการ"
 
 
-def test_an_untouched_form_shows_the_newer_values_at_its_next_draw(engine: Engine) -> None:
+def test_a_rerun_while_typing_keeps_the_widgets_and_offers_the_newer_values(engine: Engine) -> None:
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
     o1 = _row(OitItem, code="O1").id
     app = run_page("my_items", user="somchai")
     _note_by_someone_else(o1, "ของเลขานุการ")
-    app.run()
+    app.run()  # any other widget's rerun: the form keeps its keys, so nothing typed is reset
     assert not app.exception
-    assert app.text_area(key=f"note_oit_item_{o1}_v2").value == "ของเลขานุการ"
+    assert app.text_area(key=f"note_oit_item_{o1}_r0").value == ""
+    assert CHANGED in [i.value for i in app.info]
+    app.button(key=f"fresh_oit_item_{o1}").click().run()
+    assert not app.exception and CHANGED not in [i.value for i in app.info]
+    assert app.text_area(key=f"note_oit_item_{o1}_r1").value == "ของเลขานุการ"
+
+
+def test_a_save_sends_only_the_fields_typed_so_a_field_someone_else_changed_is_not_put_back(
+        engine: Engine) -> None:
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    o1 = _row(OitItem, code="O1").id
+    app = run_page("my_items", user="somchai")
+    _note_by_someone_else(o1, "ของเลขานุการ")
+    app.text_input(key=f"url_oit_item_{o1}_r0").input("https://example.go.th/o1.pdf")
+    _save_progress(app, o1)
+    assert _panel(app) == [{"ช่อง": "ลิงก์หลักฐาน", THEIRS: "", YOURS: "https://example.go.th/o1.pdf"}]
+    _save_progress(app, o1)  # a second submit, having seen theirs: saved over the newer version
+    assert not app.exception and not app.error and CONFLICT not in [w.value for w in app.warning]
+    saved = _row(OitItem, id=o1)
+    assert (saved.note, saved.evidence_url, saved.version) == (
+        "ของเลขานุการ", "https://example.go.th/o1.pdf", 3)
 
 
 def test_a_component_tick_that_meets_a_newer_version_names_the_component(engine: Engine) -> None:
@@ -86,7 +107,7 @@ def test_a_component_tick_that_meets_a_newer_version_names_the_component(engine:
     with session_scope(make_engine()) as session:  # someone ticks and unticks it meanwhile
         services.set_component_done(session, CLI, first.id, 1, True)
         services.set_component_done(session, CLI, first.id, 2, False)
-    app.checkbox(key=f"mtick_{first.id}_v1").check()
+    app.checkbox(key=f"mtick_oit_component_{first.id}_r0").check()
     app.button(key=f"FormSubmitter:components_{o1}-💾 บันทึกองค์ประกอบ").click().run()
     assert not app.exception and not app.error
     [row] = _panel(app)
@@ -103,13 +124,15 @@ def test_the_admin_edit_form_keeps_the_typed_text_through_a_conflict(engine: Eng
     app.selectbox(key="edit_activity").set_value(activity.id).run()
     with session_scope(make_engine()) as session:
         services.save_activity(session, CLI, {"output": "ของอีกคน"}, activity.id, activity.version)
-    app.text_area(key=f"output_activity_{activity.id}_v1").input("ของฉัน")
+    app.text_area(key=f"output_activity_{activity.id}_r0").input("ของฉัน")
     app.button(key=f"FormSubmitter:form_activity_{activity.id}-💾 บันทึก").click().run()
     assert not app.exception and not app.error
     assert _panel(app) == [{"ช่อง": "ผลผลิต", THEIRS: "ของอีกคน", YOURS: "ของฉัน"}]
+    assert app.text_area(key=f"output_activity_{activity.id}_r0").value == "ของฉัน"  # kept in the form
     app.button(key=f"mine_activity_{activity.id}").click().run()
     assert not app.exception and not app.error
     assert (_row(Activity, id=activity.id).output, _row(Activity, id=activity.id).version) == ("ของฉัน", 3)
+    assert app.text_area(key=f"output_activity_{activity.id}_r1").value == "ของฉัน"
 
 
 def test_two_secretaries_record_the_same_day(engine: Engine) -> None:
@@ -121,7 +144,7 @@ def test_two_secretaries_record_the_same_day(engine: Engine) -> None:
     app.date_input(key="count_day").set_value(day).run()
     with session_scope(make_engine()) as session:  # the other secretary saves first
         services.record_survey_count(session, CLI, traffic, day, 12)
-    app.number_input(key=f"collected_count_{traffic}_2024-03-10_vNone").set_value(30)
+    app.number_input(key=f"collected_count_{traffic}_2024-03-10_r0").set_value(30)
     app.button(key=f"FormSubmitter:form_count_{traffic}_2024-03-10-💾 บันทึกจำนวน").click().run()
     assert not app.exception and not app.error
     assert {r["ช่อง"]: (r[THEIRS], r[YOURS]) for r in _panel(app)}["จำนวน (คน)"] == ("12", "30")
@@ -138,12 +161,13 @@ def _remembering() -> None:
 
     first = seen_version("row", 4)  # nothing remembered: the current version
     remember_seen("row", 4)
+    remember_seen("row", 5)  # a later draw does not move what the round began with
     later = seen_version("row", 6)  # the row moved on: still the version the user saw
     tag = form_tag("row", 6)
     forget_seen("row")
-    st.write(f"{first} {later} {tag} {seen_version('row', 6)}")
+    st.write(f"{first} {later} {tag} {seen_version('row', 6)} {form_tag('row', 6)}")
 
 
 def test_the_version_seen_is_remembered_until_forgotten() -> None:
     app = AppTest.from_function(_remembering).run()
-    assert [m.value for m in app.markdown] == ["4 4 row_v4 6"]
+    assert [m.value for m in app.markdown] == ["4 4 row_r0 6 row_r1"]

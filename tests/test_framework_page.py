@@ -119,9 +119,9 @@ def test_a_central_admin_edits_an_item_title_and_the_pass_mark(engine: Engine) -
         o1 = catalogue_of(session, 2567)[0].id
     app = run_page("framework", user="admin")
     app.selectbox(key="edit_catalogue_2567").set_value(o1).run()
-    app.text_input(key=f"title_th_oit_catalogue_item_{o1}_v1").input("โครงสร้างและผู้บริหาร (แก้ไข)")
+    app.text_input(key=f"title_th_oit_catalogue_item_{o1}_r0").input("โครงสร้างและผู้บริหาร (แก้ไข)")
     app.button(key=f"FormSubmitter:form_oit_catalogue_item_{o1}-💾 บันทึก").click().run()
-    app.number_input(key="pass_mark_framework_2567_v1").set_value(80.0)
+    app.number_input(key="pass_mark_framework_2567_r0").set_value(80.0)
     app.button(key="FormSubmitter:form_framework_2567-💾 บันทึก").click().run()
     assert not app.exception and not app.error
     with Session(engine) as session:

@@ -309,8 +309,8 @@ def test_admin_replaces_the_assumed_iit_quota(engine: Engine) -> None:
     app = run_page("quotas", user="admin")
     assert any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") and "1 คนเป็นค่าสมมุติ" in i.value for i in app.info)
     app.selectbox(key="edit_quota").set_value(iit.id).run()
-    app.number_input(key=f"min_respondents_quota_{iit.id}_v1").set_value(150)
-    app.text_input(key=f"note_quota_{iit.id}_v1").input("ตามระบบ ITAS")
+    app.number_input(key=f"min_respondents_quota_{iit.id}_r0").set_value(150)
+    app.text_input(key=f"note_quota_{iit.id}_r0").input("ตามระบบ ITAS")
     app.button(key=f"FormSubmitter:form_quota_{iit.id}-💾 บันทึก").click().run()
     assert not app.exception and not app.error
     assert not any(i.value.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in app.info)

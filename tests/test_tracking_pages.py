@@ -34,7 +34,7 @@ def test_matrix_page_shows_states_and_an_officer_ticks_a_cell(engine: Engine) ->
     app = login(app, "somchai")
     app.selectbox(key="matrix_item").set_value(item_id("O7")).run()
     assert app.selectbox(key=f"matrix_month_{item_id('O7')}").value == date(2023, 10, 1)
-    form = app.text_input(key=f"url_pub_{item_id('O7')}_2023-10-01_vNone")
+    form = app.text_input(key=f"url_pub_{item_id('O7')}_2023-10-01_r0")
     form.input("https://chiangmai.police.go.th/oit/o7-2566-10.pdf")
     app.button(key=f"FormSubmitter:form_pub_{item_id('O7')}_2023-10-01-💾 บันทึกการเผยแพร่").click().run()
     assert not app.exception and not app.error
@@ -57,7 +57,7 @@ def test_matrix_page_components_checklist_is_tickable(engine: Engine) -> None:
     with Session(make_engine()) as session:
         first = session.exec(select(OitComponent).where(OitComponent.item_id == item_id("O1"))
                              .order_by(OitComponent.seq)).first()
-    app.checkbox(key=f"mtick_{first.id}_v1").check()
+    app.checkbox(key=f"mtick_oit_component_{first.id}_r0").check()
     app.button(key=f"FormSubmitter:components_{item_id('O1')}-💾 บันทึกองค์ประกอบ").click().run()
     assert not app.exception and not app.error
     with Session(make_engine()) as session:
@@ -91,7 +91,7 @@ def test_quotas_page_shows_progress_conflicts_and_the_secretary_records_a_count(
     traffic = quota_id("ฝ่ายจราจร")
     app.selectbox(key="count_quota").set_value(traffic).run()
     app.date_input(key="count_day").set_value(date(2024, 3, 10)).run()
-    app.number_input(key=f"collected_count_{traffic}_2024-03-10_vNone").set_value(30)
+    app.number_input(key=f"collected_count_{traffic}_2024-03-10_r0").set_value(30)
     app.button(key=f"FormSubmitter:form_count_{traffic}_2024-03-10-💾 บันทึกจำนวน").click().run()
     assert not app.exception and not app.error
     assert any(p.text.startswith("เก็บได้ 30 จาก 60 คน (50%)") for p in app.get("progress") if p.text)
@@ -115,9 +115,9 @@ def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: 
     assert "ITA_WEIGHT" not in method
     make_user("admin", "admin")
     app = login(app, "admin")
-    app.number_input(key="iit_score_input_1_2567_vNone").set_value(80.0)
-    app.number_input(key="eit_score_input_1_2567_vNone").set_value(90.0)
-    app.text_input(key="basis_score_input_1_2567_vNone").input("ผลปี 2566")
+    app.number_input(key="iit_score_input_1_2567_r0").set_value(80.0)
+    app.number_input(key="eit_score_input_1_2567_r0").set_value(90.0)
+    app.text_input(key="basis_score_input_1_2567_r0").input("ผลปี 2566")
     app.button(key="FormSubmitter:form_score_input_1_2567-💾 บันทึกคะแนนสำรวจ").click().run()
     assert not app.exception and not app.error
     metrics = {m.label: (m.value, m.delta) for m in app.metric}
@@ -130,7 +130,7 @@ def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: 
     assert list(what_if["ข้อ"]) == ["O4", "O8", "O12", "O16", "O20", "O24"]
     assert list(what_if["คะแนนรวมสะสม"])[:3] == [83.0, 84.6, 86.2]
 
-    app.number_input(key="total_score_history_1_2566_vNone").set_value(86.12)
+    app.number_input(key="total_score_history_1_2566_r0").set_value(86.12)
     app.button(key="FormSubmitter:form_score_history_1_2566-💾 บันทึกผลคะแนนจริง").click().run()
     assert not app.exception and not app.error
     past = app.dataframe[2].value
@@ -247,7 +247,7 @@ def test_tapping_a_to_do_cell_opens_its_tick_dialog_which_saves_and_closes(engin
     make_user("somchai", "officer", WEB_OFFICER)
     app = run_page("oit_matrix", user="somchai")
     o11 = item_id("O11")
-    tag = f"pub_{o11}_2023-11-01_vNone"
+    tag = f"pub_{o11}_2023-11-01_r0"
     assert not [t for t in app.text_input if t.key.startswith("todo_")]  # no dialog before a tap
     app.button(key=f"todo_{o11}_2023-11").click().run()
     assert "เดือน พ.ย. 66 · กำหนด 30 พ.ย. 2566 · 🔴 เลยกำหนด" in [m.value for m in app.markdown]
@@ -276,13 +276,13 @@ def test_progress_is_set_in_steps_and_a_value_between_steps_is_kept(engine: Engi
         services.update_progress(session, CLI, "oit_item", o2, 1, {"progress": 30})
     app = run_page("my_items", user="somchai")
     o1 = item_id("O1")
-    steps = app.segmented_control(key=f"progress_oit_item_{o1}_v1")
+    steps = app.segmented_control(key=f"progress_oit_item_{o1}_r0")
     assert steps.options == ["0", "25", "50", "75", "100"] and steps.value == 0
-    kept = app.segmented_control(key=f"progress_oit_item_{o2}_v2")
+    kept = app.segmented_control(key=f"progress_oit_item_{o2}_r0")
     assert kept.options == ["0", "25", "30", "50", "75", "100"] and kept.value == 30
-    app.text_area(key=f"note_oit_item_{o2}_v2").input("รอภาพถ่าย")  # the other row: its 30 stays
+    app.text_area(key=f"note_oit_item_{o2}_r0").input("รอภาพถ่าย")  # the other row: its 30 stays
     app.button(key=f"FormSubmitter:form_oit_item_{o2}-💾 บันทึก").click().run()
-    steps = app.segmented_control(key=f"progress_oit_item_{o1}_v1")
+    steps = app.segmented_control(key=f"progress_oit_item_{o1}_r0")
     steps.set_value(50)
     app.button(key=f"FormSubmitter:form_oit_item_{o1}-💾 บันทึก").click().run()
     assert not app.exception and not app.error
