@@ -20,11 +20,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, cast
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 from sqlmodel import Session, select
 
 from ita_core import queries
+from ita_core.meeting import markdown_text
 from ita_core.models import Publication, RecurringDuty, Status
 from ita_core.recurring import due_by_month
 from ita_core.thai_dates import fiscal_year_bounds, format_be, format_be_month
@@ -150,20 +152,32 @@ def export_table(session: Session, station_id: int, fiscal_year: int, as_of: dat
     return frame[[key for key, _ in columns]], columns
 
 
+def link_target(url: Any) -> str | None:
+    """A stored URL as a Markdown link target, or None when it is not an http(s) URL. Characters
+    Markdown or a table would read (``|``, brackets, parentheses, spaces, ``<>``, backslash) are
+    percent-encoded, which means the same address, so a ``|`` cannot split a matrix cell into a
+    fake "published" month and no ``javascript:`` link is ever drawn."""
+    text = str(url or "").strip()
+    if urlsplit(text).scheme.lower() not in ("http", "https") or not urlsplit(text).netloc:
+        return None
+    return quote(text, safe=LINK_SAFE)
+
+
+LINK_SAFE = ":/?#=&%@!$'+,;~.-_*"  # kept as typed in a link target; everything else percent-encoded
+
+
 def cell_text(row: pd.Series | dict[str, Any]) -> str:
-    """Markdown of one cell for the page: icon and word (readable in greyscale), link when published."""
+    """Markdown of one cell for the page: icon and word (readable in greyscale), link when published
+    (only to an http(s) URL, see :func:`link_target`)."""
     state = CellState(row["state"])
     if state == CellState.DONE:
         broken = " ⚠️ ลิงก์เสีย" if row.get("broken") else ""  # its link failed the last check (links.py)
-        return f"{STATE_ICON[state]} [{STATE_TH[state]}]({row['url']}){broken}" if row["url"] else \
-            f"{STATE_ICON[state]} {STATE_TH[state]}"
+        target = link_target(row["url"])
+        return f"{STATE_ICON[state]} [{STATE_TH[state]}]({target}){broken}" if target else \
+            f"{STATE_ICON[state]} {STATE_TH[state]}{broken}"
     if state == CellState.NOT_REQUIRED:
         return STATE_ICON[state]
     return f"{STATE_ICON[state]} {STATE_TH[state]} {row['due'].day}"
-
-
-def _escape(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split())
 
 
 def markdown_tables(cell_rows: pd.DataFrame, names: dict[str, str],
@@ -179,7 +193,7 @@ def markdown_tables(cell_rows: pd.DataFrame, names: dict[str, str],
             first = item.iloc[0]
             title = first["title"]
             title = title if len(title) <= title_chars else title[: title_chars - 1] + "…"
-            lines.append(f"| **{first['code']}** | {_escape(title)} | "
+            lines.append(f"| **{markdown_text(first['code'])}** | {markdown_text(title)} | "
                          + " | ".join(cell_text(r) for _, r in item.iterrows()) + " |")
         out.append((f"{code} {names.get(cast(str, code), '')}".strip(), "\n".join(lines)))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -219,3 +220,27 @@ def test_export_oit_matrix_csv_and_xlsx(db_url: str, tmp_path: Path) -> None:
     sheet = load_workbook(xlsx).active
     assert [c.value for c in sheet[2]][:4] == ["ข้อ", "ตัวชี้วัดย่อย", "ข้อมูล", "ต.ค. 66"]
     assert sheet["G3"].value == "เลยกำหนด" and sheet["C4"].value == "อำนาจหน้าที่ และพื้นที่รับผิดชอบ"
+
+
+UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+HOSTILE = "![t](http://127.0.0.1:9/x.png) <b>x</b> [l](http://e.x) | ✅"
+
+
+def test_a_pipe_or_markdown_in_a_url_or_title_adds_no_cell_and_no_link(session: Session) -> None:
+    cells = oit_matrix.cells(session, 1, FY, AS_OF)
+    o7_oct = (cells["code"] == "O7") & (cells["key"] == "2023-10")
+    o7_nov = (cells["code"] == "O7") & (cells["key"] == "2023-11")
+    cells.loc[o7_oct, ["state", "url"]] = [CellState.DONE.value, "https://x.go.th/a.pdf|✅ [เผยแพร่แล้ว](http://e.x)|"]
+    cells.loc[o7_nov, ["state", "url"]] = [CellState.DONE.value, "javascript:alert(1)"]
+    cells.loc[cells["code"] == "O1", "title"] = HOSTILE
+    tables = dict(oit_matrix.markdown_tables(cells, {}, title_chars=200))
+    lines = [line for table in tables.values() for line in table.splitlines()]
+    assert {len(UNESCAPED_PIPE.findall(line)) for line in lines} == {15}  # 2 columns + 12 months, every row
+    [o7] = [line for line in lines if line.startswith("| **O7**")]
+    assert [cell.strip() for cell in UNESCAPED_PIPE.split(o7)[3:5]] == [
+        "✅ [เผยแพร่แล้ว](https://x.go.th/a.pdf%7C%E2%9C%85%20%5B%E0%B9%80%E0%B8%9C%E0%B8%A2%E0%B9%81%E0%B8%9E"
+        "%E0%B8%A3%E0%B9%88%E0%B9%81%E0%B8%A5%E0%B9%89%E0%B8%A7%5D%28http://e.x%29%7C)",
+        "✅ เผยแพร่แล้ว"]  # javascript: is no link
+    [o1] = [line for line in lines if line.startswith("| **O1**")]
+    assert "![" not in o1 and "<b>" not in o1 and "](" not in o1
+    assert r"\!\[t\]\(http\://127\.0\.0\.1\:9/x\.png\) \<b\>x\</b\> \[l\]\(http\://e\.x\) \| ✅" in o1
