@@ -8,8 +8,18 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ita_core import services
-from ita_core.auth import MAX_FAILED, AuthError, authenticate, has_admin, hash_password, verify_password
+from ita_core import auth, services
+from ita_core.auth import (
+    MAX_FAILED,
+    AuthError,
+    PasswordRejected,
+    authenticate,
+    check_password_rules,
+    has_admin,
+    hash_password,
+    password_problems,
+    verify_password,
+)
 from ita_core.db import session_scope
 from ita_core.models import AuditLog, User, UserRole
 from ita_core.services import PermissionDenied
@@ -51,3 +61,80 @@ def test_login_throttling_and_first_admin(engine: Engine) -> None:
     assert logins[:4] == [("anonymous", "failed_logins", str(n), str(n + 1)) for n in range(4)]
     assert logins[4:] == [("anonymous", "failed_logins", "4", "0"),
                           ("anonymous", "locked_until", None, "2026-01-01T09:05:00+00:00")]
+
+
+@pytest.mark.parametrize("password", ["12345678", "password", "1234567890", "password123", "Password2567!",
+                                      "qwerty12345", "aaaaaaaaaaaa", "short-1", "somchai-2567x"])
+def test_the_password_policy_refuses_guessable_passwords(password: str) -> None:
+    with pytest.raises(PasswordRejected) as refused:
+        check_password_rules(password, username="somchai")
+    assert str(refused.value).strip()  # a Thai reason to show
+
+
+def test_the_password_policy_names_each_reason_in_thai() -> None:
+    assert password_problems("123456789", username="somchai") == [
+        "รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร", "รหัสผ่านต้องไม่เป็นตัวเลขล้วน ให้มีตัวอักษรด้วย",
+        "รหัสผ่านนี้เป็นรหัสผ่านที่ใช้กันมาก เดาได้ง่าย — เลือกรหัสผ่านอื่น"]
+    assert password_problems("xx-Somchai-99", username="somchai") == [
+        "รหัสผ่านต้องไม่ใช่หรือมีชื่อผู้ใช้อยู่ในนั้น"]
+    assert password_problems("ทุ่งนา-ฝนตก-2569", username="somchai") == []
+
+
+def _attempt(engine: Engine, name: str, password: str, now: datetime) -> str:
+    """One login as the form makes it (the count committed with the refusal); its answer."""
+    with session_scope(engine) as session:
+        try:
+            return "ok:" + authenticate(session, name, password, now).username
+        except AuthError as exc:
+            return str(exc)
+
+
+def test_known_and_unknown_names_cost_and_answer_the_same(engine: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    with session_scope(engine) as session:
+        services.create_user(session, None, "admin", "correct-horse", "admin")
+    calls: list[str] = []
+    real = auth.verify_password
+
+    def counted(password: str, stored: str) -> bool:
+        calls.append(stored)
+        return real(password, stored)
+
+    monkeypatch.setattr(auth, "verify_password", counted)
+    now = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    answers = {}
+    for name in ("admin", "nobody-here"):
+        calls.clear()
+        answers[name] = [_attempt(engine, name, "wrong-guess", now) for _ in range(MAX_FAILED + 1)]
+        assert len(calls) == MAX_FAILED + 1  # one scrypt verification per attempt, locked or not
+        assert all(stored.startswith("scrypt$16384$8$1$") for stored in calls)
+    assert answers["admin"] == answers["nobody-here"]
+    assert answers["admin"][:MAX_FAILED] == ["ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"] * MAX_FAILED
+    assert answers["admin"][MAX_FAILED] == "ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกล็อกชั่วคราว ลองใหม่ในอีก 5 นาที"
+    with Session(engine) as session:
+        unknown = session.exec(select(AuditLog.new).where(AuditLog.field == "unknown_login")).all()
+    assert unknown == ["nobody-here"] * MAX_FAILED  # the attempt while locked was not counted
+
+
+def test_a_guesser_cannot_extend_the_lock(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        services.create_user(session, None, "admin", "correct-horse", "admin")
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    for _ in range(MAX_FAILED):
+        _attempt(engine, "admin", "wrong-guess", start)
+    for minute in range(5):  # a guess every minute while locked: refused, not counted
+        assert "ล็อก" in _attempt(engine, "admin", "wrong-guess", start + timedelta(minutes=minute))
+    with Session(engine) as session:
+        user = row(session, User, username="admin")
+    assert user.failed_logins == 0
+    assert _attempt(engine, "admin", "correct-horse", start + timedelta(minutes=5, seconds=1)) == "ok:admin"
+
+
+def test_a_disabled_login_answers_like_a_wrong_password(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        services.create_user(session, None, "admin", "correct-horse", "admin")
+        user = row(session, User, username="admin")
+        user.active = False
+        session.add(user)
+    now = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    assert _attempt(engine, "admin", "correct-horse", now) == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"

@@ -153,7 +153,7 @@ def test_user_add_reads_the_password_from_stdin_and_audit_export(
     assert main(["user", "add", "somchai", "--role", "officer", "--person", "ภัทรพงษ์ พลังข้างสาร"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["user", "add", "other", "--role", "officer"]) == 2
-    assert "อย่างน้อย 8 ตัวอักษร" in capsys.readouterr().err
+    assert "อย่างน้อย 10 ตัวอักษร" in capsys.readouterr().err
     out = fresh_db / "audit.csv"
     assert main(["export", "audit", "--format", "csv", "--lang", "en", "-o", str(out)]) == 0
     rows = read_export(out)

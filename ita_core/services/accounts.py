@@ -7,14 +7,25 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ita_core.auth import Actor, AuthError, check_password_rules, has_admin, hash_password
+from ita_core.auth import (
+    ANONYMOUS,
+    CLI,
+    Actor,
+    AuthError,
+    check_password_rules,
+    has_admin,
+    hash_password,
+    unlock,
+    verify_password,
+)
 from ita_core.contacts import clean_contacts
+from ita_core.db import stored_id
 from ita_core.models import (
     Person,
     User,
     UserRole,
 )
-from ita_core.permissions import Action, Login, PermissionDenied, require, require_login_change
+from ita_core.permissions import Action, Login, PermissionDenied, login_of, require, require_login_change
 from ita_core.services.core import (
     Saved,
     ValidationFailed,
@@ -46,7 +57,7 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
     if session.exec(select(User.id).where(User.username == username.strip())).first() is not None:
         errors.append(f"มีชื่อผู้ใช้ {username!r} แล้ว")
     try:
-        check_password_rules(password)
+        check_password_rules(password, username=username)
     except AuthError as exc:
         errors.append(str(exc))
     contacts, contact_errors = clean_contacts({"email": email})
@@ -80,7 +91,8 @@ def update_user(session: Session, actor: Actor, user_id: int, expected_version: 
         raise ValidationFailed([f"บทบาท {changes['role']!r} ไม่ถูกต้อง"])
     if "password" in changes:
         try:
-            check_password_rules(changes["password"])
+            current_name = getattr(session.get(User, user_id), "username", "")
+            check_password_rules(changes["password"], username=current_name)
         except AuthError as exc:
             raise ValidationFailed([str(exc)]) from exc
         changes["password_hash"] = hash_password(changes.pop("password"))
@@ -91,6 +103,74 @@ def update_user(session: Session, actor: Actor, user_id: int, expected_version: 
         if "person_id" in changes or "station_id" in changes:
             _check_person(session, merged["person_id"], merged["station_id"])
     return _write(session, actor, User, user_id, expected_version, changes, source)
+
+
+def set_user_active(session: Session, actor: Actor, user_id: int, expected_version: int, *, active: bool,
+                    source: str = "form") -> Saved:
+    """Close or reopen a login. A closed login cannot log in, and its kept logins stop working
+    (the version bump changes the token fingerprint, :mod:`ita_core.sessions`). Nobody closes
+    their own login (an admin could otherwise lock the station out of its only admin)."""
+    user = _managed_user(session, actor, user_id)
+    if not active and user.username == actor.username:
+        raise ValidationFailed(["ปิดบัญชีของตัวเองไม่ได้ — ให้ผู้ดูแลคนอื่นปิดให้"])
+    return _write(session, actor, User, user_id, expected_version, {"active": active}, source)
+
+
+def unlock_user(session: Session, actor: Actor, user_id: int, expected_version: int, *,
+                source: str = "form") -> Saved:
+    """End a lock after wrong passwords and clear the failure count (the trusted way back in
+    for an owner a guesser keeps locking out)."""
+    user = _managed_user(session, actor, user_id)
+    changes = unlock(user)
+    if not changes:
+        raise ValidationFailed([f"บัญชี {user.username} ไม่ได้ถูกล็อก"])
+    return _write(session, actor, User, user_id, expected_version, changes, source)
+
+
+def reset_password(session: Session, actor: Actor, user_id: int, expected_version: int, *, new_password: str,
+                   source: str = "form") -> Saved:
+    """An admin gives a login a new password (policy checked, stored hashed, audited as ``***``);
+    the login's lock ends and its kept logins stop working."""
+    user = _managed_user(session, actor, user_id)
+    _check_new_password(new_password, user.username)
+    changes: dict[str, Any] = {"password_hash": hash_password(new_password), **unlock(user)}
+    return _write(session, actor, User, user_id, expected_version, changes, source)
+
+
+def change_own_password(session: Session, actor: Actor, *, current_password: str, new_password: str,
+                        source: str = "form") -> Saved:
+    """A logged-in user changes their own password, proving the current one first (a browser
+    left logged in must not be enough to take the account over)."""
+    if actor in (ANONYMOUS, CLI):
+        raise PermissionDenied("ต้องเข้าสู่ระบบก่อนจึงจะเปลี่ยนรหัสผ่านของตัวเองได้")
+    user = session.exec(select(User).where(User.username == actor.username)).first()
+    if user is None or not user.active:
+        raise PermissionDenied("ไม่พบบัญชีที่ใช้งานอยู่ของผู้ใช้นี้")
+    if not verify_password(current_password, user.password_hash):
+        raise ValidationFailed(["รหัสผ่านปัจจุบันไม่ถูกต้อง"])
+    if new_password == current_password:
+        raise ValidationFailed(["รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน"])
+    _check_new_password(new_password, user.username)
+    return _write(session, actor, User, stored_id(user), user.version,
+                  {"password_hash": hash_password(new_password)}, source)
+
+
+def _managed_user(session: Session, actor: Actor, user_id: int) -> User:
+    """The login ``user_id``, once :func:`require_login_change` says ``actor`` may manage it."""
+    require(actor, Action.MANAGE_USERS)
+    user = session.get(User, user_id)
+    if user is None:
+        raise ValidationFailed([f"ไม่พบผู้ใช้รหัส {user_id}"])
+    login = login_of(user)
+    require_login_change(actor, before=login, after=login)
+    return user
+
+
+def _check_new_password(password: str, username: str) -> None:
+    try:
+        check_password_rules(password, username=username)
+    except AuthError as exc:
+        raise ValidationFailed([str(exc)]) from exc
 
 
 def _login(values: dict[str, Any]) -> Login:

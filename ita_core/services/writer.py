@@ -254,3 +254,22 @@ class Writer:
 
     def update_user(self, *, row_id: int, seen_version: int, values: dict[str, Any]) -> Saved:
         return accounts.update_user(self.session, self.actor, row_id, seen_version, values, self.source)
+
+    def set_user_active(self, *, row_id: int, seen_version: int, active: bool) -> Saved:
+        """Close (``active`` False) or reopen a login; a closed login's kept logins stop working."""
+        return accounts.set_user_active(self.session, self.actor, row_id, seen_version, active=active,
+                                        source=self.source)
+
+    def unlock_user(self, *, row_id: int, seen_version: int) -> Saved:
+        """End a login's lock after wrong passwords."""
+        return accounts.unlock_user(self.session, self.actor, row_id, seen_version, source=self.source)
+
+    def reset_password(self, *, row_id: int, seen_version: int, new_password: str) -> Saved:
+        """An admin sets a login's new password (password policy, hashed, audited as ``***``)."""
+        return accounts.reset_password(self.session, self.actor, row_id, seen_version,
+                                       new_password=new_password, source=self.source)
+
+    def change_own_password(self, *, current_password: str, new_password: str) -> Saved:
+        """The logged-in user changes their own password, giving the current one."""
+        return accounts.change_own_password(self.session, self.actor, current_password=current_password,
+                                            new_password=new_password, source=self.source)
