@@ -55,7 +55,7 @@ from ita_core.framework_workbook import (
     read_framework_workbook,
 )
 from ita_core.meeting import indicator_lines
-from ita_core.models import Person, Station, UserRole
+from ita_core.models import Person, Station, User, UserRole
 from ita_core.people import name_index, normalise_name
 from ita_core.seed import SeedError, ensure_database
 from ita_core.services.reminders import sent_before
@@ -466,6 +466,56 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _login_named(session: Session, name: str) -> User:
+    """The login ``name`` (exact spelling), or a usage error that says how to list them."""
+    user = session.exec(select(User).where(User.username == name.strip())).first()
+    if user is None:
+        raise UsageError(f"ไม่พบผู้ใช้ชื่อ {name!r} (ดูรายชื่อ: `ita user list`) / unknown user")
+    return user
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """Every login (or one station's): name, person, role, reach and state; never a hash."""
+    with session_scope(_engine()) as session:
+        users = queries.users(session, CLI)
+        if args.station:
+            station_id = _station(session, args.station).id
+            users = [user for user in users if user.station_id == station_id]
+        table = queries.user_table(session, users, now=datetime.now(ZoneInfo(get_settings().timezone)))
+    if table.empty:
+        print("ยังไม่มีผู้ใช้ / no users")
+        return 0
+    print(table.fillna("").to_string(index=False))
+    return 0
+
+
+def cmd_user_state(args: argparse.Namespace) -> int:
+    """``ita user disable|enable|unlock NAME``: the trusted way to close, reopen or unlock a login."""
+    with session_scope(_engine()) as session:
+        user = _login_named(session, args.name)
+        writer = Writer(session, CLI, source="cli")
+        if args.user_command == "unlock":
+            writer.unlock_user(row_id=stored_id(user), seen_version=user.version)
+        else:
+            writer.set_user_active(row_id=stored_id(user), seen_version=user.version,
+                                   active=args.user_command == "enable")
+    thai, english = {"disable": ("ปิดใช้งาน", "disabled"), "enable": ("เปิดใช้งาน", "enabled"),
+                     "unlock": ("ปลดล็อก", "unlocked")}[args.user_command]
+    print(f"{thai}บัญชี {args.name} แล้ว / user {english}")
+    return 0
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    """``ita user password NAME``: a new password read from the prompt or stdin, never argv."""
+    password = _read_password(f"รหัสผ่านใหม่สำหรับ {args.name}: ")
+    with session_scope(_engine()) as session:
+        user = _login_named(session, args.name)
+        Writer(session, CLI, source="cli").reset_password(row_id=stored_id(user), seen_version=user.version,
+                                                          new_password=password)
+    print(f"ตั้งรหัสผ่านใหม่ของ {args.name} แล้ว (การเข้าสู่ระบบที่จำไว้ของบัญชีนี้สิ้นสุดแล้ว) / password set")
+    return 0
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -613,6 +663,17 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--all-rows", action="store_true", help="officer แก้ได้ทุกแถว")
     user_add.add_argument("--email", help="อีเมลของผู้ใช้ (สำหรับการแจ้งเตือน)")
     user_add.set_defaults(func=cmd_user_add)
+    user_list = user.add_parser("list", help="รายชื่อผู้ใช้ (ไม่แสดงรหัสผ่าน) / list logins")
+    user_list.add_argument("--station", help="เฉพาะผู้ใช้ของสถานีนี้")
+    user_list.set_defaults(func=cmd_user_list)
+    for command, text in (("disable", "ปิดใช้งานบัญชี"), ("enable", "เปิดใช้งานบัญชีอีกครั้ง"),
+                          ("unlock", "ปลดล็อกบัญชีที่ถูกล็อกจากการใส่รหัสผ่านผิด")):
+        state = user.add_parser(command, help=text)
+        state.add_argument("name")
+        state.set_defaults(func=cmd_user_state)
+    user_password = user.add_parser("password", help="ตั้งรหัสผ่านใหม่ (อ่านจาก prompt หรือ stdin เท่านั้น)")
+    user_password.add_argument("name")
+    user_password.set_defaults(func=cmd_user_password)
 
     station = sub.add_parser("station", help="จัดการสถานี / stations").add_subparsers(dest="station_command",
                                                                                      required=True)

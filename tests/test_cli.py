@@ -469,3 +469,32 @@ def test_every_table_the_export_command_offers_is_exported(fresh_db: Path) -> No
     assert (count["วันที่"], count["จำนวน (คน)"], count["หมายเหตุ"]) == ("2024-01-15", "12", "ชุดแรก")
     assert main(["export", "survey-counts", "--format", "xlsx", "-o", str(fresh_db / "c.xlsx")]) == 0
     assert load_workbook(fresh_db / "c.xlsx").active.max_row == 3  # title, header, the one count
+
+
+def test_user_list_disable_enable_unlock_and_password(
+        fresh_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    from ita_core.auth import authenticate
+    from ita_core.db import make_engine, session_scope
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "somchai", "--role", "officer", "--person", "ภัทรพงษ์ พลังข้างสาร"]) == 0
+    capsys.readouterr()
+    assert main(["user", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "somchai" in listed and "scrypt" not in listed and "ใช้งาน" in listed
+    assert main(["user", "disable", "somchai"]) == 0
+    assert "ปิดใช้งานบัญชี somchai แล้ว" in capsys.readouterr().out
+    assert main(["user", "list"]) == 0
+    assert "ปิดใช้งาน" in capsys.readouterr().out
+    assert main(["user", "enable", "somchai"]) == 0
+    assert main(["user", "unlock", "somchai"]) == 2
+    assert "ไม่ได้ถูกล็อก" in capsys.readouterr().err
+    assert main(["user", "disable", "nobody"]) == 2
+    assert "ไม่พบผู้ใช้ชื่อ 'nobody'" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("password123\n"))
+    assert main(["user", "password", "somchai"]) == 2
+    assert "ใช้กันมาก" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("ฟ้าใส-ลมเย็น-2570\n"))
+    assert main(["user", "password", "somchai"]) == 0
+    with session_scope(make_engine(f"sqlite:///{fresh_db / 'ita.db'}")) as session:
+        assert authenticate(session, "somchai", "ฟ้าใส-ลมเย็น-2570").username == "somchai"
