@@ -1,5 +1,6 @@
 """Import a plan from Excel or CSV (admins): upload, preview, approve new names, commit all at once."""
 
+import hashlib
 import math
 
 import streamlit as st
@@ -40,9 +41,16 @@ if upload is None:
     st.stop()
 
 data = upload.getvalue()
-with reading() as session:
-    preview = imports.preview(session, data, upload.name, station_id=context.station_id,
-                              fiscal_year=context.fiscal_year, settings=settings)
+# parsed and previewed once per uploaded file (by its hash), not on every rerun: a ticked name or a
+# click would otherwise read the workbook again; the commit re-reads it and checks the fingerprint
+upload_key = (hashlib.sha256(data).hexdigest(), upload.name, context.station_id, context.fiscal_year, round_)
+if st.session_state.get("import_preview_key") != upload_key:
+    with reading() as session:
+        st.session_state["import_preview"] = imports.preview(
+            session, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,
+            settings=settings)
+    st.session_state["import_preview_key"] = upload_key
+preview = st.session_state["import_preview"]
 
 st.subheader(preview.summary())
 for problem in preview.errors:

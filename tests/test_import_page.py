@@ -57,6 +57,32 @@ def test_the_secretary_previews_approves_a_name_and_commits(engine: Engine) -> N
         assert set(session.exec(trail)) == {("secretary", "import")}
 
 
+def test_the_preview_is_computed_once_per_uploaded_file(engine: Engine,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ita_core import imports
+
+    calls: list[str] = []
+    real = imports.preview
+
+    def counted(*args, **kwargs):
+        calls.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "preview", counted)
+    make_user("secretary", "admin")
+    app = run_page("import_plan", user="secretary")
+    app.file_uploader[0].set_value(("แผน.xlsx", seed_plan_sheet([NEW_ROW]), XLSX))
+    app.run()
+    app.multiselect(key="approve_0").set_value([]).run()  # reruns: the same file is not read again
+    app.run()
+    assert calls == ["แผน.xlsx"]
+    assert app.subheader[0].value == "เพิ่ม 1 แถว · แก้ไข 0 แถว · ไม่เปลี่ยน 26 แถว · ปัญหา 0 จุด"
+    two_rows = seed_plan_sheet([NEW_ROW, [*NEW_ROW[:2], "อีกกิจกรรม", *NEW_ROW[3:]]])
+    app.file_uploader[0].set_value(("แผน2.xlsx", two_rows, XLSX)).run()  # another file is previewed afresh
+    assert calls == ["แผน.xlsx", "แผน2.xlsx"]
+    assert app.subheader[0].value.startswith("เพิ่ม 2 แถว")
+
+
 def _new_station(*, framework_to: tuple[int, ...] = ()) -> int:
     """A station added today with its own admin ``newsec``, and frameworks copied from 2567."""
     from ita_core import services
