@@ -23,6 +23,9 @@ from ita_core.auth import ANONYMOUS, Actor, AuthError, authenticate
 from ita_core.db import session_scope
 from ita_core.labels import label_th
 from ita_core.models import UserRole
+from ita_core.permissions import PermissionDenied
+from ita_core.services import ValidationFailed
+from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
 from ita_ui.engine import engine
 
@@ -52,9 +55,49 @@ def login_box() -> Actor:
         box.markdown(f"👤 **{actor.username}** · {label_th(actor.role, UserRole)}")
         if box.button("ออกจากระบบ", key="logout", width="stretch"):
             log_out()
+        own_password_form(box, actor)
         return actor
     login_form(box, key="login")
     return ANONYMOUS
+
+
+def own_password_form(where: DeltaGenerator, actor: Actor) -> None:
+    """"เปลี่ยนรหัสผ่าน" under the logged-in name: the current password, the new one twice. The
+    fields clear after each try; the kept login is renewed, since the old token dies with the old
+    password hash (:mod:`ita_core.sessions`)."""
+    with where.expander("เปลี่ยนรหัสผ่าน"):
+        with st.form("own_password", clear_on_submit=True, border=False, enter_to_submit=False):
+            current = st.text_input("รหัสผ่านปัจจุบัน", type="password", key="own_password_current")
+            new = st.text_input("รหัสผ่านใหม่ (อย่างน้อย 10 ตัวอักษร ไม่ใช่รหัสที่เดาง่าย)", type="password",
+                                key="own_password_new")
+            again = st.text_input("ยืนยันรหัสผ่านใหม่", type="password", key="own_password_again")
+            submitted = st.form_submit_button("เปลี่ยนรหัสผ่าน", width="stretch")
+        if not submitted:
+            return
+        errors = _change_own_password(actor, current=current, new=new, again=again)
+        for error in errors:
+            st.error(error)
+        if not errors:
+            st.success("เปลี่ยนรหัสผ่านแล้ว")
+
+
+def _change_own_password(actor: Actor, *, current: str, new: str, again: str) -> list[str]:
+    """Save the new password through the Writer; the Thai reasons it was refused (empty: saved)."""
+    if new != again:
+        return ["รหัสผ่านใหม่สองช่องไม่ตรงกัน"]
+    try:
+        with session_scope(engine()) as session:
+            Writer(session, actor, source="form").change_own_password(current_password=current,
+                                                                      new_password=new)
+            token = sessions.remember(session, actor.username, get_settings())
+    except ValidationFailed as exc:
+        return exc.errors
+    except PermissionDenied as exc:
+        return [str(exc)]
+    log.info("%s changed their own password", actor.username)
+    if token:
+        st.session_state[_PENDING] = ("set", token)
+    return []
 
 
 def login_here(message: str) -> None:

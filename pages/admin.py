@@ -175,6 +175,37 @@ with assign_tab:
     view = plan_view(context)  # pick_context stops a year without plan rows, so there are rows here
     assignment_editor(view.rows, view.assignments, everyone)
 
+def account_actions(users: list) -> None:
+    """Per-login actions under the users table: close or reopen, unlock, and a new password.
+    The list is what ``queries.users`` gave this admin, so every action is one it may do."""
+    managed = {u.id: u for u in users}
+    if not managed:
+        return
+    st.markdown("##### จัดการบัญชี")
+    picked = st.selectbox("บัญชี", list(managed), format_func=lambda i: managed[i].username, key="manage_user")
+    chosen = managed[picked]
+    left, right = st.columns(2)
+    if chosen.active and left.button("ปิดใช้งานบัญชีนี้", key=f"disable_user_{chosen.id}"):
+        write(lambda w: w.set_user_active(row_id=chosen.id, seen_version=chosen.version, active=False),
+              "ปิดใช้งานบัญชีแล้ว")
+    if not chosen.active and left.button("เปิดใช้งานบัญชีนี้", key=f"enable_user_{chosen.id}"):
+        write(lambda w: w.set_user_active(row_id=chosen.id, seen_version=chosen.version, active=True),
+              "เปิดใช้งานบัญชีแล้ว")
+    locked = bool(chosen.failed_logins or chosen.locked_until)
+    if locked and right.button("ปลดล็อก", key=f"unlock_user_{chosen.id}"):
+        write(lambda w: w.unlock_user(row_id=chosen.id, seen_version=chosen.version), "ปลดล็อกบัญชีแล้ว")
+    with st.form(f"reset_password_{chosen.id}", enter_to_submit=False):
+        new = st.text_input("รหัสผ่านใหม่ (อย่างน้อย 10 ตัวอักษร ไม่ใช่รหัสที่เดาง่าย)", type="password",
+                            key=f"reset_password_new_{chosen.id}")
+        again = st.text_input("ยืนยันรหัสผ่านใหม่", type="password", key=f"reset_password_again_{chosen.id}")
+        if st.form_submit_button("ตั้งรหัสผ่านใหม่"):
+            if new != again:
+                st.error("รหัสผ่านใหม่สองช่องไม่ตรงกัน")
+            else:
+                write(lambda w: w.reset_password(row_id=chosen.id, seen_version=chosen.version,
+                                                 new_password=new), "ตั้งรหัสผ่านใหม่แล้ว")
+
+
 with users_tab:
     with reading() as session:
         users = queries.users(session, actor)
@@ -185,7 +216,7 @@ with users_tab:
         st.markdown(f"##### เพิ่มผู้ใช้ของ{context.station_name}")
         st.caption("บัญชีระดับจังหวัด/ภาค สร้างด้วยคำสั่ง `ita user add NAME --role admin --province …`")
         username = st.text_input("ชื่อผู้ใช้", key=f"new_username_{turn}")
-        password = st.text_input("รหัสผ่าน (อย่างน้อย 8 ตัวอักษร)", type="password", key=f"new_password_{turn}")
+        password = st.text_input("รหัสผ่าน (อย่างน้อย 10 ตัวอักษร)", type="password", key=f"new_password_{turn}")
         role = st.selectbox("บทบาท", list(UserRole), format_func=USER_ROLE_TH.get, key=f"new_role_{turn}")
         pid = st.selectbox("เป็นบุคคลในแผน", [None, *everyone], key=f"new_user_person_{turn}",
                            format_func=lambda i: "—" if i is None else everyone[i])
@@ -195,6 +226,7 @@ with users_tab:
             write(lambda w: w.create_user(
                 username=username, password=password, role=role, person_id=pid, can_edit_all=all_rows,
                 station_id=context.station_id, email=email), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
+    account_actions(users)
 
 def rollover_targets(current: int) -> list[int]:
     """The years a plan may move to: every later year with a framework, and the next year."""
