@@ -1,24 +1,35 @@
-"""Region scale: 1,000 stations × the seed plan (about 51,000 plan rows) on SQLite and PostgreSQL.
+"""National scale (issue 18): the heavy pages on a generated national database, as one JSON line.
 
-    python bench/bench_scale.py [--stations 1000] [--postgres postgresql+psycopg://…/maintenance_db]
+    python bench/bench_scale.py --stations 1500 [--postgres postgresql+psycopg://…/maintenance_db]
+                                [--runs 3] [--database URL] --json
 
-Prints, per database: the province/region page run (AppTest, cold = caches cleared, and warm),
-the roll-up computation alone, and the rollover of one station, each as a median and as a ratio
-to a bare one-chart page measured in the same run. Targets (issue 8): region page ≤ 1 s per
-rerun, rollover of one station ≤ 1 s. Nothing here asserts.
+Builds the national database of ``bench/generate.py`` (a temporary SQLite file, or with
+``--postgres`` a new PostgreSQL database created and dropped through that URL's role), or reuses
+``--database URL`` as it is. Then times, each as the median of ``--runs`` page runs in a fresh
+AppTest: the bare one-chart page, the province page cold (caches cleared) and warm, the station
+overview, the OIT matrix and the audit page cold, and the rollover of one station (2569 → 2570).
+Prints one JSON object (``--json``) or a table; ``*_ratio`` keys are the page times over the bare
+page's. Targets (issue 18): province ≤ 0.5 s cold and ≤ 0.15 s warm at 1,500 stations on
+PostgreSQL, station pages ≤ 2× bare, audit page ≤ 0.5 s. Nothing here asserts.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import resource
+import statistics
 import sys
 import tempfile
+import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import Engine, create_engine, func, make_url, select
 from sqlmodel import Session
 from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
@@ -26,80 +37,133 @@ from streamlit.testing.v1 import AppTest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.generate import build  # noqa: E402
+from bench.generate import build_national  # noqa: E402
 from bench.timing import bench_arguments, median_seconds  # noqa: E402
-from ita_core.auth import CLI  # noqa: E402
+from ita_core.auth import CLI, Actor  # noqa: E402
 from ita_core.db import make_engine, session_scope  # noqa: E402
 from ita_core.framework import framework_of  # noqa: E402
-from ita_core.province import station_ids, station_table  # noqa: E402
+from ita_core.models import AuditLog, Station  # noqa: E402
 from ita_core.services.rollover import rollover  # noqa: E402
 from ita_core.services.writer import Writer  # noqa: E402
-from ita_core.settings import Settings  # noqa: E402
 
 set_log_level("error")
 AS_OF = date(2024, 3, 16)
+YEAR = 2567
+ROLL_FROM, ROLL_TO = 2569, 2570
+# the session a page run starts with: station 1, the seed year at a fixed date, a central admin
+STATE = {"station": 1, "fiscal_year": YEAR, f"as_of_{YEAR}": AS_OF, "province_year": YEAR,
+         f"province_as_of_{YEAR}": AS_OF, "actor": Actor("bench", "admin")}
+PAGES = {"province": "province", "station_overview": "overview", "oit_matrix": "oit_matrix",
+         "audit_page": "audit"}
 
 
-def page_run(script: Path, page: str | None, cold: bool) -> None:
+def page_seconds(script: Path, page: str | None, *, cold: bool) -> float:
+    """Seconds of one run of a page in a fresh AppTest (caches cleared first when ``cold``)."""
     if cold:
         st.cache_data.clear()
-    app = AppTest.from_file(str(script), default_timeout=300)
-    app.session_state["province_as_of_2567"] = AS_OF
+    app = AppTest.from_file(str(script), default_timeout=600)
+    for key, value in STATE.items():
+        app.session_state[key] = value
     if page:
         app.switch_page(f"pages/{page}.py")
+    started = time.perf_counter()
     app.run()
+    seconds = time.perf_counter() - started
+    set_log_level("error")  # each AppTest run sets Streamlit's loggers back to info
     if app.exception:
-        raise RuntimeError(app.exception[0].value)
+        raise RuntimeError(f"{page}: {app.exception[0].value}")
+    return seconds
 
 
-def bench(label: str, url: str, runs: int) -> None:
+def median_page(script: Path, page: str | None, *, cold: bool, runs: int) -> float:
+    return statistics.median(page_seconds(script, page, cold=cold) for _ in range(runs))
+
+
+def measure(url: str, runs: int, log: Callable[[str], None]) -> dict[str, float | int | str]:
+    """Every figure of the JSON line on the database at ``url``."""
     os.environ["ITA_DATABASE_URL"] = url
     engine = make_engine(url)
-    bare = median_seconds(lambda: page_run(REPO / "bench" / "bare_page.py", None, cold=False), runs)
-    cold = median_seconds(lambda: page_run(REPO / "dashboard.py", "province", cold=True), runs)
-    warm = median_seconds(lambda: page_run(REPO / "dashboard.py", "province", cold=False), runs)
     with Session(engine) as session:
-        ids = station_ids(session)
-        rollup = median_seconds(lambda: station_table(session, ids, 2567, AS_OF, Settings()), runs)
-    years = iter(range(2568, 2568 + runs))
-    with session_scope(engine) as session:  # a rollover needs the target year's framework (not timed)
-        for year in range(2568, 2568 + runs):
-            if framework_of(session, year) is None:
-                Writer(session, CLI, source="bench").copy_framework(from_year=2567, to_year=year)
+        stations = session.execute(select(func.count()).select_from(Station)).scalar_one()
+        audit_rows = session.execute(select(func.count()).select_from(AuditLog)).scalar_one()
+    bare_script, app = REPO / "bench" / "bare_page.py", REPO / "dashboard.py"
+    page_seconds(bare_script, None, cold=False)  # warm-up: first imports
+    figures: dict[str, float | int | str] = {
+        "database": make_url(url).get_backend_name(), "stations": stations, "audit_rows": audit_rows,
+        "runs": runs, "bare_s": median_page(bare_script, None, cold=False, runs=runs)}
+    log(f"bare page {figures['bare_s']:.3f} s")
+    for key, page in PAGES.items():
+        figures[f"{key}_cold_s"] = median_page(app, page, cold=True, runs=runs)
+        log(f"{page} cold {figures[f'{key}_cold_s']:.3f} s")
+    figures["province_warm_s"] = median_page(app, "province", cold=False, runs=runs)
+    figures["rollover_one_station_s"] = _rollover_seconds(engine, runs)
+    for key in [k for k in figures if k.endswith("_s") and k != "bare_s"]:
+        figures[key.removesuffix("_s") + "_ratio"] = round(float(figures[key]) / float(figures["bare_s"]), 2)
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    engine.dispose()
+    return {key: round(value, 4) if isinstance(value, float) else value for key, value in figures.items()}
+
+
+def _rollover_seconds(engine: Engine, runs: int) -> float:
+    """Median rollover of one station 2569 → 2570 (stations 1, 2, …, one per run; the 2570
+    framework is copied first, untimed)."""
+    with session_scope(engine) as session:
+        if framework_of(session, ROLL_TO) is None:
+            Writer(session, CLI, source="bench").copy_framework(from_year=ROLL_FROM, to_year=ROLL_TO)
+    stations = iter(range(1, runs + 1))
 
     def roll_one() -> None:
         with session_scope(engine) as session:
-            rollover(session, CLI, 1, 2567, next(years))
+            rollover(session, CLI, next(stations), ROLL_FROM, ROLL_TO)
 
-    roll = median_seconds(roll_one, runs)
-    print(f"\n{label}: {len(ids)} stations; bare page {bare * 1000:.0f} ms")
-    for name, seconds in [("region page, cold", cold), ("region page, warm", warm),
-                          ("roll-up alone", rollup), ("rollover of one station", roll)]:
-        print(f"  {name:26} {seconds:7.3f} s  ({seconds / bare:5.1f}× bare page)")
-    engine.dispose()
+    return median_seconds(roll_one, runs)
+
+
+@contextmanager
+def national_database(args_postgres: str, stations: int, log: Callable[[str], None]) -> Iterator[str]:
+    """URL of a freshly generated national database, removed afterwards."""
+    if not args_postgres:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "national.db"
+            build_national(path, stations, log).dispose()
+            yield f"sqlite:///{path}"
+        return
+    name = f"ita_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(args_postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(args_postgres).set(database=name).render_as_string(hide_password=False)
+    try:
+        build_national(url, stations, log).dispose()
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 def main() -> None:
     parser = bench_arguments(__doc__, runs=3)
-    parser.add_argument("--postgres", default=os.environ.get("ITA_TEST_POSTGRES_URL", ""),
-                        help="URL of a role that may create databases")
+    parser.set_defaults(stations=1500)
+    parser.add_argument("--postgres", default="", help="URL of a role that may create databases")
+    parser.add_argument("--database", default="", help="measure this (already generated) database instead")
+    parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "region.db"
-        build(path, args.stations).dispose()
-        bench("SQLite", f"sqlite:///{path}", args.runs)
-    if args.postgres:
-        name = f"ita_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-        try:
-            build(url, args.stations).dispose()
-            bench("PostgreSQL", url, args.runs)
-        finally:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    started = time.perf_counter()
+
+    def log(step: str) -> None:
+        print(f"{time.perf_counter() - started:7.1f} s  {step}", file=sys.stderr, flush=True)
+
+    if args.database:
+        figures = measure(args.database, args.runs, log)
+    else:
+        with national_database(args.postgres, args.stations, log) as url:
+            figures = measure(url, args.runs, log)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+        return
+    for key, value in figures.items():
+        print(f"{key:32} {value}")
 
 
 if __name__ == "__main__":
