@@ -61,6 +61,8 @@ MIN_PRINT_SCALE = 0.7
 NARROWEST_TEXT = 10.0  # a shared text column is never narrower than this
 WIDEN_STEP = 2.0  # width handed out at a time when sharing
 FIT_SAMPLE = 100  # rows looked at when sharing the width
+PRINT_MAX_WIDTH = 80.0  # a long text column may grow to this when the page has room
+LOOKAHEAD = 10.0  # how much wider a column is tried before growing stops for good
 _MARKS = re.compile(r"[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E\u0300-\u036F]")  # Thai vowels/tones above, below
 
 
@@ -178,13 +180,13 @@ def _column_kind(values: pd.Series) -> str:
     return "text"
 
 
-def _width(values: pd.Series, header: str, kind: str) -> float:
+def _width(values: pd.Series, header: str, kind: str, most: float = MAX_WIDTH) -> float:
     if kind in ("date", "datetime"):
         return DATE_WIDTH + (4 if kind == "datetime" else 0)
     longest = max([display_width(v) for v in values.head(WIDTH_SAMPLE)] + [0])
     header_words = max((display_width(word) for word in header.split()), default=0)
     wanted = max(longest / CHARS_PER_UNIT + 2, header_words + 2, MIN_WIDTH)
-    return float(round(min(wanted, MAX_WIDTH)))
+    return float(round(min(wanted, most)))
 
 
 def print_budget(columns: int) -> float:
@@ -192,21 +194,26 @@ def print_budget(columns: int) -> float:
     return (PAGE_PIXELS / MIN_PRINT_SCALE - 5 * columns) / 7
 
 
-def fit_widths(values: pd.DataFrame, wanted: list[float], kinds: list[str], budget: float) -> list[float]:
-    """Column widths within ``budget``: every column as wide as it wants when that fits;
-    otherwise the long text columns start at NARROWEST_TEXT and take what the other columns
-    leave, WIDEN_STEP at a time, each step to the column that makes the rows of a sample shortest
-    in total (a row is as tall as its tallest cell), never above what a column wants.
+def fit_widths(values: pd.DataFrame, wanted: list[float], kinds: list[str], budget: float,
+               ceiling: list[float] | None = None) -> list[float]:
+    """Column widths within ``budget``.
 
-    So a column whose text makes rows tall gets the width, and a short column does not take
-    width it cannot use.
+    When every column fits as wide as it wants, a long text column may still grow while that
+    shortens rows. Otherwise the long text columns start at NARROWEST_TEXT and take what the
+    other columns leave. A column grows up to its ``ceiling`` (its longest text on one line, at
+    most PRINT_MAX_WIDTH; by default what it wants). Width is handed out WIDEN_STEP at a time,
+    each step to the column that makes the rows of a sample shortest in total (a row is as tall
+    as its tallest cell); so a column whose text makes rows tall gets the width, and a short
+    column does not take width it cannot use.
     """
-    if sum(wanted) <= budget:
-        return list(wanted)
+    ceiling = ceiling or wanted
     widths = list(wanted)
     shared = [i for i, kind in enumerate(kinds) if kind == "text" and wanted[i] > NARROWEST_TEXT]
-    for i in shared:
-        widths[i] = NARROWEST_TEXT
+    roomy = sum(wanted) <= budget
+    if not roomy:
+        for i in shared:
+            widths[i] = NARROWEST_TEXT
+    wanted = [max(w, c) for w, c in zip(wanted, ceiling, strict=True)]
     room = budget - sum(widths)
     sample = values.head(FIT_SAMPLE)
     lines = {i: line_counts(sample.iloc[:, i], widths[i]).to_numpy() for i in shared}
@@ -223,12 +230,20 @@ def fit_widths(values: pd.DataFrame, wanted: list[float], kinds: list[str], budg
             return int(rows.sum()), -int(lines[i].sum())  # ties: the column with most lines
 
         best = min(open_, key=total_if_widened)
-        if total_if_widened(best)[0] >= int(tallest.sum()):  # no step shortens any row: widen the
-            best = max(open_, key=lambda i: int(lines[i].sum()))  # column with most lines
+        if total_if_widened(best)[0] >= int(tallest.sum()):  # no step shortens any row
+            best = max(open_, key=lambda i: int(lines[i].sum()))  # widen the column with most lines
+            if roomy and not _shortens(sample.iloc[:, best], lines[best], min(widths[best] + LOOKAHEAD,
+                                                                              wanted[best])):
+                break  # every column has what it wants and more would not help: print larger
         widths[best] += WIDEN_STEP
         room -= WIDEN_STEP
         lines[best] = line_counts(sample.iloc[:, best], widths[best]).to_numpy()
     return widths
+
+
+def _shortens(column: pd.Series, lines: np.ndarray, width: float) -> bool:
+    """Whether ``column`` at ``width`` needs fewer lines in total than ``lines``."""
+    return int(line_counts(column, width).sum()) < int(lines.sum())
 
 
 def _is_missing(value: object) -> bool:
@@ -264,7 +279,9 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
     kinds = [_column_kind(values[column]) for column in values.columns]
     wanted = [_width(values[column], header, kind)
               for column, header, kind in zip(values.columns, table.headers, kinds, strict=True)]
-    widths = fit_widths(values, wanted, kinds, print_budget(len(wanted)))
+    ceiling = [_width(values[column], header, kind, PRINT_MAX_WIDTH)
+               for column, header, kind in zip(values.columns, table.headers, kinds, strict=True)]
+    widths = fit_widths(values, wanted, kinds, print_budget(len(wanted)), ceiling)
     sheet.write_string(0, 0, table.title, formats["title"])
     sheet.set_row(0, TITLE_POINTS)
     sheet.set_row(1, ROW_PADDING + LINE_POINTS * max(
