@@ -24,3 +24,12 @@ def test_pages_that_ask_for_a_date_show_it_in_be(engine: Engine) -> None:
     assert "พ.ศ.: 16 มี.ค. 2567" in [c.value for c in quotas.caption]
     admin = run_page("admin", user="admin")
     assert any(c.value.startswith("พ.ศ.: ") for c in admin.caption)  # the activity form's due date
+
+
+def test_the_audit_page_names_sources_and_tables_in_thai(engine: Engine) -> None:
+    from ita_core.labels import SOURCE_TH, TABLE_TH
+
+    make_user("admin", "admin")
+    trail = run_page("audit", user="admin").dataframe[0].value
+    assert len(trail) and set(trail["ช่องทาง"]) <= set(SOURCE_TH.values())
+    assert set(trail["ตาราง"]) <= set(TABLE_TH.values())
