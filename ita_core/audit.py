@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ita_core.models import AuditLog, OitComponent, OitItem, User
 from ita_core.settings import get_settings
 
 EXPORT_COLUMNS = ["at", "user", "source", "table", "row_id", "field", "old", "new"]
+SelectT = TypeVar("SelectT", bound=SelectOfScalar[Any])
 SECRET_FIELDS = {"password_hash"}  # the trail says it changed, never what it was
 # station-less tables every station's plan is built from (the year's framework, fiscal years, indicator
 # names): a change there shapes each station's year, so each station's trail shows it
@@ -61,6 +65,28 @@ def history(session: Session, table: str, row_id: int) -> pd.DataFrame:
     return _frame(rows)
 
 
+@dataclass(frozen=True)
+class TrailFilter:
+    """Which trail rows to read (see :func:`trail`); every field None or False: the whole trail."""
+
+    station_id: int | None = None
+    central: bool = False
+    actor: str | None = None
+    table: str | None = None
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    """One page of the trail, newest first; ``before_id`` is what asks for the next (older) page,
+    None when this page is the last."""
+
+    rows: pd.DataFrame
+    before_id: int | None
+
+
 def trail(session: Session, *, station_id: int | None = None, central: bool = False, actor: str | None = None,
           table: str | None = None, source: str | None = None, since: date | None = None,
           until: date | None = None) -> pd.DataFrame:
@@ -72,21 +98,57 @@ def trail(session: Session, *, station_id: int | None = None, central: bool = Fa
     no station at all (central and province logins): for central admins only, so a station admin
     never sees another station's logins or the guesses at them.
     """
-    query = select(AuditLog)
-    if station_id is not None:
-        query = query.where(_of_station(station_id, central=central))
-    if actor:
-        query = query.where(AuditLog.actor == actor)
-    if table:
-        query = query.where(AuditLog.table_name == table)
-    if source:
-        query = query.where(AuditLog.source == source)
+    wanted = TrailFilter(station_id=station_id, central=central, actor=actor, table=table, source=source,
+                         since=since, until=until)
+    return _frame(session.exec(_filtered(select(AuditLog), wanted).order_by(col(AuditLog.id))).all())
+
+
+def trail_page(session: Session, wanted: TrailFilter, *, before_id: int | None = None,
+               limit: int = 200) -> TrailPage:
+    """``limit`` trail rows older than ``before_id`` (the newest when None), newest first.
+
+    Keyset pagination: each page starts below the last id shown, so reading page 1,000 of two
+    million rows costs what page 1 does (an OFFSET would skip every earlier row again)."""
+    query = _filtered(select(AuditLog), wanted)
+    if before_id is not None:
+        query = query.where(col(AuditLog.id) < before_id)
+    rows = list(session.exec(query.order_by(col(AuditLog.id).desc()).limit(limit + 1)).all())
+    shown = rows[:limit]
+    return TrailPage(_frame(shown), shown[-1].id if len(rows) > limit else None)
+
+
+def trail_count(session: Session, wanted: TrailFilter) -> int:
+    """How many trail rows match (the page shows one page of them at a time)."""
+    query = _filtered(select(func.count()).select_from(AuditLog), wanted)
+    return int(session.exec(query).one())
+
+
+def trail_choices(session: Session, wanted: TrailFilter) -> dict[str, list[str]]:
+    """The users, tables and sources found in a station's trail (``wanted``'s station and
+    ``central`` only), sorted: the audit page's filter choices, read with DISTINCT, not the rows."""
+    scope = TrailFilter(station_id=wanted.station_id, central=wanted.central)
+    columns = {"user": col(AuditLog.actor), "table": col(AuditLog.table_name), "source": col(AuditLog.source)}
+    return {name: sorted(session.exec(_filtered(select(column).distinct(), scope)).all())
+            for name, column in columns.items()}
+
+
+def _filtered(query: SelectT, wanted: TrailFilter) -> SelectT:
+    """``query`` limited to the trail rows ``wanted`` asks for."""
+    if wanted.station_id is not None:
+        query = query.where(_of_station(wanted.station_id, central=wanted.central))
+    if wanted.actor:
+        query = query.where(AuditLog.actor == wanted.actor)
+    if wanted.table:
+        query = query.where(AuditLog.table_name == wanted.table)
+    if wanted.source:
+        query = query.where(AuditLog.source == wanted.source)
     zone = _zone()
-    if since:
-        query = query.where(AuditLog.at >= datetime.combine(since, time.min, tzinfo=zone))
-    if until:
-        query = query.where(AuditLog.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone))
-    return _frame(session.exec(query.order_by(col(AuditLog.id))).all())
+    if wanted.since:
+        query = query.where(AuditLog.at >= datetime.combine(wanted.since, time.min, tzinfo=zone))
+    if wanted.until:
+        query = query.where(AuditLog.at < datetime.combine(wanted.until + timedelta(days=1), time.min,
+                                                           tzinfo=zone))
+    return query
 
 
 def _of_station(station_id: int, *, central: bool) -> ColumnElement[bool]:

@@ -30,3 +30,49 @@ def test_only_changed_fields_are_recorded_and_secrets_are_masked(engine: Engine)
         secret = audit.history(session, "app_user", 7)
     assert changes[["field", "old", "new"]].values.tolist() == [["progress", "0", "30"]]
     assert secret[["old", "new"]].values.tolist() == [["***", "***"]]
+
+
+def _ten_changes(engine: Engine) -> None:
+    """Ten activity changes: odd rows of station 1 (progress 1, 3, … 9), even ones of station 2."""
+    with session_scope(engine) as session:
+        for n in range(1, 11):
+            audit.record(session, actor=f"user{n % 2}", source="form", table="activity", row_id=n,
+                         field="progress", old=None, new=n, station_id=1 if n % 2 else 2)
+
+
+def test_keyset_pages_return_exactly_the_next_rows(engine: Engine) -> None:
+    _ten_changes(engine)
+    station_one = audit.TrailFilter(station_id=1)
+    with Session(engine) as session:
+        first = audit.trail_page(session, station_one, limit=2)
+        second = audit.trail_page(session, station_one, before_id=first.before_id, limit=2)
+        last = audit.trail_page(session, station_one, before_id=second.before_id, limit=2)
+        everyone = audit.trail_page(session, audit.TrailFilter(), limit=4)
+        count = audit.trail_count(session, station_one)
+    assert list(first.rows["new"]) == ["9", "7"]  # newest first
+    assert list(second.rows["new"]) == ["5", "3"]
+    assert list(last.rows["new"]) == ["1"] and last.before_id is None  # the last page says so
+    assert list(everyone.rows["new"]) == ["10", "9", "8", "7"]
+    assert count == 5
+
+
+def test_a_page_ending_exactly_at_the_last_row_says_there_is_no_more(engine: Engine) -> None:
+    _ten_changes(engine)
+    with Session(engine) as session:
+        page = audit.trail_page(session, audit.TrailFilter(station_id=2, actor="user0"), limit=5)
+        filtered = audit.trail_page(session, audit.TrailFilter(station_id=2, actor="nobody"), limit=5)
+    assert list(page.rows["row_id"]) == [10, 8, 6, 4, 2] and page.before_id is None
+    assert filtered.rows.empty and filtered.before_id is None
+
+
+def test_filter_choices_come_from_the_stations_trail_only(engine: Engine) -> None:
+    _ten_changes(engine)
+    with session_scope(engine) as session:
+        audit.record(session, actor="admin", source="cli", table="settings_note", row_id=99, field="text",
+                     old=None, new="x", station_id=None)  # a station-less row of no station's table
+    with Session(engine) as session:
+        station_one = audit.trail_choices(session, audit.TrailFilter(station_id=1))
+        central = audit.trail_choices(session, audit.TrailFilter(station_id=1, central=True))
+    assert station_one == {"user": ["user1"], "table": ["activity"], "source": ["form"]}
+    assert central == {"user": ["admin", "user1"], "table": ["activity", "settings_note"],
+                       "source": ["cli", "form"]}
