@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Dialect, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Dialect, Index, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import AutoString, Field, SQLModel
 
@@ -239,7 +239,8 @@ class Assignment(SQLModel, table=True):
     """A person or group holding a role on one activity, one OIT item or one survey quota (the
     collectors of a department's respondents)."""
 
-    __table_args__ = (CheckConstraint(ASSIGNMENT_ONE_TARGET, name="assignment_one_target"),)
+    __table_args__ = (CheckConstraint(ASSIGNMENT_ONE_TARGET, name="assignment_one_target"),
+                      Index("ix_assignment_station_id_fiscal_year", "station_id", "fiscal_year"))
 
     id: int | None = Field(default=None, primary_key=True)
     station_id: int = Field(foreign_key="station.id", index=True)
@@ -309,6 +310,7 @@ class RecurringDuty(SQLModel, table=True):
         CheckConstraint(
             "(activity_id IS NULL) <> (oit_item_id IS NULL)", name="recurring_duty_one_target"
         ),
+        Index("ix_recurring_duty_station_id_fiscal_year", "station_id", "fiscal_year"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -359,6 +361,9 @@ class AuditLog(SQLModel, table=True):
     """One changed field of one row: who, when, from where, old and new value."""
 
     __tablename__ = "audit_log"
+    # a station's trail newest first (keyset pages) and a row's history, at millions of rows
+    __table_args__ = (Index("ix_audit_log_station_id_id", "station_id", "id"),
+                      Index("ix_audit_log_table_name_row_id", "table_name", "row_id"))
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=_now, index=True)
@@ -380,7 +385,8 @@ class Publication(SQLModel, table=True):
     """
 
     __tablename__ = "publication"
-    __table_args__ = (UniqueConstraint("item_id", "month"),)
+    __table_args__ = (UniqueConstraint("item_id", "month"),  # also the (item_id, month) index
+                      Index("ix_publication_station_id_fiscal_year", "station_id", "fiscal_year"))
 
     id: int | None = Field(default=None, primary_key=True)
     station_id: int = Field(foreign_key="station.id", index=True)
