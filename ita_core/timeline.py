@@ -13,14 +13,11 @@ from typing import Any, cast
 import pandas as pd
 import plotly.graph_objects as go
 
+from ita_core.labels import PHASE_KIND_TH
 from ita_core.status import COLOUR
 from ita_core.thai_dates import fiscal_year_bounds, format_be, format_be_month
 
-PHASE_TH = {
-    "preparation": "เตรียมการ", "registration": "ลงทะเบียน", "iit_collection": "เก็บข้อมูล IIT",
-    "eit_collection": "เก็บข้อมูล EIT", "oit_collection": "เก็บข้อมูล OIT", "oit_review": "ตรวจ OIT",
-    "appeal": "อุทธรณ์", "processing": "ประมวลผล", "results": "ประกาศผล",
-}
+PHASE_TH = PHASE_KIND_TH  # the phase kinds' Thai words live with the other labels
 LIGHT_HEX = {"green": "#1a9850", "yellow": "#f1c40f", "red": "#d73027", "grey": "#9e9e9e"}
 
 
