@@ -198,7 +198,7 @@ def build(out: Path = OUT) -> dict[str, Path]:
         "password.xlsx": compound_file(["EncryptionInfo", "EncryptedPackage"]),
         "old_format.xlsx": compound_file(["Workbook"]),
         "wrong_extension.txt": _plan(GOOD_ROW),
-        "unknown_columns.xlsx": to_bytes(_xlsx([["ชื่อ", "นามสกุล", "เบอร์โทร"], ["ก", "ข", "ค"]])),
+        "unknown_columns.xlsx": to_bytes(_xlsx([["ชื่อเล่น", "นามสกุล", "เบอร์โทร"], ["ก", "ข", "ค"]])),
         "missing_column.xlsx": to_bytes(_xlsx([["แผนทดสอบ"], [h for h in PLAN_HEADERS if h != "ผลผลิต"],
                                              GOOD_ROW[:3] + GOOD_ROW[4:]])),
         "wrong_types.xlsx": to_bytes(_xlsx([["ส่งออก"], _activities_header(),

@@ -7,14 +7,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from ita_core import imports
 from ita_core.auth import CLI
 from ita_core.cli import main
 from ita_core.contacts import clean_contacts, email_error, line_user_id_error
 from ita_core.db import make_engine
-from ita_core.exports import export_frame
-from ita_core.models import Person, Station, User
+from ita_core.exports import export_frame, to_csv_bytes
+from ita_core.models import AuditLog, Person, Station, User
 from ita_core.services import ValidationFailed
 from ita_core.services.writer import Writer
+from ita_core.settings import Settings
 
 LINE_ID = "U" + "0123456789abcdef" * 2
 
@@ -84,3 +86,47 @@ def test_user_add_takes_an_email(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with Session(make_engine(f"sqlite:///{tmp_path / 'ita.db'}")) as session:
         emails = {u.username: u.email for u in session.exec(select(User))}
     assert emails == {"somchai": "somchai@police.go.th"}
+
+
+def _people_file(session: Session, station: Station, edit: dict[str, dict[str, str]]) -> bytes:
+    """The people export as CSV (Thai headers) with some cells changed: name → {column key: value}."""
+    frame = export_frame(session, "people", station_id=station.id, fiscal_year=2567)
+    for name, values in edit.items():
+        for key, value in values.items():
+            frame.loc[frame["name"] == name, key] = value
+    return to_csv_bytes(frame, "people")
+
+
+def test_people_export_then_import_sets_contacts_through_the_write_path(session: Session,
+                                                                        station: Station) -> None:
+    unchanged = _people_file(session, station, {})
+    planned = imports.preview(session, unchanged, "people.csv", station_id=station.id, fiscal_year=2567,
+                              settings=Settings())
+    assert planned.errors == [] and (planned.count("unchanged"), planned.count("change")) == (40, 0)
+    data = _people_file(session, station, {"กร พินิจสุวรรณ": {"email": "korn@police.go.th",
+                                                              "line_user_id": LINE_ID}})
+    planned = imports.preview(session, data, "people.csv", station_id=station.id, fiscal_year=2567,
+                              settings=Settings())
+    assert [(r.table, r.title, r.changes) for r in planned.rows if r.action == "change"] == [
+        ("person", "กร พินิจสุวรรณ", {"email": ("", "korn@police.go.th"), "line_user_id": ("", LINE_ID)})]
+    imports.commit(session, CLI, data, "people.csv", station_id=station.id, fiscal_year=2567,
+                   settings=Settings())
+    person = session.exec(select(Person).where(Person.name == "กร พินิจสุวรรณ")).one()
+    assert (person.email, person.line_user_id, person.version) == ("korn@police.go.th", LINE_ID, 2)
+    trail = session.exec(select(AuditLog).where(AuditLog.table_name == "person",
+                                                AuditLog.row_id == person.id))
+    assert {(a.field, a.new, a.source) for a in trail} == {("email", "korn@police.go.th", "import"),
+                                                          ("line_user_id", LINE_ID, "import")}
+    again = _people_file(session, station, {})
+    assert imports.preview(session, again, "people.csv", station_id=station.id, fiscal_year=2567,
+                           settings=Settings()).count("change") == 0
+
+
+def test_a_bad_contact_in_the_people_file_names_its_row_and_column(session: Session,
+                                                                   station: Station) -> None:
+    data = _people_file(session, station, {"กร พินิจสุวรรณ": {"email": "korn@"}})
+    planned = imports.preview(session, data, "people.csv", station_id=station.id, fiscal_year=2567,
+                              settings=Settings())
+    names = list(export_frame(session, "people", station_id=station.id, fiscal_year=2567)["name"])
+    assert [(p.row, p.column, p.message) for p in planned.errors] == [
+        (names.index("กร พินิจสุวรรณ") + 2, "G (อีเมล)", "อีเมล “korn@” ไม่ถูกต้อง (ตัวอย่าง name@example.go.th)")]

@@ -79,7 +79,9 @@ def _apply_row(writer: Writer, row: RowPlan, *, station_id: int, fiscal_year: in
     progress_changes = {k: row.progress_values[k] for k in row.progress_values if k in row.changes}
     if row.action == "add":  # a new row starts not started at 0 %: write only what differs
         progress_changes = {k: v for k, v in progress_changes.items() if v not in ("", 0, Status.NOT_STARTED)}
-    if row.table == "activity" and row.action == "add":
+    if row.table == "person":
+        saved = writer.save_person(values=plan_changes, row_id=_row_id(row), seen_version=_version(row))
+    elif row.table == "activity" and row.action == "add":
         saved = writer.save_activity(values=row.plan_values, station_id=station_id, fiscal_year=fiscal_year)
     elif row.table == "activity" and plan_changes:
         saved = writer.save_activity(values=plan_changes, row_id=_row_id(row), seen_version=_version(row))

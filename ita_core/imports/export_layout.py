@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import col, select
+
 from ita_core import queries, services
+from ita_core.contacts import clean_contacts
 from ita_core.exports import _ILLEGAL_XML, COLUMNS
 from ita_core.imports.model import (
     ImportContext,
@@ -20,18 +23,21 @@ from ita_core.imports.model import (
     first_line,
 )
 from ita_core.labels import value_of, words_of
-from ita_core.models import Status
+from ita_core.models import Person, Status
 from ita_core.sheet_reader import Problem, RowReader, Sheet, whole_number
 
-IMPORTABLE = ("activities", "oit-items")  # export tables that are read back
+IMPORTABLE = ("activities", "oit-items", "people")  # export tables that are read back
 # exported, never read
-READ_ONLY = ("people", "phases", "plan-rows", "summary", "audit", "oit-matrix", "plan-issues")
+READ_ONLY = ("phases", "plan-rows", "summary", "audit", "oit-matrix", "plan-issues")
 
 
 def read_export_sheet(sheet: Sheet, *, header_row: int, table: str, context: ImportContext,
                       result: Preview) -> None:
     """Add a planned row to ``result`` for each data row of an export ``table`` (one of
     :data:`IMPORTABLE`) below ``header_row``, or its problems to ``result.errors``."""
+    if table == "people":
+        _read_people(sheet, header_row=header_row, context=context, result=result)
+        return
     keys = [k for k, _ in COLUMNS[table]]
     headers = [str(v) for v in sheet.rows[header_row]]
     for number, values in enumerate(sheet.rows[header_row + 1:], start=header_row + 2):
@@ -131,6 +137,57 @@ def _oit_item(reader: RowReader, context: ImportContext, result: Preview) -> Row
         result.warnings.append(Problem("องค์ประกอบที่แก้ในไฟล์ไม่ได้นำเข้า: แก้องค์ประกอบที่หน้า จัดการแผนและผู้ใช้",
                                        reader.sheet.name, reader.number, "องค์ประกอบ"))
     result.assign_named(plan, names, current=context.assigned_to(plan))
+    return plan
+
+
+PERSON_IMPORTED = ("rank", "position", "email", "line_user_id")  # the rest of the sheet is shown, not read
+
+
+def _read_people(sheet: Sheet, *, header_row: int, context: ImportContext, result: Preview) -> None:
+    """The people sheet read back: each row matched by id (and its name, so a shifted id changes
+    nobody else) changes the person's rank, position, e-mail and LINE user id; the contacts are
+    checked as the admin form checks them. People are added by the plan import, not here."""
+    keys = [k for k, _ in COLUMNS["people"]]
+    headers = [str(v) for v in sheet.rows[header_row]]
+    stored = {p.id: p for p in context.session.exec(select(Person).where(
+        Person.station_id == context.station_id, col(Person.deleted_at).is_(None)))}
+    seen: dict[int, int] = {}
+    for number, values in enumerate(sheet.rows[header_row + 1:], start=header_row + 2):
+        if not any(v not in (None, "") for v in values):
+            continue
+        reader = RowReader(sheet, number=number, values=values, keys=keys, headers=headers,
+                           errors=result.errors)
+        before = len(result.errors)
+        plan = _person(reader, stored, seen)
+        if plan is not None and len(result.errors) == before:
+            plan.settle()
+            result.rows.append(plan)
+
+
+def _person(reader: RowReader, stored: dict[int | None, Person], seen: dict[int, int]) -> RowPlan | None:
+    row_id = reader.integer("id", what="รหัส")
+    if row_id is None:
+        return None
+    if row_id in seen:
+        reader.problem("id", f"รหัสบุคคล {row_id} ซ้ำกับแถว {seen[row_id]}")
+        return None
+    seen[row_id] = reader.number
+    current = stored.get(row_id)
+    name = reader.text("name").strip()
+    if current is None:
+        reader.problem("id", f"ไม่พบบุคคลรหัส {row_id} ในสถานีที่เลือก (เพิ่มบุคคลที่หน้า จัดการแผนและผู้ใช้)")
+        return None
+    if name != current.name:
+        reader.problem("name", f"รหัส {row_id} คือ “{current.name}” ไม่ใช่ “{name}” (แก้ชื่อที่หน้า จัดการแผนและผู้ใช้)")
+        return None
+    values = {key: reader.text(key).strip() for key in PERSON_IMPORTED}
+    contacts, errors = clean_contacts(values)
+    for message in errors:
+        reader.problem("email" if message.startswith("อีเมล") else "line_user_id", message)
+    values.update(contacts)
+    plan = RowPlan(reader.sheet.name, reader.number, "person", "change", f"บุคคล {row_id}", current.name,
+                   row_id=row_id, version=current.version, plan_values=values)
+    plan.changes = changed_fields(current, values)
     return plan
 
 

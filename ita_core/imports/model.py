@@ -32,6 +32,7 @@ FIELD_TH = {
     "responsible": "ผู้รับผิดชอบ", "status": "สถานะ", "progress": "ความคืบหน้า", "note": "หมายเหตุ",
     "evidence_url": "ลิงก์หลักฐาน", "sub_indicator": "ตัวชี้วัดย่อย", "group_heading": "หมวด",
     "title": "ข้อมูล", "rhythm_text": "รอบการรายงาน",
+    "rank": "ยศ", "position": "ตำแหน่ง", "email": "อีเมล", "line_user_id": "LINE user id",
 }
 
 
@@ -41,7 +42,7 @@ class RowPlan:
 
     sheet: str
     row: int
-    table: str  # "activity" or "oit_item"
+    table: str  # "activity", "oit_item" or "person" (the people sheet)
     action: str  # add / change / unchanged
     ref: str
     title: str
