@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ita_core.exports import COLUMNS, in_words, plan_workbook_bytes, to_csv_bytes, to_xlsx_bytes
+from ita_core.oit_matrix import link_target
 from ita_core.settings import get_settings
 from ita_core.status import LABEL_TH, badge
 from ita_core.thai_dates import format_be, in_app_style
@@ -29,6 +30,7 @@ def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
     table["sub_indicator"] = table["sub_indicator"].fillna("")  # activities have none
     table["judged_due"] = table["judged_due"].map(lambda d: format_be(d) if isinstance(d, date) else "")
     table["due_text"] = table["due_text"].map(in_app_style)  # one date style beside judged_due
+    table["evidence_url"] = table["evidence_url"].map(http_link)  # the link column opens http(s) only
     table = table.rename(columns=dict(COLUMNS["plan-rows"]))
     st.dataframe(
         table, hide_index=True, width="stretch",
@@ -39,6 +41,12 @@ def show_rows(rows: pd.DataFrame, key: str, title: str = "") -> None:
         },
     )
     download_table(rows[keys].assign(light=rows["light"].map(LABEL_TH)), "plan-rows", key, title)
+
+
+def http_link(url: object) -> str | None:
+    """A stored URL for a LinkColumn: itself when it is an http(s) URL, else None (no link to a
+    ``javascript:`` or ``data:`` address; the text stays in the downloads and the edit form)."""
+    return str(url) if link_target(url) else None
 
 
 def download_table(frame: pd.DataFrame, table: str, key: str, title: str,

@@ -11,6 +11,7 @@ from ita_core import queries
 from ita_core.backup import backup_bytes
 from ita_core.framework import framework_years
 from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
+from ita_core.meeting import markdown_text
 from ita_core.models import AssignmentRole, OitItem, UserRole
 from ita_core.permissions import Action, PermissionDenied
 from ita_core.recurring import describe
@@ -64,7 +65,7 @@ def duties_editor(target: str, row_id: int) -> None:
     st.markdown("##### รอบรายงานที่ทำซ้ำ")
     st.caption("รายการที่ไม่มีกำหนดเสร็จของตัวเอง ใช้รอบถัดไปเป็นกำหนดในการให้สัญญาณ")
     for duty in duties:
-        with st.expander(f"🔁 {describe(duty)} · {duty.text[:60]}"):
+        with st.expander(f"🔁 {describe(duty)} · {markdown_text(duty.text[:60])}"):  # labels are Markdown
             edit_form(f"duty_{duty.id}", duty.model_dump(), DUTY_FIELDS, lambda w, version, changes, d=duty:
                       w.save_recurring_duty(values=changes, row_id=d.id, seen_version=version))
             if st.button("🗑️ ลบรอบนี้", key=f"delete_duty_{duty.id}"):
@@ -107,7 +108,7 @@ def oit_item_editor(item: OitItem) -> None:
         components = queries.item_components(session, item.id)
     for component in components:
         text_col, delete_col = st.columns([6, 1])
-        text_col.markdown(f"{component.seq}. {component.text}")
+        text_col.markdown(f"{component.seq}. {markdown_text(component.text)}")
         if delete_col.button("ลบ", key=f"del_component_{component.id}"):
             write(lambda w, c=component: w.delete_component(row_id=c.id, seen_version=c.version),
                   "ลบองค์ประกอบแล้ว", deleting=True)

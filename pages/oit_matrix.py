@@ -206,7 +206,7 @@ def components_form(checklist: pd.DataFrame) -> None:
     st.caption(f"ทำแล้ว {int(checklist['done'].sum())}/{len(checklist)} องค์ประกอบ")
     if not can_edit:
         for row in checklist.itertuples():
-            st.markdown(f"{'☑️ ทำแล้ว' if row.done else '⬜ ยังไม่ทำ'} · {row.seq}. {row.text}")
+            st.markdown(f"{'☑️ ทำแล้ว' if row.done else '⬜ ยังไม่ทำ'} · {row.seq}. {markdown_text(row.text)}")
         return
     form = f"components_{item_id}"
     current = {component_key(c.id): c.version for c in checklist.itertuples()}
