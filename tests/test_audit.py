@@ -76,3 +76,24 @@ def test_filter_choices_come_from_the_stations_trail_only(engine: Engine) -> Non
     assert station_one == {"user": ["user1"], "table": ["activity"], "source": ["form"]}
     assert central == {"user": ["admin", "user1"], "table": ["activity", "settings_note"],
                        "source": ["cli", "form"]}
+
+
+def test_the_audit_page_shows_the_newest_page_and_steps_to_older_ones(engine: Engine) -> None:
+    from tests.test_pages import make_user, run_page
+
+    make_user("admin", "admin")  # 3 trail rows, of no station
+    with session_scope(engine) as session:
+        for n in range(1, 206):
+            audit.record(session, actor="somchai", source="form", table="activity", row_id=n,
+                         field="progress", old=None, new=n, station_id=1)
+    app = run_page("audit", user="admin")
+    assert app.caption[0].value == "208 รายการ (เวลาประเทศไทย) · หน้า 1: 200 รายการล่าสุด"
+    newest = app.dataframe[0].value
+    assert list(newest["รหัสแถว"])[::199] == [6, 205]  # the newest 200, in the order they happened
+    app.button(key="audit_older").click().run()
+    older = app.dataframe[0].value
+    assert app.caption[0].value == "208 รายการ (เวลาประเทศไทย) · หน้า 2: 8 รายการ"
+    assert len(older) == 8 and list(older["รหัสแถว"])[-5:] == [1, 2, 3, 4, 5]
+    assert app.button(key="audit_older").disabled
+    app.button(key="audit_newer").click().run()
+    assert list(app.dataframe[0].value["รหัสแถว"])[::199] == [6, 205]
