@@ -40,6 +40,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED = 5
 LOCK_MINUTES = 5
+MAX_FAILED_PER_CLIENT = 20  # failed logins from one address, over all names, per LOCK_MINUTES
+CLIENT_FIELD = "failed_login_client"  # the audit field naming the address of a failed login
 UNKNOWN_LOGIN_FIELD = "unknown_login"  # the audit field of a failed login for a name no login has
 # A password nobody has: the hash an unknown name is verified against, so it costs what a known one does.
 
@@ -183,34 +185,62 @@ def actor_of(session: Session, user: User) -> Actor:
                  user.province, stations)
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> Actor:
+def authenticate(session: Session, username: str, password: str, now: datetime | None = None, *,
+                 client: str | None = None) -> Actor:
     """Check a login and keep the failed-login count; the caller commits.
 
     A known and an unknown name, an active and a closed login, a locked and an open one all run
     one scrypt verification and get the same messages, so neither the answer nor its time tells
     whether a name exists. A locked name is refused without counting the attempt (the lock is
-    not extended; see the module notes).
+    not extended; see the module notes). ``client``: the address the attempt came from, when the
+    front end knows it: one address gets at most ``MAX_FAILED_PER_CLIENT`` failures per
+    ``LOCK_MINUTES`` over all names, and a lock does not apply to the right password from an
+    address that made none of the failures on that name (the owner at their own desk).
     """
     now = now or datetime.now(UTC)
     name = username.strip()
     user = session.exec(select(User).where(User.username == name)).first()
     matches = verify_password(password, user.password_hash if user is not None else _DUMMY_HASH)
+    if client and _client_failures(session, client, now) >= MAX_FAILED_PER_CLIENT:
+        raise AuthError(f"มีการใส่รหัสผ่านผิดจากเครื่องนี้หลายครั้ง ลองใหม่ในอีก {LOCK_MINUTES} นาที")
     if user is None:
         locked_until, _ = _unknown_lock(session, name, now)
     else:
         locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > now:
+        owner = (client is not None and user is not None and matches and user.active
+                 and not _client_failed_on(session, name, client, now))
+        if owner and user is not None:  # the lock stays for the guesser
+            return actor_of(session, user)
         minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
         raise AuthError(f"ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกล็อกชั่วคราว ลองใหม่ในอีก {minutes} นาที")
     wrong = AuthError("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
-    if user is None:
-        _count_unknown(session, name, now)
-        raise wrong
-    if not matches or not user.active:
-        _count_login(session, user, user.failed_logins + 1, now)
+    if user is None or not matches or not user.active:
+        if user is None:
+            _count_unknown(session, name, now)
+        else:
+            _count_login(session, user, user.failed_logins + 1, now)
+        if client:
+            session.add(AuditLog(at=now, actor=ANONYMOUS.username, source="login", table_name="app_user",
+                                 row_id=(user.id or 0) if user is not None else 0, field=CLIENT_FIELD,
+                                 old=name[:200], new=client[:100], station_id=None))
         raise wrong
     _count_login(session, user, 0, now)
     return actor_of(session, user)
+
+
+def _client_failures(session: Session, client: str, now: datetime) -> int:
+    """Failed logins from ``client`` (any name) in the last ``LOCK_MINUTES``."""
+    return len(session.exec(select(AuditLog.id).where(
+        AuditLog.field == CLIENT_FIELD, AuditLog.new == client[:100],
+        AuditLog.at >= now - timedelta(minutes=LOCK_MINUTES))).all())
+
+
+def _client_failed_on(session: Session, name: str, client: str, now: datetime) -> bool:
+    """Whether ``client`` failed on ``name`` in the last day (then a lock on the name holds for it)."""
+    return session.exec(select(AuditLog.id).where(
+        AuditLog.field == CLIENT_FIELD, AuditLog.old == name[:200], AuditLog.new == client[:100],
+        AuditLog.at >= now - timedelta(days=1)).limit(1)).first() is not None
 
 
 def _aware(moment: datetime | None) -> datetime | None:

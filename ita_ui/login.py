@@ -120,7 +120,7 @@ def login_form(where: DeltaGenerator, *, key: str) -> None:
     error = None
     with session_scope(engine()) as session:  # commits the failed-login counter too
         try:
-            st.session_state["actor"] = authenticate(session, username, password)
+            st.session_state["actor"] = authenticate(session, username, password, client=_client_address())
             token = sessions.remember(session, username.strip(), get_settings())
         except AuthError as exc:
             error = str(exc)
@@ -130,6 +130,16 @@ def login_form(where: DeltaGenerator, *, key: str) -> None:
     if token:
         st.session_state[_PENDING] = ("set", token)
     st.rerun()
+
+
+def _client_address() -> str | None:
+    """The browser's address as Streamlit sees it (None when unknown, e.g. in AppTest); behind a
+    reverse proxy every browser has the proxy's address, and the per-address rules then act as one."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # an older Streamlit or no connection: per-account rules only
+        return None
+    return address if isinstance(address, str) and address else None
 
 
 def log_out() -> None:

@@ -138,3 +138,40 @@ def test_a_disabled_login_answers_like_a_wrong_password(engine: Engine) -> None:
         session.add(user)
     now = datetime(2026, 1, 1, 9, tzinfo=UTC)
     assert _attempt(engine, "admin", "correct-horse", now) == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+
+
+def _attempt_from(engine: Engine, name: str, password: str, now: datetime, client: str) -> str:
+    with session_scope(engine) as session:
+        try:
+            return "ok:" + authenticate(session, name, password, now, client=client).username
+        except AuthError as exc:
+            return str(exc)
+
+
+def test_a_stranger_cannot_keep_the_owner_out(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        services.create_user(session, None, "admin", "correct-horse", "admin")
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    for _ in range(MAX_FAILED):
+        _attempt_from(engine, "admin", "wrong-guess", start, "203.0.113.9")
+    locked = "ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกล็อกชั่วคราว ลองใหม่ในอีก 5 นาที"
+    assert _attempt_from(engine, "admin", "correct-horse", start, "203.0.113.9") == locked  # the guesser
+    assert _attempt_from(engine, "admin", "wrong-guess", start, "10.0.0.5") == locked  # not counted
+    assert _attempt_from(engine, "admin", "correct-horse", start, "10.0.0.5") == "ok:admin"  # the owner
+    with Session(engine) as session:
+        user = row(session, User, username="admin")
+    assert user.locked_until is not None  # still locked for the guesser
+    a_minute_later = _attempt_from(engine, "admin", "correct-horse", start + timedelta(minutes=1),
+                                   "203.0.113.9")
+    assert a_minute_later == locked.replace("5 นาที", "4 นาที")  # the lock was not renewed
+
+
+def test_one_address_gets_a_limited_number_of_failures_over_all_names(engine: Engine) -> None:
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    answers = [_attempt_from(engine, f"name-{n}", "wrong-guess", start, "203.0.113.9")
+               for n in range(auth.MAX_FAILED_PER_CLIENT + 1)]
+    assert answers[:-1] == ["ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"] * auth.MAX_FAILED_PER_CLIENT
+    assert answers[-1] == "มีการใส่รหัสผ่านผิดจากเครื่องนี้หลายครั้ง ลองใหม่ในอีก 5 นาที"
+    assert _attempt_from(engine, "name-x", "wrong-guess", start, "10.0.0.5") == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+    later = start + timedelta(minutes=auth.LOCK_MINUTES, seconds=1)
+    assert _attempt_from(engine, "name-y", "wrong-guess", later, "203.0.113.9") == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
