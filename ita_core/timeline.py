@@ -6,6 +6,7 @@ built from dates and labelled in Thai BE (ต.ค. 66 …), never Plotly's CE ye
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
@@ -53,6 +54,12 @@ def events(rows: pd.DataFrame, phases: pd.DataFrame, occurrences: pd.DataFrame) 
         ["start", "lane", "label"], ignore_index=True)
 
 
+def _plain(text: Any) -> str:
+    """Stored text for a Plotly label: its HTML subset (links, bold) and ``%{…}`` escaped, so a
+    title is shown as typed and cannot draw a link in the chart."""
+    return html.escape(str(text)).replace("%{", "%&#123;")
+
+
 def figure(timeline: pd.DataFrame, fiscal_year: int, as_of: date) -> go.Figure:
     """Phases as bars, due dates and occurrences as markers, a line at the as-of date."""
     fig = go.Figure()
@@ -63,7 +70,8 @@ def figure(timeline: pd.DataFrame, fiscal_year: int, as_of: date) -> go.Figure:
             x=[row.start, row.end], y=[row.label, row.label], mode="lines",
             line={"width": 14, "color": "#4575b4"},
             name=row.label, showlegend=False,
-            hovertemplate=f"{row.detail}<br>{format_be(row.start)} – {format_be(row.end)}<extra></extra>",
+            hovertemplate=f"{_plain(row.detail)}<br>{format_be(row.start)} – {format_be(row.end)}"
+                          "<extra></extra>",
         ))
     points = timeline[timeline["type"] != "phase"]
     for colour, group in points.groupby("colour"):
@@ -71,7 +79,7 @@ def figure(timeline: pd.DataFrame, fiscal_year: int, as_of: date) -> go.Figure:
             x=group["start"], y=group["lane"], mode="markers", name=colour,
             marker={"size": 11, "color": LIGHT_HEX.get(cast(str, colour), "#9e9e9e"),
                     "line": {"width": 1, "color": "#333"}},
-            text=group["label"] + " " + group["detail"].str.slice(0, 60),
+            text=(group["label"] + " " + group["detail"].str.slice(0, 60)).map(_plain),
             customdata=group["start"].map(format_be), showlegend=False,
             hovertemplate="%{text}<br>%{customdata}<extra></extra>",
         ))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ita_core.meeting import markdown_text
 from ita_core.thai_dates import format_be
 from ita_core.timeline import events, figure, month_list
 from ita_ui.context import pick_context
@@ -35,7 +36,8 @@ with list_tab:
             for row in group.itertuples():
                 span = format_be(row.start) if row.start == row.end else \
                     f"{format_be(row.start)} – {format_be(row.end)}"
-                st.markdown(f"{DOT.get(row.colour, '⚪')} **{span}** · {row.label} · {row.detail[:80]}")
+                st.markdown(f"{DOT.get(row.colour, '⚪')} **{span}** · {markdown_text(row.label)} · "
+                            f"{markdown_text(row.detail[:80])}")  # the plan's text, shown as typed
 TIMELINE_COLUMNS = [("start", "เริ่ม"), ("end", "สิ้นสุด"), ("lane", "กลุ่ม"), ("label", "รายการ"),
                     ("detail", "รายละเอียด")]
 download_table(timeline[[k for k, _ in TIMELINE_COLUMNS]], "timeline", "timeline",

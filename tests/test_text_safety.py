@@ -33,7 +33,7 @@ PLAIN_OPTIONS = ("Selectbox", "MultiSelect")  # a select's options are drawn as 
 def _hostile_plan() -> None:
     """One activity title, one component, the officer's name and one publication URL carry markup."""
     with Session(make_engine()) as session:
-        activity = session.exec(select(Activity).where(Activity.seq == 1)).first()
+        activity = session.exec(select(Activity).where(Activity.due_date.is_not(None))).first()  # type: ignore[union-attr]
         assert activity is not None
         activity.activity = f"มาตรการ {HOSTILE}"
         component = session.exec(select(OitComponent)).first()

@@ -20,3 +20,17 @@ def test_timeline_events_and_be_axis(engine: Engine) -> None:
     months = timeline.month_list(events[events["type"] != "occurrence"])
     assert [m for m, _ in months][:3] == ["ต.ค. 66", "ม.ค. 67", "ก.พ. 67"]
 
+
+
+def test_stored_text_in_the_chart_is_shown_as_typed() -> None:
+    """Plotly draws a subset of HTML (links, bold) and %{…} in labels: a title carries neither."""
+    import pandas as pd
+
+    typed = "<a href='http://e.x'>l</a> %{y}"
+    frame = pd.DataFrame([
+        {"type": kind, "start": AS_OF, "end": AS_OF, "lane": "ปฏิทิน ITA", "label": "O1", "detail": typed,
+         "colour": "grey"} for kind in ("phase", "due")])
+    fig = timeline.figure(frame, FY, AS_OF)
+    shown = "&lt;a href=&#x27;http://e.x&#x27;&gt;l&lt;/a&gt; %&#123;y}"
+    assert fig.data[0].hovertemplate.startswith(f"{shown}<br>")
+    assert list(fig.data[1].text) == [f"O1 {shown}"]
