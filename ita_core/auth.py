@@ -289,6 +289,19 @@ def _count_login(session: Session, user: User, failed: int, now: datetime) -> No
                              row_id=stored_id(user), before=before, after=after, station_id=None)
 
 
+def wrong_current_password(session: Session, user: User, now: datetime | None = None) -> str | None:
+    """Count a wrong current password typed to change one's own password as a failed login (so a
+    browser left logged in cannot be used to guess it), and say why a locked login may not try:
+    the Thai lock message, or None when the login is not locked."""
+    now = now or datetime.now(UTC)
+    locked_until = _aware(user.locked_until)
+    if locked_until is not None and locked_until > now:
+        minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
+        return f"ใส่รหัสผ่านผิดหลายครั้ง บัญชีถูกล็อกชั่วคราว ลองใหม่ในอีก {minutes} นาที"
+    _count_login(session, user, user.failed_logins + 1, now)
+    return None
+
+
 def unlock(user: User) -> dict[str, object]:
     """The changes that end a lock and clear the failure count (for the accounts service)."""
     return {"failed_logins": 0, "locked_until": None} if (user.failed_logins or user.locked_until) else {}

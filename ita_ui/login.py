@@ -85,15 +85,18 @@ def _change_own_password(actor: Actor, *, current: str, new: str, again: str) ->
     """Save the new password through the Writer; the Thai reasons it was refused (empty: saved)."""
     if new != again:
         return ["รหัสผ่านใหม่สองช่องไม่ตรงกัน"]
-    try:
-        with session_scope(engine()) as session:
+    errors: list[str] = []
+    with session_scope(engine()) as session:  # commits a wrong current password's count too
+        try:
             Writer(session, actor, source="form").change_own_password(current_password=current,
                                                                       new_password=new)
             token = sessions.remember(session, actor.username, get_settings())
-    except ValidationFailed as exc:
-        return exc.errors
-    except PermissionDenied as exc:
-        return [str(exc)]
+        except ValidationFailed as exc:
+            errors = exc.errors
+        except PermissionDenied as exc:
+            errors = [str(exc)]
+    if errors:
+        return errors
     log.info("%s changed their own password", actor.username)
     if token:
         st.session_state[_PENDING] = ("set", token)

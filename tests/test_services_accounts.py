@@ -152,3 +152,15 @@ def test_change_own_password_needs_the_current_one(engine: Engine) -> None:
     assert _login(engine, "clerk", NEW, NOW + timedelta(minutes=1)).username == "clerk"
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
         Writer(session, CLI, source="cli").change_own_password(current_password=GOOD, new_password=NEW)
+
+
+def test_guessing_the_current_password_locks_the_login(engine: Engine) -> None:
+    _add(engine, "clerk")
+    me = _login(engine, "clerk", GOOD)
+    for _ in range(5):
+        with session_scope(engine) as session, pytest.raises(ValidationFailed, match="รหัสผ่านปัจจุบันไม่ถูกต้อง"):
+            Writer(session, me, source="form").change_own_password(current_password="a-guess-at-it",
+                                                                   new_password=NEW)
+    with session_scope(engine) as session, pytest.raises(ValidationFailed, match="ถูกล็อกชั่วคราว"):
+        Writer(session, me, source="form").change_own_password(current_password=GOOD, new_password=NEW)
+    assert verify_password(GOOD, _user(engine, "clerk").password_hash)

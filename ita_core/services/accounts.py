@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -17,6 +18,7 @@ from ita_core.auth import (
     hash_password,
     unlock,
     verify_password,
+    wrong_current_password,
 )
 from ita_core.contacts import clean_contacts
 from ita_core.db import stored_id
@@ -146,13 +148,28 @@ def change_own_password(session: Session, actor: Actor, *, current_password: str
     user = session.exec(select(User).where(User.username == actor.username)).first()
     if user is None or not user.active:
         raise PermissionDenied("ไม่พบบัญชีที่ใช้งานอยู่ของผู้ใช้นี้")
+    locked = _lock_message(user)
+    if locked:
+        raise ValidationFailed([locked])
     if not verify_password(current_password, user.password_hash):
+        wrong_current_password(session, user)
         raise ValidationFailed(["รหัสผ่านปัจจุบันไม่ถูกต้อง"])
     if new_password == current_password:
         raise ValidationFailed(["รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน"])
     _check_new_password(new_password, user.username)
     return _write(session, actor, User, stored_id(user), user.version,
                   {"password_hash": hash_password(new_password)}, source)
+
+
+def _lock_message(user: User) -> str | None:
+    """The lock message of a login locked after wrong passwords, else None."""
+    until = user.locked_until
+    if until is None:
+        return None
+    now = datetime.now(UTC)
+    if (until if until.tzinfo else until.replace(tzinfo=UTC)) <= now:
+        return None
+    return "บัญชีนี้ถูกล็อกชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง ลองใหม่ภายหลัง"
 
 
 def _managed_user(session: Session, actor: Actor, user_id: int) -> User:
