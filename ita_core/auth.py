@@ -13,7 +13,10 @@ Logins resist guessing (the README's security notes say the same):
 - attempts made while a name is locked are refused without being counted, so they neither
   lengthen nor renew the lock: a guesser gets at most ``MAX_FAILED`` tries per ``LOCK_MINUTES``
   and the owner's next try after the lock always counts; ``ita user unlock NAME`` (the server's
-  command line) and the admin page's unlock end a lock at once.
+  command line) and the admin page's unlock end a lock at once;
+- where the front end knows the browser's address, one address gets at most
+  ``MAX_FAILED_PER_CLIENT`` failures per ``LOCK_MINUTES`` over all names, and a locked name still
+  takes its right password from an address that made none of its failures (see :func:`authenticate`).
 """
 
 from __future__ import annotations
