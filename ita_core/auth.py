@@ -270,7 +270,7 @@ def _unknown_lock(session: Session, name: str, now: datetime) -> tuple[datetime 
 
 def _count_unknown(session: Session, name: str, now: datetime) -> None:
     """Count a failed login for a name no login has: one audit row (row 0 of ``app_user``, the
-    name as its new value), the trail central admins read for guesses at names."""
+    name as its new value): guesses at names stay in the trail (`ita export audit`)."""
     session.add(AuditLog(at=now, actor=ANONYMOUS.username, source="login", table_name="app_user", row_id=0,
                          field=UNKNOWN_LOGIN_FIELD, old=None, new=name[:200], station_id=None))
 
