@@ -161,9 +161,18 @@ def _next_occurrences(session: Session, station_ids: list[int], fiscal_year: int
                duty.activity_id, duty.oit_item_id)
         .where(col(duty.station_id).in_(station_ids), duty.fiscal_year == fiscal_year)
     ).all()
+    # many stations share one rhythm (the year's framework): work each distinct rhythm out once
+    rhythms: dict[tuple[Any, ...], date | None] = {}
+
+    def next_of(d: Any) -> date | None:
+        rhythm = (d.kind, d.day, d.interval_days, d.start, d.end)  # all that next_or_last reads
+        if rhythm not in rhythms:
+            rhythms[rhythm] = next_or_last(d, as_of, start, end)
+        return rhythms[rhythm]
+
     found = pd.DataFrame(
-        [("activity" if d.activity_id else "oit_item", d.activity_id or d.oit_item_id,
-          next_or_last(d, as_of, start, end)) for d in duties],
+        [("activity" if d.activity_id else "oit_item", d.activity_id or d.oit_item_id, next_of(d))
+         for d in duties],
         columns=["kind", "id", "date"],
     ).dropna(subset=["date"])
     if found.empty:
