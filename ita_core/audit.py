@@ -109,10 +109,18 @@ def trail_page(session: Session, wanted: TrailFilter, *, before_id: int | None =
 
     Keyset pagination: each page starts below the last id shown, so reading page 1,000 of two
     million rows costs what page 1 does (an OFFSET would skip every earlier row again)."""
-    query = _filtered(select(AuditLog), wanted)
-    if before_id is not None:
-        query = query.where(col(AuditLog.id) < before_id)
-    rows = list(session.exec(query.order_by(col(AuditLog.id).desc()).limit(limit + 1)).all())
+    # a station's own rows and its station-less ones are read apart, each down its (station_id, id)
+    # index, and merged: as one OR, PostgreSQL walks the whole trail backwards to find old stations' rows
+    arms: list[ColumnElement[bool] | None] = [None]
+    if wanted.station_id is not None:
+        arms = list(_station_arms(wanted.station_id, central=wanted.central))
+    rows: list[AuditLog] = []
+    for arm in arms:
+        query = _filtered(select(AuditLog), wanted, station_clause=arm)
+        if before_id is not None:
+            query = query.where(col(AuditLog.id) < before_id)
+        rows += session.exec(query.order_by(col(AuditLog.id).desc()).limit(limit + 1)).all()
+    rows = sorted(rows, key=lambda row: row.id or 0, reverse=True)[:limit + 1]
     shown = rows[:limit]
     return TrailPage(_frame(shown), shown[-1].id if len(rows) > limit else None)
 
@@ -132,9 +140,13 @@ def trail_choices(session: Session, wanted: TrailFilter) -> dict[str, list[str]]
             for name, column in columns.items()}
 
 
-def _filtered(query: SelectT, wanted: TrailFilter) -> SelectT:
-    """``query`` limited to the trail rows ``wanted`` asks for."""
-    if wanted.station_id is not None:
+def _filtered(query: SelectT, wanted: TrailFilter, *,
+              station_clause: ColumnElement[bool] | None = None) -> SelectT:
+    """``query`` limited to the trail rows ``wanted`` asks for (``station_clause``: one arm of the
+    station's scope instead of all of it)."""
+    if station_clause is not None:
+        query = query.where(station_clause)
+    elif wanted.station_id is not None:
         query = query.where(_of_station(wanted.station_id, central=wanted.central))
     if wanted.actor:
         query = query.where(AuditLog.actor == wanted.actor)
@@ -155,6 +167,11 @@ def _of_station(station_id: int, *, central: bool) -> ColumnElement[bool]:
     """The trail rows of one station (see :func:`trail`): a station-less row counts when it is of
     a login of the station, a component of one of its items, the station itself, or the shared
     framework; ``central`` adds the logins of no station and every other station-less table."""
+    return or_(*_station_arms(station_id, central=central))
+
+
+def _station_arms(station_id: int, *, central: bool) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The two disjoint halves of :func:`_of_station`: the station's own rows, and its station-less ones."""
     stationless = col(AuditLog.station_id).is_(None)
     table, row_id = col(AuditLog.table_name), col(AuditLog.row_id)
     holders = col(User.station_id) == station_id
@@ -162,12 +179,12 @@ def _of_station(station_id: int, *, central: bool) -> ColumnElement[bool]:
     components = (select(OitComponent.id).join(OitItem, col(OitComponent.item_id) == col(OitItem.id))
                   .where(OitItem.station_id == station_id))
     kept = ("app_user", "oit_component", "station")  # station-less tables whose rows have a station
-    return or_(col(AuditLog.station_id) == station_id, and_(stationless, or_(
+    return col(AuditLog.station_id) == station_id, and_(stationless, or_(
         and_(table == "app_user", row_id.in_(logins)),
         and_(table == "oit_component", row_id.in_(components)),
         and_(table == "station", row_id == station_id),
         table.not_in(kept) if central else table.in_(SHARED_TABLES),
-    )))
+    ))
 
 
 def _zone() -> ZoneInfo:
