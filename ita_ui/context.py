@@ -11,6 +11,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from ita_core import imports, plan, province, queries
+from ita_core.meeting import markdown_text
 from ita_core.permissions import Action, readable_stations
 from ita_core.settings import get_settings
 from ita_core.thai_dates import fiscal_year_bounds, format_be
@@ -29,6 +30,12 @@ class Context:
     station_name: str
     fiscal_year: int
     as_of: date
+
+    @property
+    def station_md(self) -> str:
+        """The station's name for Markdown (captions, headings, labels): escaped, shown as typed.
+        ``station_name`` stays as typed for downloads and plain text."""
+        return markdown_text(self.station_name)
 
 
 # The chosen station (id), fiscal year and as-of date of this browser session. Plain session
@@ -98,8 +105,8 @@ def pick_context(with_as_of: bool = True, *, needs: Action | None = None, new_ye
         login_here(ADMIN_ONLY)
         st.stop()
     if isinstance(context, _YearToChoose):
-        st.header(context.station_name)
-        st.info(f"{context.station_name} ยังไม่มีแผนในระบบ: เลือกปีงบประมาณของแผนที่จะนำเข้าในช่อง "
+        st.header(markdown_text(context.station_name))
+        st.info(f"{markdown_text(context.station_name)} ยังไม่มีแผนในระบบ: เลือกปีงบประมาณของแผนที่จะนำเข้าในช่อง "
                 "«ปีงบประมาณ (พ.ศ.)» ที่แถบด้านข้าง")
         st.stop()
     return context

@@ -214,7 +214,7 @@ with users_tab:
     st.dataframe(user_rows, hide_index=True, width="stretch")  # who each login is in the plan
     turn = form_round("new_user")
     with st.form(f"new_user_{turn}", enter_to_submit=False):
-        st.markdown(f"##### เพิ่มผู้ใช้ของ{context.station_name}")
+        st.markdown(f"##### เพิ่มผู้ใช้ของ{context.station_md}")
         st.caption("บัญชีระดับจังหวัด/ภาค สร้างด้วยคำสั่ง `ita user add NAME --role admin --province …`")
         username = st.text_input("ชื่อผู้ใช้", key=f"new_username_{turn}")
         password = st.text_input("รหัสผ่าน (อย่างน้อย 10 ตัวอักษร)", type="password", key=f"new_password_{turn}")
@@ -252,7 +252,7 @@ def rollover_preview(target: int) -> RolloverReport | None:
 with year_tab:
     target = st.selectbox("ปีงบประมาณปลายทาง", rollover_targets(context.fiscal_year), key="rollover_target")
     years = target - context.fiscal_year
-    st.markdown(f"##### สร้างแผนปีงบประมาณ {target} จากแผนปี {context.fiscal_year} ของ{context.station_name}")
+    st.markdown(f"##### สร้างแผนปีงบประมาณ {target} จากแผนปี {context.fiscal_year} ของ{context.station_md}")
     st.caption("คัดลอกมาตรการ ข้อมูล OIT และองค์ประกอบ การมอบหมาย รอบรายงาน โควตาผู้ตอบ และปฏิทิน ITA (เป็นร่าง) "
                f"โดยเลื่อนทุกวันที่ไป {years} ปี (วันสิ้นเดือนยังเป็นวันสิ้นเดือน) และเลื่อนปี พ.ศ. ในข้อความตามแผนด้วย · "
                f"รายการ OIT จับคู่ตามรหัสและชื่อกับเกณฑ์ปี {target} · "
@@ -271,7 +271,7 @@ with year_tab:
             overwrite = st.checkbox(f"แทนที่แผนปี {target} ที่มีอยู่แล้ว (ลบแผนเดิมของปีนั้น)",
                                     key="rollover_overwrite")
         with st.popover(f"📅 สร้างแผนปี {target}"):
-            st.write(f"ยืนยันสร้างแผนปีงบประมาณ {target} ของ{context.station_name}?")
+            st.write(f"ยืนยันสร้างแผนปีงบประมาณ {target} ของ{context.station_md}?")
             if st.button("ยืนยัน", key="rollover_confirm", type="primary"):
                 write(lambda w: w.rollover(station_id=context.station_id, from_year=context.fiscal_year,
                                            to_year=target, overwrite=overwrite),

@@ -27,7 +27,7 @@ with reading() as session:
     indicators = queries.indicators(session, context.fiscal_year)
     demo = has_demo_rows(session, context.station_id, context.fiscal_year)
 
-st.subheader(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
+st.subheader(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year}")
 if demo:
     st.warning("⚠️ ความคืบหน้าที่แสดงเป็นข้อมูลตัวอย่าง (demo) ไม่ใช่ผลจริง")
 

@@ -17,7 +17,7 @@ from ita_ui.writes import write
 st.title("นำเข้าแผนจาก Excel")
 context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN, new_year=True)
 where = f"{context.station_name} ปีงบประมาณ {context.fiscal_year}"
-st.header(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year}")
+st.header(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year}")
 
 with reading() as session:  # said before any upload: the write path would refuse the file anyway
     no_framework = (None if framework_of(session, context.fiscal_year)

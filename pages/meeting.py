@@ -27,7 +27,7 @@ since = st.sidebar.date_input("การเปลี่ยนแปลงตั�
 be_caption(since, st.sidebar)
 
 heading, toggle = st.columns([5, 1], vertical_alignment="center")
-heading.title(f"ITA {context.station_name}")
+heading.title(f"ITA {context.station_md}")
 present = toggle.toggle("โหมดนำเสนอ", value=st.query_params.get("present") == "1", key="present",
                         help="ซ่อนแถบเมนูและขยายตัวอักษรสำหรับจอโปรเจกเตอร์ (ลิงก์ที่มี ?present=1 เปิดโหมดนี้ทันที)")
 if present:

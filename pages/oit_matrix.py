@@ -20,7 +20,7 @@ from ita_core.thai_dates import format_be
 from ita_ui.conflicts import Edits, Versions, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
-from ita_ui.forms import NO_CHANGE, component_checkbox, component_key, save_component_ticks
+from ita_ui.forms import NO_CHANGE, component_checkbox, component_done, component_key, save_component_ticks
 from ita_ui.login import current_actor, login_here
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table
@@ -39,7 +39,7 @@ with reading() as session:
     cells = links.mark_broken(cells, links.broken_urls(session, context.station_id))
     itap_sheet = itap.itap_frame(session, context.station_id, context.fiscal_year)
 
-st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
+st.caption(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
 if cells.empty:
     notice_missing("oit", "— ตารางเผยแพร่จะปรากฏเมื่อแผนมีข้อมูล OIT")
     st.stop()
@@ -96,8 +96,7 @@ def publication_form(item: int, month: date, cell: pd.Series, *, prefix: str = "
         close_cell()  # reached only when the write was accepted; a refusal keeps the dialog open
         return saved
 
-    if conflict_panel(form, save, lambda _key, field: PUBLICATION_TH[field]):
-        return
+    conflict_panel(form, save, lambda _key, field: PUBLICATION_TH[field])
     tag = form_tag(key, cell["version"])
     with st.form(f"form_{form}", enter_to_submit=False):
         done = st.checkbox("เผยแพร่แล้ว (เอาเครื่องหมายออกเพื่อยกเลิก)", value=True, key=f"{prefix}done_{tag}")
@@ -215,8 +214,7 @@ def components_form(checklist: pd.DataFrame) -> None:
     def save(writer: Writer, edits: Edits, versions: Versions) -> None:
         save_component_ticks(writer, edits, versions)
 
-    if conflict_panel(form, save, lambda key, _field: texts[key]):
-        return
+    conflict_panel(form, save, lambda key, _field: texts[key])
     with st.form(form, enter_to_submit=False):
         ticked = {component_key(c.id): component_checkbox(f"{c.seq}. {c.text}", c, "mtick")
                   for c in checklist.itertuples()}
@@ -224,7 +222,7 @@ def components_form(checklist: pd.DataFrame) -> None:
     if not submitted:
         keep_fresh(current)
         return
-    done_now = {component_key(c.id): bool(c.done) for c in checklist.itertuples()}
+    done_now = {component_key(c.id): component_done(c) for c in checklist.itertuples()}  # as the round began
     edits = {key: {"done": done} for key, done in ticked.items() if done != done_now[key]}
     if not edits:
         st.info(NO_CHANGE)

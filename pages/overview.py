@@ -24,7 +24,7 @@ view = plan_view(context)
 kpis = view.kpis
 
 st.title("ภาพรวมตัวชี้วัด ITA")
-st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
+st.caption(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
 plan_workbook_download(context)
 
 tiles = st.columns(4)

@@ -32,7 +32,7 @@ st.title("โควตาผู้ตอบแบบวัด EIT / IIT")
 with reading() as session:
     table, recorded = quotas.load(session, context.station_id, context.fiscal_year, context.as_of)
 
-st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)} · "
+st.caption(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)} · "
            "✅ ครบแล้ว · 🟢 ตามแผน · 🟡 ช้ากว่าแผนเส้นตรง · 🔴 หมดช่วงเก็บข้อมูลแล้วแต่ยังไม่ครบ")
 
 

@@ -21,7 +21,7 @@ actor = current_actor()
 st.title("คาดการณ์คะแนน ITA")
 
 settings = get_settings()
-st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · {score.as_of_note(context.as_of)}")
+st.caption(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year} · {score.as_of_note(context.as_of)}")
 try:
     with reading() as session:
         view = score.load(session, context.station_id, context.fiscal_year, settings)

@@ -16,7 +16,7 @@ context = pick_context()
 view = plan_view(context)
 
 st.title("ปฏิทินและกำหนดการ")
-st.caption(f"{context.station_name} · ปีงบประมาณ {context.fiscal_year} · เส้นประสีแดง = ข้อมูล ณ "
+st.caption(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year} · เส้นประสีแดง = ข้อมูล ณ "
            f"{format_be(context.as_of)}")
 notice_missing_rows(view.rows)
 if view.phases.empty:

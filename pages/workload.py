@@ -18,7 +18,7 @@ limit = get_settings().overload_open_items
 table = workload(view.assignments, view.rows, context.as_of, limit)
 
 st.title("ภาระงานรายบุคคล")
-st.caption(f"{context.station_name} · ข้อมูล ณ {format_be(context.as_of)} · "
+st.caption(f"{context.station_md} · ข้อมูล ณ {format_be(context.as_of)} · "
            f"ค้างเกิน {limit} รายการ ถือว่างานล้นมือ ⚠️")
 if table.empty:
     notice_missing("people", "— ผู้ดูแลเพิ่มบุคคลและมอบหมายงานได้ที่หน้า จัดการแผนและผู้ใช้")

@@ -110,10 +110,10 @@ def test_a_new_station_chooses_any_year_from_last_to_two_ahead(engine: Engine, l
     assert years.options == ["2572", "2571", "2570", "2569", "2567"]  # 2570 ± and 2567 in use
     assert years.value is None and years.placeholder == "เลือกปีงบประมาณ"
     assert [i.value for i in app.info] == [
-        "สภ.ทดสอบใหม่ ยังไม่มีแผนในระบบ: เลือกปีงบประมาณของแผนที่จะนำเข้าในช่อง «ปีงบประมาณ (พ.ศ.)» ที่แถบด้านข้าง"]
+        r"สภ\.ทดสอบใหม่ ยังไม่มีแผนในระบบ: เลือกปีงบประมาณของแผนที่จะนำเข้าในช่อง «ปีงบประมาณ (พ.ศ.)» ที่แถบด้านข้าง"]
     assert not app.file_uploader
     years.set_value(2572).run()  # no framework yet: said before any upload
-    assert app.header[0].value == "สภ.ทดสอบใหม่ · ปีงบประมาณ 2572"
+    assert app.header[0].value == r"สภ\.ทดสอบใหม่ · ปีงบประมาณ 2572"  # Markdown body: the name escaped
     assert [e.value for e in app.error] == [
         "ปีงบประมาณ 2572 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — สร้างก่อนด้วยคำสั่ง "
         "`ita framework copy --from 2571 --to 2572` หรือคัดลอก/นำเข้าเกณฑ์ที่หน้า «เกณฑ์การประเมินรายปี» "
@@ -138,7 +138,7 @@ def test_a_new_station_chooses_any_year_from_last_to_two_ahead(engine: Engine, l
     # the next page and the first download are the imported plan's
     assert (app.session_state["kept_station"], app.session_state["kept_fiscal_year"]) == (station, 2571)
     assert app.sidebar.selectbox(key="fiscal_year").value == 2571
-    assert app.header[0].value == "สภ.ทดสอบใหม่ · ปีงบประมาณ 2571"
+    assert app.header[0].value == r"สภ\.ทดสอบใหม่ · ปีงบประมาณ 2571"
 
 
 def test_the_year_follows_the_station(engine: Engine, late_2026: None) -> None:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from ita_core.db import make_engine
-from ita_core.models import Activity, OitComponent, OitItem, Person, Publication
+from ita_core.models import Activity, OitComponent, OitItem, Person, Publication, Station
 from tests.test_pages import make_user, run_page
 
 HOSTILE = "![t](http://127.0.0.1:9/x.png) <b>x</b> [l](http://e.x) | ✅"
@@ -24,7 +24,7 @@ RENDERED = ("![t](http://127.0.0.1:9", "<b>x</b>", "[l](http://e.x)", "](http://
             "127.0.0.1:9/x.png)")
 HOSTILE_URL = "https://x.go.th/a.pdf|✅ [เผยแพร่แล้ว](http://e.x)|"
 PAGES = ("home", "overview", "my_items", "oit_matrix", "meeting", "timeline", "workload", "admin", "score",
-         "quotas", "audit")
+         "quotas", "audit", "province", "framework", "import_plan")
 DATA_ELEMENTS = ("Arrow", "DownloadButton", "Json")  # shown as data, not Markdown
 DATA_FIELDS = {"arrow_data_frame", "arrow_data", "arrow_table", "download_button", "json"}
 PLAIN_OPTIONS = ("Selectbox", "MultiSelect")  # a select's options are drawn as plain text (its label is not)
@@ -46,7 +46,10 @@ def _hostile_plan() -> None:
                                 month=date(2023, 12, 1), done=True, url=HOSTILE_URL, updated_by="cli"))
         o2 = session.exec(select(OitItem).where(OitItem.code == "O2")).one()
         o2.evidence_url = "javascript:alert(1)"
-        session.add_all([activity, component, person, o2])
+        station = session.exec(select(Station)).first()
+        assert station is not None
+        station.name_th = f"สภ.ทดสอบ {HOSTILE}"
+        session.add_all([activity, component, person, o2, station])
         session.commit()
 
 
