@@ -99,7 +99,8 @@ if needs_admin:
     st.caption("ยังไม่มีผู้ดูแลระบบ สร้างได้ครั้งเดียวที่นี่ (หรือใช้คำสั่ง `ita user add NAME --role admin`)")
     with st.form("first_admin", enter_to_submit=False):
         username = st.text_input("ชื่อผู้ใช้", key="setup_user")
-        password = st.text_input("รหัสผ่าน (อย่างน้อย 10 ตัวอักษร ไม่ใช่รหัสที่เดาง่าย)", type="password", key="setup_password")
+        password = st.text_input("รหัสผ่าน (อย่างน้อย 10 ตัวอักษร ไม่ใช่รหัสที่เดาง่าย)", type="password",
+                                 key="setup_password")
         again = st.text_input("ยืนยันรหัสผ่าน", type="password", key="setup_again")
         submitted = st.form_submit_button("สร้างผู้ดูแลระบบ", type="primary")
     if submitted:
