@@ -563,3 +563,48 @@ def test_the_commander_reads_the_late_rows_on_the_overview_then_the_meeting_page
     assert "ณ 16 มี.ค. 2567" in _sidebar_caption(page)
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+def test_typing_survives_someone_elses_save_and_the_conflict_panel_keeps_mine(browser, db_url: str,
+                                                                               app_url: str) -> None:
+    """Issue 16 point 4 in Chromium: the officer types a note on O5 in งานของฉัน, the secretary saves
+    the same row meanwhile and another widget reruns the page: the note stays typed, the save shows
+    both values, and "use mine" stores it over the newer version."""
+    from sqlmodel import Session, select
+
+    from ita_core import services
+    from ita_core.auth import CLI
+    from ita_core.db import make_engine, session_scope
+    from ita_core.models import OitItem
+    from ita_ui.conflicts import CONFLICT
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{app_url}/my_items?as_of=2024-01-15")
+    wait_for_run(page)
+    log_in(page, "somchai")
+    o5 = page.locator("[data-testid=stExpander]").filter(has_text="O5 ")
+    o5.wait_for(timeout=30_000)
+    o5.locator("summary").click()
+    o5.get_by_label("หมายเหตุ").fill("ของฉันจากเบราว์เซอร์")
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:  # the secretary saves the same row first
+        item = session.exec(select(OitItem).where(OitItem.code == "O5")).one()
+        services.update_progress(session, CLI, "oit_item", item.id, item.version, {"note": "ของเลขานุการ"})
+    page.get_by_text("เฉพาะงานที่ยังไม่เสร็จ").click()  # another widget reruns the page
+    wait_for_run(page)
+    assert o5.get_by_label("หมายเหตุ").input_value() == "ของฉันจากเบราว์เซอร์"  # nothing typed is lost
+    if not o5.get_by_label("หมายเหตุ").is_visible():  # the longer list redrew its expanders folded
+        o5.locator("summary").click()
+    o5.get_by_role("button", name="บันทึก").click()
+    page.get_by_text(CONFLICT).wait_for(timeout=30_000)
+    wait_for_run(page)
+    assert o5.get_by_label("หมายเหตุ").input_value() == "ของฉันจากเบราว์เซอร์"
+    o5.get_by_role("button", name="ใช้ค่าของฉัน (บันทึกทับ)").click()
+    page.get_by_text("บันทึกแล้ว").first.wait_for(timeout=30_000)
+    wait_for_run(page)
+    with Session(engine) as session:
+        saved = session.exec(select(OitItem).where(OitItem.code == "O5")).one()
+    assert (saved.note, saved.updated_by) == ("ของฉันจากเบราว์เซอร์", "somchai")
+    assert page.locator("[data-testid=stException]").count() == 0
+    engine.dispose()
+    page.close()
