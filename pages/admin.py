@@ -166,7 +166,7 @@ with people_tab:
                      save=lambda w, values: w.save_person(values=values, station_id=context.station_id))
     else:
         person = people[chosen]
-        st.caption("การสะกดที่พบในแผน: " + (", ".join(person.variants) or "—"))
+        st.caption("การสะกดที่พบในแผน: " + (markdown_text(", ".join(person.variants)) or "—"))
         edit_form(f"person_{person.id}", person.model_dump(), PERSON_FIELDS,
                   lambda w, version, changes: w.save_person(values=changes, row_id=person.id,
                                                             seen_version=version))

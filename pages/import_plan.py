@@ -7,6 +7,7 @@ import streamlit as st
 
 from ita_core import imports
 from ita_core.framework import framework_of, missing_framework_th
+from ita_core.meeting import markdown_text
 from ita_core.permissions import Action
 from ita_core.settings import get_settings
 from ita_ui.context import pick_context, set_context
@@ -83,7 +84,7 @@ if ownerless:
     st.dataframe(imports.without_owner_table(ownerless), hide_index=True, width="stretch")
 
 pending = preview.count("add") + preview.count("change")
-if st.button(f"บันทึกการนำเข้า {pending} แถว เข้าแผนของ{where}", type="primary",
+if st.button(f"บันทึกการนำเข้า {pending} แถว เข้าแผนของ{markdown_text(where)}", type="primary",
              disabled=bool(preview.errors) or not pending, key="commit_import"):
     done = write(lambda w: imports.commit(
         w.session, w.actor, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ita_core import quotas
 from ita_core.exports import COLUMNS
+from ita_core.meeting import markdown_text
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
 from ita_core.status import badge
@@ -49,7 +50,7 @@ def line(row: pd.Series) -> str:
 
 
 def show_quota(row: pd.Series) -> None:
-    st.markdown(f"{badge(row['light'])} · **{row['department']}** · ขั้นต่ำ {row['minimum']} คน")
+    st.markdown(f"{badge(row['light'])} · **{markdown_text(row['department'])}** · ขั้นต่ำ {row['minimum']} คน")
     st.progress(min(row["percent"], 100.0) / 100, text=line(row))
     if row["assumed"]:
         st.info(f"แผนไม่ได้ระบุจำนวนผู้ตอบ {row['tool']} ขั้นต่ำเป็นตัวเลข (ระบุเพียง “ครอบคลุมจำนวนขั้นต่ำที่กำหนดตามคู่มือ”) "

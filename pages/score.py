@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ita_core import score
+from ita_core.meeting import markdown_text
 from ita_core.oit_matrix import sub_indicator_names
 from ita_core.permissions import Action
 from ita_core.services.writer import Writer
@@ -39,7 +40,7 @@ st.info("**วิธีคำนวณ (เกณฑ์ของปีงบป�
         "เป็นข้อมูลรายปีในเกณฑ์การประเมิน; วิธีนับคะแนน OIT ผู้ดูแลปรับได้ด้วยตัวแปร ITA_OIT_SCORING / "
         "ITA_OIT_COMPONENT_CREDIT")
 if rule.source_note:
-    st.caption(f"ที่มาของเกณฑ์ปี {context.fiscal_year}: {rule.source_note}")
+    st.caption(f"ที่มาของเกณฑ์ปี {context.fiscal_year}: {markdown_text(rule.source_note)}")
 
 
 def shown(value: float | None) -> str:
@@ -64,7 +65,7 @@ if projection.total is None:
     notice_missing("scores", "IIT และ EIT — เลขานุการกรอกคะแนนด้านล่าง (ผลปีที่แล้วหรือผลแบบสำรวจจำลอง) "
                    "จึงจะคำนวณคะแนนรวมได้", warn=True)
 elif view.entered is not None and view.entered.basis:
-    st.caption(f"ที่มาของคะแนน IIT/EIT: {view.entered.basis}")
+    st.caption(f"ที่มาของคะแนน IIT/EIT: {markdown_text(view.entered.basis)}")
 
 left, right = st.columns(2)
 with left:

@@ -125,7 +125,7 @@ def test_a_new_station_chooses_any_year_from_last_to_two_ahead(engine: Engine, l
     app.run()
     assert app.subheader[0].value.startswith("เพิ่ม 26 แถว")
     commit = app.button(key="commit_import")
-    assert commit.label == "บันทึกการนำเข้า 26 แถว เข้าแผนของสภ.ทดสอบใหม่ ปีงบประมาณ 2571"
+    assert commit.label == r"บันทึกการนำเข้า 26 แถว เข้าแผนของสภ\.ทดสอบใหม่ ปีงบประมาณ 2571"
     commit.click().run()
     assert not app.exception
     with Session(engine) as session:
