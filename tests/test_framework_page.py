@@ -64,7 +64,8 @@ def test_a_station_admin_reads_the_framework_without_forms(engine: Engine) -> No
     central_and_station_admins()
     app = run_page("framework", user="station_admin")
     assert len(tables(app)[1]) == 25  # the OIT catalogue
-    assert not app.get("form") and not app.get("popover") and not app.file_uploader
+    # the page itself has no form (the sidebar keeps the user's own change-password form)
+    assert not app.main.get("form") and not app.main.get("popover") and not app.file_uploader
     assert {b.key for b in app.get("download_button")} == {"framework_xlsx_th", "framework_xlsx_en"}
     assert "ดูได้อย่างเดียว — แก้ไขได้เฉพาะผู้ดูแลระบบส่วนกลาง" in app.caption[0].value
     details = app.text[-1].value  # the read-only view of the chosen item: its components
