@@ -11,23 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
-from ita_core.models import (
-    CatalogueComponent,
-    CatalogueItem,
-    Framework,
-    FrameworkIndicator,
-    FrameworkPhase,
-    FrameworkSubIndicator,
-    OitItem,
-    RatingBand,
-    ScoringScheme,
-    Tool,
-)
+from ita_core import models
 from ita_core.thai_dates import fiscal_year_bounds, format_be
+
+RowT = TypeVar("RowT", bound=SQLModel)
 
 
 @dataclass(frozen=True)
@@ -49,7 +40,7 @@ class Rating:
     passed: bool
 
 
-def rate(total: float, tools: Mapping[Tool, float | None], *, bands: Sequence[Band],
+def rate(total: float, tools: Mapping[models.Tool, float | None], *, bands: Sequence[Band],
          pass_mark: float) -> Rating:
     """The highest band whose total and per-tool floor are met (totals rounded to two decimals, as
     results are published). Passed means the band reached starts at the pass mark or above, so a
@@ -65,14 +56,26 @@ def rate(total: float, tools: Mapping[Tool, float | None], *, bands: Sequence[Ba
     raise ValueError("the scheme has no band for this total (the lowest band must start at 0)")
 
 
-def framework_of(session: Session, fiscal_year: int) -> Framework | None:
+def framework_of(session: Session, fiscal_year: int) -> models.Framework | None:
     """The framework of a fiscal year, or None when the year has none yet."""
-    return session.get(Framework, fiscal_year)
+    return session.get(models.Framework, fiscal_year)
+
+
+def _ordered_rows(session: Session, model: type[RowT], where: Any, *order: Any) -> list[RowT]:
+    """The rows of ``model`` matching ``where`` in ``order``: the one shape every read below shares."""
+    return list(session.exec(select(model).where(where).order_by(*order)).all())
+
+
+def _of_year(session: Session, model: type[RowT], fiscal_year: int, *order: Any) -> list[RowT]:
+    """The rows of a framework table (keyed by ``fiscal_year``) for one year, in ``order``."""
+    table: Any = model
+    return _ordered_rows(session, model, col(table.fiscal_year) == fiscal_year, *(col(c) for c in order))
 
 
 def framework_years(session: Session) -> list[int]:
     """The fiscal years that have a framework, newest first."""
-    return list(session.exec(select(Framework.fiscal_year).order_by(col(Framework.fiscal_year).desc())).all())
+    return list(session.exec(select(models.Framework.fiscal_year)
+                             .order_by(col(models.Framework.fiscal_year).desc())).all())
 
 
 def copy_command(session: Session, fiscal_year: int) -> str:
@@ -91,68 +94,63 @@ def missing_framework_th(session: Session, fiscal_year: int) -> str:
 
 def bands_of(session: Session, fiscal_year: int) -> list[Band]:
     """The rating bands of a year, highest first."""
-    rows = session.exec(select(RatingBand).where(col(RatingBand.fiscal_year) == fiscal_year)
-                        .order_by(col(RatingBand.seq))).all()
-    return [Band(r.label_th, r.label_en, r.min_total, r.min_each_tool) for r in rows]
+    return [Band(r.label_th, r.label_en, r.min_total, r.min_each_tool)
+            for r in rating_band_rows(session, fiscal_year)]
 
 
-def catalogue_of(session: Session, fiscal_year: int) -> list[CatalogueItem]:
+def catalogue_of(session: Session, fiscal_year: int) -> list[models.CatalogueItem]:
     """The OIT catalogue of a year, in item order."""
-    return list(session.exec(select(CatalogueItem).where(col(CatalogueItem.fiscal_year) == fiscal_year)
-                             .order_by(col(CatalogueItem.number))).all())
+    return _of_year(session, models.CatalogueItem, fiscal_year, models.CatalogueItem.number)
 
 
-def missing_from_catalogue(session: Session, station_id: int, fiscal_year: int) -> list[CatalogueItem]:
+def missing_from_catalogue(session: Session, station_id: int, fiscal_year: int) -> list[models.CatalogueItem]:
     """The catalogue items of a year a station has no OIT item for (by code; a soft-deleted item
     counts as held), in item order."""
-    held = set(session.exec(select(OitItem.code).where(col(OitItem.station_id) == station_id,
-                                                       col(OitItem.fiscal_year) == fiscal_year)).all())
+    held = set(session.exec(select(models.OitItem.code)
+                            .where(col(models.OitItem.station_id) == station_id,
+                                   col(models.OitItem.fiscal_year) == fiscal_year)).all())
     return [entry for entry in catalogue_of(session, fiscal_year) if entry.code not in held]
 
 
 # --- reads of the framework page (pages/framework.py): the stored rows with their ids and versions,
 # so the page can edit them through the Writer ---------------------------------------------------
 
-def rating_band_rows(session: Session, fiscal_year: int) -> list[RatingBand]:
+def rating_band_rows(session: Session, fiscal_year: int) -> list[models.RatingBand]:
     """The rating band rows of a year in their order (highest first), with ids and versions."""
-    return list(session.exec(select(RatingBand).where(col(RatingBand.fiscal_year) == fiscal_year)
-                             .order_by(col(RatingBand.seq))).all())
+    return _of_year(session, models.RatingBand, fiscal_year, models.RatingBand.seq)
 
 
-def catalogue_components(session: Session, item_id: int) -> list[CatalogueComponent]:
+def catalogue_components(session: Session, item_id: int) -> list[models.CatalogueComponent]:
     """The components checklist of one catalogue item, in order."""
-    return list(session.exec(select(CatalogueComponent).where(col(CatalogueComponent.item_id) == item_id)
-                             .order_by(col(CatalogueComponent.seq))).all())
+    return _ordered_rows(session, models.CatalogueComponent,
+                         col(models.CatalogueComponent.item_id) == item_id,
+                         col(models.CatalogueComponent.seq))
 
 
 def component_counts(session: Session, fiscal_year: int) -> dict[int, int]:
     """How many components each catalogue item of a year has, by item id (items without any are absent)."""
-    rows = session.exec(select(CatalogueComponent.item_id, func.count())
-                        .join(CatalogueItem, col(CatalogueItem.id) == col(CatalogueComponent.item_id))
-                        .where(col(CatalogueItem.fiscal_year) == fiscal_year)
-                        .group_by(col(CatalogueComponent.item_id))).all()
+    rows = session.exec(select(models.CatalogueComponent.item_id, func.count())
+                        .join(models.CatalogueItem,
+                              col(models.CatalogueItem.id) == col(models.CatalogueComponent.item_id))
+                        .where(col(models.CatalogueItem.fiscal_year) == fiscal_year)
+                        .group_by(col(models.CatalogueComponent.item_id))).all()
     return {item_id: count for item_id, count in rows}
 
 
-def framework_phases(session: Session, fiscal_year: int) -> list[FrameworkPhase]:
+def framework_phases(session: Session, fiscal_year: int) -> list[models.FrameworkPhase]:
     """The steps of a year's ITA calendar, in order."""
-    return list(session.exec(select(FrameworkPhase).where(col(FrameworkPhase.fiscal_year) == fiscal_year)
-                             .order_by(col(FrameworkPhase.seq))).all())
+    return _of_year(session, models.FrameworkPhase, fiscal_year, models.FrameworkPhase.seq)
 
 
-def framework_indicators(session: Session, fiscal_year: int) -> list[FrameworkIndicator]:
+def framework_indicators(session: Session, fiscal_year: int) -> list[models.FrameworkIndicator]:
     """The indicators of a year's framework, by number."""
-    return list(session.exec(select(FrameworkIndicator)
-                             .where(col(FrameworkIndicator.fiscal_year) == fiscal_year)
-                             .order_by(col(FrameworkIndicator.number))).all())
+    return _of_year(session, models.FrameworkIndicator, fiscal_year, models.FrameworkIndicator.number)
 
 
-def framework_sub_indicators(session: Session, fiscal_year: int) -> list[FrameworkSubIndicator]:
+def framework_sub_indicators(session: Session, fiscal_year: int) -> list[models.FrameworkSubIndicator]:
     """The sub-indicators of a year's framework, by indicator then code."""
-    return list(session.exec(select(FrameworkSubIndicator)
-                             .where(col(FrameworkSubIndicator.fiscal_year) == fiscal_year)
-                             .order_by(col(FrameworkSubIndicator.indicator),
-                                       col(FrameworkSubIndicator.code))).all())
+    return _of_year(session, models.FrameworkSubIndicator, fiscal_year,
+                    models.FrameworkSubIndicator.indicator, models.FrameworkSubIndicator.code)
 
 
 def _number_field(values: dict[str, Any], name: str, what: str, errors: list[str], *,
@@ -192,8 +190,8 @@ def check_scoring(values: dict[str, Any]) -> list[str]:
     """The problems of a whole scoring rule (scheme, weights summing to 100, pass mark 0–100);
     numbers in ``values`` become floats."""
     errors: list[str] = []
-    if "scheme" in values and values["scheme"] not in {member.value for member in ScoringScheme}:
-        allowed = ", ".join(member.value for member in ScoringScheme)
+    if "scheme" in values and values["scheme"] not in {member.value for member in models.ScoringScheme}:
+        allowed = ", ".join(member.value for member in models.ScoringScheme)
         errors.append(f"รูปแบบการให้คะแนน (scheme) ต้องเป็นหนึ่งใน {allowed} (ได้ {values['scheme']!r})")
     for name, what in (("weight_iit", "น้ำหนัก IIT"), ("weight_eit", "น้ำหนัก EIT"), ("weight_oit", "น้ำหนัก OIT"),
                        ("pass_mark", "เกณฑ์ผ่าน")):

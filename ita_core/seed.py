@@ -20,44 +20,16 @@ from typing import Any, TypedDict, TypeVar
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from ita_core import models
 from ita_core.db import session_scope, stored_id, upgrade_schema
 from ita_core.framework import Band
-from ita_core.models import (
-    Activity,
-    Assignment,
-    AssignmentRole,
-    CatalogueComponent,
-    CatalogueItem,
-    DutyKind,
-    FiscalYear,
-    Framework,
-    FrameworkIndicator,
-    FrameworkPhase,
-    FrameworkSubIndicator,
-    Indicator,
-    OitComponent,
-    OitItem,
-    Person,
-    PersonKind,
-    Phase,
-    PlanIssue,
-    RatingBand,
-    RecurringDuty,
-    Rhythm,
-    ScoringScheme,
-    Station,
-    SubIndicator,
-    SurveyMinimum,
-    SurveyQuota,
-    Tool,
-)
 from ita_core.people import name_index, normalise_name
 from ita_core.quotas import ASSUMED_MARK
 from ita_core.thai_dates import DueKind, parse_due
 
 log = logging.getLogger(__name__)
-MONTHLY_DUTIES = (DutyKind.DAY_OF_MONTH, DutyKind.MONTH_END)
-PlanRow = TypeVar("PlanRow", Activity, OitItem)
+MONTHLY_DUTIES = (models.DutyKind.DAY_OF_MONTH, models.DutyKind.MONTH_END)
+PlanRow = TypeVar("PlanRow", models.Activity, models.OitItem)
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -119,7 +91,7 @@ def _optional_int(value: str, where: str) -> int | None:
         raise SeedError(f"{where}: {value!r} ไม่ใช่ตัวเลข / not a number") from exc
 
 
-def _id(row: Station | Person | Activity | OitItem) -> int:
+def _id(row: models.Station | models.Person | models.Activity | models.OitItem) -> int:
     """The id of a row already flushed: the database has given it one."""
     assert row.id is not None, f"{type(row).__name__} not flushed"
     return row.id
@@ -150,21 +122,24 @@ def _member(enum: type[E], row: dict[str, str], column: str, where: str) -> E:
 def _load_reference(session: Session, data_dir: Path) -> None:
     """Fiscal years, indicators and sub-indicators: shared by every station; added if absent."""
     for row in read_csv(data_dir, "fiscal_years.csv"):
-        session.merge(FiscalYear(be_year=int(row["fiscal_year"]), start=date.fromisoformat(row["start"]),
-                                 end=date.fromisoformat(row["end"])))
+        session.merge(models.FiscalYear(be_year=int(row["fiscal_year"]),
+                                        start=date.fromisoformat(row["start"]),
+                                        end=date.fromisoformat(row["end"])))
     for number, row in enumerate(read_csv(data_dir, "indicators.csv"), start=2):
-        tool = _member(Tool, row, "tool", f"indicators.csv แถว {number}")
-        session.merge(Indicator(number=int(row["number"]), name_th=row["name_th"], tool=tool))
+        tool = _member(models.Tool, row, "tool", f"indicators.csv แถว {number}")
+        session.merge(models.Indicator(number=int(row["number"]), name_th=row["name_th"], tool=tool))
     for row in read_csv(data_dir, "sub_indicators.csv"):
-        session.merge(SubIndicator(code=row["code"], indicator=int(row["indicator"]), name_th=row["name_th"]))
+        session.merge(models.SubIndicator(code=row["code"], indicator=int(row["indicator"]),
+                                          name_th=row["name_th"]))
     session.flush()
 
 
-def _load_people(session: Session, data_dir: Path, station: Station) -> dict[str, Person]:
+def _load_people(session: Session, data_dir: Path, station: models.Station) -> dict[str, models.Person]:
     people = [
-        Person(station_id=_id(station), name=row["name"], rank=row["rank"], position=row["position"],
-               kind=_member(PersonKind, row, "kind", f"people.csv แถว {number}"), note=row["note"],
-               variants=[v.strip() for v in row["variants"].split("|") if v.strip()])
+        models.Person(station_id=_id(station), name=row["name"], rank=row["rank"], position=row["position"],
+                      kind=_member(models.PersonKind, row, "kind", f"people.csv แถว {number}"),
+                      note=row["note"],
+                      variants=[v.strip() for v in row["variants"].split("|") if v.strip()])
         for number, row in enumerate(read_csv(data_dir, "people.csv"), start=2)
     ]
     session.add_all(people)
@@ -174,8 +149,8 @@ def _load_people(session: Session, data_dir: Path, station: Station) -> dict[str
 
 def _assign(
     rows: list[dict[str, str]], file: str, key: str, targets: dict[str, int], target_field: str,
-    names: dict[str, Person], scope: _Scope,
-) -> list[Assignment]:
+    names: dict[str, models.Person], scope: _Scope,
+) -> list[models.Assignment]:
     out = []
     for number, row in enumerate(rows, start=2):
         where = f"{file} แถว {number}"
@@ -185,9 +160,9 @@ def _assign(
                             f"ใน people.csv / unknown name")
         if row[key] not in targets:
             raise SeedError(f"{where}, คอลัมน์ {key}: ไม่พบรายการ {row[key]!r} / unknown row")
-        role = _member(AssignmentRole, row, "role", where)
-        out.append(Assignment(**scope, person_id=_id(person), role=role, note=row.get("note", ""),
-                              **{target_field: targets[row[key]]}))
+        role = _member(models.AssignmentRole, row, "role", where)
+        out.append(models.Assignment(**scope, person_id=_id(person), role=role, note=row.get("note", ""),
+                                     **{target_field: targets[row[key]]}))
     return out
 
 
@@ -197,7 +172,7 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
     _load_reference(session, data_dir)
     (station_row,) = read_csv(data_dir, "station.csv")
     station_fields: dict[str, Any] = dict(station_row)  # the columns of station.csv are Station's
-    station = Station(**station_fields)
+    station = models.Station(**station_fields)
     session.add(station)
     session.flush()
     fiscal_year = int(read_csv(data_dir, "fiscal_years.csv")[0]["fiscal_year"])
@@ -212,14 +187,15 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
         return model(**scope, **_due(row, where, fiscal_year, report), **fields)
 
     activities = [
-        plan_row(Activity, where, row, ("issue", "activity", "output", "awareness", "cadence_text",
-                                        "responsible_text"),
+        plan_row(models.Activity, where, row, ("issue", "activity", "output", "awareness", "cadence_text",
+                                               "responsible_text"),
                  seq=int(row["seq"]), indicator=int(row["indicator"]))
         for where, row in _numbered(data_dir, "activities.csv")
     ]
     items = [
-        plan_row(OitItem, where, row, ("code", "sub_indicator", "group_heading", "title", "rhythm_text",
-                                       "responsible_text"), number=int(row["code"].lstrip("O")))
+        plan_row(models.OitItem, where, row, ("code", "sub_indicator", "group_heading", "title",
+                                              "rhythm_text", "responsible_text"),
+                 number=int(row["code"].lstrip("O")))
         for where, row in _numbered(data_dir, "oit_items.csv")
     ]
     session.add_all([*activities, *items])
@@ -228,7 +204,7 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
     item_ids = {i.code: _id(i) for i in items}
 
     session.add_all(
-        OitComponent(item_id=item_ids[row["item_code"]], seq=int(row["seq"]), text=row["text"])
+        models.OitComponent(item_id=item_ids[row["item_code"]], seq=int(row["seq"]), text=row["text"])
         for row in read_csv(data_dir, "oit_components.csv")
     )
     session.add_all(_assign(read_csv(data_dir, "activity_assignments.csv"), "activity_assignments.csv",
@@ -236,29 +212,29 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
     session.add_all(_assign(read_csv(data_dir, "oit_assignments.csv"), "oit_assignments.csv",
                             "item_code", item_ids, "oit_item_id", names, scope))
     session.add_all(
-        PlanIssue(**scope, indicator=int(row["indicator"]), seq=int(row["seq"]), text=row["text"])
+        models.PlanIssue(**scope, indicator=int(row["indicator"]), seq=int(row["seq"]), text=row["text"])
         for row in read_csv(data_dir, "plan_issues.csv")
     )
     for where, row in _numbered(data_dir, "recurring_duties.csv"):
         owner = activity_ids if row["owner_type"] == "activity" else item_ids
         target = "activity_id" if row["owner_type"] == "activity" else "oit_item_id"
-        session.add(RecurringDuty(
-            **scope, **{target: owner[row["owner_ref"]]}, kind=_member(DutyKind, row, "kind", where),
+        session.add(models.RecurringDuty(
+            **scope, **{target: owner[row["owner_ref"]]}, kind=_member(models.DutyKind, row, "kind", where),
             day=_optional_int(row["day"], where), interval_days=_optional_int(row["interval_days"], where),
             start=_optional_date(row["start"], where), end=_optional_date(row["end"], where),
             text=row["text"],
         ))
     for row in read_csv(data_dir, "phases.csv"):
-        session.add(Phase(
+        session.add(models.Phase(
             **scope, seq=int(row["seq"]), stage=row["stage"], step=row["step"], kind=row["kind"],
             name=row["name"], description=row["description"], start=date.fromisoformat(row["start"]),
             end=date.fromisoformat(row["end"]), period_text=row["period_text"],
             responsible_text=row["responsible_text"],
         ))
     quotas = [
-        SurveyQuota(**scope, tool=_member(Tool, row, "tool", f"survey_quotas.csv แถว {number}"),
-                    department=row["department"], min_respondents=int(row["min_respondents"]),
-                    note=row["note"])
+        models.SurveyQuota(**scope, tool=_member(models.Tool, row, "tool", f"survey_quotas.csv แถว {number}"),
+                           department=row["department"], min_respondents=int(row["min_respondents"]),
+                           note=row["note"])
         for number, row in enumerate(read_csv(data_dir, "survey_quotas.csv"), start=2)
     ]
     session.add_all(quotas)
@@ -271,8 +247,8 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
                             names, scope))
     session.flush()
     _framework_from_plan(session, station_id=_id(station), fiscal_year=fiscal_year, data_dir=data_dir)
-    tables = (Activity, OitItem, OitComponent, Person, Assignment, RecurringDuty, Phase, SurveyQuota,
-              PlanIssue)
+    tables = (models.Activity, models.OitItem, models.OitComponent, models.Person, models.Assignment,
+              models.RecurringDuty, models.Phase, models.SurveyQuota, models.PlanIssue)
     for model in tables:
         report.counts[str(model.__tablename__)] = session.exec(select(func.count()).select_from(model)).one()
     return report
@@ -280,7 +256,7 @@ def load_seed(session: Session, data_dir: Path) -> SeedReport:
 
 def is_empty(session: Session) -> bool:
     """True when no station has been loaded yet."""
-    return session.exec(select(func.count()).select_from(Station)).one() == 0
+    return session.exec(select(func.count()).select_from(models.Station)).one() == 0
 
 
 def ensure_database(engine: Engine, data_dir: Path) -> SeedReport | None:
@@ -299,20 +275,21 @@ def ensure_database(engine: Engine, data_dir: Path) -> SeedReport | None:
 
 # --- the framework of the seed's year (ita_core.framework reads it) ---------------------------------
 
-def _default_scoring(data_dir: Path, fiscal_year: int) -> tuple[Framework, list[RatingBand]]:
+def _default_scoring(data_dir: Path, fiscal_year: int) -> tuple[models.Framework, list[models.RatingBand]]:
     """The scoring rule of ``fiscal_year`` from ``data/scoring.csv`` and the bands of its scheme from
     ``data/rating_bands.csv`` (both say which values are sourced and which assumed)."""
     rules = {int(row["fiscal_year"]): row for row in read_csv(data_dir, "scoring.csv")}
     if fiscal_year not in rules:
         raise SeedError(f"scoring.csv: ไม่มีเกณฑ์ของปี {fiscal_year} / no scoring rule for that year")
     rule = rules[fiscal_year]
-    framework = Framework(
-        fiscal_year=fiscal_year, scheme=ScoringScheme(rule["scheme"]), weight_iit=float(rule["weight_iit"]),
+    framework = models.Framework(
+        fiscal_year=fiscal_year, scheme=models.ScoringScheme(rule["scheme"]),
+        weight_iit=float(rule["weight_iit"]),
         weight_eit=float(rule["weight_eit"]), weight_oit=float(rule["weight_oit"]),
         pass_mark=float(rule["pass_mark"]), source_note=rule["source_note"])
     bands = [
-        RatingBand(fiscal_year=fiscal_year, seq=seq, label_th=band.label_th, label_en=band.label_en,
-                   min_total=band.min_total, min_each_tool=band.min_each_tool)
+        models.RatingBand(fiscal_year=fiscal_year, seq=seq, label_th=band.label_th, label_en=band.label_en,
+                          min_total=band.min_total, min_each_tool=band.min_each_tool)
         for seq, band in enumerate(shipped_bands(data_dir, rule["scheme"]), start=1)
     ]
     return framework, bands
@@ -340,19 +317,21 @@ def _framework_from_plan(session: Session, *, station_id: int, fiscal_year: int,
     session.add(framework)
     session.add_all(bands)
     year = {"fiscal_year": fiscal_year}
-    session.add_all(FrameworkIndicator(**year, number=i.number, tool=i.tool, name_th=i.name_th)
-                    for i in session.exec(select(Indicator)).all())
-    session.add_all(FrameworkSubIndicator(**year, code=s.code, indicator=s.indicator, name_th=s.name_th)
-                    for s in session.exec(select(SubIndicator)).all())
+    session.add_all(models.FrameworkIndicator(**year, number=i.number, tool=i.tool, name_th=i.name_th)
+                    for i in session.exec(select(models.Indicator)).all())
+    session.add_all(models.FrameworkSubIndicator(**year, code=s.code, indicator=s.indicator,
+                                                 name_th=s.name_th)
+                    for s in session.exec(select(models.SubIndicator)).all())
     session.flush()
     requirements = {row["code"]: row["requirement_th"] for row in read_csv(data_dir, "oit_items.csv")}
     _catalogue_from_plan(session, station_id=station_id, fiscal_year=fiscal_year, requirements=requirements)
-    scope = (col(Phase.station_id) == station_id, col(Phase.fiscal_year) == fiscal_year)
-    session.add_all(FrameworkPhase(**year, seq=p.seq, kind=p.kind, name_th=p.name, start=p.start, end=p.end)
-                    for p in session.exec(select(Phase).where(*scope)).all())
-    quotas = session.exec(select(SurveyQuota).where(col(SurveyQuota.station_id) == station_id,
-                                                    col(SurveyQuota.fiscal_year) == fiscal_year)).all()
-    session.add_all(SurveyMinimum(fiscal_year=fiscal_year, tool=q.tool, department=q.department,
+    scope = (col(models.Phase.station_id) == station_id, col(models.Phase.fiscal_year) == fiscal_year)
+    session.add_all(models.FrameworkPhase(**year, seq=p.seq, kind=p.kind, name_th=p.name, start=p.start,
+                                          end=p.end)
+                    for p in session.exec(select(models.Phase).where(*scope)).all())
+    quotas = session.exec(select(models.SurveyQuota).where(col(models.SurveyQuota.station_id) == station_id,
+                                                    col(models.SurveyQuota.fiscal_year) == fiscal_year)).all()
+    session.add_all(models.SurveyMinimum(fiscal_year=fiscal_year, tool=q.tool, department=q.department,
                                   min_respondents=q.min_respondents, note=q.note)
                     for q in quotas if not q.note.startswith(ASSUMED_MARK))  # a placeholder is no rule
     session.flush()
@@ -362,23 +341,24 @@ def _catalogue_from_plan(session: Session, *, station_id: int, fiscal_year: int,
                          requirements: dict[str, str]) -> None:
     """The OIT catalogue of ``fiscal_year``: the station's items, their components, and the
     NACC's notes for each code from ``requirements`` (data/oit_items.csv, requirement_th)."""
-    items = session.exec(select(OitItem).where(col(OitItem.station_id) == station_id,
-                                               col(OitItem.fiscal_year) == fiscal_year)
-                         .order_by(col(OitItem.number))).all()
-    monthly = set(session.exec(select(RecurringDuty.oit_item_id)
-                               .where(col(RecurringDuty.kind).in_(MONTHLY_DUTIES))).all())
+    items = session.exec(select(models.OitItem).where(col(models.OitItem.station_id) == station_id,
+                                               col(models.OitItem.fiscal_year) == fiscal_year)
+                         .order_by(col(models.OitItem.number))).all()
+    monthly = set(session.exec(select(models.RecurringDuty.oit_item_id)
+                               .where(col(models.RecurringDuty.kind).in_(MONTHLY_DUTIES))).all())
     for item in items:
-        rhythm = Rhythm.MONTHLY if item.id in monthly else Rhythm.ONCE
-        entry = CatalogueItem(fiscal_year=fiscal_year, code=item.code, number=item.number,
+        rhythm = models.Rhythm.MONTHLY if item.id in monthly else models.Rhythm.ONCE
+        entry = models.CatalogueItem(fiscal_year=fiscal_year, code=item.code, number=item.number,
                               sub_indicator=item.sub_indicator, group_heading=item.group_heading,
                               title_th=item.title, requirement_th=requirements.get(item.code, ""),
                               rhythm=rhythm, deadline=item.due_text,
                               due_date=item.due_date)
         session.add(entry)
         session.flush()
-        components = session.exec(select(OitComponent).where(col(OitComponent.item_id) == stored_id(item))
-                                  .order_by(col(OitComponent.seq))).all()
-        session.add_all(CatalogueComponent(item_id=stored_id(entry), seq=c.seq, text_th=c.text)
+        components = session.exec(select(models.OitComponent)
+                                  .where(col(models.OitComponent.item_id) == stored_id(item))
+                                  .order_by(col(models.OitComponent.seq))).all()
+        session.add_all(models.CatalogueComponent(item_id=stored_id(entry), seq=c.seq, text_th=c.text)
                         for c in components)
         item.catalogue_item_id = stored_id(entry)
         session.add(item)

@@ -13,46 +13,25 @@ from urllib.parse import urlparse
 from sqlalchemy import inspect, update
 from sqlmodel import Session, SQLModel, col
 
-from ita_core import audit
+from ita_core import audit, models
 from ita_core.auth import Actor
 from ita_core.db import stored_id
 from ita_core.limits import clean_values
-from ita_core.models import (
-    Activity,
-    Assignment,
-    CatalogueComponent,
-    CatalogueItem,
-    Framework,
-    FrameworkIndicator,
-    FrameworkPhase,
-    FrameworkSubIndicator,
-    OitComponent,
-    OitItem,
-    Person,
-    Phase,
-    PlanIssue,
-    Publication,
-    RatingBand,
-    RecurringDuty,
-    ScoreHistory,
-    ScoreInput,
-    SurveyCount,
-    SurveyMinimum,
-    SurveyQuota,
-    User,
-)
 from ita_core.permissions import Action, require, require_station
 from ita_core.thai_dates import fiscal_year_bounds
 
 # the tables whose rows officers update and admins delete by name
-TABLES: dict[str, type[Activity] | type[OitItem]] = {"activity": Activity, "oit_item": OitItem}
+TABLES: dict[str, type[models.Activity] | type[models.OitItem]] = {
+    "activity": models.Activity, "oit_item": models.OitItem}
 
 # the rows written with compare-and-set: an integer primary key (``id``; a framework's
 # ``fiscal_year``) and an optimistic-lock ``version``
-Versioned = (Activity | OitItem | OitComponent | Person | Phase | RecurringDuty | SurveyQuota | SurveyCount
-             | Publication | ScoreInput | ScoreHistory | User | PlanIssue | Framework | RatingBand
-             | FrameworkIndicator | FrameworkSubIndicator | CatalogueItem | CatalogueComponent
-             | FrameworkPhase | SurveyMinimum)
+Versioned = (models.Activity | models.OitItem | models.OitComponent | models.Person | models.Phase
+             | models.RecurringDuty | models.SurveyQuota | models.SurveyCount | models.Publication
+             | models.ScoreInput | models.ScoreHistory | models.User | models.PlanIssue | models.Framework
+             | models.RatingBand | models.FrameworkIndicator | models.FrameworkSubIndicator
+             | models.CatalogueItem | models.CatalogueComponent | models.FrameworkPhase
+             | models.SurveyMinimum)
 VersionedT = TypeVar("VersionedT", bound=Versioned)
 
 
@@ -89,9 +68,9 @@ class Saved:
     warnings: list[str] = field(default_factory=list)
 
 
-def row_key(row: Versioned | Assignment) -> int:
+def row_key(row: Versioned | models.Assignment) -> int:
     """The integer primary key of a stored row: its ``id``, or a framework's ``fiscal_year``."""
-    return row.fiscal_year if isinstance(row, Framework) else stored_id(row)
+    return row.fiscal_year if isinstance(row, models.Framework) else stored_id(row)
 
 
 def _now() -> datetime:
@@ -190,7 +169,7 @@ def _row_as_seen(session: Session, actor: Actor, model: type[VersionedT], row_id
     return row
 
 
-def hard_delete(session: Session, actor: Actor, row: Versioned | Assignment, fields: tuple[str, ...],
+def hard_delete(session: Session, actor: Actor, row: Versioned | models.Assignment, fields: tuple[str, ...],
                 source: str, station_id: int | None) -> None:
     """Delete a row that has no soft delete; the trail keeps every value it had."""
     audit.record_changes(session, actor=actor.username, source=source, table=table_name(type(row)),
