@@ -31,7 +31,17 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, func, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.sql import sqltypes
 
@@ -171,11 +181,21 @@ def _read_manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return manifest
 
 
-def _member(archive: zipfile.ZipFile, name: str, info: dict[str, Any]) -> list[dict[str, Any]]:
-    raw = archive.read(f"tables/{name}.jsonl")
+def _member(archive: zipfile.ZipFile, name: str, info: dict[str, Any]) -> list[Any]:
+    try:
+        raw = archive.read(f"tables/{name}.jsonl")
+    except KeyError:
+        raise BackupError(f"ไฟล์สำรองไม่มีไฟล์ tables/{name}.jsonl ของตาราง {name} ที่ manifest.json ระบุ") from None
     if hashlib.sha256(raw).hexdigest() != info["sha256"]:
         raise BackupError(f"ข้อมูลตาราง {name} ในไฟล์สำรองเสียหาย (checksum ไม่ตรง)")
-    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line]
+    rows: list[Any] = []
+    for number, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
+        if not line:
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            raise BackupError(f"ตาราง {name} แถว {number}: ไม่ใช่ JSON ที่อ่านได้") from None
     if len(rows) != info["rows"]:
         raise BackupError(f"ตาราง {name}: ไฟล์สำรองมี {len(rows)} แถว แต่บันทึกไว้ {info['rows']} แถว")
     return rows
@@ -193,7 +213,11 @@ def _non_empty(engine: Engine) -> list[str]:
 
 
 def restore_backup(engine: Engine, path: Path) -> dict[str, int]:
-    """Restore a backup (ZIP or SQLite copy) into an empty database; returns rows per table."""
+    """Restore a backup (ZIP or SQLite copy) into an empty database; returns rows per table,
+    ``alembic_version`` included, so the numbers equal the ones the backup reported.
+
+    Every row is checked against the schema at the backup's revision (types, primary keys,
+    references, counts) before anything is written: one problem refuses the whole restore."""
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
             return _restore_sqlite_copy(engine, path)
@@ -203,13 +227,19 @@ def restore_backup(engine: Engine, path: Path) -> dict[str, int]:
         raise BackupError(f"ไฟล์ {path.name} ไม่ใช่ไฟล์ ZIP ของการสำรองข้อมูล") from exc
     with archive:
         manifest = _read_manifest(archive, path)
-        data = {name: _member(archive, name, info) for name, info in manifest["tables"].items()
+        revision = _manifest_revision(manifest, path)
+        tables_info = _manifest_tables(manifest, path)
+        data = {name: _member(archive, name, info) for name, info in tables_info.items()
                 if name != VERSION_TABLE}
-        filled = _non_empty(engine)
-        if filled:
-            raise BackupError("กู้คืนได้เฉพาะลงฐานข้อมูลว่าง แต่ฐานข้อมูลนี้มีข้อมูลในตาราง "
-                              f"{', '.join(filled)}: สร้างฐานข้อมูลใหม่ (ITA_DATABASE_URL) แล้วกู้คืนอีกครั้ง")
-        _schema_at(engine, manifest.get("alembic_revision"))
+    filled = _non_empty(engine)
+    if filled:
+        raise BackupError("กู้คืนได้เฉพาะลงฐานข้อมูลว่าง แต่ฐานข้อมูลนี้มีข้อมูลในตาราง "
+                          f"{', '.join(filled)}: สร้างฐานข้อมูลใหม่ (ITA_DATABASE_URL) แล้วกู้คืนอีกครั้ง")
+    problems = validate_rows(_schema_tables(revision), data)
+    if problems:
+        raise BackupError(_refusal(path, problems))
+    _schema_at(engine, revision)
+    try:
         with engine.begin() as connection:
             tables = {t.name: t for t in _tables(connection)}
             for table in tables.values():
@@ -221,14 +251,183 @@ def restore_backup(engine: Engine, path: Path) -> dict[str, int]:
                     connection.execute(table.insert(), [
                         {k: _decode(v, types[k]) for k, v in row.items() if k in types}
                         for row in rows[start:start + CHUNK]])
-            missing = set(data) - set(tables)
-            if missing:
-                raise BackupError(f"ไฟล์สำรองมีตารางที่ฐานข้อมูลนี้ไม่มี: {', '.join(sorted(missing))}")
             _reset_sequences(connection, tables)
+    except DatabaseError as exc:  # never the statement or its parameters: they hold password hashes
+        first = str(getattr(exc, "orig", "") or "").splitlines()[:1]
+        raise BackupError(f"ฐานข้อมูลไม่รับข้อมูลจาก {path.name} จึงไม่ได้กู้คืนแถวใดเลย"
+                          f"{': ' + first[0] if first else ''}") from None
     upgrade_schema(engine)
     counts = {name: len(rows) for name, rows in data.items()}
+    if VERSION_TABLE in tables_info:
+        counts[VERSION_TABLE] = 1  # written by the schema step, not copied: one row, as in the backup
     log.info("restored %s from %s", counts, path)
     return counts
+
+
+def _manifest_revision(manifest: dict[str, Any], path: Path) -> str:
+    revision = manifest.get("alembic_revision")
+    if revision is None:
+        raise BackupError("ไฟล์สำรองไม่มีรุ่นของโครงสร้างฐานข้อมูล (alembic) จึงกู้คืนไม่ได้")
+    if not isinstance(revision, str) or not revision:
+        raise BackupError(f"ไฟล์ {path.name}: manifest.json ช่อง alembic_revision ต้องเป็นข้อความ")
+    return revision
+
+
+def _manifest_tables(manifest: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    """The manifest's table list, refused in Thai when it is empty or not shaped as written."""
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or not tables:
+        raise BackupError(f"ไฟล์ {path.name}: manifest.json ช่อง tables ว่างหรือผิดรูปแบบ "
+                          "(ต้องมีทุกตารางพร้อมจำนวนแถวและ sha256) จึงกู้คืนไม่ได้")
+    for name, info in tables.items():
+        if not isinstance(info, dict) or not isinstance(info.get("rows"), int) \
+                or isinstance(info.get("rows"), bool) or not isinstance(info.get("sha256"), str):
+            raise BackupError(f"ไฟล์ {path.name}: manifest.json ตาราง {name} ไม่มีจำนวนแถว (rows) "
+                              "หรือ sha256 ที่ถูกต้อง จึงกู้คืนไม่ได้")
+    return tables
+
+
+def _schema_tables(revision: str) -> dict[str, Table]:
+    """The tables at ``revision``, built in a scratch SQLite file so that the target database
+    stays untouched until every row has been checked."""
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = create_engine(f"sqlite:///{Path(folder) / 'schema.db'}")
+        try:
+            config = alembic_config(scratch)
+            with scratch.begin() as connection:
+                config.attributes["connection"] = connection
+                try:
+                    command.upgrade(config, revision)
+                except Exception as exc:  # an unknown revision: alembic's message is English
+                    raise BackupError(f"ไฟล์สำรองเป็นโครงสร้างรุ่น {revision} ซึ่งโปรแกรมรุ่นนี้ไม่รู้จัก: "
+                                      "ใช้โปรแกรมรุ่นที่สร้างไฟล์สำรองนี้") from exc
+            with scratch.connect() as connection:
+                return {t.name: t for t in _tables(connection) if t.name != VERSION_TABLE}
+        finally:
+            scratch.dispose()
+
+
+MAX_SHOWN = 50
+
+
+def _refusal(path: Path, problems: list[str]) -> str:
+    shown = problems[:MAX_SHOWN]
+    more = f"\n... และอีก {len(problems) - MAX_SHOWN} รายการ" if len(problems) > MAX_SHOWN else ""
+    return (f"ไฟล์ {path.name} ไม่ผ่านการตรวจ {len(problems)} รายการ จึงไม่ได้กู้คืนแถวใดเลย:\n"
+            + "\n".join(shown) + more)
+
+
+def validate_rows(tables: dict[str, Table], data: dict[str, list[Any]]) -> list[str]:
+    """Thai problems of the backup's rows against ``tables``; a value is never quoted, so no
+    password hash or personal text reaches a terminal or a log."""
+    problems = [f"ไฟล์สำรองไม่มีตาราง {name} ของโครงสร้างปัจจุบัน" for name in sorted(set(tables) - set(data))]
+    problems += [f"ไฟล์สำรองมีตาราง {name} ที่โครงสร้างรุ่นนี้ไม่มี" for name in sorted(set(data) - set(tables))]
+    keys: dict[str, dict[str, set[Any]]] = {}
+    for name, table in tables.items():
+        problems += _check_table(table, data.get(name, []))
+        rows = [row for row in data.get(name, []) if isinstance(row, dict)]
+        keys[name] = {c.name: {_hashable(row.get(c.name)) for row in rows} for c in table.columns}
+    for name, table in tables.items():
+        problems += _check_references(table, data.get(name, []), keys)
+    return problems
+
+
+def _check_table(table: Table, rows: list[Any]) -> list[str]:
+    problems: list[str] = []
+    columns = {c.name: c for c in table.columns}
+    primary = [c.name for c in table.primary_key.columns]
+    for number, row in enumerate(rows, start=1):
+        where = f"ตาราง {table.name} แถว {number}"
+        if not isinstance(row, dict):
+            problems.append(f"{where}: ไม่ใช่ข้อมูลแบบคอลัมน์ (JSON object)")
+            continue
+        problems += [f"{where} คอลัมน์ {k}: ไม่มีคอลัมน์นี้ในตาราง" for k in sorted(set(row) - set(columns))]
+        for column in columns.values():
+            if column.name not in row:
+                if not column.nullable and column.server_default is None:
+                    problems.append(f"{where} คอลัมน์ {column.name}: ไม่มีค่า แต่คอลัมน์นี้ต้องมีค่า")
+                continue
+            problem = _value_problem(row[column.name], column.type, nullable=bool(column.nullable))
+            if problem:
+                problems.append(f"{where} คอลัมน์ {column.name}: {problem}")
+    if primary:
+        problems += _duplicates(table, rows, primary, "คีย์หลักซ้ำ")
+    for unique in _unique_column_sets(table):
+        problems += _duplicates(table, rows, unique, "ค่าซ้ำ (ต้องไม่ซ้ำ) ")
+    return problems
+
+
+def _unique_column_sets(table: Table) -> list[list[str]]:
+    """Column lists of the table's unique constraints and unique indexes (the primary key apart)."""
+    sets = [[c.name for c in constraint.columns] for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)]
+    sets += [[c.name for c in index.columns] for index in table.indexes if index.unique]
+    primary = [c.name for c in table.primary_key.columns]
+    return [names for i, names in enumerate(sets) if names and names != primary and names not in sets[:i]]
+
+
+def _duplicates(table: Table, rows: list[Any], columns: list[str], what: str) -> list[str]:
+    problems: list[str] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            continue
+        key = tuple(_hashable(row.get(name)) for name in columns)
+        if any(value is None for value in key):  # NULLs never clash in a unique constraint
+            continue
+        if key in seen:
+            problems.append(f"ตาราง {table.name} แถว {number} คอลัมน์ {', '.join(columns)}: "
+                            f"{what}กับแถว {seen[key]}")
+        else:
+            seen[key] = number
+    return problems
+
+
+def _hashable(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else value
+
+
+def _value_problem(value: Any, column_type: sqltypes.TypeEngine[Any], *, nullable: bool) -> str | None:
+    """Why ``value`` does not fit the column, in Thai, or None; the value itself is never quoted."""
+    if value is None:
+        return None if nullable else "ว่าง แต่คอลัมน์นี้ต้องมีค่า"
+    if isinstance(column_type, sqltypes.Boolean):
+        return None if value in (True, False) and isinstance(value, (bool, int)) else "ต้องเป็นจริง/เท็จ"
+    if isinstance(column_type, sqltypes.Integer):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "ต้องเป็นจำนวนเต็ม"
+    if isinstance(column_type, (sqltypes.Float, sqltypes.Numeric)):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return None if ok else "ต้องเป็นตัวเลข"
+    if isinstance(column_type, (sqltypes.DateTime, sqltypes.Date, sqltypes.LargeBinary)):
+        try:
+            _decode(value, column_type)
+        except (TypeError, ValueError):
+            kind = "ข้อมูลไบนารี (hex)" if isinstance(column_type, sqltypes.LargeBinary) else "วันที่แบบ ISO"
+            return f"ต้องเป็น{kind}"
+        return None
+    if isinstance(column_type, sqltypes.String):
+        if not isinstance(value, str):
+            return "ต้องเป็นข้อความ"
+        length = column_type.length
+        return f"ยาวเกิน {length:,} ตัวอักษร" if length and len(value) > length else None
+    return None
+
+
+def _check_references(table: Table, rows: list[Any], keys: dict[str, dict[str, set[Any]]]) -> list[str]:
+    problems: list[str] = []
+    for foreign in table.foreign_key_constraints:
+        target = foreign.referred_table.name
+        if len(foreign.elements) != 1:  # the schema has single-column references only
+            continue
+        own, referred = foreign.elements[0].parent.name, foreign.elements[0].column.name
+        present = {_hashable(v) for v in keys.get(target, {}).get(referred, set())}
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict) or row.get(own) is None or _hashable(row.get(own)) in present:
+                continue
+            problems.append(f"ตาราง {table.name} แถว {number} คอลัมน์ {own}: อ้างถึงแถวของตาราง {target} "
+                            "ที่ไม่มีในไฟล์สำรอง")
+    return problems
 
 
 def _restore_sqlite_copy(engine: Engine, path: Path) -> dict[str, int]:

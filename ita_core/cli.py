@@ -281,7 +281,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"ไม่พบไฟล์ {args.file}")
     counts = backup.restore_backup(make_engine(), path)
-    print(f"กู้คืน {sum(counts.values()):,} แถว จาก {len(counts)} ตาราง แล้ว / restored")
+    print(f"กู้คืน {sum(counts.values()):,} แถว จาก {len(counts)} ตาราง แล้ว "
+          "(นับตาราง alembic_version ที่บันทึกรุ่นโครงสร้างด้วย เหมือนตอนสำรอง) / restored")
     return 0
 
 

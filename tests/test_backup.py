@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 import uuid
 import zipfile
@@ -58,7 +60,7 @@ def test_restore_then_export_equals_export_before_backup(busy_engine: Engine, em
     counts = write_backup(busy_engine, tmp_path / "backup.zip")
     assert counts["activity"] == 26 and counts["app_user"] == 1 and counts["audit_log"] > 0
     restored = restore_backup(empty_target, tmp_path / "backup.zip")
-    assert restored == {k: v for k, v in counts.items() if k != "alembic_version"}
+    assert restored == counts  # alembic_version (1 row) counted on both sides
     assert full_export(empty_target) == before
     with session_scope(empty_target) as session:  # ids continue after the restored ones
         saved = services.save_activity(session, CLI, {"indicator": 1, "activity": "ใหม่หลังกู้คืน"},
@@ -152,3 +154,112 @@ def test_ita_backup_to_a_sqlite_file(db_url: str, tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("ITA_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
     assert main(["restore", str(tmp_path / "copy.sqlite")]) == 0
     assert full_export(make_engine(f"sqlite:///{tmp_path / 'new.db'}")) == full_export(make_engine(db_url))
+
+
+def _edited(source: Path, target: Path, *, tables: dict[str, list[dict[str, object]] | None] | None = None,
+            manifest_tables: object = None) -> None:
+    """A copy of a real backup with some table files replaced (None drops the table) and the
+    manifest's checksums and counts rewritten to match, so only the row checks can refuse it."""
+    with zipfile.ZipFile(source) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        members = {n: archive.read(n) for n in archive.namelist() if n != "manifest.json"}
+    for name, rows in (tables or {}).items():
+        members.pop(f"tables/{name}.jsonl")
+        if rows is None:
+            del manifest["tables"][name]
+            continue
+        raw = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+        members[f"tables/{name}.jsonl"] = raw
+        manifest["tables"][name].update(rows=len(rows), sha256=hashlib.sha256(raw).hexdigest())
+    if manifest_tables is not None:
+        manifest["tables"] = manifest_tables
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _rows(path: Path, table: str) -> list[dict[str, object]]:
+    with zipfile.ZipFile(path) as archive:
+        return [json.loads(line) for line in archive.read(f"tables/{table}.jsonl").decode().splitlines()]
+
+
+def _refused(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str],
+             monkeypatch: pytest.MonkeyPatch) -> str:
+    """`ita restore` of ``name`` into a new SQLite file: exit 2, no traceback, no hash, nothing written."""
+    monkeypatch.setenv("ITA_DATABASE_URL", f"sqlite:///{tmp_path / 'target.db'}")
+    assert main(["restore", str(tmp_path / name)]) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "scrypt$" not in out + err and "scrypt:" not in out + err
+    with sqlite3.connect(tmp_path / "target.db") as target:
+        assert target.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
+    return err
+
+
+def test_restore_refuses_a_duplicate_primary_key_without_printing_a_hash(
+        busy_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    write_backup(busy_engine, tmp_path / "b.zip")
+    users = _rows(tmp_path / "b.zip", "app_user")
+    assert str(users[0]["password_hash"]).startswith("scrypt$")
+    _edited(tmp_path / "b.zip", tmp_path / "dup.zip", tables={"app_user": [*users, dict(users[0])]})
+    err = _refused(tmp_path, "dup.zip", capsys, monkeypatch)
+    assert err.splitlines() == [
+        "ผิดพลาด: ไฟล์ dup.zip ไม่ผ่านการตรวจ 2 รายการ จึงไม่ได้กู้คืนแถวใดเลย:",
+        "ตาราง app_user แถว 2 คอลัมน์ id: คีย์หลักซ้ำกับแถว 1",
+        "ตาราง app_user แถว 2 คอลัมน์ username: ค่าซ้ำ (ต้องไม่ซ้ำ) กับแถว 1"]
+
+
+def test_restore_refuses_an_empty_or_malformed_manifest(busy_engine: Engine, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    write_backup(busy_engine, tmp_path / "b.zip")
+    for shape in ([], {}, {"app_user": []}):
+        _edited(tmp_path / "b.zip", tmp_path / "bad.zip", manifest_tables=shape)
+        err = _refused(tmp_path, "bad.zip", capsys, monkeypatch)
+        assert err.splitlines() == (
+            ["ผิดพลาด: ไฟล์ bad.zip: manifest.json ตาราง app_user ไม่มีจำนวนแถว (rows) หรือ sha256 ที่ถูกต้อง "
+             "จึงกู้คืนไม่ได้"] if shape else
+            ["ผิดพลาด: ไฟล์ bad.zip: manifest.json ช่อง tables ว่างหรือผิดรูปแบบ "
+             "(ต้องมีทุกตารางพร้อมจำนวนแถวและ sha256) จึงกู้คืนไม่ได้"])
+
+
+def test_restore_refuses_a_backup_without_the_users_table(busy_engine: Engine, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    write_backup(busy_engine, tmp_path / "b.zip")
+    _edited(tmp_path / "b.zip", tmp_path / "nousers.zip", tables={"app_user": None})
+    err = _refused(tmp_path, "nousers.zip", capsys, monkeypatch)
+    assert err.splitlines() == ["ผิดพลาด: ไฟล์ nousers.zip ไม่ผ่านการตรวจ 1 รายการ จึงไม่ได้กู้คืนแถวใดเลย:",
+                                "ไฟล์สำรองไม่มีตาราง app_user ของโครงสร้างปัจจุบัน"]
+
+
+def test_restore_names_bad_types_and_broken_references_by_table_row_and_column(
+        busy_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    write_backup(busy_engine, tmp_path / "b.zip")
+    activities = _rows(tmp_path / "b.zip", "activity")
+    activities[0]["progress"] = "ครึ่งหนึ่ง"
+    activities[1]["station_id"] = 999
+    users = _rows(tmp_path / "b.zip", "app_user")
+    users[0]["password_hash"] = 12345
+    _edited(tmp_path / "b.zip", tmp_path / "typo.zip", tables={"activity": activities, "app_user": users})
+    err = _refused(tmp_path, "typo.zip", capsys, monkeypatch)
+    assert err.splitlines() == [
+        "ผิดพลาด: ไฟล์ typo.zip ไม่ผ่านการตรวจ 3 รายการ จึงไม่ได้กู้คืนแถวใดเลย:",
+        "ตาราง activity แถว 1 คอลัมน์ progress: ต้องเป็นจำนวนเต็ม",
+        "ตาราง app_user แถว 1 คอลัมน์ password_hash: ต้องเป็นข้อความ",
+        "ตาราง activity แถว 2 คอลัมน์ station_id: อ้างถึงแถวของตาราง station ที่ไม่มีในไฟล์สำรอง"]
+    assert "12345" not in err
+
+
+def test_backup_and_restore_report_the_same_tables_and_rows(busy_engine: Engine, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = write_backup(busy_engine, tmp_path / "b.zip")
+    monkeypatch.setenv("ITA_DATABASE_URL", f"sqlite:///{tmp_path / 'target.db'}")
+    capsys.readouterr()
+    assert main(["restore", str(tmp_path / "b.zip")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"กู้คืน {sum(counts.values()):,} แถว จาก {len(counts)} ตาราง แล้ว")
+    assert counts["alembic_version"] == 1
