@@ -7,6 +7,7 @@ edit made in the app meanwhile is not overwritten. Export → import changes not
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlmodel import col, select
@@ -38,13 +39,7 @@ def read_export_sheet(sheet: Sheet, *, header_row: int, table: str, context: Imp
     if table == "people":
         _read_people(sheet, header_row=header_row, context=context, result=result)
         return
-    keys = [k for k, _ in COLUMNS[table]]
-    headers = [str(v) for v in sheet.rows[header_row]]
-    for number, values in enumerate(sheet.rows[header_row + 1:], start=header_row + 2):
-        if not any(v not in (None, "") for v in values):
-            continue
-        reader = RowReader(sheet, number=number, values=values, keys=keys, headers=headers,
-                           errors=result.errors)
+    for reader in _data_rows(sheet, header_row=header_row, table=table, result=result):
         before = len(result.errors)
         if _duplicate(reader, table, result):
             continue
@@ -57,6 +52,17 @@ def read_export_sheet(sheet: Sheet, *, header_row: int, table: str, context: Imp
         if plan is not None and len(result.errors) == before:
             plan.settle()
             result.rows.append(plan)
+
+
+def _data_rows(sheet: Sheet, *, header_row: int, table: str, result: Preview) -> Iterator[RowReader]:
+    """A reader for each non-blank row below ``header_row`` of an export ``table``'s sheet, its
+    problems going to ``result.errors``: the walk every read-back table shares."""
+    keys = [k for k, _ in COLUMNS[table]]
+    headers = [str(v) for v in sheet.rows[header_row]]
+    for number, values in enumerate(sheet.rows[header_row + 1:], start=header_row + 2):
+        if any(v not in (None, "") for v in values):
+            yield RowReader(sheet, number=number, values=values, keys=keys, headers=headers,
+                            errors=result.errors)
 
 
 def _duplicate(reader: RowReader, table: str, result: Preview) -> bool:
@@ -147,16 +153,10 @@ def _read_people(sheet: Sheet, *, header_row: int, context: ImportContext, resul
     """The people sheet read back: each row matched by id (and its name, so a shifted id changes
     nobody else) changes the person's rank, position, e-mail and LINE user id; the contacts are
     checked as the admin form checks them. People are added by the plan import, not here."""
-    keys = [k for k, _ in COLUMNS["people"]]
-    headers = [str(v) for v in sheet.rows[header_row]]
     stored = {p.id: p for p in context.session.exec(select(Person).where(
         Person.station_id == context.station_id, col(Person.deleted_at).is_(None)))}
     seen: dict[int, int] = {}
-    for number, values in enumerate(sheet.rows[header_row + 1:], start=header_row + 2):
-        if not any(v not in (None, "") for v in values):
-            continue
-        reader = RowReader(sheet, number=number, values=values, keys=keys, headers=headers,
-                           errors=result.errors)
+    for reader in _data_rows(sheet, header_row=header_row, table="people", result=result):
         before = len(result.errors)
         plan = _person(reader, stored, seen)
         if plan is not None and len(result.errors) == before:

@@ -12,14 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from ita_core.imports.model import (
-    ImportContext,
-    Preview,
-    RowPlan,
-    changed_fields,
-    due_out_of_range,
-    first_line,
-)
+from ita_core.imports import model
 from ita_core.models import Activity
 from ita_core.people import compact_text
 from ita_core.sheet_reader import Problem, RowReader, Sheet, column_name, shorten
@@ -32,7 +25,8 @@ PLAN_KEYS = ("indicator", "issue", "activity", "output", "awareness", "due_text"
 _NUMBER = re.compile(r"\d+")
 
 
-def read_plan_sheet(sheet: Sheet, *, header_row: int, context: ImportContext, result: Preview) -> None:
+def read_plan_sheet(sheet: Sheet, *, header_row: int, context: model.ImportContext,
+                    result: model.Preview) -> None:
     """Add a planned row to ``result`` for each data row below ``header_row``, or its problems to
     ``result.errors``. A row with a problem plans nothing."""
     keys = list(PLAN_KEYS)
@@ -65,14 +59,14 @@ def read_plan_sheet(sheet: Sheet, *, header_row: int, context: ImportContext, re
         if result.duplicate(reader, ("plan-row", indicator, cells), column="activity", what="แถวนี้ทุกช่อง"):
             continue
         plan = _plan_row(reader, current, values_, context=context, result=result)
-        if "due_date" in plan.changes and (problem := due_out_of_range(context.fiscal_year,
-                                                                      plan.changes["due_date"][1])):
+        if "due_date" in plan.changes and (problem := model.due_out_of_range(context.fiscal_year,
+                                                                            plan.changes["due_date"][1])):
             reader.problem("due_text", problem)
             continue
         result.rows.append(plan)
 
 
-def _activities_by_text(context: ImportContext) -> dict[tuple[int, str], list[Activity]]:
+def _activities_by_text(context: model.ImportContext) -> dict[tuple[int, str], list[Activity]]:
     """The plan's activities by indicator and compact text; each sheet row takes the first match,
     so two rows with the same text match two activities in plan order."""
     unmatched: dict[tuple[int, str], list[Activity]] = {}
@@ -82,18 +76,18 @@ def _activities_by_text(context: ImportContext) -> dict[tuple[int, str], list[Ac
 
 
 def _plan_row(reader: RowReader, current: Activity | None, values: dict[str, Any], *,
-              context: ImportContext, result: Preview) -> RowPlan:
+              context: model.ImportContext, result: model.Preview) -> model.RowPlan:
     """What a plan row does: add an activity or change the matched one, and assign the people it
     names (only when its responsible text is new, so a hand-made assignment is not redone)."""
-    plan = RowPlan(reader.sheet.name, reader.number, "activity", "add",
-                   f"ก{current.seq}" if current else "ก(ใหม่)", first_line(values["activity"]),
-                   row_id=current.id if current else None,
-                   version=current.version if current else None, plan_values=values)
+    plan = model.RowPlan(reader.sheet.name, reader.number, "activity", "add",
+                         f"ก{current.seq}" if current else "ก(ใหม่)", model.first_line(values["activity"]),
+                         row_id=current.id if current else None,
+                         version=current.version if current else None, plan_values=values)
     if current is None:
         plan.changes = {k: (None, v) for k, v in values.items() if v not in (None, "")}
     else:
         plan.action = "change"
-        plan.changes = changed_fields(current, values)
+        plan.changes = model.changed_fields(current, values)
     if current is None or "responsible_text" in plan.changes:
         names = context.people.find_in_text(values["responsible_text"])
         result.assign_named(plan, names, current=context.assigned_to(plan))
