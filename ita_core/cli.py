@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -65,6 +66,8 @@ from ita_core.status import OVERALL_TH
 from ita_core.thai_dates import BE_OFFSET, format_be
 
 log = logging.getLogger("ita")
+if TYPE_CHECKING:  # what add_subparsers returns, as argparse types it
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 class UsageError(ValueError):
@@ -228,12 +231,18 @@ def cmd_import(args: argparse.Namespace) -> int:
                         approve_names=args.approve_names)
 
 
+def _existing_file(name: str | Path) -> Path:
+    """The file a command reads, or the usage error naming it, before anything is opened or written."""
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"ไม่พบไฟล์ {path}")
+    return path
+
+
 def _import_file(engine: Engine, path: Path, station_id: int, fiscal_year: int, *, dry_run: bool,
                  approve_names: bool) -> int:
     """Preview a plan file, print the preview, and unless ``dry_run`` commit it (all or nothing)."""
-    if not path.is_file():
-        raise UsageError(f"ไม่พบไฟล์ {path}")
-    data, settings = path.read_bytes(), get_settings()
+    data, settings = _existing_file(path).read_bytes(), get_settings()
     with Session(engine) as session:
         result = imports.preview(session, data, path.name, station_id=station_id, fiscal_year=fiscal_year,
                                  settings=settings)
@@ -277,10 +286,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        raise UsageError(f"ไม่พบไฟล์ {args.file}")
-    counts = backup.restore_backup(make_engine(), path)
+    counts = backup.restore_backup(make_engine(), _existing_file(args.file))
     print(f"กู้คืน {sum(counts.values()):,} แถว จาก {len(counts)} ตาราง แล้ว "
           "(นับตาราง alembic_version ที่บันทึกรุ่นโครงสร้างด้วย เหมือนตอนสำรอง) / restored")
     return 0
@@ -329,9 +335,7 @@ def cmd_framework_export(args: argparse.Namespace) -> int:
 
 def cmd_framework_import(args: argparse.Namespace) -> int:
     """Preview a framework workbook against a year; with ``--commit`` apply it (all or nothing)."""
-    path = Path(args.file)
-    if not path.is_file():
-        raise UsageError(f"ไม่พบไฟล์ {path}")
+    path = _existing_file(args.file)
     services.check_fiscal_year(args.fy)
     try:
         workbook = read_framework_workbook(path.read_bytes(), file_name=path.name)
@@ -612,6 +616,21 @@ def _score_value(text: str) -> float:
     return value
 
 
+def _command(parent: Subcommands, name: str, func: Callable[[argparse.Namespace], int], *positional: str,
+             help: str) -> argparse.ArgumentParser:
+    """A subcommand that runs ``func`` with its ``positional`` arguments; the caller adds options."""
+    parser: argparse.ArgumentParser = parent.add_parser(name, help=help)
+    for argument in positional:
+        parser.add_argument(argument)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _command_group(parent: Subcommands, name: str, *, help: str) -> Subcommands:
+    """A command whose own subcommands are required (``ita user add``): they land in ``<name>_command``."""
+    return parent.add_parser(name, help=help).add_subparsers(dest=f"{name}_command", required=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ita", description="ITA plan tracker (สภ.)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -645,15 +664,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--station", help="รหัสสถานี")
     load.set_defaults(func=cmd_import)
 
-    save = sub.add_parser("backup", help="สำรองข้อมูลทุกตารางเป็นไฟล์ ZIP / back up every table")
-    save.add_argument("file")
-    save.set_defaults(func=cmd_backup)
-    restore = sub.add_parser("restore", help="กู้คืนจากไฟล์สำรองลงฐานข้อมูลว่าง / restore into an empty database")
-    restore.add_argument("file")
-    restore.set_defaults(func=cmd_restore)
+    _command(sub, "backup", cmd_backup, "file", help="สำรองข้อมูลทุกตารางเป็นไฟล์ ZIP / back up every table")
+    _command(sub, "restore", cmd_restore, "file",
+             help="กู้คืนจากไฟล์สำรองลงฐานข้อมูลว่าง / restore into an empty database")
 
-    user = sub.add_parser("user", help="จัดการผู้ใช้ / manage logins").add_subparsers(dest="user_command",
-                                                                                      required=True)
+    user = _command_group(sub, "user", help="จัดการผู้ใช้ / manage logins")
     user_add = user.add_parser("add", help="เพิ่มผู้ใช้ (รหัสผ่านจาก prompt หรือ stdin)")
     user_add.add_argument("name")
     user_add.add_argument("--role", choices=[r.value for r in UserRole], required=True)
@@ -669,20 +684,13 @@ def build_parser() -> argparse.ArgumentParser:
     user_list.set_defaults(func=cmd_user_list)
     for command, text in (("disable", "ปิดใช้งานบัญชี"), ("enable", "เปิดใช้งานบัญชีอีกครั้ง"),
                           ("unlock", "ปลดล็อกบัญชีที่ถูกล็อกจากการใส่รหัสผ่านผิด")):
-        state = user.add_parser(command, help=text)
-        state.add_argument("name")
-        state.set_defaults(func=cmd_user_state)
-    user_password = user.add_parser("password", help="ตั้งรหัสผ่านใหม่ (อ่านจาก prompt หรือ stdin เท่านั้น)")
-    user_password.add_argument("name")
-    user_password.set_defaults(func=cmd_user_password)
+        _command(user, command, cmd_user_state, "name", help=text)
+    _command(user, "password", cmd_user_password, "name",
+             help="ตั้งรหัสผ่านใหม่ (อ่านจาก prompt หรือ stdin เท่านั้น)")
 
-    station = sub.add_parser("station", help="จัดการสถานี / stations").add_subparsers(dest="station_command",
-                                                                                     required=True)
-    station_add = station.add_parser("add", help="เพิ่มสถานี")
-    station_add.add_argument("code")
-    station_add.add_argument("name")
-    station_add.add_argument("--province", help="จังหวัด")
-    station_add.set_defaults(func=cmd_station_add)
+    station = _command_group(sub, "station", help="จัดการสถานี / stations")
+    _command(station, "add", cmd_station_add, "code", "name", help="เพิ่มสถานี") \
+        .add_argument("--province", help="จังหวัด")
 
     roll = sub.add_parser("rollover", help="คัดลอกแผนไปปีงบประมาณถัดไป (ปีปลายทางต้องมีเกณฑ์แล้ว: "
                                            "ita framework copy) / copy the plan to a later year")
@@ -692,8 +700,7 @@ def build_parser() -> argparse.ArgumentParser:
     roll.add_argument("--overwrite", action="store_true", help="แทนที่แผนที่มีอยู่แล้วในปีปลายทาง")
     roll.set_defaults(func=cmd_rollover)
 
-    framework = sub.add_parser("framework", help="เกณฑ์การประเมิน ITA รายปี / a year's ITA framework") \
-        .add_subparsers(dest="framework_command", required=True)
+    framework = _command_group(sub, "framework", help="เกณฑ์การประเมิน ITA รายปี / a year's ITA framework")
     framework_copy = framework.add_parser("copy", help="คัดลอกเกณฑ์ของปีหนึ่งไปอีกปี (เลื่อนวันที่ตามจำนวนปี)")
     framework_copy.add_argument("--from", dest="from_year", type=int, required=True, help="ปีต้นทาง พ.ศ.")
     framework_copy.add_argument("--to", dest="to_year", type=int, required=True, help="ปีปลายทาง พ.ศ.")
