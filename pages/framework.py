@@ -116,6 +116,15 @@ def confirm_delete(key: str, delete: Callable[[Writer], object], what: str) -> N
             write(delete, "ลบแล้ว", deleting=True)
 
 
+def edit_row(row: Any, fields: dict[str, tuple[str, str]], *, edit_key: str, delete_key: str, what: str,
+             save: Callable[..., object], remove: Callable[..., object]) -> None:
+    """One stored row's edit form and its delete popover, each pinned to the version on screen:
+    ``save``/``remove`` are the Writer's methods for the row's table (called on the page's writer)."""
+    edit_form(edit_key, row.model_dump(), fields,
+              lambda w, version, changes: save(w, values=changes, row_id=row.id, seen_version=version))
+    confirm_delete(delete_key, lambda w: remove(w, row_id=row.id, seen_version=row.version), what)
+
+
 def given(values: Mapping[str, Any]) -> dict[str, Any]:
     """A new row's filled fields: an empty one is left out, so the Writer numbers the row after the
     last (``seq``) or keeps its default instead of refusing an empty value."""
@@ -291,12 +300,8 @@ with scoring_tab:
                          save=lambda w, values: w.save_rating_band(values=given(values), fiscal_year=year))
         else:
             band = bands[chosen]
-            edit_form(f"rating_band_{band.id}", band.model_dump(), BAND_FIELDS,
-                      lambda w, version, changes: w.save_rating_band(values=changes, row_id=band.id,
-                                                                     seen_version=version))
-            confirm_delete(f"band_{band.id}", lambda w: w.delete_rating_band(row_id=band.id,
-                                                                              seen_version=band.version),
-                           "ระดับผล")
+            edit_row(band, BAND_FIELDS, edit_key=f"rating_band_{band.id}", delete_key=f"band_{band.id}",
+                     what="ระดับผล", save=Writer.save_rating_band, remove=Writer.delete_rating_band)
 
 
 def components_editor(item: CatalogueItem) -> None:
@@ -313,11 +318,9 @@ def components_editor(item: CatalogueItem) -> None:
                          values=given(values), item_id=item.id))
         return
     component = components[chosen]
-    edit_form(f"oit_catalogue_component_{component.id}", component.model_dump(), COMPONENT_FIELDS,
-              lambda w, version, changes: w.save_catalogue_component(values=changes, row_id=component.id,
-                                                                     seen_version=version))
-    confirm_delete(f"catalogue_component_{component.id}", lambda w: w.delete_catalogue_component(
-        row_id=component.id, seen_version=component.version), "องค์ประกอบ")
+    edit_row(component, COMPONENT_FIELDS, edit_key=f"oit_catalogue_component_{component.id}",
+             delete_key=f"catalogue_component_{component.id}", what="องค์ประกอบ",
+             save=Writer.save_catalogue_component, remove=Writer.delete_catalogue_component)
 
 
 def item_details(item: CatalogueItem) -> None:
@@ -346,11 +349,9 @@ with oit_tab:
                          save=lambda w, values: w.save_catalogue_item(values=given(values), fiscal_year=year))
         else:
             item = items[chosen]
-            edit_form(f"oit_catalogue_item_{item.id}", item.model_dump(), ITEM_FIELDS,
-                      lambda w, version, changes: w.save_catalogue_item(values=changes, row_id=item.id,
-                                                                        seen_version=version))
-            confirm_delete(f"catalogue_item_{item.id}", lambda w: w.delete_catalogue_item(
-                row_id=item.id, seen_version=item.version), f"รายการ {item.code}")
+            edit_row(item, ITEM_FIELDS, edit_key=f"oit_catalogue_item_{item.id}",
+                     delete_key=f"catalogue_item_{item.id}", what=f"รายการ {item.code}",
+                     save=Writer.save_catalogue_item, remove=Writer.delete_catalogue_item)
             components_editor(item)
     elif items:
         chosen = st.selectbox("ดูรายละเอียด", list(items), key=f"view_catalogue_{year}",
@@ -372,11 +373,9 @@ with calendar_tab:
                              values=given(values), fiscal_year=year))
         else:
             phase = phases[chosen]
-            edit_form(f"framework_phase_{phase.id}", phase.model_dump(), PHASE_FIELDS,
-                      lambda w, version, changes: w.save_framework_phase(values=changes, row_id=phase.id,
-                                                                         seen_version=version))
-            confirm_delete(f"phase_{phase.id}", lambda w: w.delete_framework_phase(
-                row_id=phase.id, seen_version=phase.version), "ขั้นตอน")
+            edit_row(phase, PHASE_FIELDS, edit_key=f"framework_phase_{phase.id}",
+                     delete_key=f"phase_{phase.id}", what="ขั้นตอน",
+                     save=Writer.save_framework_phase, remove=Writer.delete_framework_phase)
 
 with indicator_tab:
     st.markdown(f"##### ตัวชี้วัด ({len(indicators)})")
