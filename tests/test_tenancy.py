@@ -16,21 +16,9 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from bench.generate import copy_stations
-from ita_core import audit, queries, services
+from ita_core import audit, models, queries, services
 from ita_core.auth import ANONYMOUS, CLI, Actor, AuthError, authenticate
 from ita_core.db import session_scope
-from ita_core.models import (
-    Activity,
-    Assignment,
-    OitComponent,
-    OitItem,
-    Person,
-    Phase,
-    RecurringDuty,
-    Station,
-    SurveyQuota,
-    User,
-)
 from ita_core.services import PermissionDenied, ValidationFailed
 from ita_core.services.writer import Writer
 
@@ -43,12 +31,23 @@ def two_stations(engine: Engine) -> Engine:
     """Station 1 (seed, เชียงใหม่) and station 2 (a copy, moved to ลำพูน)."""
     copy_stations(engine, 2)
     with session_scope(engine) as session:
-        session.execute(update(Station).where(Station.id == 2).values(province="ลำพูน"))
+        session.execute(update(models.Station).where(models.Station.id == 2).values(province="ลำพูน"))
     return engine
 
 
 def _person(session: Session, station_id: int, name: str = OFFICER_NAME) -> int:
-    return session.exec(select(Person.id).where(Person.station_id == station_id, Person.name == name)).one()
+    return session.exec(select(models.Person.id).where(models.Person.station_id == station_id,
+                                                       models.Person.name == name)).one()
+
+
+def _o1_and_component(session: Session, *, station_id: int) -> tuple[models.OitItem, models.OitComponent]:
+    """A station's OIT item O1 and its first component: what the cross-station tests aim at."""
+    item = session.exec(select(models.OitItem).where(models.OitItem.station_id == station_id,
+                                                     models.OitItem.code == "O1")).one()
+    component = session.exec(select(models.OitComponent)
+                             .where(models.OitComponent.item_id == item.id)).first()
+    assert component is not None
+    return item, component
 
 
 def _actors(session: Session) -> dict[str, Actor]:
@@ -74,15 +73,15 @@ def _ops(session: Session, station_id: int) -> dict[str, Callable[[Writer], obje
     def one(model, **where):  # type: ignore[no-untyped-def]
         return session.exec(select(model).filter_by(station_id=station_id, **where)).first()
 
-    o1 = one(OitItem, code="O1")
-    a1 = one(Activity, seq=1)
-    component = session.exec(select(OitComponent).where(OitComponent.item_id == o1.id)).first()
-    assignment = session.exec(select(Assignment).where(Assignment.oit_item_id == o1.id)).first()
-    duty = one(RecurringDuty)
-    phase = one(Phase)
-    quota = one(SurveyQuota, department="ฝ่ายจราจร")
+    o1 = one(models.OitItem, code="O1")
+    a1 = one(models.Activity, seq=1)
+    component = session.exec(select(models.OitComponent).where(models.OitComponent.item_id == o1.id)).first()
+    assignment = session.exec(select(models.Assignment).where(models.Assignment.oit_item_id == o1.id)).first()
+    duty = one(models.RecurringDuty)
+    phase = one(models.Phase)
+    quota = one(models.SurveyQuota, department="ฝ่ายจราจร")
     person = _person(session, station_id, "อนุทิน พุดดี")
-    user = session.exec(select(User).where(User.username == f"viewer-of-{station_id}")).one()
+    user = session.exec(select(models.User).where(models.User.username == f"viewer-of-{station_id}")).one()
     return {
         "update_progress": lambda w: w.update_progress(table="activity", row_id=a1.id,
                                                        seen_version=a1.version, values={"note": "ของสถานีอื่น"}),
@@ -192,14 +191,13 @@ def test_the_same_writes_work_on_the_admins_own_station(two_stations: Engine) ->
 def test_save_component_asks_for_the_station_of_the_item(two_stations: Engine) -> None:
     admin = Actor("admin-1", "admin", station_id=1)
     with session_scope(two_stations) as session:
-        item = session.exec(select(OitItem).where(OitItem.station_id == 2, OitItem.code == "O1")).one()
-        component = session.exec(select(OitComponent).where(OitComponent.item_id == item.id)).first()
-        assert component is not None
+        item, component = _o1_and_component(session, station_id=2)
         with pytest.raises(PermissionDenied, match="สถานีตนเอง"):
             services.save_component(session, admin, item.id, "องค์ประกอบแทรก")
         with pytest.raises(PermissionDenied, match="สถานีตนเอง"):
             services.save_component(session, admin, item.id, "แก้ข้อความ", component.id, component.version)
-        own = session.exec(select(OitItem.id).where(OitItem.station_id == 1, OitItem.code == "O1")).one()
+        own = session.exec(select(models.OitItem.id).where(models.OitItem.station_id == 1,
+                                                           models.OitItem.code == "O1")).one()
         with pytest.raises(PermissionDenied, match="สถานีตนเอง"):  # naming its own item does not help
             services.save_component(session, admin, own, "แก้ข้อความ", component.id, component.version)
 
@@ -207,7 +205,8 @@ def test_save_component_asks_for_the_station_of_the_item(two_stations: Engine) -
 def test_add_assignment_refuses_a_person_of_another_station(two_stations: Engine) -> None:
     with session_scope(two_stations) as session:
         stranger = _person(session, 2, "อนุทิน พุดดี")
-        activity = session.exec(select(Activity.id).where(Activity.station_id == 1, Activity.seq == 1)).one()
+        activity = session.exec(select(models.Activity.id).where(models.Activity.station_id == 1,
+                                                                 models.Activity.seq == 1)).one()
         for actor in (Actor("admin-1", "admin", station_id=1), CLI):
             with pytest.raises(ValidationFailed, match="บุคคลของสถานีอื่น"):
                 services.add_assignment(session, actor, stranger, "doer", activity_id=activity)
@@ -233,7 +232,7 @@ def test_admins_create_no_login_outside_or_above_their_scope(
         with pytest.raises(PermissionDenied):
             services.create_user(session, actor, "boss", PASSWORD, "admin", station_id=station_id,
                                  province=province)
-        assert session.exec(select(User).where(User.username == "boss")).first() is None
+        assert session.exec(select(models.User).where(models.User.username == "boss")).first() is None
 
 
 def test_admins_create_logins_of_their_own_stations_up_to_their_own_role(two_stations: Engine) -> None:
@@ -242,7 +241,7 @@ def test_admins_create_logins_of_their_own_stations_up_to_their_own_role(two_sta
         services.create_user(session, LAMPHUN_ADMIN, "deputy-2", PASSWORD, "admin", station_id=2)
         services.create_user(session, CLI, "lamphun", PASSWORD, "admin", province="ลำพูน")
     with Session(two_stations) as session:
-        made = {u.username: (u.station_id, u.province) for u in session.exec(select(User)).all()}
+        made = {u.username: (u.station_id, u.province) for u in session.exec(select(models.User)).all()}
     assert made == {"deputy-1": (1, None), "deputy-2": (2, None), "lamphun": (None, "ลำพูน")}
 
 
@@ -272,7 +271,7 @@ def logins(two_stations: Engine) -> dict[str, int]:
 
 def _update(engine: Engine, actor: Actor, user_id: int, values: dict[str, object]) -> None:
     with session_scope(engine) as session:
-        user = session.get_one(User, user_id)
+        user = session.get_one(models.User, user_id)
         services.update_user(session, actor, user_id, user.version, values)
 
 
@@ -292,7 +291,7 @@ def test_a_station_admin_changes_no_login_outside_its_station(two_stations: Engi
     with pytest.raises(PermissionDenied):
         _update(two_stations, STATION_ADMIN, logins[target], values)
     with Session(two_stations) as session:
-        user = session.get_one(User, logins[target])
+        user = session.get_one(models.User, logins[target])
         assert user.version == 1
     with Session(two_stations) as session:  # the password still opens the login
         authenticate(session, user.username, PASSWORD)
@@ -304,8 +303,8 @@ def test_a_station_admin_manages_its_own_stations_logins(two_stations: Engine,
     _update(two_stations, STATION_ADMIN, logins["admin-1"], {"password": "mine-pass-2567"})  # its own
     _update(two_stations, CLI, logins["admin-1"], {"station_id": 2})  # a central admin moves it
     with Session(two_stations) as session:
-        assert session.get_one(User, logins["viewer-1"]).role == "officer"
-        assert session.get_one(User, logins["admin-1"]).station_id == 2
+        assert session.get_one(models.User, logins["viewer-1"]).role == "officer"
+        assert session.get_one(models.User, logins["admin-1"]).station_id == 2
         authenticate(session, "admin-1", "mine-pass-2567")
 
 
@@ -342,9 +341,7 @@ def test_a_stations_trail_holds_no_other_stations_changes_or_failed_logins(two_s
     for username in ("viewer-2", "central", "lamphun", "viewer-1"):
         _guess(two_stations, username)
     with session_scope(two_stations) as session:
-        item = session.exec(select(OitItem).where(OitItem.station_id == 2, OitItem.code == "O1")).one()
-        component = session.exec(select(OitComponent).where(OitComponent.item_id == item.id)).first()
-        assert component is not None
+        item, component = _o1_and_component(session, station_id=2)
         services.save_component(session, CLI, item.id, "ของสถานี 2", component.id, component.version)
         services.create_station(session, CLI, "S0003", "สถานีทดสอบ 3", "ลำพูน")
     with Session(two_stations) as session:
@@ -371,9 +368,7 @@ def test_the_audit_page_of_a_station_admin_shows_only_its_station(two_stations: 
         for name, role, station in (("central", "admin", None), ("admin-1", "admin", 1),
                                     ("viewer-1", "viewer", 1), ("viewer-2", "viewer", 2)):
             services.create_user(session, CLI, name, PASSWORD, role, station_id=station)
-        item = session.exec(select(OitItem).where(OitItem.station_id == 2, OitItem.code == "O1")).one()
-        component = session.exec(select(OitComponent).where(OitComponent.item_id == item.id)).first()
-        assert component is not None
+        item, component = _o1_and_component(session, station_id=2)
         services.save_component(session, CLI, item.id, "ของสถานี 2", component.id, component.version)
     for username in ("central", "viewer-2", "admin-1"):
         _guess(two_stations, username)
@@ -384,7 +379,7 @@ def test_the_audit_page_of_a_station_admin_shows_only_its_station(two_stations: 
     assert len(shown) == 9
     assert app.caption[0].value.startswith("9 รายการ")
     with Session(two_stations) as session:
-        own = {session.exec(select(User.id).where(User.username == name)).one()
+        own = {session.exec(select(models.User.id).where(models.User.username == name)).one()
                for name in ("admin-1", "viewer-1")}
     assert set(shown["รหัสแถว"]) == own
     assert list(shown["ช่อง"])[-1] == "failed_logins"
