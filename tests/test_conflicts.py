@@ -28,6 +28,16 @@ def _note_by_someone_else(item_id: int, note: str) -> None:
         services.update_progress(session, CLI, "oit_item", item_id, version, {"note": note})
 
 
+def _officer_page_then_secretary_note() -> tuple[AppTest, int]:
+    """The officer's งานของฉัน page open on O1 (its form showing version 1) while the secretary
+    saves a note on O1: the start of every conflict below. Returns the page and O1's id."""
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    o1 = _row(OitItem, code="O1").id
+    app = run_page("my_items", user="somchai")
+    _note_by_someone_else(o1, "ของเลขานุการ")
+    return app, o1
+
+
 def _save_progress(app: AppTest, item_id: int) -> AppTest:
     return app.button(key=f"FormSubmitter:form_oit_item_{item_id}-💾 บันทึก").click().run()
 
@@ -37,10 +47,7 @@ def _panel(app: AppTest) -> list[dict]:
 
 
 def test_a_save_after_someone_elses_change_shows_both_and_mine_saves_over(engine: Engine) -> None:
-    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
-    o1 = _row(OitItem, code="O1").id
-    app = run_page("my_items", user="somchai")
-    _note_by_someone_else(o1, "ของเลขานุการ")  # the officer's form still shows version 1
+    app, o1 = _officer_page_then_secretary_note()  # the officer's form still shows version 1
     app.text_area(key=f"note_oit_item_{o1}_r0").input("ของฉัน")
     _save_progress(app, o1)
     assert not app.exception and not app.error
@@ -57,10 +64,7 @@ def test_a_save_after_someone_elses_change_shows_both_and_mine_saves_over(engine
 
 
 def test_taking_theirs_drops_mine_and_shows_theirs(engine: Engine) -> None:
-    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
-    o1 = _row(OitItem, code="O1").id
-    app = run_page("my_items", user="somchai")
-    _note_by_someone_else(o1, "ของเลขานุการ")
+    app, o1 = _officer_page_then_secretary_note()
     app.text_area(key=f"note_oit_item_{o1}_r0").input("ของฉัน")
     _save_progress(app, o1)
     app.button(key=f"theirs_oit_item_{o1}").click().run()
@@ -70,10 +74,7 @@ def test_taking_theirs_drops_mine_and_shows_theirs(engine: Engine) -> None:
 
 
 def test_a_rerun_while_typing_keeps_the_widgets_and_offers_the_newer_values(engine: Engine) -> None:
-    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
-    o1 = _row(OitItem, code="O1").id
-    app = run_page("my_items", user="somchai")
-    _note_by_someone_else(o1, "ของเลขานุการ")
+    app, o1 = _officer_page_then_secretary_note()
     app.run()  # any other widget's rerun: the form keeps its keys, so nothing typed is reset
     assert not app.exception
     assert app.text_area(key=f"note_oit_item_{o1}_r0").value == ""
@@ -85,10 +86,7 @@ def test_a_rerun_while_typing_keeps_the_widgets_and_offers_the_newer_values(engi
 
 def test_a_save_sends_only_the_fields_typed_so_a_field_someone_else_changed_is_not_put_back(
         engine: Engine) -> None:
-    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
-    o1 = _row(OitItem, code="O1").id
-    app = run_page("my_items", user="somchai")
-    _note_by_someone_else(o1, "ของเลขานุการ")
+    app, o1 = _officer_page_then_secretary_note()
     app.text_input(key=f"url_oit_item_{o1}_r0").input("https://example.go.th/o1.pdf")
     _save_progress(app, o1)
     assert _panel(app) == [{"ช่อง": "ลิงก์หลักฐาน", THEIRS: "", YOURS: "https://example.go.th/o1.pdf"}]
