@@ -30,6 +30,14 @@ def _run(app: AppTest) -> AppTest:
     return app
 
 
+def _sidebar_login(app: AppTest, username: str) -> AppTest:
+    """Log ``username`` in through the sidebar form of a page already run once, and run it again."""
+    app.sidebar.text_input(key="login_user").input(username)
+    app.sidebar.text_input(key="login_password").input(PASSWORD)
+    app.sidebar.button[0].click()
+    return _run(app)
+
+
 def _view(app: AppTest) -> tuple[int, int, date]:
     """Station id, fiscal year and as-of date the sidebar shows."""
     year = app.sidebar.selectbox(key="fiscal_year").value
@@ -108,10 +116,7 @@ def test_the_address_never_opens_a_station_the_reader_may_not_see(engine: Engine
     officer = AppTest.from_file(APP, default_timeout=60)
     officer.query_params["station"] = "LPN01"
     _run(officer)
-    officer.sidebar.text_input(key="login_user").input("somchai")
-    officer.sidebar.text_input(key="login_password").input(PASSWORD)
-    officer.sidebar.button[0].click()
-    _run(officer)
+    _sidebar_login(officer, "somchai")
     station = officer.sidebar.selectbox(key="station")
     assert station.options == ["สถานีตำรวจภูธรเชียงใหม่"]  # the officer's own station only
     assert station.value == _station(engine, "chiangmai")
@@ -143,12 +148,7 @@ def test_a_login_asks_the_browser_to_keep_a_signed_token(engine: Engine) -> None
     """What the next run of dashboard.py writes into the cookie. (Under AppTest only the first run
     goes through dashboard.py; the cookie itself is checked in Chromium, tests/test_e2e.py.)"""
     _add_station_and_officer(engine)
-    app = AppTest.from_file(APP, default_timeout=60)
-    _run(app)
-    app.sidebar.text_input(key="login_user").input("somchai")
-    app.sidebar.text_input(key="login_password").input(PASSWORD)
-    app.sidebar.button[0].click()
-    _run(app)
+    app = _sidebar_login(_run(AppTest.from_file(APP, default_timeout=60)), "somchai")
     action, token = app.session_state[PENDING]
     assert action == "set"
     with Session(engine) as session:
@@ -177,12 +177,7 @@ def test_on_the_import_page_a_new_station_does_not_keep_the_previous_station_s_y
     with Session(engine) as session:
         Writer(session, CLI, source="cli").create_user(username="secretary", password=PASSWORD, role="admin")
         session.commit()
-    app = AppTest.from_file(APP, default_timeout=60)
-    _run(app)
-    app.sidebar.text_input(key="login_user").input("secretary")
-    app.sidebar.text_input(key="login_password").input(PASSWORD)
-    app.sidebar.button[0].click()
-    _run(app)
+    app = _sidebar_login(_run(AppTest.from_file(APP, default_timeout=60)), "secretary")
     app.switch_page("pages/import_plan.py")
     _run(app)
     assert app.sidebar.selectbox(key="fiscal_year").value == 2567  # Chiang Mai's plan
