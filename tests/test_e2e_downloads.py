@@ -62,7 +62,8 @@ def test_the_secretary_uploads_a_plan_previews_and_commits(browser, app_url: str
     chooser.set_input_files(str(upload))
     page.get_by_text("เพิ่ม 1 แถว · แก้ไข 0 แถว · ไม่เปลี่ยน 26 แถว · ปัญหา 0 จุด").wait_for(timeout=60_000)
     wait_for_run(page)
-    page.get_by_role("button", name="บันทึกการนำเข้า (1 แถว)").click()
+    # the button names the plan it writes into (issue 15: station and year confirmed before commit)
+    page.get_by_role("button", name="บันทึกการนำเข้า 1 แถว เข้าแผนของ").click()
     page.get_by_text("นำเข้าแล้ว: เพิ่ม 1 แก้ไข 0 แถว").first.wait_for(timeout=60_000)
     wait_for_run(page)
     assert page.locator("[data-testid=stException]").count() == 0

@@ -328,8 +328,8 @@ def _check_workload(app: AppTest) -> None:
 
 
 def _check_timeline(app: AppTest) -> None:
-    months = [e.label.split(" · ")[0] for e in app.expander]
-    assert months and all(m.endswith((" 69", " 70")) for m in months), months  # FY 2570's months only
+    months = [e.label.split(" · ")[0] for e in app.main.expander]
+    assert months and all(m.endswith((" 69", " 70")) for m in months), str(months)  # FY 2570's months only
 
 
 def _check_province(app: AppTest) -> None:
@@ -366,6 +366,7 @@ def _check_import_plan(app: AppTest) -> None:
 
 
 def _check_audit(app: AppTest) -> None:
+    app.selectbox(key="audit_table").set_value("oit_item").run()  # the import wrote more than one page
     trail = app.dataframe[0].value
     assert "title" in set(trail[trail["ค่าใหม่"] == O5_TITLE]["ช่อง"])  # the station's O5, added by the import
 

@@ -142,12 +142,12 @@ def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
     app = run_page("my_items", user="somchai")
     assert not app.exception
     assert any("somchai" in m.value for m in app.sidebar.markdown)
-    headings = [e.label for e in app.expander]
+    headings = [e.label for e in app.main.expander]  # the sidebar holds the change-password expander
     assert len(headings) == 32 and any(" O1 " in h for h in headings)
     assert [link.label for link in app.get("page_link")] == [
         "การเผยแพร่รายเดือนของข้อมูล OIT: บันทึกที่ ตารางเผยแพร่ OIT → 📱 ต้องทำ"]
     o1 = next(i for i, h in enumerate(headings) if " O1 " in h)
-    form = app.expander[o1]
+    form = app.main.expander[o1]
     form.selectbox[0].set_value("done")
     form.text_input[0].input("https://chiangmai.police.go.th/oit/o1")
     form.button[0].click()
@@ -159,7 +159,7 @@ def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
         item = session.exec(select(OitItem).where(OitItem.code == "O1")).one()
     assert (item.status, item.evidence_url, item.version, item.updated_by) == (
         "done", "https://chiangmai.police.go.th/oit/o1", 2, "somchai")
-    assert len(app.expander) == 31  # done rows leave the "open only" list
+    assert len(app.main.expander) == 31  # done rows leave the "open only" list
 
 
 def test_viewer_cannot_reach_the_forms(engine: Engine) -> None:
