@@ -33,6 +33,7 @@ from ita_core.framework import catalogue_of
 from ita_core.framework_workbook import COLUMNS as FRAMEWORK_COLUMNS
 from ita_core.models import FrameworkPhase, OitItem, Phase, RecurringDuty, Station, SurveyMinimum, SurveyQuota
 from ita_core.thai_dates import fiscal_year_bounds, shift_be_years_in_text, shift_year
+from tests.conftest import BACKENDS
 from tests.transfer_support import seed_plan_sheet
 
 CODE, NAME = "LPN01", "สถานีตำรวจภูธรเมืองลำพูน"
@@ -482,10 +483,9 @@ def test_the_new_stations_overview_opens_at_2570_by_its_address(browser, app_url
 
 # --- the same journey on PostgreSQL (when the tests have one) ------------------------------------
 
+@pytest.mark.parametrize("engine", [b for b in BACKENDS if b != "sqlite"], indirect=True)
 def test_the_journey_through_ita_on_postgresql(engine, tmp_path: Path) -> None:
     """The CLI steps and every export on PostgreSQL; the module's journey above runs on SQLite."""
-    if engine.dialect.name == "sqlite":
-        pytest.skip("the module's journey is the SQLite run")
     runs = run_journey(tmp_path)
     assert runs["preview"].out.splitlines()[1] == "  รายการ OIT (oit_items): แก้ไข 2"
     assert set(json.loads(runs["score"].out)) == {"iit", "eit", "oit", "total", "label_th", "label_en",
