@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from ita_core import services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
-from ita_core.models import Activity, FiscalYear, OitComponent, OitItem, Publication, Station, SurveyQuota
+from ita_core.models import OitComponent, OitItem, Publication, Station, SurveyQuota
+from tests.test_framework_page import open_2570_plan
 from tests.test_pages import login, make_user, run_page
 from tests.test_score import ADMIN, enter_scores, use_letters
 
@@ -165,11 +166,7 @@ def test_score_page_floor_case_and_the_letter_scheme(demo_engine: Engine) -> Non
 
 
 def test_score_page_of_a_year_without_a_framework_says_how_to_make_one(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        station = session.exec(select(Station)).one()
-        session.add(FiscalYear(be_year=2570, start=date(2026, 10, 1), end=date(2027, 9, 30)))
-        session.flush()
-        session.add(Activity(station_id=station.id, fiscal_year=2570, seq=1, indicator=1, activity="ทดสอบ"))
+    open_2570_plan(engine)
     app = run_page("score")
     assert app.warning[0].value == (
         "ยังไม่มีเกณฑ์การประเมินของปีงบประมาณนี้ (น้ำหนัก เกณฑ์ผ่าน และระดับผล) จึงคาดการณ์คะแนนไม่ได้ — "
