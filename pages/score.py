@@ -91,8 +91,11 @@ table = view.what_if.head(10)
 st.dataframe(pd.DataFrame({
     "ข้อ": table["code"], "ข้อมูล": table["title"].str.slice(0, 60), "ตัวชี้วัดย่อย": table["sub_indicator"],
     "คะแนน OIT เพิ่ม": table["gain_oit"], "คะแนนรวมเพิ่ม": table["gain_total"],
-    "คะแนนรวมสะสม": table["total_after"],
+    # no running total until IIT and EIT are entered: a dash, never "None"
+    "คะแนนรวมสะสม": [shown(None if pd.isna(v) else float(v)) for v in table["total_after"]],
 }), hide_index=True, width="stretch")
+if projection.total is None:
+    st.caption("คะแนนรวมสะสม (—) คำนวณได้เมื่อบันทึกคะแนน IIT และ EIT แล้ว")
 st.caption(f"คะแนน IIT หรือ EIT ที่เพิ่ม 1 คะแนน เพิ่มคะแนนรวม {projection.weights.iit:.2f} / "
            f"{projection.weights.eit:.2f} คะแนน")
 

@@ -499,3 +499,11 @@ def test_the_users_table_shows_who_each_login_is_in_the_plan(engine: Engine) -> 
     assert list(rows.loc["somchai"])[:4] == ["ด.ต.อนุทิน พุดดี", "", "เจ้าหน้าที่", "สถานีตำรวจภูธรเชียงใหม่"]
     assert rows.loc["somchai", "สถานะ"].startswith("ล็อกชั่วคราวถึง ")
     assert list(rows.loc["viewer"]) == ["", "", "ผู้ชม", "สถานีตำรวจภูธรเชียงใหม่", "ปิดใช้งาน", ""]
+
+
+def test_score_what_if_shows_a_dash_for_the_running_total_before_iit_and_eit(engine: Engine) -> None:
+    app = run_page("score")
+    assert not app.exception
+    what_if = next(d.value for d in app.dataframe if "คะแนนรวมสะสม" in d.value.columns)
+    assert len(what_if) == 10 and set(what_if["คะแนนรวมสะสม"]) == {"—"}  # never "None"
+    assert "คะแนนรวมสะสม (—) คำนวณได้เมื่อบันทึกคะแนน IIT และ EIT แล้ว" in [c.value for c in app.caption]
