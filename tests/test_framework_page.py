@@ -139,21 +139,24 @@ def test_a_central_admin_edits_an_item_title_and_the_pass_mark(engine: Engine) -
     assert app.metric[4].value == "80"
 
 
-def test_an_exported_workbook_with_one_changed_title_imports_that_one_change(engine: Engine) -> None:
-    central_and_station_admins()
+def _upload_with_one_item_changed(engine: Engine, code: str, column: str, value: str) -> AppTest:
+    """The framework page after the admin uploads FY 2567's exported workbook with one cell of the
+    oit_items sheet changed: item ``code``'s column headed ``column`` set to ``value``."""
     with Session(engine) as session:
         workbook = load_workbook(io.BytesIO(framework_workbook_bytes(session, 2567)))
     items = workbook["oit_items"]
     header = next(row for row in items.iter_rows() if row[0].value == "รหัสรายการ")
-    title = next(cell.column for cell in header if cell.value == "ชื่อรายการ")
-    o5 = next(row[0].row for row in items.iter_rows() if row[0].value == "O5")
-    items.cell(o5, title).value = "ข้อมูลการติดต่อ (ปรับปรุง)"
+    column_number = next(cell.column for cell in header if cell.value == column)
+    row_number = next(row[0].row for row in items.iter_rows() if row[0].value == code)
+    items.cell(row_number, column_number).value = value
     edited = io.BytesIO()
     workbook.save(edited)
-
     app = run_page("framework", user="admin")
     app.file_uploader(key="framework_file_2567_0").set_value(("เกณฑ์ 2567.xlsx", edited.getvalue(), XLSX))
-    app.run()
+    return app.run()
+def test_an_exported_workbook_with_one_changed_title_imports_that_one_change(engine: Engine) -> None:
+    central_and_station_admins()
+    app = _upload_with_one_item_changed(engine, "O5", "ชื่อรายการ", "ข้อมูลการติดต่อ (ปรับปรุง)")
     assert app.subheader[-1].value == "ตัวอย่างการนำเข้าเกณฑ์ปี 2567: 1 รายการ"
     preview = tables(app)[-1]
     assert preview.to_dict("records") == [{
@@ -217,19 +220,7 @@ def test_a_central_admin_adds_and_deletes_a_component_of_an_item(engine: Engine)
 def test_a_rhythm_change_is_previewed_in_thai_words(engine: Engine) -> None:
     """The preview table names the rhythm as the workbook does, not by its stored word (monthly)."""
     central_and_station_admins()
-    with Session(engine) as session:
-        workbook = load_workbook(io.BytesIO(framework_workbook_bytes(session, 2567)))
-    items = workbook["oit_items"]
-    header = next(row for row in items.iter_rows() if row[0].value == "รหัสรายการ")
-    rhythm = next(cell.column for cell in header if cell.value == "รอบการเผยแพร่")
-    o12 = next(row[0].row for row in items.iter_rows() if row[0].value == "O12")
-    items.cell(o12, rhythm).value = "ทุกไตรมาส"
-    edited = io.BytesIO()
-    workbook.save(edited)
-
-    app = run_page("framework", user="admin")
-    app.file_uploader(key="framework_file_2567_0").set_value(("เกณฑ์ 2567.xlsx", edited.getvalue(), XLSX))
-    app.run()
+    app = _upload_with_one_item_changed(engine, "O12", "รอบการเผยแพร่", "ทุกไตรมาส")
     assert tables(app)[-1].to_dict("records") == [{
         "การเปลี่ยนแปลง": "✏️ แก้ไข", "รายการ": "O12", "ช่อง": "รอบการเผยแพร่", "ค่าเดิม": "ทุกเดือน",
         "ค่าใหม่": "ทุกไตรมาส"}]
