@@ -28,8 +28,8 @@ from ita_core.status import Light
 from ita_core.thai_dates import format_be, format_be_month
 
 STATION_TOTAL = "รวมทั้งสถานี"  # the department name of the station-wide minimum in survey_quotas.csv
-CONFLICT_MARK = "CONFLICT"  # notes of the seed that record numbers disagreeing with each other
-ASSUMED_MARK = "ASSUMED"  # notes of a minimum the plan does not state (a placeholder to replace)
+CONFLICT_MARK = "ข้อมูลขัดแย้ง"  # notes of the seed that record numbers disagreeing with each other
+ASSUMED_MARK = "สันนิษฐาน"  # notes of a minimum the plan does not state (a placeholder to replace)
 PROGRESS_COLUMNS = ["id", "tool", "department", "is_total", "minimum", "collected", "percent", "expected",
                     "remaining", "days_left", "per_day", "light", "note", "conflict", "assumed",
                     "window_start", "window_end"]

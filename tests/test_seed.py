@@ -95,7 +95,7 @@ def test_survey_quotas_keep_the_seed_conflict_visible(session: Session) -> None:
     assert quotas["รวมทั้งสถานี"].min_respondents == 300
     assert sum(q.min_respondents for d, q in quotas.items() if d != "รวมทั้งสถานี") == 220
     assert quotas["ฝ่ายจราจร"].min_respondents == 60
-    assert "CONFLICT" in quotas["ฝ่ายจราจร"].note
+    assert quotas["ฝ่ายจราจร"].note.startswith("ข้อมูลขัดแย้ง: ช่องขั้นตอนระบุไม่น้อยกว่า ๖๐ คน")
 
 
 def test_the_iit_collectors_of_line_152_hold_a_quota_whose_number_is_assumed(session: Session) -> None:
@@ -104,7 +104,7 @@ def test_the_iit_collectors_of_line_152_hold_a_quota_whose_number_is_assumed(ses
     from ita_core.models import Assignment, SurveyMinimum
 
     iit = session.exec(select(SurveyQuota).where(SurveyQuota.tool == "IIT")).one()
-    assert (iit.department, iit.min_respondents, iit.note[:8]) == ("รวมทั้งสถานี", 1, "ASSUMED:")
+    assert (iit.department, iit.min_respondents, iit.note[:10]) == ("รวมทั้งสถานี", 1, "สันนิษฐาน:")
     held = session.exec(select(Person.name, Person.rank, Assignment.role, Assignment.note)
                         .join(Assignment, Assignment.person_id == Person.id)
                         .where(Assignment.survey_quota_id == iit.id).order_by(Assignment.id)).all()

@@ -80,7 +80,7 @@ def test_quotas_page_shows_progress_conflicts_and_the_secretary_records_a_count(
     assert "🟡 เสี่ยงล่าช้า · **ฝ่ายจราจร** · ขั้นต่ำ 60 คน" in quota_lines and len(quota_lines) == 7  # and IIT
     conflicts = [w.value for w in app.warning]
     assert len(conflicts) == 2 and "ค่าที่บันทึกไว้: **60 คน**" in conflicts[1]
-    assert "ผู้รับผิดชอบ column says ไม่น้อยกว่า ๓๐ คน" in conflicts[1]
+    assert "ช่องผู้รับผิดชอบระบุไม่น้อยกว่า ๓๐ คน" in conflicts[1]
     infos = [i.value for i in app.info]
     assert any("ขั้นต่ำรายฝ่ายรวมกัน 220 คน แต่ยอดขั้นต่ำทั้งสถานีคือ 300 คน — อีก 80 คน" in i for i in infos)
     assert any(i.startswith("แผนไม่ได้ระบุจำนวนผู้ตอบ IIT") for i in infos)
@@ -129,7 +129,7 @@ def test_score_page_projects_the_total_and_the_admin_enters_scores(demo_engine: 
                                               "IIT/EIT ด้วย"]
     what_if = app.dataframe[1].value
     assert list(what_if["ข้อ"]) == ["O4", "O8", "O12", "O16", "O20", "O24"]
-    assert list(what_if["คะแนนรวมสะสม"])[:3] == [83.0, 84.6, 86.2]
+    assert list(what_if["คะแนนรวมสะสม"])[:3] == ["83.00", "84.60", "86.20"]
 
     app.number_input(key="total_score_history_1_2566_r0").set_value(86.12)
     app.button(key="FormSubmitter:form_score_history_1_2566-💾 บันทึกผลคะแนนจริง").click().run()
