@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from ita_core.auth import Actor
 from ita_core.db import stored_id
@@ -201,6 +201,18 @@ def _update(session: Session, actor: Actor, row: _EditedT, seen_version: int | N
     return _write(session, actor, type(row), key, seen_version, changes, source)
 
 
+def _store(session: Session, actor: Actor, *, current: _EditedT | None, seen_version: int | None,
+           clean: dict[str, Any], errors: list[str], new_row: Callable[[], SQLModel],
+           fields: tuple[str, ...], source: str) -> Saved:
+    """The end every framework save shares: refuse on any error, else edit the row the user saw, or
+    insert the one ``new_row`` builds (only called when there is no row yet)."""
+    if errors:
+        raise ValidationFailed(errors)
+    if current is not None:
+        return _update(session, actor, current, seen_version, clean, source)
+    return create_row(session, actor, new_row(), fields, source)
+
+
 def _whole(values: dict[str, Any], name: str, what: str, errors: list[str]) -> None:
     """Check that ``values[name]`` is a whole number from 1 (stored as int)."""
     if name not in values:
@@ -312,12 +324,10 @@ def save_rating_band(session: Session, actor: Actor, values: dict[str, Any], row
         errors += check_bands([_snapshot(b, BAND_EDIT) for b in others] + [merged])
         if "seq" in clean and any(b.seq == clean["seq"] for b in others):
             errors.append(f"ลำดับ {clean['seq']} มีระดับอื่นใช้อยู่แล้ว")
-    if errors:
-        raise ValidationFailed(errors)
-    if current is not None:
-        return _update(session, actor, current, seen_version, clean, source)
-    merged.setdefault("seq", _next_seq([b.seq for b in others]))
-    return create_row(session, actor, RatingBand(fiscal_year=year, **merged), BAND_FIELDS, source)
+    return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
+                  new_row=lambda: RatingBand(fiscal_year=year, **{"seq": _next_seq([b.seq for b in others]),
+                                                                  **merged}),
+                  fields=BAND_FIELDS, source=source)
 
 
 def delete_rating_band(session: Session, actor: Actor, row_id: int, seen_version: int,
@@ -359,12 +369,9 @@ def save_framework_indicator(session: Session, actor: Actor, values: dict[str, A
         if used:
             errors.append(f"เปลี่ยนเลขตัวชี้วัดที่ {current.number} ไม่ได้: มีตัวชี้วัดย่อย {len(used)} ข้อ "
                           f"({', '.join(used)}) อยู่ใต้ตัวชี้วัดนี้")
-    if errors:
-        raise ValidationFailed(errors)
-    if current is not None:
-        return _update(session, actor, current, seen_version, clean, source)
-    new_row = FrameworkIndicator(fiscal_year=year, **merged)
-    return create_row(session, actor, new_row, INDICATOR_FIELDS, source)
+    return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
+                  new_row=lambda: FrameworkIndicator(fiscal_year=year, **merged), fields=INDICATOR_FIELDS,
+                  source=source)
 
 
 def _sub_indicators_of(session: Session, fiscal_year: int, number: int) -> list[str]:
@@ -419,12 +426,9 @@ def save_framework_sub_indicator(session: Session, actor: Actor, values: dict[st
         if used:
             errors.append(f"เปลี่ยนรหัสตัวชี้วัดย่อย {current.code} ไม่ได้: มีรายการ OIT {len(used)} รายการ "
                           f"({', '.join(used)}) อยู่ในตัวชี้วัดย่อยนี้")
-    if errors:
-        raise ValidationFailed(errors)
-    if current is not None:
-        return _update(session, actor, current, seen_version, clean, source)
-    return create_row(session, actor, FrameworkSubIndicator(fiscal_year=year, **merged), SUB_INDICATOR_FIELDS,
-                      source)
+    return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
+                  new_row=lambda: FrameworkSubIndicator(fiscal_year=year, **merged),
+                  fields=SUB_INDICATOR_FIELDS, source=source)
 
 
 def delete_framework_sub_indicator(session: Session, actor: Actor, row_id: int, seen_version: int,
@@ -482,11 +486,9 @@ def save_catalogue_item(session: Session, actor: Actor, values: dict[str, Any], 
         errors.append(f"กำหนดส่งต้องเป็นวันที่ (ได้ {due!r})")
     elif problem := due_date_problem(year, due):
         errors.append(problem)
-    if errors:
-        raise ValidationFailed(errors)
-    if current is not None:
-        return _update(session, actor, current, seen_version, clean, source)
-    return create_row(session, actor, CatalogueItem(fiscal_year=year, **merged), CATALOGUE_FIELDS, source)
+    return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
+                  new_row=lambda: CatalogueItem(fiscal_year=year, **merged), fields=CATALOGUE_FIELDS,
+                  source=source)
 
 
 def delete_catalogue_item(session: Session, actor: Actor, row_id: int, seen_version: int,
@@ -529,12 +531,10 @@ def save_catalogue_component(session: Session, actor: Actor, values: dict[str, A
     others = [c for c in _components_of(session, parent) if current is None or c.id != current.id]
     if "seq" in clean and any(c.seq == clean["seq"] for c in others):
         errors.append(f"รายการนี้มีองค์ประกอบข้อ {clean['seq']} อยู่แล้ว")
-    if errors:
-        raise ValidationFailed(errors)
-    if current is not None:
-        return _update(session, actor, current, seen_version, clean, source)
-    merged.setdefault("seq", _next_seq([c.seq for c in others]))
-    return create_row(session, actor, CatalogueComponent(item_id=parent, **merged), COMPONENT_FIELDS, source)
+    return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
+                  new_row=lambda: CatalogueComponent(
+                      item_id=parent, **{"seq": _next_seq([c.seq for c in others]), **merged}),
+                  fields=COMPONENT_FIELDS, source=source)
 
 
 def delete_catalogue_component(session: Session, actor: Actor, row_id: int, seen_version: int,
@@ -567,12 +567,10 @@ def save_framework_phase(session: Session, actor: Actor, values: dict[str, Any],
     others = [p for p in _year_rows(session, FrameworkPhase, year) if current is None or p.id != current.id]
     if "seq" in clean and any(p.seq == clean["seq"] for p in others):
         errors.append(f"ปี {year} มีขั้นตอนลำดับ {clean['seq']} อยู่แล้ว")
-    if errors:
-        raise ValidationFailed(errors)
-    if current is not None:
-        return _update(session, actor, current, seen_version, clean, source)
-    merged.setdefault("seq", _next_seq([p.seq for p in others]))
-    return create_row(session, actor, FrameworkPhase(fiscal_year=year, **merged), PHASE_FIELDS, source)
+    return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
+                  new_row=lambda: FrameworkPhase(
+                      fiscal_year=year, **{"seq": _next_seq([p.seq for p in others]), **merged}),
+                  fields=PHASE_FIELDS, source=source)
 
 
 def delete_framework_phase(session: Session, actor: Actor, row_id: int, seen_version: int,
