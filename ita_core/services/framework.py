@@ -181,6 +181,10 @@ SUB_INDICATOR_CODE = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 _EditedT = TypeVar("_EditedT", Framework, RatingBand, FrameworkIndicator, FrameworkSubIndicator,
                     CatalogueItem, CatalogueComponent, FrameworkPhase)
+# the rows a year (or, for components, a catalogue item) holds many of; some numbered by ``seq``
+_SiblingT = TypeVar("_SiblingT", RatingBand, FrameworkIndicator, FrameworkSubIndicator, CatalogueItem,
+                    CatalogueComponent, FrameworkPhase)
+_NumberedT = TypeVar("_NumberedT", RatingBand, CatalogueComponent, FrameworkPhase)
 
 
 def _clean(values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -257,13 +261,27 @@ def _year_rows(session: Session, model: type[YearRowT], fiscal_year: int) -> lis
     return list(session.exec(select(model).where(col(model.fiscal_year) == fiscal_year)).all())
 
 
-def _others(rows: list[YearRowT], current: YearRowT | None) -> list[YearRowT]:
-    """The year's rows other than the one being edited."""
+def _merged(current: _EditedT | None, fields: tuple[str, ...], clean: dict[str, Any],
+            defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The row as it would be saved: the stored fields (a new row: ``defaults``) with ``clean`` over
+    them, so the checks see the whole row while only ``clean`` is written."""
+    return {**(_snapshot(current, fields) if current is not None else defaults or {}), **clean}
+
+
+def _others(rows: list[_SiblingT], current: _SiblingT | None) -> list[_SiblingT]:
+    """The sibling rows (the year's, an item's components) other than the one being edited."""
     return [row for row in rows if current is None or row.id != current.id]
 
 
-def _next_seq(seqs: list[int]) -> int:
-    return max(seqs, default=0) + 1
+def _seq_clash(clean: dict[str, Any], others: list[_NumberedT]) -> int | None:
+    """The ``seq`` asked for when a sibling already has it (numbers are unique among siblings)."""
+    seq = clean.get("seq")
+    return seq if "seq" in clean and any(row.seq == seq for row in others) else None
+
+
+def _numbered(merged: dict[str, Any], others: list[_NumberedT]) -> dict[str, Any]:
+    """A new row's fields, numbered after the last sibling unless ``merged`` names its ``seq``."""
+    return {"seq": max((row.seq for row in others), default=0) + 1, **merged}
 
 
 # the scoring rule
@@ -277,7 +295,7 @@ def save_framework(session: Session, actor: Actor, fiscal_year: int, values: dic
     if current is None:
         raise ValidationFailed([missing_framework_th(session, fiscal_year)])
     clean = _clean(values, SCORING_FIELDS)
-    merged = {**_snapshot(current, SCORING_FIELDS), **clean}
+    merged = _merged(current, SCORING_FIELDS, clean)
     errors = check_scoring(merged)
     if errors:
         raise ValidationFailed(errors)
@@ -315,18 +333,17 @@ def save_rating_band(session: Session, actor: Actor, values: dict[str, Any], row
     _number_field(clean, "min_each_tool", "คะแนนขั้นต่ำรายเครื่องมือ", errors, optional=True)
     _whole(clean, "seq", "ลำดับ", errors)
     defaults: dict[str, Any] = {"label_en": "", "min_each_tool": None}
-    merged = {**(_snapshot(current, BAND_EDIT) if current else defaults), **clean}
+    merged = _merged(current, BAND_EDIT, clean, defaults)
     _required_text(merged, "label_th", "ชื่อระดับ (ไทย)", errors)
     if "min_total" not in merged:
         errors.append("ต้องระบุคะแนนรวมขั้นต่ำ")
-    others = [b for b in _year_rows(session, RatingBand, year) if current is None or b.id != current.id]
+    others = _others(_year_rows(session, RatingBand, year), current)
     if not errors:
         errors += check_bands([_snapshot(b, BAND_EDIT) for b in others] + [merged])
-        if "seq" in clean and any(b.seq == clean["seq"] for b in others):
-            errors.append(f"ลำดับ {clean['seq']} มีระดับอื่นใช้อยู่แล้ว")
+        if (seq := _seq_clash(clean, others)) is not None:
+            errors.append(f"ลำดับ {seq} มีระดับอื่นใช้อยู่แล้ว")
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
-                  new_row=lambda: RatingBand(fiscal_year=year, **{"seq": _next_seq([b.seq for b in others]),
-                                                                  **merged}),
+                  new_row=lambda: RatingBand(fiscal_year=year, **_numbered(merged, others)),
                   fields=BAND_FIELDS, source=source)
 
 
@@ -356,7 +373,7 @@ def save_framework_indicator(session: Session, actor: Actor, values: dict[str, A
     errors: list[str] = []
     _whole(clean, "number", "เลขตัวชี้วัด", errors)
     _choice(clean, "tool", Tool, "เครื่องมือ", errors)
-    merged = {**(_snapshot(current, INDICATOR_EDIT) if current else {}), **clean}
+    merged = _merged(current, INDICATOR_EDIT, clean)
     _required_text(merged, "name_th", "ชื่อตัวชี้วัด", errors)
     for name, what in (("number", "เลขตัวชี้วัด"), ("tool", "เครื่องมือ (IIT/EIT/OIT)")):
         if name not in merged:
@@ -408,7 +425,7 @@ def save_framework_sub_indicator(session: Session, actor: Actor, values: dict[st
     clean = _clean(values, SUB_INDICATOR_EDIT)
     errors: list[str] = []
     _whole(clean, "indicator", "เลขตัวชี้วัด", errors)
-    merged = {**(_snapshot(current, SUB_INDICATOR_EDIT) if current else {}), **clean}
+    merged = _merged(current, SUB_INDICATOR_EDIT, clean)
     _required_text(merged, "name_th", "ชื่อตัวชี้วัดย่อย", errors)
     code = str(merged.get("code") or "")
     if not SUB_INDICATOR_CODE.fullmatch(code):
@@ -467,7 +484,7 @@ def save_catalogue_item(session: Session, actor: Actor, values: dict[str, Any], 
     _choice(clean, "rhythm", Rhythm, "รอบการเผยแพร่ (rhythm)", errors)
     defaults = {"group_heading": "", "requirement_th": "", "rhythm": Rhythm.ONCE, "deadline": "",
                 "due_date": None}
-    merged = {**(_snapshot(current, CATALOGUE_EDIT) if current else defaults), **clean}
+    merged = _merged(current, CATALOGUE_EDIT, clean, defaults)
     code = str(merged.get("code") or "")
     if not ITEM_CODE.fullmatch(code):
         errors.append(f"รหัสรายการ OIT ต้องเป็นรูปแบบ O1, O2 … (ได้ {code!r})")
@@ -526,14 +543,13 @@ def save_catalogue_component(session: Session, actor: Actor, values: dict[str, A
     clean = _clean(values, COMPONENT_EDIT)
     errors: list[str] = []
     _whole(clean, "seq", "ลำดับองค์ประกอบ", errors)
-    merged = {**(_snapshot(current, COMPONENT_EDIT) if current else {}), **clean}
+    merged = _merged(current, COMPONENT_EDIT, clean)
     _required_text(merged, "text_th", "ข้อความองค์ประกอบ", errors)
-    others = [c for c in _components_of(session, parent) if current is None or c.id != current.id]
-    if "seq" in clean and any(c.seq == clean["seq"] for c in others):
-        errors.append(f"รายการนี้มีองค์ประกอบข้อ {clean['seq']} อยู่แล้ว")
+    others = _others(_components_of(session, parent), current)
+    if (seq := _seq_clash(clean, others)) is not None:
+        errors.append(f"รายการนี้มีองค์ประกอบข้อ {seq} อยู่แล้ว")
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
-                  new_row=lambda: CatalogueComponent(
-                      item_id=parent, **{"seq": _next_seq([c.seq for c in others]), **merged}),
+                  new_row=lambda: CatalogueComponent(item_id=parent, **_numbered(merged, others)),
                   fields=COMPONENT_FIELDS, source=source)
 
 
@@ -556,7 +572,7 @@ def save_framework_phase(session: Session, actor: Actor, values: dict[str, Any],
     clean = _clean(values, PHASE_EDIT)
     errors: list[str] = []
     _whole(clean, "seq", "ลำดับขั้นตอน", errors)
-    merged = {**(_snapshot(current, PHASE_EDIT) if current else {}), **clean}
+    merged = _merged(current, PHASE_EDIT, clean)
     _required_text(merged, "kind", "ชนิดขั้นตอน (เช่น eit_collection)", errors)
     _required_text(merged, "name_th", "ชื่อขั้นตอน", errors)
     start, end = merged.get("start"), merged.get("end")
@@ -564,12 +580,11 @@ def save_framework_phase(session: Session, actor: Actor, values: dict[str, Any],
         errors.append("ต้องระบุวันเริ่มและวันสิ้นสุดของขั้นตอน")
     elif end < start:
         errors.append(f"วันสิ้นสุด {format_be(end)} มาก่อนวันเริ่ม {format_be(start)}")
-    others = [p for p in _year_rows(session, FrameworkPhase, year) if current is None or p.id != current.id]
-    if "seq" in clean and any(p.seq == clean["seq"] for p in others):
-        errors.append(f"ปี {year} มีขั้นตอนลำดับ {clean['seq']} อยู่แล้ว")
+    others = _others(_year_rows(session, FrameworkPhase, year), current)
+    if (seq := _seq_clash(clean, others)) is not None:
+        errors.append(f"ปี {year} มีขั้นตอนลำดับ {seq} อยู่แล้ว")
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
-                  new_row=lambda: FrameworkPhase(
-                      fiscal_year=year, **{"seq": _next_seq([p.seq for p in others]), **merged}),
+                  new_row=lambda: FrameworkPhase(fiscal_year=year, **_numbered(merged, others)),
                   fields=PHASE_FIELDS, source=source)
 
 
