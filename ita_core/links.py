@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -146,13 +147,36 @@ def check_url(url: str, *, timeout: float) -> LinkResult:
                       final_url=final, checked_at=checked_at)
 
 
-def check_urls(urls: Iterable[str], *, timeout: float, workers: int = WORKERS) -> list[LinkResult]:
-    """Each distinct URL fetched once, ``workers`` at a time; results in the order first given."""
+Progress = Callable[[int, int], None]  # (URLs checked so far, distinct URLs in all)
+
+
+def check_urls(urls: Iterable[str], *, timeout: float, workers: int = WORKERS,
+               on_progress: Progress | None = None) -> list[LinkResult]:
+    """Each distinct URL fetched once, ``workers`` at a time; results in the order first given.
+
+    ``on_progress(done, total)`` is called once before the first fetch (``0, total``) and after
+    each URL, from the fetching threads but one call at a time with ``done`` rising, so a
+    background check can show "ตรวจแล้ว 12 จาก 40 ลิงก์" while dead hosts time out."""
     distinct = list(dict.fromkeys(urls))
+    total = len(distinct)
+    if on_progress is not None:
+        on_progress(0, total)
     if not distinct:
         return []
-    with ThreadPoolExecutor(max_workers=min(workers, len(distinct))) as pool:
-        return list(pool.map(lambda url: check_url(url, timeout=timeout), distinct))
+    lock = threading.Lock()
+    done = 0
+
+    def check(url: str) -> LinkResult:
+        nonlocal done
+        result = check_url(url, timeout=timeout)
+        if on_progress is not None:
+            with lock:
+                done += 1
+                on_progress(done, total)
+        return result
+
+    with ThreadPoolExecutor(max_workers=min(workers, total)) as pool:
+        return list(pool.map(check, distinct))
 
 
 def latest_checks(session: Session, station_id: int) -> dict[str, LinkCheck]:

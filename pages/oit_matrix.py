@@ -17,14 +17,14 @@ from ita_core.permissions import Action
 from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
+from ita_ui import jobs, loaders
 from ita_ui.conflicts import Edits, Versions, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
-from ita_ui.engine import reading
+from ita_ui.engine import engine, reading
 from ita_ui.forms import NO_CHANGE, component_checkbox, component_done, component_key, save_component_ticks
 from ita_ui.login import current_actor, login_here
 from ita_ui.notices import notice_missing
 from ita_ui.tables import download_table
-from ita_ui.writes import write
 
 context = pick_context()
 actor = current_actor()
@@ -126,6 +126,7 @@ def tick_dialog(item: int, month: date) -> None:
     publication_form(item, month, cell, prefix="todo_")
 
 
+LINK_POLL_S = 1.0  # seconds between looks at a running link check
 STATE_PARTS = ((CellState.OVERDUE, "เลยกำหนด"), (CellState.DUE, "ครบกำหนดใน 30 วัน"))
 table_tab, todo_tab = st.tabs(["📊 ตารางทั้งปี", "📱 ต้องทำ"], default="📱 ต้องทำ" if officer else None)
 with table_tab:
@@ -144,14 +145,36 @@ with table_tab:
                f" · ลิงก์เสียในตารางนี้ {int(cells['broken'].sum())} ช่อง")
     download_table(itap_sheet, itap.TABLE, "itap", itap.itap_title(context.station_name, context.fiscal_year),
                    itap.COLUMNS)
-    if actor.may(Action.CHECK_LINKS, station_id=context.station_id) and st.button(
-            "🔗 ตรวจลิงก์", key="check_links", help="เปิดทุกลิงก์หลักฐานและลิงก์การเผยแพร่ของปีนี้ แล้วบันทึกผล"):
-        with reading() as session:
-            targets = links.link_targets(session, context.station_id, context.fiscal_year)
-        with st.spinner(f"กำลังตรวจ {len(targets)} ลิงก์ …"):  # outside any transaction
-            results = links.check_urls([t.url for t in targets], timeout=get_settings().link_timeout_s)
-        write(lambda w: w.record_link_checks(station_id=context.station_id, results=results),
-              f"ตรวจ {len(results)} ลิงก์แล้ว · ลิงก์เสีย {sum(not r.ok for r in results)}")
+    if actor.may(Action.CHECK_LINKS, station_id=context.station_id):
+        # the check runs in a worker thread (ita_ui.jobs), one per station and year; this run only
+        # starts it, and the fragment below polls its progress until it is done
+        link_job = jobs.link_check_job(context.station_id, context.fiscal_year)
+        checking = link_job is not None and not link_job.state().finished
+        if st.button("🔗 ตรวจลิงก์", key="check_links", disabled=checking,
+                     help="เปิดทุกลิงก์หลักฐานและลิงก์การเผยแพร่ของปีนี้ แล้วบันทึกผล (ตรวจอยู่เบื้องหลัง)"):
+            link_job, _started = jobs.start_link_check(
+                engine=engine(), actor=actor, station_id=context.station_id,
+                fiscal_year=context.fiscal_year, timeout=get_settings().link_timeout_s)
+            checking = True
+
+        @st.fragment(run_every=LINK_POLL_S if checking else None)
+        def link_check_status() -> None:
+            """Progress while the check runs; when it ends, one rerun of the page so the matrix
+            shows the new ลิงก์เสีย marks, then the summary (polling stops: no run_every)."""
+            if link_job is None:
+                return
+            state = link_job.state()
+            if checking and state.finished:
+                loaders.clear()
+                st.rerun()
+            if not state.finished:
+                st.progress(state.fraction, text=state.progress_text)
+            elif state.error:
+                st.error(state.error)
+            else:
+                st.success(state.summary_text)
+
+        link_check_status()
 with todo_tab:
     if todo.empty:
         st.success("ไม่มีรายการเลยกำหนดหรือครบกำหนดใน 30 วัน")

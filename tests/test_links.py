@@ -108,6 +108,18 @@ def test_each_kind_of_answer_is_told_apart(web: Web) -> None:
     assert set(web.heads) == {links.USER_AGENT}
 
 
+def test_progress_counts_each_distinct_url_once(web: Web) -> None:
+    """A background check shows "ตรวจแล้ว n จาก m ลิงก์": one call before the first fetch, then one
+    per distinct URL with the count rising (the calls come from the fetching threads)."""
+    seen: list[tuple[int, int]] = []
+    links.check_urls([web.url("/ok"), web.url("/gone"), web.url("/ok"), web.url("/broken")], timeout=TIMEOUT,
+                     on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    seen.clear()
+    assert links.check_urls([], timeout=TIMEOUT, on_progress=lambda *counts: seen.append(counts)) == []
+    assert seen == [(0, 0)]
+
+
 def test_a_refused_connection_and_an_unknown_host_are_broken(web: Web) -> None:
     free_port = web.server.server_address[1]
     web.close()  # nothing listens on the port any more
@@ -249,6 +261,7 @@ def test_the_pages_check_links_and_show_the_broken_one(engine: Engine, web: Web,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """An admin presses ตรวจลิงก์ on the OIT matrix; O7's October link (404) then reads ลิงก์เสีย
     in its cell, on the overview's OIT part and in the meeting page's list."""
+    from ita_ui import jobs
     from tests.test_pages import login, make_user, run_page
 
     monkeypatch.setenv("ITA_LINK_TIMEOUT_S", str(TIMEOUT))
@@ -256,11 +269,21 @@ def test_the_pages_check_links_and_show_the_broken_one(engine: Engine, web: Web,
         o7 = session.exec(select(OitItem).where(OitItem.code == "O7", OitItem.fiscal_year == 2567)).one()
         Writer(session, CLI, source="cli").set_publication(item_id=o7.id or 0, month=date(2023, 10, 1),
                                                            done=True, url=web.url("/gone"))
+        station_id = o7.station_id
+    jobs.forget_finished()  # the registry is process-wide: no summary left from another test
     make_user("admin1", "admin")
     app = login(run_page("oit_matrix"), "admin1")
     assert not [m.value for m in app.markdown if "ลิงก์เสีย" in m.value and m.value.startswith("| ข้อ |")]
-    app.button(key="check_links").click().run()
+    app.button(key="check_links").click().run()  # starts the check in a worker thread
     assert not app.exception
+    job = jobs.link_check_job(station_id, 2567)
+    assert job is not None
+    assert job.join(timeout=30).summary_text == "ตรวจลิงก์เสร็จแล้ว: ตรวจ 1 ลิงก์ · ลิงก์เสีย 1"
+    app.run()  # the page's next look: the fragment shows the summary, the matrix the marks
+    assert not app.exception
+    assert [s.value for s in app.success if "ตรวจลิงก์" in s.value] == [
+        "ตรวจลิงก์เสร็จแล้ว: ตรวจ 1 ลิงก์ · ลิงก์เสีย 1"]
+    assert app.button(key="check_links").disabled is False
     with Session(make_engine()) as session:
         assert [(c.url, c.status_code) for c in session.exec(select(LinkCheck))] == [(web.url("/gone"), 404)]
     tables = [m.value for m in app.markdown if m.value.startswith("| ข้อ |")]
