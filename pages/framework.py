@@ -36,6 +36,7 @@ from ita_core.framework_workbook import (
 from ita_core.labels import PHASE_KIND_TH, label_th
 from ita_core.models import CatalogueItem, Rhythm, Tool
 from ita_core.permissions import Action
+from ita_core.services.framework import FrameworkTable
 from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
 from ita_core.sheet_reader import shorten
@@ -116,13 +117,23 @@ def confirm_delete(key: str, delete: Callable[[Writer], object], what: str) -> N
             write(delete, "ลบแล้ว", deleting=True)
 
 
-def edit_row(row: Any, fields: dict[str, tuple[str, str]], *, edit_key: str, delete_key: str, what: str,
-             save: Callable[..., object], remove: Callable[..., object]) -> None:
-    """One stored row's edit form and its delete popover, each pinned to the version on screen:
-    ``save``/``remove`` are the Writer's methods for the row's table (called on the page's writer)."""
+def edit_row(row: Any, fields: dict[str, tuple[str, str]], *, table: FrameworkTable, edit_key: str,
+             delete_key: str, what: str) -> None:
+    """One stored row of ``table``'s edit form and its delete popover, each pinned to the version
+    on screen."""
     edit_form(edit_key, row.model_dump(), fields,
-              lambda w, version, changes: save(w, values=changes, row_id=row.id, seen_version=version))
-    confirm_delete(delete_key, lambda w: remove(w, row_id=row.id, seen_version=row.version), what)
+              lambda w, version, changes: w.save_framework_row(table=table, values=changes, row_id=row.id,
+                                                               seen_version=version))
+    confirm_delete(delete_key, lambda w: w.delete_framework_row(table=table, row_id=row.id,
+                                                                seen_version=row.version), what)
+
+
+def new_row(key: str, fields: dict[str, tuple[str, str]], *, table: FrameworkTable, parent: int | None,
+            submit: str, success: str) -> None:
+    """The form of a new row of ``table`` under ``parent`` (the year, or a component's item)."""
+    new_row_form(key, fields, submit=submit, success=success,
+                 save=lambda w, values: w.save_framework_row(table=table, values=given(values),
+                                                             parent=parent))
 
 
 def given(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -296,12 +307,12 @@ with scoring_tab:
         chosen = pick_row("แก้ไขระดับผล", bands, key=f"edit_band_{year}", new_label="➕ เพิ่มระดับผล",
                           describe=lambda b: f"{b.seq}. {b.label_th} · ตั้งแต่ {score(b.min_total)}")
         if chosen is None:
-            new_row_form(f"new_band_{year}", BAND_FIELDS, submit="เพิ่มระดับผล", success="เพิ่มระดับผลแล้ว",
-                         save=lambda w, values: w.save_rating_band(values=given(values), fiscal_year=year))
+            new_row(f"new_band_{year}", BAND_FIELDS, table="rating_bands", parent=year, submit="เพิ่มระดับผล",
+                    success="เพิ่มระดับผลแล้ว")
         else:
             band = bands[chosen]
-            edit_row(band, BAND_FIELDS, edit_key=f"rating_band_{band.id}", delete_key=f"band_{band.id}",
-                     what="ระดับผล", save=Writer.save_rating_band, remove=Writer.delete_rating_band)
+            edit_row(band, BAND_FIELDS, table="rating_bands", edit_key=f"rating_band_{band.id}",
+                     delete_key=f"band_{band.id}", what="ระดับผล")
 
 
 def components_editor(item: CatalogueItem) -> None:
@@ -313,14 +324,13 @@ def components_editor(item: CatalogueItem) -> None:
     chosen = pick_row("แก้ไของค์ประกอบ", components, key=f"edit_component_{item.id}",
                       new_label="➕ เพิ่มองค์ประกอบ", describe=lambda c: f"{c.seq}. {c.text_th[:70]}")
     if chosen is None:
-        new_row_form(f"new_catalogue_component_{item.id}", NEW_COMPONENT, submit="เพิ่มองค์ประกอบ",
-                     success="เพิ่มองค์ประกอบแล้ว", save=lambda w, values: w.save_catalogue_component(
-                         values=given(values), item_id=item.id))
+        new_row(f"new_catalogue_component_{item.id}", NEW_COMPONENT, table="components", parent=item.id,
+                submit="เพิ่มองค์ประกอบ", success="เพิ่มองค์ประกอบแล้ว")
         return
     component = components[chosen]
-    edit_row(component, COMPONENT_FIELDS, edit_key=f"oit_catalogue_component_{component.id}",
-             delete_key=f"catalogue_component_{component.id}", what="องค์ประกอบ",
-             save=Writer.save_catalogue_component, remove=Writer.delete_catalogue_component)
+    edit_row(component, COMPONENT_FIELDS, table="components", what="องค์ประกอบ",
+             edit_key=f"oit_catalogue_component_{component.id}",
+             delete_key=f"catalogue_component_{component.id}")
 
 
 def item_details(item: CatalogueItem) -> None:
@@ -344,14 +354,12 @@ with oit_tab:
         chosen = pick_row("แก้ไขรายการ", items, key=f"edit_catalogue_{year}", new_label="➕ เพิ่มรายการ OIT",
                           describe=lambda i: f"{i.code} · {i.title_th[:70]}")
         if chosen is None:
-            new_row_form(f"new_catalogue_item_{year}", {k: ITEM_FIELDS[k] for k in NEW_ITEM},
-                         submit="เพิ่มรายการ", success="เพิ่มรายการ OIT แล้ว",
-                         save=lambda w, values: w.save_catalogue_item(values=given(values), fiscal_year=year))
+            new_row(f"new_catalogue_item_{year}", {k: ITEM_FIELDS[k] for k in NEW_ITEM}, table="oit_items",
+                    parent=year, submit="เพิ่มรายการ", success="เพิ่มรายการ OIT แล้ว")
         else:
             item = items[chosen]
-            edit_row(item, ITEM_FIELDS, edit_key=f"oit_catalogue_item_{item.id}",
-                     delete_key=f"catalogue_item_{item.id}", what=f"รายการ {item.code}",
-                     save=Writer.save_catalogue_item, remove=Writer.delete_catalogue_item)
+            edit_row(item, ITEM_FIELDS, table="oit_items", edit_key=f"oit_catalogue_item_{item.id}",
+                     delete_key=f"catalogue_item_{item.id}", what=f"รายการ {item.code}")
             components_editor(item)
     elif items:
         chosen = st.selectbox("ดูรายละเอียด", list(items), key=f"view_catalogue_{year}",
@@ -368,14 +376,12 @@ with calendar_tab:
         chosen = pick_row("แก้ไขขั้นตอน", phases, key=f"edit_phase_{year}", new_label="➕ เพิ่มขั้นตอน",
                           describe=lambda p: f"{p.seq}. {p.name_th[:70]}")
         if chosen is None:
-            new_row_form(f"new_framework_phase_{year}", PHASE_FIELDS, submit="เพิ่มขั้นตอน",
-                         success="เพิ่มขั้นตอนแล้ว", save=lambda w, values: w.save_framework_phase(
-                             values=given(values), fiscal_year=year))
+            new_row(f"new_framework_phase_{year}", PHASE_FIELDS, table="phases", parent=year,
+                    submit="เพิ่มขั้นตอน", success="เพิ่มขั้นตอนแล้ว")
         else:
             phase = phases[chosen]
-            edit_row(phase, PHASE_FIELDS, edit_key=f"framework_phase_{phase.id}",
-                     delete_key=f"phase_{phase.id}", what="ขั้นตอน",
-                     save=Writer.save_framework_phase, remove=Writer.delete_framework_phase)
+            edit_row(phase, PHASE_FIELDS, table="phases", edit_key=f"framework_phase_{phase.id}",
+                     delete_key=f"phase_{phase.id}", what="ขั้นตอน")
 
 with indicator_tab:
     st.markdown(f"##### ตัวชี้วัด ({len(indicators)})")

@@ -113,8 +113,8 @@ def test_an_unchanged_export_imports_as_no_change(engine: Engine, lang: str) -> 
 def test_formula_text_is_written_quoted_and_read_back_as_typed(engine: Engine) -> None:
     with session_scope(engine) as session:
         item = session.exec(select(CatalogueItem).where(CatalogueItem.code == "O3")).one()
-        Writer(session, CLI, source="cli").save_catalogue_item(
-            row_id=item.id, seen_version=1, values={"title_th": '=HYPERLINK("http://x","คลิก")'})
+        Writer(session, CLI, source="cli").save_framework_row(
+            table="oit_items", row_id=item.id, seen_version=1, values={"title_th": '=HYPERLINK("http://x","คลิก")'})
     data = export(engine)
     book = load_workbook(io.BytesIO(data))
     cell = cell_of(book, "oit_items", "O3", "title_th")
@@ -326,7 +326,7 @@ def test_an_import_confirmed_on_a_stale_preview_writes_nothing(engine: Engine) -
         seen = preview_framework_import(session, 2567, workbook).fingerprint()
     with session_scope(engine) as session:
         o5 = session.exec(select(CatalogueItem).where(CatalogueItem.code == "O5")).one()
-        Writer(session, CLI, source="cli").save_catalogue_item(row_id=o5.id, seen_version=1,
+        Writer(session, CLI, source="cli").save_framework_row(table="oit_items", row_id=o5.id, seen_version=1,
                                                                values={"deadline": "ภายใน ๓๐ ม.ค.๖๗"})
     before = audit_count(engine)
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:

@@ -184,21 +184,22 @@ def test_rating_bands_keep_unique_labels_and_a_band_from_zero(engine: Engine) ->
             select(RatingBand).where(RatingBand.fiscal_year == 2567)).all()}
     lowest, best = bands["ต้องปรับปรุงโดยด่วน"], bands["ผ่านดีเยี่ยม"]
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).save_rating_band(row_id=lowest[0], seen_version=lowest[1], values={"min_total": 10})
+        _writer(session).save_framework_row(table="rating_bands", row_id=lowest[0], seen_version=lowest[1],
+                                            values={"min_total": 10})
     assert refused.value.errors == ["ระดับต่ำสุดต้องเริ่มที่คะแนน 0 (ตอนนี้เริ่มที่ 10)"]
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).save_rating_band(fiscal_year=2567, values={"label_th": "ผ่าน", "label_en": "Pass",
-                                                                    "min_total": 70})
+        _writer(session).save_framework_row(table="rating_bands", parent=2567,
+                                            values={"label_th": "ผ่าน", "label_en": "Pass", "min_total": 70})
     assert refused.value.errors == ["ชื่อระดับ (ไทย) «ผ่าน» ซ้ำกัน: แต่ละระดับต้องมีชื่อไม่ซ้ำ",
                                     "ชื่อระดับ (อังกฤษ) «Pass» ซ้ำกัน: แต่ละระดับต้องมีชื่อไม่ซ้ำ"]
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).delete_rating_band(row_id=lowest[0], seen_version=lowest[1])
+        _writer(session).delete_framework_row(table="rating_bands", row_id=lowest[0], seen_version=lowest[1])
     assert refused.value.errors == ["ลบระดับ «ต้องปรับปรุงโดยด่วน» ไม่ได้: ต้องมีระดับที่เริ่มจากคะแนน 0 เหลืออยู่"]
     with session_scope(engine) as session:
         writer = _writer(session)
-        added = writer.save_rating_band(fiscal_year=2567, values={"label_th": "ดีมาก", "label_en": "Very good",
-                                                                  "min_total": 90, "min_each_tool": ""})
-        writer.delete_rating_band(row_id=best[0], seen_version=best[1])
+        added = writer.save_framework_row(table="rating_bands", parent=2567, values={
+            "label_th": "ดีมาก", "label_en": "Very good", "min_total": 90, "min_each_tool": ""})
+        writer.delete_framework_row(table="rating_bands", row_id=best[0], seen_version=best[1])
     with Session(engine) as session:
         assert [(b.label_th, b.min_total, b.min_each_tool) for b in bands_of(session, 2567)] == [
             ("ผ่านดี", 85, 85), ("ผ่าน", 75, None), ("ต้องปรับปรุง", 50, None), ("ต้องปรับปรุงโดยด่วน", 0, None),
@@ -210,23 +211,24 @@ def test_a_catalogue_item_is_checked_against_its_year_and_kept_while_stations_ho
     values = {"code": "O26", "number": 26, "sub_indicator": "9.9", "title_th": " รายการใหม่ ",
               "rhythm": "yearly", "due_date": date(2025, 3, 31)}
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).save_catalogue_item(fiscal_year=2567, values=values)
+        _writer(session).save_framework_row(table="oit_items", parent=2567, values=values)
     assert refused.value.errors == [
         "รอบการเผยแพร่ (rhythm) ต้องเป็นหนึ่งใน once, monthly, quarterly, each_event (ได้ 'yearly')",
         "ปี 2567 ไม่มีตัวชี้วัดย่อย '9.9' (มี 10.1, 10.2, 9.1, 9.2, 9.3, 9.4, 9.5)",
         "กำหนดส่ง 31 มี.ค. 2568 อยู่ไกลจากปีงบประมาณ 2567 (1 ต.ค. 2566 – 30 ก.ย. 2567)"]
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
         duplicate = {**values, "code": "O1", "rhythm": "once", "sub_indicator": "9.1", "due_date": None}
-        _writer(session).save_catalogue_item(fiscal_year=2567, values=duplicate)
+        _writer(session).save_framework_row(table="oit_items", parent=2567, values=duplicate)
     assert refused.value.errors == ["ปี 2567 มีรายการ O1 อยู่แล้ว"]
     with session_scope(engine) as session:
         writer = _writer(session)
-        item = writer.save_catalogue_item(fiscal_year=2567, values={**values, "rhythm": "monthly",
-                                                                    "sub_indicator": "9.2",
-                                                                    "due_date": date(2024, 9, 30)})
-        first = writer.save_catalogue_component(item_id=item.row_id, values={"text_th": "ข้อแรก"})
-        second = writer.save_catalogue_component(item_id=item.row_id, values={"text_th": "ข้อสอง"})
-        writer.save_catalogue_component(row_id=first.row_id, seen_version=1, values={"text_th": "ข้อหนึ่ง"})
+        item = writer.save_framework_row(table="oit_items", parent=2567, values={
+            **values, "rhythm": "monthly", "sub_indicator": "9.2", "due_date": date(2024, 9, 30)})
+        first = writer.save_framework_row(table="components", parent=item.row_id, values={"text_th": "ข้อแรก"})
+        second = writer.save_framework_row(table="components", parent=item.row_id,
+                                           values={"text_th": "ข้อสอง"})
+        writer.save_framework_row(table="components", row_id=first.row_id, seen_version=1,
+                                  values={"text_th": "ข้อหนึ่ง"})
     with Session(engine) as session:
         row = session.get(CatalogueItem, item.row_id)
         assert (row.title_th, row.rhythm, row.version) == ("รายการใหม่", "monthly", 1)
@@ -236,10 +238,10 @@ def test_a_catalogue_item_is_checked_against_its_year_and_kept_while_stations_ho
         held = _item(session, "O1")
         held_id, held_version = held.id, held.version
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).delete_catalogue_item(row_id=held_id, seen_version=held_version)
+        _writer(session).delete_framework_row(table="oit_items", row_id=held_id, seen_version=held_version)
     assert refused.value.errors == ["ลบรายการ O1 ของปี 2567 ไม่ได้: สถานี 1 แห่ง มีรายการนี้ในแผนอยู่ (1 แถว)"]
     with session_scope(engine) as session:
-        _writer(session).delete_catalogue_item(row_id=item.row_id, seen_version=1)
+        _writer(session).delete_framework_row(table="oit_items", row_id=item.row_id, seen_version=1)
     with Session(engine) as session:
         assert session.get(CatalogueItem, item.row_id) is None
         assert session.get(CatalogueComponent, second.row_id) is None
@@ -257,27 +259,28 @@ def test_sub_indicators_and_indicators_are_kept_while_rows_sit_under_them(engine
                                                                   FrameworkIndicator.number == 9)).one()
         sub_id, indicator_id = sub.id, indicator.id
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).save_framework_sub_indicator(row_id=sub_id, seen_version=1, values={"code": "9.6"})
+        _writer(session).save_framework_row(table="sub_indicators", row_id=sub_id, seen_version=1,
+                                            values={"code": "9.6"})
     assert refused.value.errors == ["เปลี่ยนรหัสตัวชี้วัดย่อย 9.2 ไม่ได้: มีรายการ OIT 5 รายการ (O7, O8, O9, O10, O11) "
                                     "อยู่ในตัวชี้วัดย่อยนี้"]
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).delete_framework_indicator(row_id=indicator_id, seen_version=1)
+        _writer(session).delete_framework_row(table="indicators", row_id=indicator_id, seen_version=1)
     assert refused.value.errors == ["ลบตัวชี้วัดที่ 9 ไม่ได้: มีตัวชี้วัดย่อย 5 ข้อ (9.1, 9.2, 9.3, 9.4, 9.5) "
                                     "อยู่ใต้ตัวชี้วัดนี้"]
     with session_scope(engine) as session:
         writer = _writer(session)
-        saved = writer.save_framework_sub_indicator(row_id=sub_id, seen_version=1,
+        saved = writer.save_framework_row(table="sub_indicators", row_id=sub_id, seen_version=1,
                                                     values={"name_th": "บริหาร"})
-        added = writer.save_framework_indicator(fiscal_year=2567, values={"number": 11, "tool": "OIT",
-                                                                          "name_th": "ตัวชี้วัดใหม่"})
-        new_sub = writer.save_framework_sub_indicator(
-            fiscal_year=2567, values={"code": "11.1", "indicator": 11, "name_th": "ย่อยใหม่"})
-        writer.delete_framework_sub_indicator(row_id=new_sub.row_id, seen_version=1)
-        writer.delete_framework_indicator(row_id=added.row_id, seen_version=1)
+        added = writer.save_framework_row(table="indicators", parent=2567,
+                                          values={"number": 11, "tool": "OIT", "name_th": "ตัวชี้วัดใหม่"})
+        new_sub = writer.save_framework_row(table="sub_indicators", parent=2567,
+                                            values={"code": "11.1", "indicator": 11, "name_th": "ย่อยใหม่"})
+        writer.delete_framework_row(table="sub_indicators", row_id=new_sub.row_id, seen_version=1)
+        writer.delete_framework_row(table="indicators", row_id=added.row_id, seen_version=1)
     assert saved.version == 2
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).save_framework_sub_indicator(
-            fiscal_year=2567, values={"code": "12.1", "indicator": 12, "name_th": "x"})
+        _writer(session).save_framework_row(table="sub_indicators", parent=2567,
+                                            values={"code": "12.1", "indicator": 12, "name_th": "x"})
     assert refused.value.errors == ["ปี 2567 ไม่มีตัวชี้วัดที่ 12"]
 
 
@@ -285,16 +288,24 @@ def test_framework_phases_need_ordered_dates_and_a_free_seq(engine: Engine) -> N
     values = {"kind": "oit_publish", "name_th": "เผยแพร่ข้อมูล", "start": date(2024, 5, 1),
               "end": date(2024, 4, 1)}
     with session_scope(engine) as session, pytest.raises(ValidationFailed) as refused:
-        _writer(session).save_framework_phase(fiscal_year=2567, values={**values, "seq": 1})
+        _writer(session).save_framework_row(table="phases", parent=2567, values={**values, "seq": 1})
     assert refused.value.errors == ["วันสิ้นสุด 1 เม.ย. 2567 มาก่อนวันเริ่ม 1 พ.ค. 2567",
                                     "ปี 2567 มีขั้นตอนลำดับ 1 อยู่แล้ว"]
     with session_scope(engine) as session:
-        saved = _writer(session).save_framework_phase(fiscal_year=2567,
+        saved = _writer(session).save_framework_row(table="phases", parent=2567,
                                                       values={**values, "end": date(2024, 5, 31)})
-        _writer(session).delete_framework_phase(row_id=saved.row_id, seen_version=1)
+        _writer(session).delete_framework_row(table="phases", row_id=saved.row_id, seen_version=1)
     with Session(engine) as session:
         assert _audit_rows(session, "framework_phase")[:2] == [("fiscal_year", None, "2567"),
                                                                ("seq", None, "10")]
+
+
+def test_a_framework_row_of_an_unknown_table_is_a_callers_slip(engine: Engine) -> None:
+    with session_scope(engine) as session, pytest.raises(ValueError, match="'stations'"):
+        _writer(session).save_framework_row(table="stations", parent=2567,  # type: ignore[arg-type]
+                                            values={"code": "x"})
+    with session_scope(engine) as session, pytest.raises(ValueError, match="not a framework table"):
+        _writer(session).delete_framework_row(table="survey_minimums", row_id=1, seen_version=1)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("actor", [Actor("station-admin", "admin", station_id=1)])
@@ -302,4 +313,4 @@ def test_only_a_central_admin_edits_a_framework(engine: Engine, actor: Actor) ->
     with session_scope(engine) as session, pytest.raises(PermissionDenied, match="เฉพาะผู้ดูแลระบบส่วนกลาง"):
         _writer(session, actor).save_framework(fiscal_year=2567, values={"pass_mark": 80}, seen_version=1)
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
-        _writer(session, actor).save_catalogue_item(fiscal_year=2567, values={"code": "O26"})
+        _writer(session, actor).save_framework_row(table="oit_items", parent=2567, values={"code": "O26"})

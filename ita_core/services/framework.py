@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
@@ -594,9 +594,65 @@ def delete_framework_phase(session: Session, actor: Actor, row_id: int, seen_ver
                     source, missing=f"ไม่พบขั้นตอนในปฏิทิน ITA รหัส {row_id}")
 
 
+# --- one entry for the row edits above, by table (named as the workbook's sheets) -----------------
+
+FrameworkTable = Literal["rating_bands", "indicators", "sub_indicators", "oit_items", "components", "phases"]
+
+
+class _SaveYearRow(Protocol):
+    def __call__(self, session: Session, actor: Actor, values: dict[str, Any], row_id: int | None = None,
+                 seen_version: int | None = None, source: str = "form", *,
+                 fiscal_year: int | None = None) -> Saved: ...
+
+
+class _DeleteRow(Protocol):
+    def __call__(self, session: Session, actor: Actor, row_id: int, seen_version: int,
+                 source: str = "form") -> None: ...
+
+
+# every table but the components, whose new rows go under a catalogue item instead of a year
+_YEAR_ROW_SAVES: dict[str, _SaveYearRow] = {
+    "rating_bands": save_rating_band, "indicators": save_framework_indicator,
+    "sub_indicators": save_framework_sub_indicator, "oit_items": save_catalogue_item,
+    "phases": save_framework_phase,
+}
+_ROW_DELETES: dict[str, _DeleteRow] = {
+    "rating_bands": delete_rating_band, "indicators": delete_framework_indicator,
+    "sub_indicators": delete_framework_sub_indicator, "oit_items": delete_catalogue_item,
+    "components": delete_catalogue_component, "phases": delete_framework_phase,
+}
+
+
+def _known(table: str) -> None:
+    if table not in _ROW_DELETES:  # a caller's slip, never a person's input
+        raise ValueError(f"not a framework table: {table!r} (one of {', '.join(_ROW_DELETES)})")
+
+
+def save_framework_row(session: Session, actor: Actor, table: FrameworkTable, values: dict[str, Any],
+                       row_id: int | None = None, seen_version: int | None = None, source: str = "form", *,
+                       parent: int | None = None) -> Saved:
+    """Add or edit one row of a year's framework through the save of its table (validated,
+    versioned, audited). ``row_id`` None adds a row under ``parent``: the fiscal year, or for
+    ``components`` the catalogue item's id."""
+    _known(table)
+    if table == "components":
+        return save_catalogue_component(session, actor, values, row_id, seen_version, source, item_id=parent)
+    return _YEAR_ROW_SAVES[table](session, actor, values, row_id, seen_version, source, fiscal_year=parent)
+
+
+def delete_framework_row(session: Session, actor: Actor, table: FrameworkTable, row_id: int,
+                         seen_version: int, source: str = "form") -> None:
+    """Remove one row of a year's framework as the user saw it, refused where its table's delete
+    refuses (a band from 0, an indicator with sub-indicators, an item stations hold …)."""
+    _known(table)
+    _ROW_DELETES[table](session, actor, row_id, seen_version, source)
+
+
 # --- the framework workbook, applied row by row --------------------------------------------------
 
 IMPORT_SOURCE = "import"
+# saved in this order (an item names a sub-indicator, which names an indicator), removed in reverse
+PARENTS_FIRST: tuple[FrameworkTable, ...] = ("indicators", "sub_indicators", "oit_items")
 
 
 def import_framework(session: Session, actor: Actor, fiscal_year: int, workbook: FrameworkWorkbook,
@@ -623,18 +679,14 @@ def import_framework(session: Session, actor: Actor, fiscal_year: int, workbook:
             raise ValidationFailed(apply.errors)
     for row in sheets["scoring"].changed:
         apply.attempt("scoring", row, save_framework, fiscal_year, row.values, _version(row))
-    saves = (("indicators", save_framework_indicator), ("sub_indicators", save_framework_sub_indicator),
-             ("oit_items", save_catalogue_item))
-    for sheet, save in saves:
-        apply.saves(sheet, sheets[sheet], save)
+    for sheet in PARENTS_FIRST:
+        apply.saves(sheet, sheets[sheet])
     _apply_components(apply, sheets["components"])
-    apply.deletes("phases", sheets["phases"], delete_framework_phase)
-    apply.saves("phases", sheets["phases"], save_framework_phase)
+    apply.deletes("phases", sheets["phases"])
+    apply.saves("phases", sheets["phases"])
     _apply_bands(apply, sheets["rating_bands"])
-    deletes = (("oit_items", delete_catalogue_item), ("sub_indicators", delete_framework_sub_indicator),
-               ("indicators", delete_framework_indicator))
-    for sheet, delete in deletes:
-        apply.deletes(sheet, sheets[sheet], delete)
+    for sheet in reversed(PARENTS_FIRST):
+        apply.deletes(sheet, sheets[sheet])
     if apply.errors:
         raise ValidationFailed(apply.errors)
     session.flush()
@@ -658,18 +710,21 @@ class _Apply:
         except ValidationFailed as refused:
             self.errors.extend(f"แผ่นงาน «{sheet}» {row.label()}: {message}" for message in refused.errors)
 
-    def saves(self, sheet: str, changes: SheetChanges, save: Callable[..., Saved],
+    def saves(self, sheet: FrameworkTable, changes: SheetChanges,
               rows: list[RowChange] | None = None) -> None:
         """New rows into the year, changed rows by id and the version read for the preview."""
         for row in rows if rows is not None else [*changes.added, *changes.changed]:
-            if row.row_id is None:
-                self.attempt(sheet, row, save, row.values, None, None, fiscal_year=self.fiscal_year)
-            else:
-                self.attempt(sheet, row, save, row.values, row.row_id, row.version)
+            self.save(sheet, row, row.values, parent=self.fiscal_year)
 
-    def deletes(self, sheet: str, changes: SheetChanges, delete: Callable[..., None]) -> None:
+    def save(self, sheet: FrameworkTable, row: RowChange, values: dict[str, Any], *,
+             parent: int | None) -> None:
+        """One row saved: a new one under ``parent``, a changed one by id and the version previewed."""
+        self.attempt(sheet, row, save_framework_row, sheet, values, row.row_id, row.version,
+                     parent=parent if row.row_id is None else None)
+
+    def deletes(self, sheet: FrameworkTable, changes: SheetChanges) -> None:
         for row in changes.removed:
-            self.attempt(sheet, row, delete, _id(row), _version(row))
+            self.attempt(sheet, row, delete_framework_row, sheet, _id(row), _version(row))
 
 
 def _id(row: RowChange) -> int:
@@ -688,16 +743,14 @@ def _apply_components(apply: _Apply, changes: SheetChanges) -> None:
     """Components after the items: removals first (their numbers may be reused), then the new
     lines under their item (looked up by code, so an item added by this import has its id)."""
     items = {item.code: stored_id(item) for item in catalogue_of(apply.session, apply.fiscal_year)}
-    apply.deletes("components", changes, delete_catalogue_component)
+    apply.deletes("components", changes)
     for row in changes.added:
         if row.values["item_code"] not in items and apply.errors:
             continue  # its item was refused above: that refusal says it once
         values = {k: v for k, v in row.values.items() if k in COMPONENT_EDIT}
-        apply.attempt("components", row, save_catalogue_component, values, None, None,
-                      item_id=items.get(row.values["item_code"]))
+        apply.save("components", row, values, parent=items.get(row.values["item_code"]))
     for row in changes.changed:
-        apply.attempt("components", row, save_catalogue_component, {"text_th": row.values["text_th"]},
-                      row.row_id, row.version)
+        apply.save("components", row, {"text_th": row.values["text_th"]}, parent=None)
 
 
 def _apply_bands(apply: _Apply, changes: SheetChanges) -> None:
@@ -714,5 +767,5 @@ def _apply_bands(apply: _Apply, changes: SheetChanges) -> None:
             row = RowChange(row.key, values={**row.values, "seq": position})
         placed.append(row)
     ordered = sorted([*placed, *changes.changed], key=lowest_first)
-    apply.saves("rating_bands", changes, save_rating_band, ordered)
-    apply.deletes("rating_bands", changes, delete_rating_band)
+    apply.saves("rating_bands", changes, ordered)
+    apply.deletes("rating_bands", changes)

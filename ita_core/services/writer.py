@@ -176,55 +176,20 @@ class Writer:
         return framework.save_framework(self.session, self.actor, fiscal_year, values, seen_version,
                                         self.source)
 
-    def save_rating_band(self, *, values: dict[str, Any], row_id: int | None = None,
-                         seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
-        return framework.save_rating_band(self.session, self.actor, values, row_id, seen_version, self.source,
-                                          fiscal_year=fiscal_year)
+    def save_framework_row(self, *, table: framework.FrameworkTable, values: dict[str, Any],
+                           row_id: int | None = None, seen_version: int | None = None,
+                           parent: int | None = None) -> Saved:
+        """Add (``row_id`` None, under ``parent``: the fiscal year, or a component's catalogue item)
+        or edit one row of a year's framework. ``table`` is one of ``rating_bands``, ``indicators``,
+        ``sub_indicators``, ``oit_items``, ``components``, ``phases`` (the workbook's sheet names)."""
+        return framework.save_framework_row(self.session, self.actor, table, values, row_id, seen_version,
+                                            self.source, parent=parent)
 
-    def delete_rating_band(self, *, row_id: int, seen_version: int) -> None:
-        framework.delete_rating_band(self.session, self.actor, row_id, seen_version, self.source)
-
-    def save_framework_indicator(self, *, values: dict[str, Any], row_id: int | None = None,
-                                 seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
-        return framework.save_framework_indicator(self.session, self.actor, values, row_id, seen_version,
-                                                  self.source, fiscal_year=fiscal_year)
-
-    def delete_framework_indicator(self, *, row_id: int, seen_version: int) -> None:
-        framework.delete_framework_indicator(self.session, self.actor, row_id, seen_version, self.source)
-
-    def save_framework_sub_indicator(self, *, values: dict[str, Any], row_id: int | None = None,
-                                     seen_version: int | None = None,
-                                     fiscal_year: int | None = None) -> Saved:
-        return framework.save_framework_sub_indicator(self.session, self.actor, values, row_id, seen_version,
-                                                      self.source, fiscal_year=fiscal_year)
-
-    def delete_framework_sub_indicator(self, *, row_id: int, seen_version: int) -> None:
-        framework.delete_framework_sub_indicator(self.session, self.actor, row_id, seen_version, self.source)
-
-    def save_catalogue_item(self, *, values: dict[str, Any], row_id: int | None = None,
-                            seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
-        return framework.save_catalogue_item(self.session, self.actor, values, row_id, seen_version,
-                                             self.source, fiscal_year=fiscal_year)
-
-    def delete_catalogue_item(self, *, row_id: int, seen_version: int) -> None:
-        """Refused while stations' plans hold the item; its components go with it."""
-        framework.delete_catalogue_item(self.session, self.actor, row_id, seen_version, self.source)
-
-    def save_catalogue_component(self, *, values: dict[str, Any], row_id: int | None = None,
-                                 seen_version: int | None = None, item_id: int | None = None) -> Saved:
-        return framework.save_catalogue_component(self.session, self.actor, values, row_id, seen_version,
-                                                  self.source, item_id=item_id)
-
-    def delete_catalogue_component(self, *, row_id: int, seen_version: int) -> None:
-        framework.delete_catalogue_component(self.session, self.actor, row_id, seen_version, self.source)
-
-    def save_framework_phase(self, *, values: dict[str, Any], row_id: int | None = None,
-                             seen_version: int | None = None, fiscal_year: int | None = None) -> Saved:
-        return framework.save_framework_phase(self.session, self.actor, values, row_id, seen_version,
-                                              self.source, fiscal_year=fiscal_year)
-
-    def delete_framework_phase(self, *, row_id: int, seen_version: int) -> None:
-        framework.delete_framework_phase(self.session, self.actor, row_id, seen_version, self.source)
+    def delete_framework_row(self, *, table: framework.FrameworkTable, row_id: int,
+                             seen_version: int) -> None:
+        """Remove one row of a year's framework; an OIT item goes with its components, and is refused
+        while stations' plans hold it."""
+        framework.delete_framework_row(self.session, self.actor, table, row_id, seen_version, self.source)
 
     def import_framework(self, *, fiscal_year: int, workbook: FrameworkWorkbook,
                          expected: str | None = None) -> FrameworkChanges:
