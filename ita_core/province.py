@@ -1,26 +1,35 @@
 """Many stations at once: the province (ภ.จว.) or region table and its stations × indicators grid.
 
-Lights come from :func:`ita_core.plan.lit_rows` for all stations in one pass, so a station's
-line here equals what its own dashboard shows. Counts that need no light rules (the OIT share
-done with evidence) are SQL GROUP BY.
+The database does the roll-up: one query lights every row with CASE expressions (the rules of
+:func:`ita_core.status.add_lights`) and groups by station and indicator, so a national table
+reads a few thousand aggregate rows instead of every plan row. Only the distinct rhythms of the
+recurring duties (a handful per year) are worked out in Python. A station's line here equals what
+its own dashboard shows (``tests/test_province.py`` checks it against :func:`ita_core.plan.lit_rows`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import case, func
+from sqlalchemy import Double, Integer, Select, String, and_, case, cast, func, literal, null, or_, union_all
+from sqlalchemy import select as sql_select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement, FromClause
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from ita_core.models import Activity, OitItem, Station, Status
-from ita_core.plan import lit_rows
+from ita_core.models import Activity, DutyKind, FiscalYear, OitItem, RecurringDuty, Station, Status
+from ita_core.recurring import next_or_last
 from ita_core.settings import Settings
-from ita_core.status import COLOUR, Light
+from ita_core.thai_dates import fiscal_year_bounds
 
 SEVERITY = {"grey": 0, "green": 1, "yellow": 2, "red": 3}
+EPOCH = date(1970, 1, 1)
+NO_VALUE = -1  # stands for NULL in the rhythm key, so the rhythm join is a plain (hashable) equality
 
 
 _T = TypeVar("_T")
@@ -57,6 +66,154 @@ def oit_share(session: Session, ids: list[int], fiscal_year: int) -> pd.Series:
     return pd.Series({sid: round(100.0 * d / n, 1) if n else 0.0 for sid, d, n in rows}, dtype=float)
 
 
+class day_number(FunctionElement[int]):  # named and used like a SQL function
+    """Days since 1970-01-01 of a date column (NULL stays NULL): both databases then do the light
+    rules' date arithmetic on whole integers, as pandas does on day counts."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number)
+def _day_number(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"  # PostgreSQL: an integer
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite stores dates as 'YYYY-MM-DD'; julianday of a midnight is exact in binary
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5 AS INTEGER)"
+
+
+def _days(day: date | None) -> int:
+    return NO_VALUE if day is None else (day - EPOCH).days
+
+
+def _rhythms(session: Session, scope: list[ColumnElement[bool]], fiscal_year: int,
+             as_of: date) -> list[Select[str, Any, Any, int, int, int]]:
+    """One literal row per distinct rhythm of the duties in ``scope`` that has an occurrence:
+    its key (kind, day, interval, first and last day, NULL as ``NO_VALUE``) and the day number
+    of its occurrence judged at ``as_of`` (:func:`ita_core.recurring.next_or_last`)."""
+    duty = RecurringDuty
+    start, end = fiscal_year_bounds(fiscal_year)
+    rows: list[Select[str, Any, Any, int, int, int]] = []
+    keys = sql_select(col(duty.kind), col(duty.day), col(duty.interval_days), col(duty.start), col(duty.end))
+    for kind, day, interval, first, last in session.execute(keys.distinct().where(*scope)):
+        rhythm = RecurringDuty(station_id=0, fiscal_year=fiscal_year, kind=kind, day=day,
+                               interval_days=interval, start=first, end=last)
+        found = next_or_last(rhythm, as_of, start, end)
+        if found is not None:
+            rows.append(sql_select(
+                literal(str(kind), String).label("kind"),
+                literal(NO_VALUE if day is None else day).label("day"),
+                literal(NO_VALUE if interval is None else interval).label("interval_days"),
+                literal(_days(first)).label("first"), literal(_days(last)).label("last"),
+                literal(_days(found)).label("found")))
+    return rows
+
+
+def _next_occurrences(session: Session, ids: list[int], fiscal_year: int, as_of: date) -> FromClause | None:
+    """Per activity or OIT item with recurring duties: the day number of its next occurrence on or
+    after ``as_of``, else of its last (:func:`ita_core.plan.lit_rows`' rule), as a subquery.
+
+    Stations share the year's few rhythms, so each distinct rhythm is worked out once in Python
+    and handed to the query as a small table; the database matches it to every duty."""
+    duty = RecurringDuty
+    scope = [col(duty.station_id).in_(ids), col(duty.fiscal_year) == fiscal_year,
+             col(duty.kind) != DutyKind.DAILY]
+    rhythms = _rhythms(session, scope, fiscal_year, as_of)
+    if not rhythms:
+        return None
+    rhythm = (union_all(*rhythms) if len(rhythms) > 1 else rhythms[0]).cte("rhythm")
+    occurrence = rhythm.c.found
+    upcoming = func.min(case((occurrence >= _days(as_of), occurrence)))
+    return (
+        sql_select(col(duty.activity_id).label("activity_id"), col(duty.oit_item_id).label("oit_item_id"),
+                   func.coalesce(upcoming, func.max(occurrence)).label("day"))
+        .join_from(duty, rhythm, and_(
+            col(duty.kind) == rhythm.c.kind,
+            func.coalesce(duty.day, NO_VALUE) == rhythm.c.day,
+            func.coalesce(duty.interval_days, NO_VALUE) == rhythm.c.interval_days,
+            func.coalesce(day_number(duty.start), NO_VALUE) == rhythm.c.first,
+            func.coalesce(day_number(duty.end), NO_VALUE) == rhythm.c.last))
+        .where(*scope)
+        .group_by(col(duty.activity_id), col(duty.oit_item_id))
+        .subquery("next_occurrence")
+    )
+
+
+def _lit(model: type[Activity] | type[OitItem], ids: list[int], fiscal_year: int, as_of: date,
+         settings: Settings, upcoming: FromClause | None) -> Select[Any]:
+    """The live rows of one table as (station, indicator or sub-indicator, severity, done): the
+    light rules of :func:`ita_core.status.add_lights` as one CASE, in the same order and the same
+    arithmetic (whole days; the expected progress as a double, like numpy's)."""
+    now, fy_start = _days(as_of), _days(fiscal_year_bounds(fiscal_year)[0])
+    own_due = day_number(model.due_date)
+    if upcoming is None:
+        due: ColumnElement[Any] = own_due
+    else:
+        target = upcoming.c.activity_id if model is Activity else upcoming.c.oit_item_id
+        due = func.coalesce(own_due, upcoming.c.day)
+    start = func.coalesce(day_number(model.start_date), fy_start)
+    span = due - start
+    elapsed = case((now - start > 0, now - start), else_=0)
+    ratio = cast(elapsed, Double) / span
+    expected = case((span > 0, case((ratio > 1, 1.0), else_=ratio) * 100), else_=100.0)
+    status, progress = col(model.status), col(model.progress)
+    done = status == Status.DONE
+    if model is OitItem:
+        done = done & (col(OitItem.evidence_url) != "")
+    severity = case(
+        (status == Status.NOT_APPLICABLE, SEVERITY["grey"]),
+        (done, SEVERITY["green"]),
+        (due.is_(None), SEVERITY["grey"]),  # continuous: nothing to judge it by
+        (due < now, SEVERITY["red"]),
+        (and_(status == Status.NOT_STARTED, progress == 0, due - now <= settings.at_risk_days),
+         SEVERITY["yellow"]),
+        (expected - progress > settings.behind_points, SEVERITY["yellow"]),
+        else_=SEVERITY["green"],
+    )
+    group = ((col(Activity.indicator), cast(null(), String)) if model is Activity
+             else (cast(null(), Integer), col(OitItem.sub_indicator)))
+    query = sql_select(col(model.station_id).label("station_id"), group[0].label("indicator"),
+                   group[1].label("sub_indicator"), severity.label("severity"),
+                   case((done, 1), else_=0).label("done"))
+    if upcoming is not None:
+        query = query.outerjoin(upcoming, target == model.id)
+    return query.where(col(model.station_id).in_(ids), col(model.fiscal_year) == fiscal_year,
+                       col(model.deleted_at).is_(None))
+
+
+COUNTS = ["done", "at_risk", "overdue", "rated"]
+
+
+def indicator_counts(session: Session, ids: list[int], fiscal_year: int, as_of: date,
+                     settings: Settings) -> pd.DataFrame:
+    """Per station and indicator (1–10): rows done, at risk (yellow), overdue (red), rated (not
+    grey) and the worst colour as a severity 0–3, GROUP BY in the database."""
+    upcoming = _next_occurrences(session, ids, fiscal_year, as_of)
+    lit = union_all(*(_lit(model, ids, fiscal_year, as_of, settings, upcoming)
+                      for model in (Activity, OitItem))).subquery("lit")
+    severity = lit.c.severity
+
+    def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = session.execute(
+        sql_select(lit.c.station_id, lit.c.indicator, lit.c.sub_indicator, func.sum(lit.c.done),
+               count(severity == SEVERITY["yellow"]), count(severity == SEVERITY["red"]),
+               count(severity > SEVERITY["grey"]), func.max(severity))
+        .group_by(lit.c.station_id, lit.c.indicator, lit.c.sub_indicator)
+    ).all()
+    # an OIT item's indicator is the number before the dot of its sub-indicator (9.1 → 9)
+    frame = pd.DataFrame(
+        [(station, indicator if indicator is not None else int(str(sub).split(".")[0]), *numbers)
+         for station, indicator, sub, *numbers in rows],
+        columns=["station_id", "indicator", *COUNTS, "severity"])
+    return frame.groupby(["station_id", "indicator"], as_index=False).agg(
+        {**dict.fromkeys(COUNTS, "sum"), "severity": "max"}).astype(int)
+
+
 def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: date,
                   settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one line per station, stations × indicators grid of overall colours).
@@ -64,16 +221,11 @@ def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: dat
     Station lines: code, name, province, done, at risk, overdue, rated rows, percent done, OIT
     share, overall colour. The grid holds "green"/"yellow"/"red"/"grey" per indicator 1–10.
     """
-    rows = lit_rows(session, ids, fiscal_year, as_of, settings)
-    colour = rows["light"].map(COLOUR)
-    rated = ~rows["light"].isin([Light.NOT_APPLICABLE, Light.CONTINUOUS])
-    counts = rows.assign(
-        done=rows["light"] == Light.DONE, at_risk=colour == "yellow", overdue=colour == "red", rated=rated,
-    ).groupby("station_id")[["done", "at_risk", "overdue", "rated"]].sum()
+    groups = indicator_counts(session, ids, fiscal_year, as_of, settings)
+    counts = groups.groupby("station_id")[COUNTS].sum()
     counts["percent_done"] = (100.0 * counts["done"] / counts["rated"].where(counts["rated"] > 0)).round(1)
     counts["percent_done"] = counts["percent_done"].fillna(0.0)
-    severity = rows.assign(severity=colour.map(SEVERITY)).pivot_table(
-        index="station_id", columns="indicator", values="severity", aggfunc="max")
+    severity = groups.pivot_table(index="station_id", columns="indicator", values="severity", aggfunc="max")
     # a group with only grey rows is grey; otherwise the worst of red > yellow > green
     names = {v: k for k, v in SEVERITY.items()}
     grid = severity.reindex(columns=range(1, 11)).map(lambda v: names.get(v, "grey"))
@@ -84,16 +236,22 @@ def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: dat
         columns=["station_id", "code", "name", "province"],
     ).set_index("station_id")
     table = stations.join(counts, how="left").join(oit_share(session, ids, fiscal_year).rename("oit_share"))
-    for column in ("done", "at_risk", "overdue", "rated"):
+    for column in COUNTS:
         table[column] = table[column].fillna(0).astype(int)
     table = table.fillna({"percent_done": 0.0, "oit_share": 0.0, "overall": "grey"})
-    return table.reset_index().sort_values("code", ignore_index=True), grid.reindex(table.index)
+    # a station without a plan that year has only grey groups (before issue 18 its cells were NaN)
+    grid = grid.astype(object).reindex(table.index, fill_value="grey")
+    return table.reset_index().sort_values("code", ignore_index=True), grid
 
 
 def years_with_plans(session: Session) -> list[int]:
-    """Fiscal years that hold any station's plan (activities or OIT items), newest first."""
-    years: set[int] = set()
-    for model in (Activity, OitItem):
-        live = select(model.fiscal_year).where(col(model.deleted_at).is_(None))
-        years |= set(session.exec(live.distinct()))
+    """Fiscal years that hold any station's plan (a live activity or OIT item), newest first.
+
+    Asked on every run of the province page: one indexed EXISTS per known year, not a scan of
+    every plan row of every year."""
+    def live(model: type[Activity] | type[OitItem]) -> ColumnElement[bool]:
+        return select(model.id).where(model.fiscal_year == FiscalYear.be_year,
+                                      col(model.deleted_at).is_(None)).exists()
+
+    years = session.exec(select(FiscalYear.be_year).where(or_(live(Activity), live(OitItem)))).all()
     return sorted(years, reverse=True)

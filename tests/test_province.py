@@ -1,8 +1,10 @@
 """Many stations: province roll-up equals each station's own numbers; station isolation."""
 
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
@@ -13,11 +15,12 @@ from ita_core.auth import ANONYMOUS, CLI, Actor, actor_of
 from ita_core.cli import main
 from ita_core.db import session_scope
 from ita_core.demo import apply_demo_snapshot
-from ita_core.models import Activity, OitComponent, OitItem, Station, User
+from ita_core.models import Activity, DutyKind, OitComponent, OitItem, RecurringDuty, Station, Status, User
 from ita_core.permissions import readable_stations
 from ita_core.services import PermissionDenied
 from ita_core.services.rollover import rollover
 from ita_core.settings import Settings
+from ita_core.status import COLOUR, Light
 
 AS_OF = date(2024, 3, 16)
 SETTINGS = Settings()
@@ -52,6 +55,113 @@ def test_province_table_equals_each_stations_own_numbers(stations: Engine) -> No
     assert list(by_id["oit_share"]) == [0.0, 76.0, 0.0]  # 19 of 25 items done with a URL in the demo
     assert list(by_id["province"]) == ["เชียงใหม่", "เชียงใหม่", "ลำพูน"]
     assert list(table["code"]) == ["S0002", "S0003", "chiangmai"]  # sorted by station code
+
+
+def _pandas_station_table(session: Session, ids: list[int], fiscal_year: int, as_of: date,
+                          settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The roll-up as it was before issue 18: every lit row in pandas (the reference the SQL
+    GROUP BY must equal, number for number)."""
+    rows = plan.lit_rows(session, ids, fiscal_year, as_of, settings)
+    colour = rows["light"].map(COLOUR)
+    rated = ~rows["light"].isin([Light.NOT_APPLICABLE, Light.CONTINUOUS])
+    counts = rows.assign(
+        done=rows["light"] == Light.DONE, at_risk=colour == "yellow", overdue=colour == "red", rated=rated,
+    ).groupby("station_id")[["done", "at_risk", "overdue", "rated"]].sum()
+    counts["percent_done"] = (100.0 * counts["done"] / counts["rated"].where(counts["rated"] > 0)).round(1)
+    counts["percent_done"] = counts["percent_done"].fillna(0.0)
+    severity = rows.assign(severity=colour.map(province.SEVERITY)).pivot_table(
+        index="station_id", columns="indicator", values="severity", aggfunc="max")
+    names = {v: k for k, v in province.SEVERITY.items()}
+    grid = severity.reindex(columns=range(1, 11)).map(lambda v: names.get(v, "grey"))
+    counts["overall"] = severity.max(axis=1).map(names)
+    stations = pd.DataFrame(
+        session.exec(select(Station.id, Station.code, Station.name_th, Station.province)
+                     .where(Station.id.in_(ids))).all(),
+        columns=["station_id", "code", "name", "province"],
+    ).set_index("station_id")
+    table = stations.join(counts, how="left").join(
+        province.oit_share(session, ids, fiscal_year).rename("oit_share"))
+    for column in ("done", "at_risk", "overdue", "rated"):
+        table[column] = table[column].fillna(0).astype(int)
+    table = table.fillna({"percent_done": 0.0, "oit_share": 0.0, "overall": "grey"})
+    # one change on purpose: a station without rows is grey in the grid too (it was NaN)
+    grid = grid.astype(object).reindex(table.index, fill_value="grey")
+    return table.reset_index().sort_values("code", ignore_index=True), grid
+
+
+def _shuffle_plans(engine: Engine, stations: range) -> None:
+    """Every kind of row the light rules tell apart, at random (fixed seed): each status, progress
+    0–100, own due dates before, inside and after the year or none (judged by its duties), start
+    dates or none, evidence or none, some rows deleted; and duties with rhythms of their own
+    (another day, every n days, a window, daily)."""
+    chance = random.Random(18)
+    first = date(2023, 9, 1)
+    day = lambda: first + timedelta(days=chance.randrange(450))  # noqa: E731
+    with session_scope(engine) as session:
+        for model in (Activity, OitItem):
+            for row in session.exec(select(model).where(model.station_id.in_(list(stations)))):
+                row.status = chance.choice(list(Status))
+                row.progress = chance.choice([0, 0, 10, 25, 50, 60, 75, 99, 100])
+                row.due_date = chance.choice([None, None, day(), day()])
+                row.start_date = chance.choice([None, None, day()])
+                row.evidence_url = chance.choice(["", "https://example.go.th/e"])
+                row.deleted_at = datetime(2024, 1, 1, tzinfo=UTC) if chance.random() < 0.05 else None
+                session.add(row)
+        for duty in session.exec(select(RecurringDuty).where(RecurringDuty.station_id.in_(list(stations)))):
+            duty.kind = chance.choice(list(DutyKind))
+            duty.day = chance.choice([None, 1, 15, 28, 31])
+            duty.interval_days = chance.choice([None, 7, 30])
+            duty.start = chance.choice([None, None, day()])
+            duty.end = chance.choice([None, None, day()])
+            session.add(duty)
+
+
+AS_OF_DATES = [date(2023, 9, 20), date(2023, 10, 1), date(2023, 11, 15), date(2024, 1, 28), date(2024, 3, 16),
+               date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 1)]
+
+
+def test_the_sql_roll_up_equals_the_pandas_one_for_any_plan(engine: Engine) -> None:
+    """Six stations (two untouched seed copies, one with the demo progress, three shuffled) and a
+    station without a plan, at dates across the year: table and grid equal, cell for cell."""
+    copy_stations(engine, 6)
+    with session_scope(engine) as session:
+        apply_demo_snapshot(session, 2, 2567)
+        services.create_station(session, CLI, "Z0007", "สถานีไม่มีแผน")
+    _shuffle_plans(engine, range(4, 7))
+    ids = [1, 2, 3, 4, 5, 6, 7]
+    with Session(engine) as session:
+        for as_of in AS_OF_DATES:
+            for settings in (SETTINGS, Settings(at_risk_days=30, behind_points=10)):
+                table, grid = province.station_table(session, ids, 2567, as_of, settings)
+                expected_table, expected_grid = _pandas_station_table(session, ids, 2567, as_of, settings)
+                pd.testing.assert_frame_equal(table, expected_table)
+                pd.testing.assert_frame_equal(grid, expected_grid)
+        table, grid = province.station_table(session, ids, 2567, AS_OF, SETTINGS)
+    # the shuffled stations reach every colour; the station without a plan is grey, nothing rated
+    assert set(grid.loc[[4, 5, 6]].stack()) == {"red", "yellow", "green", "grey"}
+    last = table.set_index("code").loc["Z0007"]
+    assert (last["rated"], last["overall"], last["percent_done"]) == (0, "grey", 0.0)
+    assert set(grid.loc[7]) == {"grey"}
+
+
+def test_a_year_without_plans_rolls_up_grey(stations: Engine) -> None:
+    with Session(stations) as session:
+        table, grid = province.station_table(session, [1, 2, 3], 2568, date(2025, 1, 1), SETTINGS)
+        expected_table, expected_grid = _pandas_station_table(session, [1, 2, 3], 2568, date(2025, 1, 1),
+                                                              SETTINGS)
+    pd.testing.assert_frame_equal(table, expected_table)
+    pd.testing.assert_frame_equal(grid, expected_grid)
+    assert list(table["overall"]) == ["grey"] * 3 and set(grid.stack()) == {"grey"}
+
+
+def test_years_with_plans_are_those_with_a_live_row(stations: Engine) -> None:
+    with Session(stations) as session:
+        assert province.years_with_plans(session) == [2567]
+        gone = datetime(2024, 1, 1, tzinfo=UTC)
+        session.execute(update(Activity).values(deleted_at=gone))
+        assert province.years_with_plans(session) == [2567]  # the OIT items still hold it
+        session.execute(update(OitItem).values(deleted_at=gone))
+        assert province.years_with_plans(session) == []
 
 
 def test_province_filter_and_visibility(stations: Engine) -> None:
