@@ -24,7 +24,7 @@ from ita_ui.engine import engine, reading
 from ita_ui.forms import NO_CHANGE, component_checkbox, component_done, component_key, save_component_ticks
 from ita_ui.login import current_actor, login_here
 from ita_ui.notices import notice_missing
-from ita_ui.tables import download_table
+from ita_ui.tables import XLSX_MIME, download_table
 
 context = pick_context()
 actor = current_actor()
@@ -143,8 +143,14 @@ with table_tab:
     st.markdown("##### ลิงก์สำหรับกรอกในระบบ ITAP")
     st.caption("ข้อ O1–O25 พร้อมลิงก์ที่ต้องกรอก องค์ประกอบ และผู้รับผิดชอบ; ระบุ “ไม่มีลิงก์” และ “ลิงก์เสีย”"
                f" · ลิงก์เสียในตารางนี้ {int(cells['broken'].sum())} ช่อง")
-    download_table(itap_sheet, itap.TABLE, "itap", itap.itap_title(context.station_name, context.fiscal_year),
-                   itap.COLUMNS)
+    itap_title = itap.itap_title(context.station_name, context.fiscal_year)
+    itap_csv, itap_xlsx = st.columns(2)  # the sheet's own print layout, built when clicked
+    itap_csv.download_button("⬇️ CSV", lambda: itap.itap_bytes(itap_sheet, fmt="csv"), file_name="itap.csv",
+                             mime="text/csv", key="itap_csv", width="stretch", on_click="ignore")
+    itap_xlsx.download_button("⬇️ Excel (พร้อมพิมพ์)",
+                              lambda: itap.itap_bytes(itap_sheet, fmt="xlsx", title=itap_title),
+                              file_name="itap.xlsx", mime=XLSX_MIME, key="itap_xlsx", width="stretch",
+                              on_click="ignore")
     if actor.may(Action.CHECK_LINKS, station_id=context.station_id):
         # the check runs in a worker thread (ita_ui.jobs), one per station and year; this run only
         # starts it, and the fragment below polls its progress until it is done

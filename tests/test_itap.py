@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, select
 
 from ita_core import itap, oit_matrix
@@ -91,7 +93,8 @@ def test_export_itap_writes_xlsx_and_csv_by_the_extension(cli_db: str, tmp_path:
     assert "ITAP" in sheet["A1"].value and "ปีงบประมาณ 2567" in sheet["A1"].value
     assert [c.value for c in sheet[2]] == [thai for _, thai in itap.COLUMNS]
     body = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
-    assert len(body) == 25 and [r[0] for r in body] == [f"O{n}" for n in range(1, 26)]
+    assert [r[0] for r in body if "(ต่อ)" not in r[0]] == [f"O{n}" for n in range(1, 26)]
+    body = [r for r in body if "(ต่อ)" not in r[0]]  # an item's first row holds all but the rest of its text
     assert (body[0][3], body[0][4], body[0][7]) == (O1_URL, "ใช้ได้", O1_OWNERS)
     assert [r[4] for r in body if r[0] == monthly] == [f"ลิงก์เสีย: {PUBLISHED}"]
     assert body[24][4] == "ไม่มีลิงก์"
@@ -105,3 +108,63 @@ def test_export_itap_writes_xlsx_and_csv_by_the_extension(cli_db: str, tmp_path:
     assert len(rows) == 25
     assert (rows[0]["code"], rows[0]["urls"], rows[0]["link_state"], rows[0]["due"]) == (
         "O1", O1_URL, "ok", "31 ม.ค. 2567")
+
+
+def _printed(frame: pd.DataFrame) -> Worksheet:
+    sheet = load_workbook(io.BytesIO(itap.itap_bytes(frame, fmt="xlsx", title="ITAP"))).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
+def test_the_printed_sheet_shows_every_line_of_every_item(session: Session) -> None:
+    """Rows with long component lists were cut off at the bottom when printed: each row is now as
+    tall as its wrapped lines, and an item that needs more than one row (409 pt) continues."""
+    monthly = _plant(session)
+    frame = itap.itap_frame(session, session.exec(select(Station)).one().id or 0, 2567)
+    sheet = _printed(frame)
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    codes = [str(row[0]) for row in rows]
+    assert [c for c in codes if "(ต่อ)" in c] == ["O18 (ต่อ)", "O18 (ต่อ)", "O23 (ต่อ)", "O24 (ต่อ)", "O25 (ต่อ)"]
+    # nothing lost: an item's component lines, read down its rows, are the plan's
+    components = {code: "\n".join(str(row[6]) for row in group if row[6])
+                  for code, group in groupby(rows, key=lambda row: str(row[0]).split()[0])}
+    assert components == dict(zip(frame["code"], frame["components"], strict=True))
+    widths = list(itap.WIDTHS.values())
+    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"] == pytest.approx(
+        [w + 0.7109375 for w in widths])  # XlsxWriter stores a width with the cell padding
+    heights = [sheet.row_dimensions[number].height for number in range(3, 3 + len(rows))]
+    assert heights[0] == 253.5 and heights[codes.index("O24"):codes.index("O24") + 2] == [343.5, 253.5]
+    assert max(heights) <= 409  # Excel's highest row: a taller one would clip again
+    for row, height in zip(rows, heights, strict=True):
+        lines = max(itap._lines(str(value or ""), width) for value, width in zip(row, widths, strict=True))
+        assert lines <= itap.ROW_LINES and height == 22.5 * lines + 6, row[0]
+    assert all(cell.alignment.wrap_text for row in sheet.iter_rows(min_row=2) for cell in row)
+    fills = {code: sheet.cell(3 + index, 5).fill.fgColor.rgb for index, code in enumerate(codes)}
+    # ok: no fill, broken: red, no link: yellow
+    assert (fills["O1"], fills[monthly], fills["O25"]) == ("00000000", "FFFFC7CE", "FFFFEB9C")
+
+
+def test_the_printed_sheet_is_a4_landscape_one_page_wide_with_the_header_on_each_page() -> None:
+    frame = pd.DataFrame([dict.fromkeys(itap.WIDTHS, "x") | {"code": "O1"}])
+    sheet = _printed(frame)
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # 9: A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # 1 is the file format's default, left out
+    assert sheet.print_title_rows == "$2:$2"
+    assert sheet.freeze_panes == "A3"
+
+
+def test_cell_pieces_cut_between_lines_then_words_then_inside_a_thai_run() -> None:
+    lines = "\n".join(f"{n}. องค์ประกอบ" for n in range(1, 41))
+    pieces = itap.cell_pieces(lines, 68)
+    assert "\n".join(pieces) == lines and len(pieces) == 3  # 16 + 16 + 8 whole lines
+    assert [len(p.splitlines()) for p in pieces] == [16, 16, 8]
+    run = "ทรัพย์สินของราชการ" * 80  # no space to break at
+    cut = itap.cell_pieces(run, 20)
+    assert "".join(cut) == run and len(cut) > 1
+    assert all(itap._lines(piece, 20) <= itap.ROW_LINES for piece in cut)
+    words = " ".join(["ทรัพย์สิน"] * 200)
+    cut = itap.cell_pieces(words, 20)
+    assert " ".join(cut) == words and all(itap._lines(piece, 20) <= itap.ROW_LINES for piece in cut)
+    assert itap.cell_pieces("", 20) == [""]
