@@ -210,3 +210,46 @@ def test_send_line_pushes_json_with_the_bearer_token(db_url: str, monkeypatch: p
     assert body["messages"][0]["text"].startswith(f"เรียน {PERSON}")
     assert TOKEN not in printed.out + printed.err
     assert {(r.channel, r.ok) for r in _rows(db_url)} == {("line", True)}
+
+
+# the seed's people with nothing overdue or due within 7 days at 16 มี.ค. 2567
+NOTHING_DUE = {"ชัชวาล แสงบุญ", "ณรงค์ กองแก้ว", "นัฐวุฒิ พรหมเสน", "ปุณยนุช บุญทะวงค์", "วรชิต สมบูรณ์"}
+
+
+def test_done_when_every_person_with_work_gets_one_thai_mail_and_a_second_run_sends_nothing(
+        db_url: str, smtp: tuple[_Handler, int], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17's "done when" on the sample data at 16 มี.ค. 2567, with an e-mail for every one of
+    its 24 people: 19 have work, each gets exactly one Thai mail; the 5 without get none; a second
+    run the same day delivers nothing."""
+    handler, port = smtp
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        people = [p for p in session.exec(select(Person).order_by(Person.id)) if p.kind == "person"]
+        address = {p.name: f"p{n}@police.go.th" for n, p in enumerate(people)}
+        writer = Writer(session, CLI, source="cli")
+        for person in people:
+            writer.save_person(values={"email": address[person.name]}, row_id=person.id,
+                               seen_version=person.version)
+        session.commit()
+    assert len(people) == 24
+    monkeypatch.setenv("ITA_SMTP_URL", f"smtp://ita:{PASSWORD}@127.0.0.1:{port}")
+    monkeypatch.setenv("ITA_SMTP_FROM", "ita@police.go.th")
+    assert main(["remind", "--as-of", "2567-03-16", "--send"]) == 0
+    capsys.readouterr()
+    mails = {m.rcpt_tos[0]: message_from_bytes(m.content, policy=default) for m in handler.messages}
+    assert len(handler.messages) == len(mails) == 19  # one each, nobody twice
+    assert set(mails) == {address[name] for name in address if name not in NOTHING_DUE}
+    for name, to in address.items():
+        if to not in mails:
+            continue
+        body = mails[to].get_content()
+        assert str(mails[to]["Subject"]).startswith("แจ้งเตือนงาน ITA สถานีตำรวจภูธรเชียงใหม่: เลยกำหนด")
+        assert body.splitlines()[0] == f"เรียน {name}"
+        assert "ณ วันที่ 16 มี.ค. 2567" in body  # Thai, Buddhist Era
+    assert {r.ok for r in _rows(db_url)} == {True} and len(_rows(db_url)) == 19
+
+    assert main(["remind", "--as-of", "2567-03-16", "--send"]) == 0
+    second = capsys.readouterr().out
+    assert len(handler.messages) == 19 and len(_rows(db_url)) == 19  # nothing delivered, nothing recorded
+    assert second.count("ส่งแล้ววันนี้ — ไม่ส่งซ้ำ") == 19
