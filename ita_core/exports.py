@@ -116,6 +116,16 @@ THAI_VALUES: dict[str, dict[str, Mapping[Any, str]]] = {
     "audit": {"source": SOURCE_TH, "table": TABLE_TH},
 }
 
+# table → column keys hidden in its Excel sheets: the importer's keys and counters, what the title
+# row already says, and links nobody can follow on paper. Without them the sample plan's 26
+# activities print on 5 A4 landscape pages at 70 % or more (9 with them); the cells stay in the
+# file, so an export → import round trip changes nothing, and "unhide" shows them again.
+PRINT_HIDDEN: dict[str, frozenset[str]] = {
+    "activities": frozenset({"id", "fiscal_year", "station", "version", "evidence_url"}),
+    "oit-items": frozenset({"version", "evidence_url"}),
+    "plan-rows": frozenset({"evidence_url"}),
+}
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -208,7 +218,8 @@ def _sheet(frame: pd.DataFrame, table: str, name: str, lang: str, title: str,
     """One neutralised table as a sheet named ``name``, with ``table``'s (or ``columns``') headers."""
     keys = [key for key, _ in (columns or COLUMNS[table])]
     return workbooks.Table(_safe(in_words(frame, table, lang)), name=name, keys=keys,
-                           headers=headers(table, lang, columns), title=title)
+                           headers=headers(table, lang, columns), title=title,
+                           hidden=PRINT_HIDDEN.get(table, frozenset()))
 
 
 def plan_title(station_name: str, fiscal_year: int, as_of: date) -> str:

@@ -8,7 +8,10 @@ setup (A4 landscape, fit to one page wide, header row repeated on every page).
 Printing: a sheet's columns together are at most :func:`print_budget` wide, so fitting the page
 width never shrinks the print below :data:`MIN_PRINT_SCALE`; long text columns share what the
 short ones leave in proportion to how much text they hold, and their rows grow instead (wrapped
-whole, with row heights computed for the narrower columns).
+whole, with row heights computed for the narrower columns). A table may hide columns a reader
+of the paper has no use for (row ids, the fiscal year and station the title already names, version
+counters, links): hidden columns take no page width and are still in the file, so the importer
+reads them back unchanged.
 
 Values arrive already neutralised (``ita_core.exports``); this module only lays them out.
 Sheets are written with XlsxWriter, which writes 51,000 styled rows in well under half the
@@ -77,6 +80,7 @@ class Table:
     keys: Sequence[str]
     headers: Sequence[str]
     title: str
+    hidden: frozenset[str] = frozenset()  # keys of columns hidden (on paper and on screen), still read back
 
 
 def _light_colours() -> dict[str, str]:
@@ -280,19 +284,18 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
     kinds = [_column_kind(values[column]) for column in values.columns]
     wanted = [_width(values[column], header, kind)
               for column, header, kind in zip(values.columns, table.headers, kinds, strict=True)]
-    ceiling = [_width(values[column], header, kind, PRINT_MAX_WIDTH)
-               for column, header, kind in zip(values.columns, table.headers, kinds, strict=True)]
-    widths = fit_widths(values, wanted, kinds, print_budget(len(wanted)), ceiling)
+    shown = [i for i, key in enumerate(table.keys) if key not in table.hidden]
+    widths = _print_widths(values, table.headers, kinds, wanted, shown)
     sheet.write_string(0, 0, table.title, formats["title"])
     sheet.set_row(0, TITLE_POINTS)
     sheet.set_row(1, ROW_PADDING + LINE_POINTS * max(
-        [line_count(header, width) for header, width in zip(table.headers, widths, strict=True)] + [1]))
+        [line_count(table.headers[i], widths[i]) for i in shown] + [1]))
     for column, header in enumerate(table.headers):
         sheet.write_string(1, column, header, formats["header"])
     column_formats = [formats[kind] for kind in kinds]
     lit = [key in LIGHT_KEYS for key in table.keys]
     date_format = formats["date"]
-    heights = _row_heights(values, widths, kinds)
+    heights = _row_heights(values.iloc[:, shown], [widths[i] for i in shown], [kinds[i] for i in shown])
     for row, (record, height) in enumerate(zip(values.itertuples(index=False, name=None), heights,
                                                strict=True), start=2):
         sheet.set_row(row, height)
@@ -301,10 +304,23 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
             _write_cell(sheet, row, column, value, formats[colour] if colour else column_formats[column],
                         date_format)
     for column, width in enumerate(widths):
-        sheet.set_column(column, column, width)
+        sheet.set_column(column, column, width, None, {"hidden": column not in shown})
     sheet.freeze_panes(2, 0)
     sheet.autofilter(1, 0, len(values) + 1, max(len(table.headers), 1) - 1)
     _print_setup(sheet)
+
+
+def _print_widths(values: pd.DataFrame, headers: Sequence[str], kinds: list[str], wanted: list[float],
+                  shown: list[int]) -> list[float]:
+    """Every column's width: the shown columns share the page (:func:`fit_widths`), a hidden
+    column keeps the width it wants for whoever shows it again."""
+    ceiling = [_width(values.iloc[:, i], headers[i], kinds[i], PRINT_MAX_WIDTH) for i in shown]
+    fitted = fit_widths(values.iloc[:, shown], [wanted[i] for i in shown], [kinds[i] for i in shown],
+                        print_budget(len(shown)), ceiling)
+    widths = list(wanted)
+    for i, width in zip(shown, fitted, strict=True):
+        widths[i] = width
+    return widths
 
 
 def line_counts(column: pd.Series, width: float) -> pd.Series:
