@@ -19,15 +19,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from ita_core import queries
 from ita_core.meeting import markdown_text
-from ita_core.models import Publication, RecurringDuty, Status
+from ita_core.models import LinkCheck, OitItem, Publication, RecurringDuty, Status
 from ita_core.recurring import due_by_month
 from ita_core.thai_dates import fiscal_year_bounds, format_be, format_be_month
 
@@ -80,21 +80,49 @@ def publications(session: Session, station_id: int, fiscal_year: int) -> pd.Data
     return pd.DataFrame([r.model_dump() for r in rows], columns=list(Publication.model_fields))
 
 
+def data_version(session: Session, station_id: int, fiscal_year: int) -> tuple[object, ...]:
+    """A value that changes whenever anything the matrix page shows is written: the plan rows
+    (``queries.data_version``), the year's ticks and the station's link checks. Three indexed
+    aggregates, so a page can key its cache on it instead of reading the cells again."""
+    ticks = session.exec(
+        select(func.count(), func.coalesce(func.sum(Publication.version), 0),
+               func.max(Publication.updated_at))
+        .where(Publication.station_id == station_id, Publication.fiscal_year == fiscal_year)).one()
+    checks = session.exec(select(func.count(), func.max(LinkCheck.checked_at))
+                          .where(LinkCheck.station_id == station_id)).one()
+    return (*queries.data_version(session, [station_id], fiscal_year), *ticks, *checks)
+
+
 def sub_indicator_names(session: Session, fiscal_year: int) -> dict[str, str]:
     """Sub-indicator code → Thai name (9.1 ข้อมูลพื้นฐาน …) in the year's framework."""
     subs = queries.sub_indicators(session, fiscal_year)
     return dict(zip(subs["code"], subs["name_th"], strict=True))
 
 
+def _items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """The live OIT items of a station's year in number order: only the item table, none of the
+    components and names ``queries.oit_items`` joins in (the matrix needs neither). A frame built as
+    ``queries.oit_items`` builds its own, so every cell value reads the same."""
+    rows = session.exec(select(OitItem).where(
+        OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
+        col(OitItem.deleted_at).is_(None)).order_by(col(OitItem.number))).all()
+    return pd.DataFrame([r.model_dump() for r in rows], columns=list(OitItem.model_fields))
+
+
 def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> pd.DataFrame:
-    """One row per item × month (25 × 12) with requirement, due date, tick, link and state."""
-    items = queries.oit_items(session, station_id, fiscal_year)
+    """One row per item × month (25 × 12) with requirement, due date, tick, link and state.
+
+    Three indexed reads of the one station-year (items, their duties, their ticks); the ticks are
+    looked up in a dict, not a frame index, which took most of the page's time (issue 18)."""
+    items = _items(session, station_id, fiscal_year)
     duties: dict[int, list[RecurringDuty]] = {}
     for duty in queries.recurring_duties(session, station_id, fiscal_year):
         if duty.oit_item_id is not None:
             duties.setdefault(duty.oit_item_id, []).append(duty)
-    ticks = publications(session, station_id, fiscal_year).set_index(["item_id", "month"])
-    months = fiscal_months(fiscal_year)
+    ticks = {(tick["item_id"], tick["month"]): tick
+             for tick in publications(session, station_id, fiscal_year).to_dict("records")}
+    months = [(month, month_key(month), format_be_month(month.year, month.month))
+              for month in fiscal_months(fiscal_year)]
     rows = []
     records: Iterable[Any] = items.itertuples()  # pandas types a row's fields as any scalar
     for item in records:
@@ -102,8 +130,9 @@ def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> p
         item_duties = duties.get(item.id, [])
         required = due_by_month(due_date, item_duties, fiscal_year)
         one_off_done = not item_duties and item.status == Status.DONE and bool(item.evidence_url)
-        for month in months:
-            tick = ticks.loc[(item.id, month)] if (item.id, month) in ticks.index else None
+        number = int(item.code.lstrip("O"))
+        for month, key, label in months:
+            tick = ticks.get((item.id, month))
             done = bool(tick["done"]) if tick is not None else False
             url = tick["url"] if tick is not None else ""
             note = tick["note"] if tick is not None else ""
@@ -111,10 +140,10 @@ def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> p
                 done, url = True, item.evidence_url
             due = required.get(month)
             rows.append({
-                "item_id": item.id, "code": item.code, "number": int(item.code.lstrip("O")),
+                "item_id": item.id, "code": item.code, "number": number,
                 "sub_indicator": item.sub_indicator, "title": item.title, "month": month,
-                "key": month_key(month), "label": format_be_month(month.year, month.month),
-                "required": month in required, "due": due, "done": done, "url": url, "note": note,
+                "key": key, "label": label, "required": month in required, "due": due, "done": done,
+                "url": url, "note": note,
                 "publication_id": int(tick["id"]) if tick is not None else None,
                 "version": int(tick["version"]) if tick is not None else None,
                 "state": cell_state(required=month in required, due=due, done=done, as_of=as_of).value,
@@ -144,8 +173,15 @@ def export_table(session: Session, station_id: int, fiscal_year: int, as_of: dat
     Values are ``done``/``due``/``overdue``/``n/a`` with ``--lang en`` and Thai words otherwise.
     A plan without OIT items gives the headers and no rows.
     """
+    return export_frame(cells(session, station_id, fiscal_year, as_of), fiscal_year, lang)
+
+
+def export_frame(cell_rows: pd.DataFrame, fiscal_year: int,
+                 lang: str = "th") -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """:func:`export_table` of cells already read (the page has them; reading them twice was a
+    third of its time)."""
     columns = FIXED_COLUMNS + month_columns(fiscal_year)
-    frame = matrix(cells(session, station_id, fiscal_year, as_of)).reindex(columns=[k for k, _ in columns])
+    frame = matrix(cell_rows).reindex(columns=[k for k, _ in columns])
     if lang != "en":
         months = [key for key, _ in month_columns(fiscal_year)]
         frame[months] = frame[months].apply(lambda column: column.map(lambda v: STATE_TH[CellState(v)]))
@@ -186,16 +222,21 @@ def markdown_tables(cell_rows: pd.DataFrame, names: dict[str, str],
     months = cell_rows.drop_duplicates("month").sort_values("month")
     header = "| ข้อ | ข้อมูล | " + " | ".join(months["label"]) + " |"
     rule = "|---|---|" + "---|" * len(months)
+    # sub-indicators in the order of their first item, items by number: one pass over plain dicts
+    # (a pandas group per item and a Series per cell took a tenth of a second a page)
+    groups: dict[str, dict[int, list[dict[Any, Any]]]] = {}
+    for row in cell_rows.sort_values(["number", "month"]).to_dict("records"):
+        if not pd.isna(row["sub_indicator"]):  # as pandas groups: a cell with no sub-indicator is left out
+            groups.setdefault(row["sub_indicator"], {}).setdefault(row["number"], []).append(row)
     out = []
-    for code, group in cell_rows.sort_values(["number", "month"]).groupby("sub_indicator", sort=False):
+    for code, items in groups.items():
         lines = [header, rule]
-        for _, item in group.groupby("number", sort=True):
-            first = item.iloc[0]
-            title = first["title"]
+        for _, item in sorted(items.items()):
+            title = item[0]["title"]
             title = title if len(title) <= title_chars else title[: title_chars - 1] + "…"
-            lines.append(f"| **{markdown_text(first['code'])}** | {markdown_text(title)} | "
-                         + " | ".join(cell_text(r) for _, r in item.iterrows()) + " |")
-        out.append((f"{code} {names.get(cast(str, code), '')}".strip(), "\n".join(lines)))
+            lines.append(f"| **{markdown_text(item[0]['code'])}** | {markdown_text(title)} | "
+                         + " | ".join(cell_text(r) for r in item) + " |")
+        out.append((f"{code} {names.get(code, '')}".strip(), "\n".join(lines)))
     return out
 
 

@@ -17,6 +17,7 @@ from ita_core import oit_matrix, services
 from ita_core.auth import CLI, Actor
 from ita_core.cli import main
 from ita_core.db import session_scope
+from ita_core.links import LinkResult
 from ita_core.models import AuditLog, DutyKind, OitItem, Person, Publication, RecurringDuty, Station
 from ita_core.oit_matrix import CellState, cell_state, due_by_month
 from ita_core.recurring import occurrences
@@ -244,3 +245,42 @@ def test_a_pipe_or_markdown_in_a_url_or_title_adds_no_cell_and_no_link(session: 
     [o1] = [line for line in lines if line.startswith("| **O1**")]
     assert "![" not in o1 and "<b>" not in o1 and "](" not in o1
     assert r"\!\[t\]\(http\://127\.0\.0\.1\:9/x\.png\) \<b\>x\</b\> \[l\]\(http\://e\.x\) \| ✅" in o1
+
+
+def test_the_pages_cache_key_moves_with_a_tick_a_link_check_and_a_plan_row(engine: Engine) -> None:
+    """``data_version`` keys the OIT matrix page's cached reads: every write the page shows moves it."""
+    def version() -> tuple[object, ...]:
+        with Session(engine) as session:
+            return oit_matrix.data_version(session, 1, FY)
+
+    seen = [version()]
+    url = "https://chiangmai.police.go.th/oit/o7-2566-11.pdf"
+    with session_scope(engine) as session:
+        Writer(session, officer(session)).set_publication(item_id=item(session, "O7").id,
+                                                          month=date(2023, 11, 1), done=True, url=url)
+    seen.append(version())
+    with session_scope(engine) as session:
+        Writer(session, CLI, source="cli").record_link_checks(
+            station_id=1, results=[LinkResult(url, False, status_code=404, error="HTTP 404")])
+    seen.append(version())
+    with session_scope(engine) as session:
+        o1 = item(session, "O1")
+        Writer(session, Actor("admin", "admin")).delete_row(table="oit_item", row_id=o1.id,
+                                                            seen_version=o1.version)
+    seen.append(version())
+    assert len(set(seen)) == 4 and version() == seen[-1]  # reading moves nothing
+    with Session(engine) as session:
+        cells = oit_matrix.cells(session, 1, FY, AS_OF)
+    assert len(cells) == 24 * 12 and "O1" not in set(cells["code"])  # a deleted item leaves the matrix
+    o7 = cells[(cells["code"] == "O7") & (cells["key"] == "2023-11")].iloc[0]
+    assert (o7["done"], o7["url"], o7["publication_id"], o7["version"]) == (True, url, 1, 1)
+
+
+def test_the_export_of_cells_already_read_equals_the_export_read_afresh(session: Session) -> None:
+    cells = oit_matrix.cells(session, 1, FY, AS_OF)
+    for lang in ("th", "en"):
+        frame, columns = oit_matrix.export_frame(cells, FY, lang)
+        fresh, fresh_columns = oit_matrix.export_table(session, 1, FY, AS_OF, lang)
+        assert frame.equals(fresh) and columns == fresh_columns
+    frame, _ = oit_matrix.export_frame(cells, FY)
+    assert frame.loc[6, MONTHS].tolist() == ["เลยกำหนด"] * 5 + ["รอเผยแพร่"] * 7  # O7
