@@ -35,6 +35,7 @@ from ita_core.thai_dates import format_be
 
 KIND_TH = {"activity": "กิจกรรม", "oit_item": "ข้อมูล OIT", "publication": "เผยแพร่รายเดือน",
            "report": "รายงานประจำ"}
+DEFAULT_DAYS = 7  # "due within N days" when nobody says otherwise (``ita remind --days``, the admin preview)
 LINE_TEXT_LIMIT = 5000
 SMTP_TIMEOUT_S = 30
 
@@ -183,6 +184,17 @@ def digests(session: Session, *, station: Station, fiscal_year: int, as_of: date
         found.append(Digest(station_id, station.code, station.name_th, pid, person.name, email, line, as_of,
                             days, link, items))
     return found
+
+
+def station_digests(session: Session, *, station_id: int, fiscal_year: int, as_of: date,
+                    days: int = DEFAULT_DAYS, settings: Settings) -> list[Digest]:
+    """:func:`digests` of a station named by its id (the admin page's preview knows only the id);
+    none when the station does not exist."""
+    station = session.get(Station, station_id)
+    if station is None:
+        return []
+    return digests(session, station=station, fiscal_year=fiscal_year, as_of=as_of, days=days,
+                   settings=settings)
 
 
 # --- sending -------------------------------------------------------------------------------------

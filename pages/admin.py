@@ -7,18 +7,20 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from ita_core import queries
+from ita_core import queries, remind
 from ita_core.backup import backup_bytes
 from ita_core.framework import framework_years
 from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
 from ita_core.meeting import markdown_text
 from ita_core.models import AssignmentRole, OitItem, UserRole
 from ita_core.permissions import Action, PermissionDenied
+from ita_core.plan import default_as_of
 from ita_core.recurring import describe
 from ita_core.services import ValidationFailed
 from ita_core.services.rollover import RolloverReport
 from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
+from ita_core.thai_dates import format_be
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
 from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row, row_editor
@@ -81,8 +83,9 @@ def duties_editor(target: str, row_id: int) -> None:
                   new_form=form)
 
 
-activities_tab, oit_tab, people_tab, assign_tab, users_tab, year_tab, backup_tab = st.tabs(
-    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "ปีงบประมาณใหม่", "สำรองข้อมูล"])
+activities_tab, oit_tab, people_tab, assign_tab, users_tab, remind_tab, year_tab, backup_tab = st.tabs(
+    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "การแจ้งเตือน", "ปีงบประมาณใหม่",
+     "สำรองข้อมูล"])
 
 with activities_tab:
     with reading() as session:
@@ -228,6 +231,32 @@ with users_tab:
                 username=username, password=password, role=role, person_id=pid, can_edit_all=all_rows,
                 station_id=context.station_id, email=email), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
     account_actions(users)
+
+def reminder_preview() -> None:
+    """Read-only: each person's digest as `ita remind` prints it without --send (same day, same
+    window), so an admin sees who will hear what, and who has no e-mail, before the timer sends."""
+    if not actor.may(Action.SEND_REMINDERS, station_id=context.station_id):
+        st.info("ตัวอย่างการแจ้งเตือนดูได้เฉพาะผู้ที่ส่งการแจ้งเตือนได้ (ผู้ดูแลระบบ เลขานุการ ITA)")
+        return
+    as_of = default_as_of(context.fiscal_year)
+    with reading() as session:
+        found = remind.station_digests(session, station_id=context.station_id,
+                                       fiscal_year=context.fiscal_year, as_of=as_of, settings=get_settings())
+    st.caption(f"ข้อความที่แต่ละคนจะได้รับ ณ {format_be(as_of)} (เลยกำหนด และครบกำหนดภายใน "
+               f"{remind.DEFAULT_DAYS} วัน) · หน้านี้แสดงอย่างเดียว ไม่ส่ง — "
+               "การส่งใช้คำสั่ง `ita remind --send` (ดู README)")
+    if not found:
+        st.info("ไม่มีผู้ใดมีงานเลยกำหนดหรือใกล้ครบกำหนด")
+    for digest in found:
+        to = digest.email or "ไม่มีอีเมล"
+        label = f"{digest.name} · เลยกำหนด {len(digest.overdue)} · ใกล้ครบ {len(digest.due_soon)} · {to}"
+        with st.expander(markdown_text(label)):  # names come from the plan: labels are Markdown
+            st.text(digest.text())
+
+
+with remind_tab:
+    reminder_preview()
+
 
 def rollover_targets(current: int) -> list[int]:
     """The years a plan may move to: every later year with a framework, and the next year."""

@@ -253,3 +253,29 @@ def test_done_when_every_person_with_work_gets_one_thai_mail_and_a_second_run_se
     second = capsys.readouterr().out
     assert len(handler.messages) == 19 and len(_rows(db_url)) == 19  # nothing delivered, nothing recorded
     assert second.count("ส่งแล้ววันนี้ — ไม่ส่งซ้ำ") == 19
+
+
+def test_the_admin_page_previews_each_digest_as_the_command_prints_it(engine: Any) -> None:
+    """The admin page's การแจ้งเตือน tab shows, read-only, each person's digest at the day
+    `ita remind` would use, with the same text; nothing is sent or recorded."""
+    from ita_core.plan import default_as_of
+    from tests.test_pages import make_user, run_page
+
+    with Session(engine) as session:
+        station = session.exec(select(Station)).one()
+        expected = remind.digests(session, station=station, fiscal_year=2567, as_of=default_as_of(2567),
+                                  days=remind.DEFAULT_DAYS, settings=Settings())
+    assert expected
+    make_user("admin", "admin")
+    app = run_page("admin", user="admin")
+    tab = next(t for t in app.tabs if t.label == "การแจ้งเตือน")
+    assert [e.label for e in tab.expander] == [
+        f"{d.name} · เลยกำหนด {len(d.overdue)} · ใกล้ครบ {len(d.due_soon)} · ไม่มีอีเมล" for d in expected]
+    assert [t.value for t in tab.text] == [d.text() for d in expected]
+    with Session(engine) as session:
+        assert session.exec(select(ReminderSent)).all() == []
+
+
+def test_station_digests_of_an_unknown_station_are_none(session: Session) -> None:
+    assert remind.station_digests(session, station_id=999, fiscal_year=2567, as_of=AS_OF,
+                                  settings=Settings()) == []
