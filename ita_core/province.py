@@ -19,10 +19,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, FromClause
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.selectable import CTE
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from ita_core.models import Activity, DutyKind, FiscalYear, OitItem, RecurringDuty, Station, Status
+from ita_core.models import Activity, AuditLog, DutyKind, FiscalYear, OitItem, RecurringDuty, Station, Status
 from ita_core.recurring import next_or_last
 from ita_core.settings import Settings
 from ita_core.thai_dates import fiscal_year_bounds
@@ -52,6 +53,21 @@ def station_ids(session: Session, province: str | None = None,
     if province:
         query = query.where(Station.province == province)
     return [station_id for station_id in session.exec(query).all() if station_id is not None]  # never None
+
+
+def last_change(session: Session, ids: list[int]) -> int | None:
+    """The newest audit row of these stations, a cache key for their roll-up.
+
+    Every write goes through the Writer, which appends an audit row carrying the row's station
+    (plan rows, duties, assignments, rollovers and imports alike), so this moves whenever the
+    roll-up's inputs do. It costs one probe of 0011's (station_id, id) index per station, where
+    summing the versions of every row (:func:`ita_core.queries.data_version`) reads them all:
+    a national page reruns on each click."""
+    newest = (sql_select(func.max(AuditLog.id)).where(col(AuditLog.station_id) == Station.id)
+              .correlate(Station).scalar_subquery())
+    per_station = sql_select(newest.label("newest")).where(col(Station.id).in_(ids)).subquery()
+    newest_of_all: int | None = session.execute(sql_select(func.max(per_station.c.newest))).scalar_one()
+    return newest_of_all
 
 
 def oit_share(session: Session, ids: list[int], fiscal_year: int) -> pd.Series:
@@ -112,60 +128,81 @@ def _rhythms(session: Session, scope: list[ColumnElement[bool]], fiscal_year: in
     return rows
 
 
-def _next_occurrences(session: Session, ids: list[int], fiscal_year: int, as_of: date) -> FromClause | None:
-    """Per activity or OIT item with recurring duties: the day number of its next occurrence on or
-    after ``as_of``, else of its last (:func:`ita_core.plan.lit_rows`' rule), as a subquery.
-
-    Stations share the year's few rhythms, so each distinct rhythm is worked out once in Python
-    and handed to the query as a small table; the database matches it to every duty."""
-    duty = RecurringDuty
-    scope = [col(duty.station_id).in_(ids), col(duty.fiscal_year) == fiscal_year,
-             col(duty.kind) != DutyKind.DAILY]
+def _rhythm_table(session: Session, ids: list[int], fiscal_year: int, as_of: date) -> CTE | None:
+    """The year's distinct rhythms with their occurrence judged at ``as_of``, as a small constant
+    table (None when no duty has one). Stations share the few rhythms of the year's framework,
+    so each is worked out once in Python, not once per duty."""
+    scope = [col(RecurringDuty.station_id).in_(ids), col(RecurringDuty.fiscal_year) == fiscal_year,
+             col(RecurringDuty.kind) != DutyKind.DAILY]
     rhythms = _rhythms(session, scope, fiscal_year, as_of)
     if not rhythms:
         return None
-    rhythm = (union_all(*rhythms) if len(rhythms) > 1 else rhythms[0]).cte("rhythm")
+    return (union_all(*rhythms) if len(rhythms) > 1 else rhythms[0]).cte("rhythm")
+
+
+def _judged_due(model: type[Activity] | type[OitItem], rhythm: CTE | None, fiscal_year: int,
+                as_of: date) -> ColumnElement[Any]:
+    """The day number a row is judged by: its own due date, else the first occurrence of its
+    duties on or after ``as_of``, else their last (:func:`ita_core.plan.lit_rows`' rule).
+
+    The duties are looked up (by their activity / OIT item index) only for the rows without a
+    due date of their own: COALESCE asks its second argument only when the first is NULL."""
+    own = day_number(model.due_date)
+    if rhythm is None:
+        return own
+    duty = RecurringDuty
+    target = duty.activity_id if model is Activity else duty.oit_item_id
     occurrence = rhythm.c.found
     upcoming = func.min(case((occurrence >= _days(as_of), occurrence)))
-    return (
-        sql_select(col(duty.activity_id).label("activity_id"), col(duty.oit_item_id).label("oit_item_id"),
-                   func.coalesce(upcoming, func.max(occurrence)).label("day"))
-        .join_from(duty, rhythm, and_(
+    judged = (
+        sql_select(func.coalesce(upcoming, func.max(occurrence)))
+        .select_from(duty)
+        .join(rhythm, and_(
             col(duty.kind) == rhythm.c.kind,
             func.coalesce(duty.day, NO_VALUE) == rhythm.c.day,
             func.coalesce(duty.interval_days, NO_VALUE) == rhythm.c.interval_days,
             func.coalesce(day_number(duty.start), NO_VALUE) == rhythm.c.first,
             func.coalesce(day_number(duty.end), NO_VALUE) == rhythm.c.last))
-        .where(*scope)
-        .group_by(col(duty.activity_id), col(duty.oit_item_id))
-        .subquery("next_occurrence")
+        # "+ 0": look the duties up by their row (SQLite would otherwise pick the year's index)
+        .where(col(target) == model.id, col(duty.fiscal_year) + 0 == fiscal_year)
+        .scalar_subquery()
     )
+    return func.coalesce(own, judged)
 
 
-def _lit(model: type[Activity] | type[OitItem], ids: list[int], fiscal_year: int, as_of: date,
-         settings: Settings, upcoming: FromClause | None) -> Select[Any]:
-    """The live rows of one table as (station, indicator or sub-indicator, severity, done): the
-    light rules of :func:`ita_core.status.add_lights` as one CASE, in the same order and the same
-    arithmetic (whole days; the expected progress as a double, like numpy's)."""
-    now, fy_start = _days(as_of), _days(fiscal_year_bounds(fiscal_year)[0])
-    own_due = day_number(model.due_date)
-    if upcoming is None:
-        due: ColumnElement[Any] = own_due
-    else:
-        target = upcoming.c.activity_id if model is Activity else upcoming.c.oit_item_id
-        due = func.coalesce(own_due, upcoming.c.day)
-    start = func.coalesce(day_number(model.start_date), fy_start)
+def _plan_rows(model: type[Activity] | type[OitItem], ids: list[int], fiscal_year: int, as_of: date,
+               rhythm: CTE | None) -> Select[Any]:
+    """What the light rules need of the live rows of one table, dates as day numbers: station,
+    indicator (activities) or sub-indicator (OIT items), status, progress, done, judged due day,
+    start day (the year's first day when the row has none)."""
+    fy_start = _days(fiscal_year_bounds(fiscal_year)[0])
+    done = col(model.status) == Status.DONE
+    if model is OitItem:
+        done = done & (col(OitItem.evidence_url) != "")  # assessors check the link
+    group = ((col(Activity.indicator), cast(null(), String)) if model is Activity
+             else (cast(null(), Integer), col(OitItem.sub_indicator)))
+    return sql_select(
+        col(model.station_id).label("station_id"), group[0].label("indicator"),
+        group[1].label("sub_indicator"), col(model.status).label("status"),
+        col(model.progress).label("progress"),
+        case((done, 1), else_=0).label("done"), _judged_due(model, rhythm, fiscal_year, as_of).label("due"),
+        func.coalesce(day_number(model.start_date), fy_start).label("start"),
+    ).where(col(model.station_id).in_(ids), col(model.fiscal_year) == fiscal_year,
+            col(model.deleted_at).is_(None))
+
+
+def _severity(row: FromClause, as_of: date, settings: Settings) -> ColumnElement[int]:
+    """The colour of a plan row as its severity (``SEVERITY``): the rules of
+    :func:`ita_core.status.add_lights` in the same order and the same arithmetic (whole days;
+    the expected progress as a double, as numpy computes it, so a tie falls the same way)."""
+    now, due, start, progress, status = _days(as_of), row.c.due, row.c.start, row.c.progress, row.c.status
     span = due - start
     elapsed = case((now - start > 0, now - start), else_=0)
     ratio = cast(elapsed, Double) / span
     expected = case((span > 0, case((ratio > 1, 1.0), else_=ratio) * 100), else_=100.0)
-    status, progress = col(model.status), col(model.progress)
-    done = status == Status.DONE
-    if model is OitItem:
-        done = done & (col(OitItem.evidence_url) != "")
-    severity = case(
+    return case(
         (status == Status.NOT_APPLICABLE, SEVERITY["grey"]),
-        (done, SEVERITY["green"]),
+        (row.c.done == 1, SEVERITY["green"]),
         (due.is_(None), SEVERITY["grey"]),  # continuous: nothing to judge it by
         (due < now, SEVERITY["red"]),
         (and_(status == Status.NOT_STARTED, progress == 0, due - now <= settings.at_risk_days),
@@ -173,15 +210,6 @@ def _lit(model: type[Activity] | type[OitItem], ids: list[int], fiscal_year: int
         (expected - progress > settings.behind_points, SEVERITY["yellow"]),
         else_=SEVERITY["green"],
     )
-    group = ((col(Activity.indicator), cast(null(), String)) if model is Activity
-             else (cast(null(), Integer), col(OitItem.sub_indicator)))
-    query = sql_select(col(model.station_id).label("station_id"), group[0].label("indicator"),
-                   group[1].label("sub_indicator"), severity.label("severity"),
-                   case((done, 1), else_=0).label("done"))
-    if upcoming is not None:
-        query = query.outerjoin(upcoming, target == model.id)
-    return query.where(col(model.station_id).in_(ids), col(model.fiscal_year) == fiscal_year,
-                       col(model.deleted_at).is_(None))
 
 
 COUNTS = ["done", "at_risk", "overdue", "rated"]
@@ -191,19 +219,19 @@ def indicator_counts(session: Session, ids: list[int], fiscal_year: int, as_of: 
                      settings: Settings) -> pd.DataFrame:
     """Per station and indicator (1–10): rows done, at risk (yellow), overdue (red), rated (not
     grey) and the worst colour as a severity 0–3, GROUP BY in the database."""
-    upcoming = _next_occurrences(session, ids, fiscal_year, as_of)
-    lit = union_all(*(_lit(model, ids, fiscal_year, as_of, settings, upcoming)
-                      for model in (Activity, OitItem))).subquery("lit")
-    severity = lit.c.severity
+    rhythm = _rhythm_table(session, ids, fiscal_year, as_of)
+    row = union_all(*(_plan_rows(model, ids, fiscal_year, as_of, rhythm)
+                      for model in (Activity, OitItem))).subquery("plan_row")
+    severity = _severity(row, as_of, settings)
 
     def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.sum(case((condition, 1), else_=0))
 
     rows = session.execute(
-        sql_select(lit.c.station_id, lit.c.indicator, lit.c.sub_indicator, func.sum(lit.c.done),
-               count(severity == SEVERITY["yellow"]), count(severity == SEVERITY["red"]),
-               count(severity > SEVERITY["grey"]), func.max(severity))
-        .group_by(lit.c.station_id, lit.c.indicator, lit.c.sub_indicator)
+        sql_select(row.c.station_id, row.c.indicator, row.c.sub_indicator, func.sum(row.c.done),
+                   count(severity == SEVERITY["yellow"]), count(severity == SEVERITY["red"]),
+                   count(severity > SEVERITY["grey"]), func.max(severity))
+        .group_by(row.c.station_id, row.c.indicator, row.c.sub_indicator)
     ).all()
     # an OIT item's indicator is the number before the dot of its sub-indicator (9.1 → 9)
     frame = pd.DataFrame(

@@ -60,18 +60,21 @@ def plan_view(context: Context) -> PlanView:
 
 
 @st.cache_data(show_spinner="กำลังรวมผลทุกสถานี…", max_entries=16)
-def _station_table(url: str, ids: tuple[int, ...], fiscal_year: int, as_of: date,
-                   version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _station_table(url: str, ids: str, fiscal_year: int, as_of: date,
+                   version: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     with Session(cached_engine(url)) as session:
-        return province.station_table(session, list(ids), fiscal_year, as_of, get_settings())
+        return province.station_table(session, [int(i) for i in ids.split(",")], fiscal_year, as_of,
+                                       get_settings())
 
 
 def station_table(ids: list[int], fiscal_year: int, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The province page's table and station × indicator grid (``province.station_table``), cached
-    on the stations' data version like :func:`plan_view`."""
+    on the stations' newest audit row (``province.last_change``: one index probe per station,
+    where summing every row's version would read them all on each rerun of a national page)."""
     with reading() as session:
-        version = queries.data_version(session, ids, fiscal_year)
-    return _station_table(get_settings().database_url, tuple(ids), fiscal_year, as_of, version)
+        version = province.last_change(session, ids)
+    # the ids as one string: Streamlit hashes a tuple of 1,500 numbers one by one
+    return _station_table(get_settings().database_url, ",".join(map(str, ids)), fiscal_year, as_of, version)
 
 
 def clear() -> None:

@@ -60,8 +60,8 @@ st.plotly_chart(heat, width="stretch")
 if len(table) > len(worst):
     st.caption(f"แสดง {len(worst)} สถานีที่มีเรื่องเลยกำหนดมากที่สุด จากทั้งหมด {len(table)} สถานี")
 
-names = table.set_index("station_id")["name"]
-station = st.selectbox("ดูแดชบอร์ดของสถานี", [None, *names.index], key="drill_station",
+names = dict(zip(table["station_id"], table["name"], strict=True))  # asked once per option on every rerun
+station = st.selectbox("ดูแดชบอร์ดของสถานี", [None, *names], key="drill_station",
                        format_func=lambda i: "— เลือกสถานี —" if i is None else names[i])
 if station is not None and st.button("เปิดภาพรวมของสถานีนี้", type="primary", key="open_station"):
     st.session_state["station"] = station

@@ -262,6 +262,24 @@ def test_the_data_version_moves_with_a_write_to_any_station_it_covers(stations: 
     assert after_component[0] == after_item[0] and after_component[1:] != after_item[1:]
 
 
+def test_the_province_cache_key_moves_with_a_write_to_any_station_it_covers(stations: Engine) -> None:
+    def marks() -> tuple:
+        with Session(stations) as session:
+            return tuple(province.last_change(session, ids) for ids in ([1], [3], [1, 2, 3]))
+
+    before = marks()
+    with session_scope(stations) as session:
+        item = session.exec(select(OitItem).where(OitItem.station_id == 3, OitItem.code == "O1")).one()
+        services.update_progress(session, CLI, "oit_item", item.id, item.version, {"status": "in_progress"})
+    after = marks()
+    assert after[0] == before[0] and after[1] > (before[1] or 0) and after[2] == after[1]
+    with session_scope(stations) as session:
+        activity = _first(session, Activity, 1)
+        services.delete_row(session, CLI, "activity", activity.id, activity.version)
+    deleted = marks()
+    assert deleted[0] > (after[0] or 0) and deleted[1] == after[1] and deleted[2] == deleted[0]
+
+
 def test_the_default_station_is_the_setting_else_the_first_with_a_plan(stations: Engine) -> None:
     with session_scope(stations) as session:
         services.create_station(session, CLI, "A0001", "สถานีใหม่ยังไม่มีแผน")  # sorts first, no plan
