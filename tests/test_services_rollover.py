@@ -21,6 +21,7 @@ from ita_core.models import (
     OitComponent,
     OitItem,
     Phase,
+    PlanIssue,
     RecurringDuty,
     SurveyQuota,
 )
@@ -384,6 +385,46 @@ def test_the_rollover_copies_through_the_validators(engine: Engine) -> None:
     assert _audit_rows(engine) == before
     with Session(engine) as session:
         assert _count(session, Activity, 2568) == 0
+
+
+def _refused_rollover(engine: Engine) -> list[str]:
+    """The rollover's refusal, checked to have written nothing."""
+    before = _audit_rows(engine)
+    with pytest.raises(ValidationFailed) as refused, session_scope(engine) as session:
+        rollover(session, CLI, 1, 2567, 2568)  # the transaction rolls back
+    assert _audit_rows(engine) == before
+    return refused.value.errors
+
+
+def test_a_plan_issue_is_copied_through_its_validator(engine: Engine) -> None:
+    """An issue emptied behind the services' back stops the rollover with the validator's words."""
+    framework_for(engine, 2568)
+    with session_scope(engine) as session:
+        session.exec(select(PlanIssue).where(PlanIssue.indicator == 1, PlanIssue.seq == 2)).one().text = " "
+    assert _refused_rollover(engine) == ["ประเด็นลำดับ 2 ของตัวชี้วัดที่ 1 ว่าง"]
+
+
+def test_an_oit_item_is_copied_through_its_validator(engine: Engine) -> None:
+    """The new year's catalogue title of O3 emptied behind the services' back: the copy is refused."""
+    framework_for(engine, 2568)
+    with session_scope(engine) as session:
+        session.exec(select(CatalogueItem).where(CatalogueItem.fiscal_year == 2568,
+                                                 CatalogueItem.code == "O3")).one().title_th = " "
+    assert _refused_rollover(engine) == ["รายการ O3 ต้องมีชื่อข้อมูล"]
+
+
+def test_survey_collectors_are_copied_as_checked_assignments(engine: Engine) -> None:
+    roll(engine)
+    with Session(engine) as session:
+        collectors = session.exec(select(Assignment).where(Assignment.fiscal_year == 2568,
+                                                           Assignment.survey_quota_id.is_not(None))).all()
+        quotas = set(session.exec(select(SurveyQuota.id).where(SurveyQuota.fiscal_year == 2568)))
+        assert len(collectors) == 13  # the seed's 2567 collectors
+        assert {row.survey_quota_id for row in collectors} <= quotas
+        trail = set(session.exec(select(AuditLog.field).where(AuditLog.table_name == "assignment",
+                                                              AuditLog.row_id == collectors[0].id)))
+        assert {"person_id", "role", "survey_quota_id"} <= trail
+        assert "activity_id" not in trail
 
 
 def test_a_rollover_from_a_year_without_a_calendar_takes_the_frameworks(engine: Engine) -> None:

@@ -64,7 +64,7 @@ from ita_core.services.core import (
     row_key,
     table_name,
 )
-from ita_core.services.plan import ensure_fiscal_year
+from ita_core.services.plan import ITEM_CODE, ensure_fiscal_year
 from ita_core.thai_dates import format_be, shift_be_years_in_text, shift_year
 
 # the rows of a framework that carry its year
@@ -176,7 +176,6 @@ CATALOGUE_EDIT = ("code", "number", "sub_indicator", "group_heading", "title_th"
                   "deadline", "due_date")
 COMPONENT_EDIT = ("seq", "text_th")
 PHASE_EDIT = ("seq", "kind", "name_th", "start", "end")
-ITEM_CODE = re.compile(r"O[1-9][0-9]*")
 SUB_INDICATOR_CODE = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 _EditedT = TypeVar("_EditedT", Framework, RatingBand, FrameworkIndicator, FrameworkSubIndicator,

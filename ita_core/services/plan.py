@@ -4,6 +4,7 @@ assignments, recurring duties, fiscal years and stations.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +16,9 @@ from ita_core.contacts import clean_contacts
 from ita_core.db import stored_id
 from ita_core.framework import catalogue_of, framework_of, missing_framework_th
 from ita_core.labels import RHYTHM_TH
+from ita_core.limits import clean_values
 from ita_core.models import (
+    ASSIGNMENT_TARGETS,
     Activity,
     Assignment,
     AssignmentRole,
@@ -32,6 +35,7 @@ from ita_core.models import (
     Person,
     PersonKind,
     Phase,
+    PlanIssue,
     RecurringDuty,
     Rhythm,
     Station,
@@ -66,6 +70,7 @@ OIT_FIELDS = ("sub_indicator", "group_heading", "title", "due_date", "due_text",
 
 
 PERSON_FIELDS = ("name", "kind", "rank", "position", "variants", "note", "email", "line_user_id")
+ASSIGNMENT_FIELDS = ("person_id", "role", *ASSIGNMENT_TARGETS, "note")  # a None target leaves no trail row
 
 
 DUTY_FIELDS = ("activity_id", "oit_item_id", "kind", "day", "interval_days", "start", "end", "text")
@@ -126,6 +131,97 @@ def save_oit_item(session: Session, actor: Actor, row_id: int, expected_version:
 
 CATALOGUE_ITEM_FIELDS = ("code", "number", "sub_indicator", "group_heading", "title", "due_date", "due_text",
                          "due_kind", "rhythm_text", "catalogue_item_id")
+# what a new OIT item may be given: its catalogue fields, and a rolled-over item's own dates and owners
+NEW_OIT_FIELDS = (*CATALOGUE_ITEM_FIELDS, "start_date", "responsible_text")
+ITEM_CODE = re.compile(r"O[1-9][0-9]*")  # O1, O2 … as the NACC numbers the OIT items
+ISSUE_FIELDS = ("indicator", "seq", "text")
+
+
+def _year_problems(session: Session, station_id: int, fiscal_year: int) -> list[str]:
+    """A new row of a station's year needs the station and the opened fiscal year."""
+    errors = []
+    if session.get(Station, station_id) is None:
+        errors.append(f"ไม่พบสถานี รหัส {station_id}")
+    if session.get(FiscalYear, fiscal_year) is None:
+        errors.append(f"ยังไม่ได้เปิดปีงบประมาณ {fiscal_year}")
+    return errors
+
+
+def _texts(table: str, values: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+    """``values`` under the text limits of :mod:`ita_core.limits`, each refusal added to ``errors``
+    (so one refusal lists every problem of the row, not the limits alone)."""
+    cleaned, refused = clean_values(table, values)
+    errors.extend(refused)
+    return cleaned
+
+
+def check_new_oit_item(session: Session, values: dict[str, Any], *, station_id: int,
+                       fiscal_year: int) -> tuple[dict[str, Any], list[str]]:
+    """A new OIT item of a station's year, cleaned, and what makes it unstorable: the station or
+    year missing, a code not like O1 or already in the station's year (a deleted one counts: the
+    code stays taken), a number that is no whole number from 1, an empty title, texts over their
+    limits, a sub-indicator the store does not know, or a catalogue item of another year or code."""
+    errors = _year_problems(session, station_id, fiscal_year)
+    clean = _texts("oit_item", {k: v for k, v in values.items() if k in NEW_OIT_FIELDS}, errors)
+    code = str(clean.get("code") or "")
+    if not ITEM_CODE.fullmatch(code):
+        errors.append(f"รหัสรายการ OIT ต้องเป็นรูปแบบ O1, O2 … (ได้ {code!r})")
+    elif session.exec(select(OitItem.id).where(OitItem.station_id == station_id,
+                                               OitItem.fiscal_year == fiscal_year,
+                                               OitItem.code == code)).first() is not None:
+        errors.append(f"ปีงบประมาณ {fiscal_year} ของสถานีนี้มีรายการ {code} อยู่แล้ว")
+    number = _whole_number(clean.get("number"), 1, 10**6)
+    if number is None:
+        errors.append(f"ลำดับรายการ {code} ต้องเป็นจำนวนเต็มตั้งแต่ 1 (ได้ {clean.get('number')!r})")
+    clean["number"] = number
+    if not str(clean.get("title") or "").strip():
+        errors.append(f"รายการ {code} ต้องมีชื่อข้อมูล")
+    if session.get(SubIndicator, str(clean.get("sub_indicator") or "")) is None:
+        errors.append(f"ไม่พบตัวชี้วัดย่อย {clean.get('sub_indicator')!r} ของรายการ {code}")
+    entry_id = clean.get("catalogue_item_id")
+    entry = session.get(CatalogueItem, entry_id) if entry_id is not None else None
+    if entry_id is not None and (entry is None or (entry.fiscal_year, entry.code) != (fiscal_year, code)):
+        errors.append(f"รายการ {code} ปี {fiscal_year} อ้างถึงรายการในเกณฑ์ รหัส {entry_id} ซึ่ง"
+                      + ("ไม่มีอยู่" if entry is None else f"เป็น {entry.code} ของเกณฑ์ปี {entry.fiscal_year}"))
+    return clean, errors
+
+
+def add_oit_item(session: Session, actor: Actor, values: dict[str, Any], *, station_id: int, fiscal_year: int,
+                 source: str = "form") -> Saved:
+    """Add one OIT item to a station's year, checked by :func:`check_new_oit_item`. The items come
+    from the year's framework (:func:`start_station_year`) or a rollover's copies, never a form:
+    the 25 items are the NACC's."""
+    require(actor, Action.EDIT_PLAN, station_id=station_id)
+    clean, errors = check_new_oit_item(session, values, station_id=station_id, fiscal_year=fiscal_year)
+    if errors:
+        raise ValidationFailed(errors)
+    return create_row(session, actor, OitItem(station_id=station_id, fiscal_year=fiscal_year, **clean),
+                      tuple(clean), source)
+
+
+def add_plan_issue(session: Session, actor: Actor, values: dict[str, Any], *, station_id: int,
+                   fiscal_year: int, source: str = "form") -> Saved:
+    """Add one issue of the plan's table ประเด็นที่ต้องปรับปรุง to a station's year: an indicator
+    1–10, a ``seq`` (a whole number from 1) free under that indicator, and a text within its limit."""
+    require(actor, Action.EDIT_PLAN, station_id=station_id)
+    errors = _year_problems(session, station_id, fiscal_year)
+    clean = _texts("plan_issue", {k: v for k, v in values.items() if k in ISSUE_FIELDS}, errors)
+    indicator, seq = _whole_number(clean.get("indicator"), 1, 10), _whole_number(clean.get("seq"), 1, 10**6)
+    if indicator is None:
+        errors.append(f"ตัวชี้วัดของประเด็นต้องเป็นเลข 1–10 (ได้ {clean.get('indicator')!r})")
+    if seq is None:
+        errors.append(f"ลำดับของประเด็นต้องเป็นจำนวนเต็มตั้งแต่ 1 (ได้ {clean.get('seq')!r})")
+    elif indicator is not None and session.exec(select(PlanIssue.id).where(
+            PlanIssue.station_id == station_id, PlanIssue.fiscal_year == fiscal_year,
+            PlanIssue.indicator == indicator, PlanIssue.seq == seq)).first() is not None:
+        errors.append(f"ตัวชี้วัดที่ {indicator} มีประเด็นลำดับ {seq} อยู่แล้ว")
+    if not str(clean.get("text") or "").strip():
+        errors.append(f"ประเด็นลำดับ {clean.get('seq')} ของตัวชี้วัดที่ {clean.get('indicator')} ว่าง")
+    if errors or indicator is None or seq is None:  # a None number has its error already
+        raise ValidationFailed(errors)
+    row = PlanIssue(station_id=station_id, fiscal_year=fiscal_year, indicator=indicator, seq=seq,
+                    text=str(clean["text"]).strip())
+    return create_row(session, actor, row, ISSUE_FIELDS, source)
 
 
 @dataclass
@@ -192,9 +288,9 @@ def start_station_year(session: Session, actor: Actor, *, station_id: int, fisca
     - the survey minimums (``SurveyMinimum`` → ``SurveyQuota``) when it has no quota, each noted
       "ขั้นต่ำตามเกณฑ์ปี <year>".
 
-    Each row goes through the validator of its kind (save_phase, save_quota, save_recurring_duty)
-    and is audited with ``source``; calling it again adds nothing. Refused when the year has no
-    framework, naming the command that makes one. Returns what it added.
+    Each row goes through the validator of its kind (add_oit_item, copy_component, save_phase,
+    save_quota, save_recurring_duty) and is audited with ``source``; calling it again adds nothing.
+    Refused when the year has no framework, naming the command that makes one. Returns what it added.
     """
     require(actor, Action.EDIT_PLAN, station_id=station_id)
     if framework_of(session, fiscal_year) is None:
@@ -230,13 +326,13 @@ def _add_catalogue_item(session: Session, actor: Actor, entry: CatalogueItem, *,
     monthly item, a month-end duty."""
     parsed = parse_due(entry.deadline, fiscal_year)
     due_date = entry.due_date if entry.due_date is not None else parsed.date
-    item = OitItem(station_id=station_id, fiscal_year=fiscal_year, code=entry.code, number=entry.number,
-                   sub_indicator=entry.sub_indicator, group_heading=entry.group_heading, title=entry.title_th,
-                   due_date=due_date, due_text=entry.deadline,
-                   due_kind=parsed.kind if parsed.date == due_date else DueKind.DATE,
-                   rhythm_text="" if entry.rhythm == Rhythm.ONCE else RHYTHM_TH[entry.rhythm],
-                   catalogue_item_id=entry.id)
-    item_id = create_row(session, actor, item, CATALOGUE_ITEM_FIELDS, source).row_id
+    item = {"code": entry.code, "number": entry.number, "sub_indicator": entry.sub_indicator,
+            "group_heading": entry.group_heading, "title": entry.title_th, "due_date": due_date,
+            "due_text": entry.deadline, "due_kind": parsed.kind if parsed.date == due_date else DueKind.DATE,
+            "rhythm_text": "" if entry.rhythm == Rhythm.ONCE else RHYTHM_TH[entry.rhythm],
+            "catalogue_item_id": entry.id}
+    item_id = add_oit_item(session, actor, item, station_id=station_id, fiscal_year=fiscal_year,
+                           source=source).row_id
     components = session.exec(select(CatalogueComponent).where(CatalogueComponent.item_id == entry.id)
                               .order_by(col(CatalogueComponent.seq))).all()
     for component in components:
@@ -352,15 +448,22 @@ def save_person(session: Session, actor: Actor, values: dict[str, Any], row_id: 
 
 
 def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
-                   activity_id: int | None = None, oit_item_id: int | None = None, note: str = "",
-                   source: str = "form") -> Saved:
-    """Give a person or group a role on one activity or one OIT item."""
+                   activity_id: int | None = None, oit_item_id: int | None = None,
+                   survey_quota_id: int | None = None, note: str = "", source: str = "form") -> Saved:
+    """Give a person or group a role on one activity, one OIT item or one survey quota (a
+    department's collectors of respondents)."""
     require(actor, Action.EDIT_PLAN)
     if role not in set(AssignmentRole):
         raise ValidationFailed([f"บทบาท {role!r} ไม่ถูกต้อง"])
-    if (activity_id is None) == (oit_item_id is None):
-        raise ValidationFailed(["ต้องเลือกกิจกรรมหรือข้อมูล OIT อย่างใดอย่างหนึ่ง"])
-    target = session.get(Activity, activity_id) if activity_id else session.get(OitItem, oit_item_id)
+    if sum(target_id is not None for target_id in (activity_id, oit_item_id, survey_quota_id)) != 1:
+        raise ValidationFailed(["ต้องเลือกกิจกรรม ข้อมูล OIT หรือเป้าหมายแบบสำรวจ อย่างใดอย่างหนึ่ง"])
+    target: Activity | OitItem | SurveyQuota | None
+    if activity_id is not None:
+        target = session.get(Activity, activity_id)
+    elif oit_item_id is not None:
+        target = session.get(OitItem, oit_item_id)
+    else:
+        target = session.get(SurveyQuota, survey_quota_id)
     if target is None:
         raise ValidationFailed(["ไม่พบรายการที่จะมอบหมาย"])
     require_station(actor, target.station_id)
@@ -371,9 +474,8 @@ def add_assignment(session: Session, actor: Actor, person_id: int, role: str, *,
         raise ValidationFailed([f"“{person.name}” เป็นบุคคลของสถานีอื่น — มอบหมายได้เฉพาะบุคคลของสถานีเดียวกับรายการ"])
     row = Assignment(station_id=target.station_id, fiscal_year=target.fiscal_year, person_id=person_id,
                      role=AssignmentRole(role), activity_id=activity_id, oit_item_id=oit_item_id,
-                     note=note)
-    fields = ("person_id", "role", "activity_id", "oit_item_id", "note")
-    return create_row(session, actor, row, fields, source)
+                     survey_quota_id=survey_quota_id, note=note)
+    return create_row(session, actor, row, ASSIGNMENT_FIELDS, source)
 
 
 def remove_assignment(session: Session, actor: Actor, assignment_id: int, source: str = "form") -> None:
@@ -383,8 +485,7 @@ def remove_assignment(session: Session, actor: Actor, assignment_id: int, source
     if row is None:
         raise ValidationFailed([f"ไม่พบการมอบหมาย {assignment_id}"])
     require_station(actor, row.station_id)
-    hard_delete(session, actor, row, ("person_id", "role", "activity_id", "oit_item_id", "note"), source,
-                 row.station_id)
+    hard_delete(session, actor, row, ASSIGNMENT_FIELDS, source, row.station_id)
 
 
 def _check_duty(values: dict[str, Any], fiscal_year: int) -> list[str]:

@@ -48,6 +48,8 @@ from ita_core.services.core import ValidationFailed, create_row, hard_delete
 from ita_core.services.plan import (
     _StartPlan,
     add_assignment,
+    add_oit_item,
+    add_plan_issue,
     check_activity,
     copy_component,
     ensure_fiscal_year,
@@ -280,8 +282,9 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
              overwrite: bool = False) -> RolloverReport:
     """Copy ``from_year``'s plan of a station into ``to_year`` (admins only; caller commits).
 
-    Each row goes through the validator of its kind where one exists (activities, assignments,
-    recurring duties, survey quotas, calendar steps, components), audited with source "rollover";
+    Each row goes through the validator of its kind (activities, OIT items, components, assignments
+    and collectors, recurring duties, survey quotas, calendar steps, plan issues), audited with
+    source "rollover";
     then :func:`start_station_year` adds what the new framework has and the copies lack."""
     plan = _plan(session, actor, station_id, from_year, to_year)
     years = to_year - from_year
@@ -302,10 +305,8 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
         new_activity[stored_id(activity)] = create_row(session, actor, copy, ACTIVITY_COPY, SOURCE).row_id
     new_item: dict[int, int] = {}
     for item, entry in plan.items:
-        values = {**_shifted(item, OIT_COPY, years), **_from_catalogue(entry)}
-        item_copy = OitItem(**scope, **values, catalogue_item_id=entry.id)
-        new_item[stored_id(item)] = create_row(session, actor, item_copy, (*OIT_COPY, "catalogue_item_id"),
-                                               SOURCE).row_id
+        values = {**_shifted(item, OIT_COPY, years), **_from_catalogue(entry), "catalogue_item_id": entry.id}
+        new_item[stored_id(item)] = add_oit_item(session, actor, values, **scope, source=SOURCE).row_id
     for component in plan.components:
         copy_component(session, actor, item_id=new_item[component.item_id], seq=component.seq,
                        text=component.text, source=SOURCE)
@@ -333,16 +334,15 @@ def rollover(session: Session, actor: Actor, station_id: int, from_year: int, to
                   "min_respondents": quota.min_respondents, "note": quota.note}
         new_quota[stored_id(quota)] = save_quota(session, actor, values, source=SOURCE, station_id=station_id,
                                                  fiscal_year=to_year).row_id
-    for held in plan.collectors:  # no validator for a quota's collector: its quota was just made
-        collector = Assignment(**scope, person_id=held.person_id, role=held.role, note=held.note,
-                          survey_quota_id=new_quota[stored_id_of(held.survey_quota_id)])
-        create_row(session, actor, collector, ("person_id", "role", "survey_quota_id", "note"), SOURCE)
+    for held in plan.collectors:
+        add_assignment(session, actor, held.person_id, held.role, note=held.note, source=SOURCE,
+                       survey_quota_id=new_quota[stored_id_of(held.survey_quota_id)])
     for phase in plan.phases:
         save_phase(session, actor, _shifted(phase, PHASE_COPY, years), source=SOURCE, station_id=station_id,
                    fiscal_year=to_year)
-    for issue in plan.issues:  # no validator: the plan's text per indicator, copied as it stands
-        copied = PlanIssue(**scope, indicator=issue.indicator, seq=issue.seq, text=issue.text)
-        create_row(session, actor, copied, ("indicator", "seq", "text"), SOURCE)
+    for issue in plan.issues:
+        add_plan_issue(session, actor, {"indicator": issue.indicator, "seq": issue.seq, "text": issue.text},
+                       **scope, source=SOURCE)
     started = start_station_year(session, actor, station_id=station_id, fiscal_year=to_year, source=SOURCE)
     if started != plan.start.summary(session):  # the preview promised these rows
         raise ValidationFailed([f"ปีงบประมาณ {to_year}: รายการที่เพิ่มจากเกณฑ์ไม่ตรงกับที่แสดงตัวอย่าง — ไม่มีการบันทึกใด ๆ"])

@@ -119,9 +119,12 @@ class Writer:
                                 station_id=station_id)
 
     def add_assignment(self, *, person_id: int, role: str, activity_id: int | None = None,
-                       oit_item_id: int | None = None, note: str = "") -> Saved:
+                       oit_item_id: int | None = None, survey_quota_id: int | None = None,
+                       note: str = "") -> Saved:
+        """A role on exactly one of an activity, an OIT item or a survey quota (its collectors)."""
         return plan.add_assignment(self.session, self.actor, person_id, role, activity_id=activity_id,
-                                   oit_item_id=oit_item_id, note=note, source=self.source)
+                                   oit_item_id=oit_item_id, survey_quota_id=survey_quota_id, note=note,
+                                   source=self.source)
 
     def remove_assignment(self, *, row_id: int) -> None:
         plan.remove_assignment(self.session, self.actor, row_id, self.source)
