@@ -21,7 +21,6 @@ from ita_core.models import (
     OitComponent,
     OitItem,
     Phase,
-    PlanIssue,
     RecurringDuty,
     SurveyQuota,
 )
@@ -398,6 +397,8 @@ def _refused_rollover(engine: Engine) -> list[str]:
 
 def test_a_plan_issue_is_copied_through_its_validator(engine: Engine) -> None:
     """An issue emptied behind the services' back stops the rollover with the validator's words."""
+    from ita_core.models import PlanIssue
+
     framework_for(engine, 2568)
     with session_scope(engine) as session:
         session.exec(select(PlanIssue).where(PlanIssue.indicator == 1, PlanIssue.seq == 2)).one().text = " "
