@@ -180,6 +180,9 @@ SUB_INDICATOR_CODE = re.compile(r"[1-9][0-9]*\.[1-9][0-9]*")
 
 _EditedT = TypeVar("_EditedT", Framework, RatingBand, FrameworkIndicator, FrameworkSubIndicator,
                     CatalogueItem, CatalogueComponent, FrameworkPhase)
+# the rows of a year edited one by one
+_YearEditedT = TypeVar("_YearEditedT", RatingBand, FrameworkIndicator, FrameworkSubIndicator, CatalogueItem,
+                       FrameworkPhase)
 # the rows a year (or, for components, a catalogue item) holds many of; some numbered by ``seq``
 _SiblingT = TypeVar("_SiblingT", RatingBand, FrameworkIndicator, FrameworkSubIndicator, CatalogueItem,
                     CatalogueComponent, FrameworkPhase)
@@ -256,6 +259,18 @@ def _existing(session: Session, model: type[_EditedT], row_id: int | None, what:
     return row
 
 
+def _opened(session: Session, actor: Actor, model: type[_YearEditedT], values: dict[str, Any],
+            fields: tuple[str, ...], *, row_id: int | None, fiscal_year: int | None,
+            what: str) -> tuple[_YearEditedT | None, int, dict[str, Any]]:
+    """How every save of a year's row starts: the permission, the row being edited (None: a new
+    one), the year the row is in (a new one's, checked to hold a framework) and the given values of
+    ``fields``, cleaned."""
+    require(actor, Action.EDIT_FRAMEWORK)
+    current = _existing(session, model, row_id, what)
+    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, what)
+    return current, year, _clean(values, fields)
+
+
 def _year_rows(session: Session, model: type[YearRowT], fiscal_year: int) -> list[YearRowT]:
     return list(session.exec(select(model).where(col(model.fiscal_year) == fiscal_year)).all())
 
@@ -272,14 +287,13 @@ def _others(rows: list[_SiblingT], current: _SiblingT | None) -> list[_SiblingT]
     return [row for row in rows if current is None or row.id != current.id]
 
 
-def _seq_clash(clean: dict[str, Any], others: list[_NumberedT]) -> int | None:
-    """The ``seq`` asked for when a sibling already has it (numbers are unique among siblings)."""
-    seq = clean.get("seq")
-    return seq if "seq" in clean and any(row.seq == seq for row in others) else None
-
-
-def _numbered(merged: dict[str, Any], others: list[_NumberedT]) -> dict[str, Any]:
-    """A new row's fields, numbered after the last sibling unless ``merged`` names its ``seq``."""
+def _sequenced(clean: dict[str, Any], merged: dict[str, Any], others: list[_NumberedT], errors: list[str], *,
+               taken_th: str) -> dict[str, Any]:
+    """Check the ``seq`` asked for is free among the siblings (else ``taken_th``, with ``{seq}``, is
+    added to ``errors``); return the fields of a new row, numbered after the last sibling unless
+    ``merged`` names its ``seq``."""
+    if "seq" in clean and any(row.seq == clean["seq"] for row in others):
+        errors.append(taken_th.format(seq=clean["seq"]))
     return {"seq": max((row.seq for row in others), default=0) + 1, **merged}
 
 
@@ -323,10 +337,8 @@ def save_rating_band(session: Session, actor: Actor, values: dict[str, Any], row
                      seen_version: int | None = None, source: str = "form", *,
                      fiscal_year: int | None = None) -> Saved:
     """Add (to ``fiscal_year``) or edit one rating band: labels, the lowest total and the per-tool floor."""
-    require(actor, Action.EDIT_FRAMEWORK)
-    current = _existing(session, RatingBand, row_id, "ระดับผลการประเมิน")
-    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ระดับผลการประเมิน")
-    clean = _clean(values, BAND_EDIT)
+    current, year, clean = _opened(session, actor, RatingBand, values, BAND_EDIT, row_id=row_id,
+                                   fiscal_year=fiscal_year, what="ระดับผลการประเมิน")
     errors: list[str] = []
     _number_field(clean, "min_total", "คะแนนรวมขั้นต่ำ", errors)
     _number_field(clean, "min_each_tool", "คะแนนขั้นต่ำรายเครื่องมือ", errors, optional=True)
@@ -339,11 +351,9 @@ def save_rating_band(session: Session, actor: Actor, values: dict[str, Any], row
     others = _others(_year_rows(session, RatingBand, year), current)
     if not errors:
         errors += check_bands([_snapshot(b, BAND_EDIT) for b in others] + [merged])
-        if (seq := _seq_clash(clean, others)) is not None:
-            errors.append(f"ลำดับ {seq} มีระดับอื่นใช้อยู่แล้ว")
+    new = _sequenced(clean, merged, others, errors, taken_th="ลำดับ {seq} มีระดับอื่นใช้อยู่แล้ว")
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
-                  new_row=lambda: RatingBand(fiscal_year=year, **_numbered(merged, others)),
-                  fields=BAND_FIELDS, source=source)
+                  new_row=lambda: RatingBand(fiscal_year=year, **new), fields=BAND_FIELDS, source=source)
 
 
 def delete_rating_band(session: Session, actor: Actor, row_id: int, seen_version: int,
@@ -365,10 +375,8 @@ def save_framework_indicator(session: Session, actor: Actor, values: dict[str, A
                              row_id: int | None = None, seen_version: int | None = None,
                              source: str = "form", *, fiscal_year: int | None = None) -> Saved:
     """Add (to ``fiscal_year``) or edit an indicator: its number (unique in the year), tool and name."""
-    require(actor, Action.EDIT_FRAMEWORK)
-    current = _existing(session, FrameworkIndicator, row_id, "ตัวชี้วัด")
-    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ตัวชี้วัด")
-    clean = _clean(values, INDICATOR_EDIT)
+    current, year, clean = _opened(session, actor, FrameworkIndicator, values, INDICATOR_EDIT, row_id=row_id,
+                                   fiscal_year=fiscal_year, what="ตัวชี้วัด")
     errors: list[str] = []
     _whole(clean, "number", "เลขตัวชี้วัด", errors)
     _choice(clean, "tool", Tool, "เครื่องมือ", errors)
@@ -380,37 +388,43 @@ def save_framework_indicator(session: Session, actor: Actor, values: dict[str, A
     others = _others(_year_rows(session, FrameworkIndicator, year), current)
     if not errors and any(r.number == merged["number"] for r in others):
         errors.append(f"ปี {year} มีตัวชี้วัดที่ {merged['number']} อยู่แล้ว")
-    if not errors and current is not None and merged["number"] != current.number:
-        used = _sub_indicators_of(session, year, current.number)
-        if used:
-            errors.append(f"เปลี่ยนเลขตัวชี้วัดที่ {current.number} ไม่ได้: มีตัวชี้วัดย่อย {len(used)} ข้อ "
-                          f"({', '.join(used)}) อยู่ใต้ตัวชี้วัดนี้")
+    if not errors and current is not None and merged["number"] != current.number and (
+            refusal := _while_held(f"เปลี่ยนเลขตัวชี้วัดที่ {current.number}", _subs_held_th(session, current))):
+        errors.append(refusal)
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
                   new_row=lambda: FrameworkIndicator(fiscal_year=year, **merged), fields=INDICATOR_FIELDS,
                   source=source)
 
 
-def _sub_indicators_of(session: Session, fiscal_year: int, number: int) -> list[str]:
-    return list(session.exec(select(FrameworkSubIndicator.code).where(
-        col(FrameworkSubIndicator.fiscal_year) == fiscal_year, col(FrameworkSubIndicator.indicator) == number)
-        .order_by(col(FrameworkSubIndicator.code))).all())
+def _while_held(doing: str, held: str) -> str | None:
+    """The refusal of ``doing`` (removing or renaming a row) while ``held`` says what the row still
+    holds; None when it holds nothing."""
+    return f"{doing} ไม่ได้: {held}" if held else None
+
+
+def _subs_held_th(session: Session, indicator: FrameworkIndicator) -> str:
+    """The sub-indicators under an indicator, as a refusal names them ("": none)."""
+    used = session.exec(select(FrameworkSubIndicator.code).where(
+        col(FrameworkSubIndicator.fiscal_year) == indicator.fiscal_year,
+        col(FrameworkSubIndicator.indicator) == indicator.number).order_by(col(FrameworkSubIndicator.code))
+    ).all()
+    return f"มีตัวชี้วัดย่อย {len(used)} ข้อ ({', '.join(used)}) อยู่ใต้ตัวชี้วัดนี้" if used else ""
 
 
 def delete_framework_indicator(session: Session, actor: Actor, row_id: int, seen_version: int,
                                source: str = "form") -> None:
     """Remove an indicator; refused while sub-indicators sit under it."""
-    def refuse(indicator: FrameworkIndicator) -> str | None:
-        used = _sub_indicators_of(session, indicator.fiscal_year, indicator.number)
-        return (f"ลบตัวชี้วัดที่ {indicator.number} ไม่ได้: มีตัวชี้วัดย่อย {len(used)} ข้อ ({', '.join(used)}) "
-                "อยู่ใต้ตัวชี้วัดนี้") if used else None
     _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, FrameworkIndicator, row_id, seen_version,
-                    INDICATOR_FIELDS, source, missing=f"ไม่พบตัวชี้วัด รหัส {row_id}", refuse=refuse)
+                    INDICATOR_FIELDS, source, missing=f"ไม่พบตัวชี้วัด รหัส {row_id}",
+                    refuse=lambda row: _while_held(f"ลบตัวชี้วัดที่ {row.number}", _subs_held_th(session, row)))
 
 
-def _items_under(session: Session, fiscal_year: int, code: str) -> list[str]:
-    return list(session.exec(select(CatalogueItem.code).where(
-        col(CatalogueItem.fiscal_year) == fiscal_year, col(CatalogueItem.sub_indicator) == code)
-        .order_by(col(CatalogueItem.number))).all())
+def _items_held_th(session: Session, sub: FrameworkSubIndicator) -> str:
+    """The year's OIT items in a sub-indicator, as a refusal names them ("": none)."""
+    used = session.exec(select(CatalogueItem.code).where(
+        col(CatalogueItem.fiscal_year) == sub.fiscal_year, col(CatalogueItem.sub_indicator) == sub.code)
+        .order_by(col(CatalogueItem.number))).all()
+    return f"มีรายการ OIT {len(used)} รายการ ({', '.join(used)}) อยู่ในตัวชี้วัดย่อยนี้" if used else ""
 
 
 def save_framework_sub_indicator(session: Session, actor: Actor, values: dict[str, Any],
@@ -418,10 +432,8 @@ def save_framework_sub_indicator(session: Session, actor: Actor, values: dict[st
                                  source: str = "form", *, fiscal_year: int | None = None) -> Saved:
     """Add (to ``fiscal_year``) or edit a sub-indicator: its code (like 9.2, unique in the year),
     the indicator it belongs to (one of the year's) and its name."""
-    require(actor, Action.EDIT_FRAMEWORK)
-    current = _existing(session, FrameworkSubIndicator, row_id, "ตัวชี้วัดย่อย")
-    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ตัวชี้วัดย่อย")
-    clean = _clean(values, SUB_INDICATOR_EDIT)
+    current, year, clean = _opened(session, actor, FrameworkSubIndicator, values, SUB_INDICATOR_EDIT,
+                                   row_id=row_id, fiscal_year=fiscal_year, what="ตัวชี้วัดย่อย")
     errors: list[str] = []
     _whole(clean, "indicator", "เลขตัวชี้วัด", errors)
     merged = _merged(current, SUB_INDICATOR_EDIT, clean)
@@ -437,11 +449,9 @@ def save_framework_sub_indicator(session: Session, actor: Actor, values: dict[st
     others = _others(_year_rows(session, FrameworkSubIndicator, year), current)
     if any(r.code == code for r in others):
         errors.append(f"ปี {year} มีตัวชี้วัดย่อย {code} อยู่แล้ว")
-    if current is not None and code != current.code:
-        used = _items_under(session, year, current.code)
-        if used:
-            errors.append(f"เปลี่ยนรหัสตัวชี้วัดย่อย {current.code} ไม่ได้: มีรายการ OIT {len(used)} รายการ "
-                          f"({', '.join(used)}) อยู่ในตัวชี้วัดย่อยนี้")
+    if current is not None and code != current.code and (
+            refusal := _while_held(f"เปลี่ยนรหัสตัวชี้วัดย่อย {current.code}", _items_held_th(session, current))):
+        errors.append(refusal)
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
                   new_row=lambda: FrameworkSubIndicator(fiscal_year=year, **merged),
                   fields=SUB_INDICATOR_FIELDS, source=source)
@@ -450,12 +460,9 @@ def save_framework_sub_indicator(session: Session, actor: Actor, values: dict[st
 def delete_framework_sub_indicator(session: Session, actor: Actor, row_id: int, seen_version: int,
                                    source: str = "form") -> None:
     """Remove a sub-indicator; refused while OIT items of the year sit in it."""
-    def refuse(sub: FrameworkSubIndicator) -> str | None:
-        used = _items_under(session, sub.fiscal_year, sub.code)
-        return (f"ลบตัวชี้วัดย่อย {sub.code} ไม่ได้: มีรายการ OIT {len(used)} รายการ ({', '.join(used)}) "
-                "อยู่ในตัวชี้วัดย่อยนี้") if used else None
     _delete_as_seen(session, actor, Action.EDIT_FRAMEWORK, FrameworkSubIndicator, row_id, seen_version,
-                    SUB_INDICATOR_FIELDS, source, missing=f"ไม่พบตัวชี้วัดย่อย รหัส {row_id}", refuse=refuse)
+                    SUB_INDICATOR_FIELDS, source, missing=f"ไม่พบตัวชี้วัดย่อย รหัส {row_id}",
+                    refuse=lambda row: _while_held(f"ลบตัวชี้วัดย่อย {row.code}", _items_held_th(session, row)))
 
 
 # the OIT catalogue
@@ -472,10 +479,8 @@ def save_catalogue_item(session: Session, actor: Actor, values: dict[str, Any], 
     """Add (to ``fiscal_year``) or edit an OIT catalogue item: code (like O1, unique in the year),
     number, sub-indicator (one of the year's), title, what must be published, rhythm, deadline
     rule and due date (within the fiscal year or at most about three months outside it)."""
-    require(actor, Action.EDIT_FRAMEWORK)
-    current = _existing(session, CatalogueItem, row_id, "รายการ OIT")
-    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "รายการ OIT")
-    clean = _clean(values, CATALOGUE_EDIT)
+    current, year, clean = _opened(session, actor, CatalogueItem, values, CATALOGUE_EDIT, row_id=row_id,
+                                   fiscal_year=fiscal_year, what="รายการ OIT")
     if clean.get("due_date") == "":
         clean["due_date"] = None
     errors: list[str] = []
@@ -544,12 +549,11 @@ def save_catalogue_component(session: Session, actor: Actor, values: dict[str, A
     _whole(clean, "seq", "ลำดับองค์ประกอบ", errors)
     merged = _merged(current, COMPONENT_EDIT, clean)
     _required_text(merged, "text_th", "ข้อความองค์ประกอบ", errors)
-    others = _others(_components_of(session, parent), current)
-    if (seq := _seq_clash(clean, others)) is not None:
-        errors.append(f"รายการนี้มีองค์ประกอบข้อ {seq} อยู่แล้ว")
+    new = _sequenced(clean, merged, _others(_components_of(session, parent), current), errors,
+                     taken_th="รายการนี้มีองค์ประกอบข้อ {seq} อยู่แล้ว")
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
-                  new_row=lambda: CatalogueComponent(item_id=parent, **_numbered(merged, others)),
-                  fields=COMPONENT_FIELDS, source=source)
+                  new_row=lambda: CatalogueComponent(item_id=parent, **new), fields=COMPONENT_FIELDS,
+                  source=source)
 
 
 def delete_catalogue_component(session: Session, actor: Actor, row_id: int, seen_version: int,
@@ -565,10 +569,8 @@ def save_framework_phase(session: Session, actor: Actor, values: dict[str, Any],
                          fiscal_year: int | None = None) -> Saved:
     """Add (to ``fiscal_year``, numbered after the last unless ``seq`` is given) or edit a step of
     the year's ITA calendar: kind, name and dates (start not after end)."""
-    require(actor, Action.EDIT_FRAMEWORK)
-    current = _existing(session, FrameworkPhase, row_id, "ขั้นตอนในปฏิทิน ITA")
-    year = current.fiscal_year if current else _year_of_new_row(session, fiscal_year, "ขั้นตอนในปฏิทิน ITA")
-    clean = _clean(values, PHASE_EDIT)
+    current, year, clean = _opened(session, actor, FrameworkPhase, values, PHASE_EDIT, row_id=row_id,
+                                   fiscal_year=fiscal_year, what="ขั้นตอนในปฏิทิน ITA")
     errors: list[str] = []
     _whole(clean, "seq", "ลำดับขั้นตอน", errors)
     merged = _merged(current, PHASE_EDIT, clean)
@@ -579,12 +581,10 @@ def save_framework_phase(session: Session, actor: Actor, values: dict[str, Any],
         errors.append("ต้องระบุวันเริ่มและวันสิ้นสุดของขั้นตอน")
     elif end < start:
         errors.append(f"วันสิ้นสุด {format_be(end)} มาก่อนวันเริ่ม {format_be(start)}")
-    others = _others(_year_rows(session, FrameworkPhase, year), current)
-    if (seq := _seq_clash(clean, others)) is not None:
-        errors.append(f"ปี {year} มีขั้นตอนลำดับ {seq} อยู่แล้ว")
+    new = _sequenced(clean, merged, _others(_year_rows(session, FrameworkPhase, year), current), errors,
+                     taken_th=f"ปี {year} มีขั้นตอนลำดับ {{seq}} อยู่แล้ว")
     return _store(session, actor, current=current, seen_version=seen_version, clean=clean, errors=errors,
-                  new_row=lambda: FrameworkPhase(fiscal_year=year, **_numbered(merged, others)),
-                  fields=PHASE_FIELDS, source=source)
+                  new_row=lambda: FrameworkPhase(fiscal_year=year, **new), fields=PHASE_FIELDS, source=source)
 
 
 def delete_framework_phase(session: Session, actor: Actor, row_id: int, seen_version: int,
