@@ -152,16 +152,16 @@ with table_tab:
                               file_name="itap.xlsx", mime=XLSX_MIME, key="itap_xlsx", width="stretch",
                               on_click="ignore")
     if actor.may(Action.CHECK_LINKS, station_id=context.station_id):
-        # the check runs in a worker thread (ita_ui.jobs), one per station and year; this run only
-        # starts it, and the fragment below polls its progress until it is done
+        # the check runs in a worker thread (ita_ui.jobs), one per station and year: the button's
+        # callback only starts it (before this run, so the button shows disabled at once) and the
+        # fragment below polls its progress until it is done
         link_job = jobs.link_check_job(context.station_id, context.fiscal_year)
         checking = link_job is not None and not link_job.state().finished
-        if st.button("🔗 ตรวจลิงก์", key="check_links", disabled=checking,
-                     help="เปิดทุกลิงก์หลักฐานและลิงก์การเผยแพร่ของปีนี้ แล้วบันทึกผล (ตรวจอยู่เบื้องหลัง)"):
-            link_job, _started = jobs.start_link_check(
-                engine=engine(), actor=actor, station_id=context.station_id,
-                fiscal_year=context.fiscal_year, timeout=get_settings().link_timeout_s)
-            checking = True
+        st.button("🔗 ตรวจลิงก์", key="check_links", disabled=checking,
+                  help="เปิดทุกลิงก์หลักฐานและลิงก์การเผยแพร่ของปีนี้ แล้วบันทึกผล (ตรวจอยู่เบื้องหลัง)",
+                  on_click=jobs.start_link_check,
+                  kwargs={"engine": engine(), "actor": actor, "station_id": context.station_id,
+                          "fiscal_year": context.fiscal_year, "timeout": get_settings().link_timeout_s})
 
         @st.fragment(run_every=LINK_POLL_S if checking else None)
         def link_check_status() -> None:
