@@ -112,3 +112,29 @@ def test_a_failing_store_ends_the_job_with_a_thai_message(engine: Engine, web: W
     assert (final.finished, final.error) == (True, jobs.FAILED_TH)
     jobs.forget_finished()
     assert jobs.link_check_job(station_id, YEAR) is None
+
+
+def test_the_page_shows_progress_while_the_check_runs_then_the_summary(engine: Engine, web: Web) -> None:
+    """The button only starts the job: the page run ends while /slow still holds its answer,
+    showing a progress bar and a disabled button; once the job ends the page shows the summary."""
+    from tests.test_pages import login, make_user, run_page
+
+    station_id = _plant(engine, [web.url("/slow"), web.url("/gone")])
+    make_user("admin1", "admin")
+    app = login(run_page("oit_matrix"), "admin1")
+    app.button(key="check_links").click().run()
+    assert not app.exception
+    job = jobs.link_check_job(station_id, YEAR)
+    assert job is not None and not job.state().finished  # the page run is over, the check is not
+    bars = app.get("progress")
+    assert len(bars) == 1 and bars[0].proto.text in ("กำลังรวบรวมลิงก์ของปีนี้ …", "ตรวจแล้ว 0 จาก 2 ลิงก์",
+                                                     "ตรวจแล้ว 1 จาก 2 ลิงก์")
+    assert app.button(key="check_links").disabled
+    web.release.set()
+    assert job.join(timeout=30).summary_text == "ตรวจลิงก์เสร็จแล้ว: ตรวจ 2 ลิงก์ · ลิงก์เสีย 1"
+    app.run()
+    assert not app.exception and not app.get("progress")
+    assert [s.value for s in app.success if "ตรวจลิงก์" in s.value] == [
+        "ตรวจลิงก์เสร็จแล้ว: ตรวจ 2 ลิงก์ · ลิงก์เสีย 1"]
+    assert not app.button(key="check_links").disabled
+    assert any("ลิงก์เสียในตารางนี้ 1 ช่อง" in c.value for c in app.caption)
