@@ -53,10 +53,6 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 URL_SEPARATOR = "\n"  # one URL a line in a cell: each is copied into the system on its own
 
-NO_LINK = {"th": links.NO_LINK_TH, "en": "no link"}
-BROKEN = {"th": links.BROKEN_TH, "en": "broken"}
-GOOD = {"th": "ใช้ได้", "en": "ok"}
-UNCHECKED = {"th": "ยังไม่ตรวจ", "en": "not checked"}
 
 
 def latest_publication_urls(session: Session, station_id: int, fiscal_year: int) -> dict[int, str]:
@@ -87,15 +83,15 @@ def _urls(evidence: object, published: str | None) -> list[str]:
 def _state(urls: list[str], checks: dict[str, LinkCheck], lang: str) -> tuple[str, date | None]:
     """The row's mark and the day its links were last checked (the oldest of them)."""
     if not urls:
-        return NO_LINK[lang], None
+        return links.NO_LINK.in_lang(lang), None
     known = [checks[url] for url in urls if url in checks]
     checked = min((c.checked_at.date() for c in known), default=None)
     broken = [c.url for c in known if not c.ok]
     if broken:
-        return f"{BROKEN[lang]}: {' '.join(broken)}", checked
+        return f"{links.BROKEN.in_lang(lang)}: {' '.join(broken)}", checked
     if len(known) < len(urls):
-        return UNCHECKED[lang], checked
-    return GOOD[lang], checked
+        return links.UNCHECKED.in_lang(lang), checked
+    return links.GOOD.in_lang(lang), checked
 
 
 def itap_frame(session: Session, station_id: int, fiscal_year: int, lang: str = "th") -> pd.DataFrame:
@@ -227,8 +223,8 @@ def itap_xlsx(frame: pd.DataFrame, *, lang: str = "th", title: str = "ITAP") -> 
         text = workbook.add_format(body)
         header = workbook.add_format({**body, "bold": True, "align": "center", "valign": "vcenter",
                                       "bg_color": f"#{HEADER_RGB}"})
-        fills = {NO_LINK[lang]: workbook.add_format({**body, "bg_color": f"#{NO_LINK_FILL}"}),
-                 BROKEN[lang]: workbook.add_format({**body, "bg_color": f"#{BROKEN_FILL}"})}
+        fills = {links.NO_LINK.in_lang(lang): workbook.add_format({**body, "bg_color": f"#{NO_LINK_FILL}"}),
+                 links.BROKEN.in_lang(lang): workbook.add_format({**body, "bg_color": f"#{BROKEN_FILL}"})}
         sheet = workbook.add_worksheet(TABLE)
         widths = [WIDTHS[key] for key, _ in COLUMNS]
         state = [key for key, _ in COLUMNS].index("link_state")

@@ -33,13 +33,29 @@ USER_AGENT = "ITA-plan-tracker/1.0 (evidence link check of a police station's IT
 WORKERS = 8  # links fetched at once: enough for 25 items × 12 months, gentle on one web server
 HEAD_REFUSED = (405, 501)  # "method not allowed / not implemented": the server wants a GET
 
-BROKEN_TH = "ลิงก์เสีย"
-NO_LINK_TH = "ไม่มีลิงก์"
-TIMEOUT_TH = "หมดเวลา (timeout)"
-DNS_TH = "ไม่พบชื่อโดเมน (DNS)"
-CONNECTION_TH = "เชื่อมต่อไม่ได้ (connection)"
-SSL_TH = "ใบรับรอง SSL ไม่ถูกต้อง"
-NOT_WEB_TH = "ไม่ใช่ลิงก์เว็บ (http/https)"
+
+@dataclass(frozen=True)
+class Word:
+    """A word of the link check in both languages a reader may ask for (``--lang en``), so a
+    state's Thai and English are written once, next to each other."""
+
+    th: str
+    en: str
+
+    def in_lang(self, lang: str) -> str:
+        return self.en if lang == "en" else self.th
+
+
+# a link's state, as the OIT matrix, the meeting page and the ITAP sheet name it
+BROKEN, NO_LINK = Word("ลิงก์เสีย", "broken"), Word("ไม่มีลิงก์", "no link")
+GOOD, UNCHECKED = Word("ใช้ได้", "ok"), Word("ยังไม่ตรวจ", "not checked")
+# why a fetch got no HTTP answer (``LinkCheck.error`` stores the Thai)
+TIMEOUT = Word("หมดเวลา (timeout)", "timeout")
+DNS = Word("ไม่พบชื่อโดเมน (DNS)", "DNS")
+CONNECTION = Word("เชื่อมต่อไม่ได้ (connection)", "connection")
+SSL = Word("ใบรับรอง SSL ไม่ถูกต้อง", "SSL")
+NOT_WEB = Word("ไม่ใช่ลิงก์เว็บ (http/https)", "not http(s)")
+_REASON_EN = {word.th: word.en for word in (TIMEOUT, DNS, CONNECTION, SSL, NOT_WEB)}
 
 
 @dataclass(frozen=True)
@@ -102,12 +118,12 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
         error = error.reason if isinstance(error.reason, BaseException) else error
     if isinstance(error, (TimeoutError, socket.timeout)):
-        return TIMEOUT_TH
+        return TIMEOUT.th
     if isinstance(error, socket.gaierror):
-        return DNS_TH
+        return DNS.th
     if isinstance(error, ssl.SSLError):
-        return SSL_TH
-    return CONNECTION_TH
+        return SSL.th
+    return CONNECTION.th
 
 
 def _fetch(url: str, method: str, timeout: float) -> tuple[int, str]:
@@ -125,7 +141,7 @@ def check_url(url: str, *, timeout: float) -> LinkResult:
     """Fetch one URL: HEAD, then GET when the server refuses HEAD (405/501, or drops the connection)."""
     checked_at = datetime.now(UTC).replace(microsecond=0)
     if urlparse(url).scheme not in ("http", "https"):
-        return LinkResult(url, False, error=NOT_WEB_TH, checked_at=checked_at)
+        return LinkResult(url, False, error=NOT_WEB.th, checked_at=checked_at)
     started = time.monotonic()
     try:
         try:
@@ -209,7 +225,7 @@ def broken_lines(targets: list[LinkTarget], checks: dict[str, LinkCheck]) -> lis
         check = checks.get(target.url)
         if check is not None and not check.ok:
             month = f" {month_text(target.month)}" if target.month else ""
-            lines.append(f"{target.code}{month} · {check.error or BROKEN_TH} · {target.url}")
+            lines.append(f"{target.code}{month} · {check.error or BROKEN.th} · {target.url}")
     return lines
 
 
@@ -217,18 +233,13 @@ def status_text(result: LinkResult | LinkCheck | None, lang: str = "th") -> str:
     """One word for a link's state: ``200``, ``HTTP 404 ลิงก์เสีย``, ``หมดเวลา (timeout) ลิงก์เสีย``,
     ``ยังไม่ตรวจ`` (English with ``lang="en"``: ``broken``, ``not checked``)."""
     if result is None:
-        return "not checked" if lang == "en" else "ยังไม่ตรวจ"
+        return UNCHECKED.in_lang(lang)
     if result.ok:
         return str(result.status_code)
-    broken = "broken" if lang == "en" else BROKEN_TH
     reason = result.error
     if lang == "en":
         reason = f"HTTP {result.status_code}" if result.status_code else _REASON_EN.get(reason, reason)
-    return f"{reason} {broken}"
-
-
-_REASON_EN = {TIMEOUT_TH: "timeout", DNS_TH: "DNS", CONNECTION_TH: "connection", SSL_TH: "SSL",
-              NOT_WEB_TH: "not http(s)"}
+    return f"{reason} {BROKEN.in_lang(lang)}"
 
 
 def month_text(month: date | None) -> str:

@@ -102,7 +102,7 @@ def test_each_kind_of_answer_is_told_apart(web: Web) -> None:
         "/gone": (False, 404, "HTTP 404", "/gone"),
         "/broken": (False, 500, "HTTP 500", "/broken"),
         "/get-only": (True, 200, "", "/get-only"),
-        "/slow": (False, None, links.TIMEOUT_TH, ""),
+        "/slow": (False, None, links.TIMEOUT.th, ""),
     }
     assert all(isinstance(r.elapsed_ms, int) and r.checked_at is not None for r in results)
     assert set(web.heads) == {links.USER_AGENT}
@@ -125,9 +125,9 @@ def test_a_refused_connection_and_an_unknown_host_are_broken(web: Web) -> None:
     web.close()  # nothing listens on the port any more
     refused, unknown, text = links.check_urls(
         [f"http://127.0.0.1:{free_port}/ok", "http://no-such-host.invalid/", "ไม่ใช่ลิงก์"], timeout=TIMEOUT)
-    assert (refused.ok, refused.error) == (False, links.CONNECTION_TH)
-    assert (unknown.ok, unknown.error) == (False, links.DNS_TH)
-    assert (text.ok, text.error) == (False, links.NOT_WEB_TH)
+    assert (refused.ok, refused.error) == (False, links.CONNECTION.th)
+    assert (unknown.ok, unknown.error) == (False, links.DNS.th)
+    assert (text.ok, text.error) == (False, links.NOT_WEB.th)
 
 
 def _plant(session: Session, web: Web) -> tuple[int, int, date]:
@@ -197,7 +197,7 @@ def test_an_officer_may_not_record_link_checks(session: Session) -> None:
 
 def test_status_text_in_both_languages() -> None:
     gone = LinkResult("u", False, status_code=404, error="HTTP 404")
-    slow = LinkResult("u", False, error=links.TIMEOUT_TH)
+    slow = LinkResult("u", False, error=links.TIMEOUT.th)
     assert [links.status_text(r) for r in (gone, slow, None)] == [
         "HTTP 404 ลิงก์เสีย", "หมดเวลา (timeout) ลิงก์เสีย", "ยังไม่ตรวจ"]
     assert [links.status_text(r, "en") for r in (gone, slow, None)] == [
