@@ -228,7 +228,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         station_id = stored_id(station)
         fiscal_year = imports.import_year(session, station_id, args.fy)
     return _import_file(engine, Path(args.file), station_id, fiscal_year, dry_run=args.dry_run,
-                        approve_names=args.approve_names)
+                        approve_names=args.approve_names,
+                        dates_outside_year_intended=args.allow_dates_outside_year)
 
 
 def _existing_file(name: str | Path) -> Path:
@@ -240,12 +241,14 @@ def _existing_file(name: str | Path) -> Path:
 
 
 def _import_file(engine: Engine, path: Path, station_id: int, fiscal_year: int, *, dry_run: bool,
-                 approve_names: bool) -> int:
-    """Preview a plan file, print the preview, and unless ``dry_run`` commit it (all or nothing)."""
+                 approve_names: bool, dates_outside_year_intended: bool = False) -> int:
+    """Preview a plan file, print the preview, and unless ``dry_run`` commit it (all or nothing).
+    ``dates_outside_year_intended`` (``--allow-dates-outside-year``) imports far due dates with a
+    warning instead of refusing them, as the web page's tick does."""
     data, settings = _existing_file(path).read_bytes(), get_settings()
     with Session(engine) as session:
         result = imports.preview(session, data, path.name, station_id=station_id, fiscal_year=fiscal_year,
-                                 settings=settings)
+                                 settings=settings, dates_outside_year_intended=dates_outside_year_intended)
     _print_preview(result)
     if result.errors:
         print("ไม่ได้นำเข้า: แก้ไฟล์ตามรายการข้างบนแล้วลองใหม่ / nothing imported", file=sys.stderr)
@@ -258,7 +261,8 @@ def _import_file(engine: Engine, path: Path, station_id: int, fiscal_year: int, 
     with session_scope(engine) as session:
         done = imports.commit(session, CLI, data, path.name, station_id=station_id, fiscal_year=fiscal_year,
                               settings=settings, expected=result.fingerprint(),
-                              approve_names=result.new_names if approve_names else ())
+                              approve_names=result.new_names if approve_names else (),
+                              dates_outside_year_intended=dates_outside_year_intended)
     print(f"นำเข้าแล้ว: เพิ่ม {done.added} แก้ไข {done.changed} แถว, บุคลากรใหม่ {done.people_added}, "
           f"มอบหมายใหม่ {done.assignments_added} / imported")
     if done.oit_items_added:
@@ -659,6 +663,10 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="ไฟล์ .xlsx หรือ .csv (ไฟล์ที่ส่งออกจากระบบ หรือแผนแบบฟอร์ม 8 คอลัมน์)")
     load.add_argument("--dry-run", action="store_true", help="ตรวจและแสดงตัวอย่างเท่านั้น ไม่บันทึก")
     load.add_argument("--approve-names", action="store_true", help="เพิ่มชื่อใหม่ที่พบเป็นบุคลากร")
+    load.add_argument("--allow-dates-outside-year", action="store_true",
+                      help="วันที่นอกปีงบประมาณเป็นความตั้งใจ: นำเข้ากำหนดเสร็จที่อยู่นอกปีงบประมาณ ± 1 ปี "
+                           "(แจ้งเตือนแทนการปฏิเสธ และบันทึกในประวัติการแก้ไข) "
+                           "/ import due dates outside the fiscal year ± 1")
     load.add_argument("--fy", type=int, help="ปีงบประมาณ พ.ศ. ของแผนที่นำเข้า (ปีที่สถานียังไม่มีแผนจะเปิดให้ใหม่; "
                                              "ค่าเริ่มต้น: ปีล่าสุดของสถานี)")
     load.add_argument("--station", help="รหัสสถานี")

@@ -56,6 +56,7 @@ PHASE_KIND_TH: dict[str, str] = {
 }
 SOURCE_TH: dict[str, str] = {
     "form": "แบบฟอร์ม", "import": "นำเข้าไฟล์", "rollover": "ขึ้นปีใหม่", "cli": "คำสั่ง ita",
+    "import-dates-outside-year": "นำเข้าไฟล์ (วันที่นอกปีงบประมาณเป็นความตั้งใจ)",
     "login": "การเข้าสู่ระบบ", "demo": "ข้อมูลสาธิต", "seed": "แผนตั้งต้น",
 }
 TABLE_TH: dict[str, str] = {

@@ -13,6 +13,7 @@ from ita_core.settings import get_settings
 from ita_ui.context import pick_context, set_context
 from ita_ui.engine import reading
 from ita_ui.notices import flash
+from ita_ui.styles import thai_uploader
 from ita_ui.writes import write
 
 st.title("นำเข้าแผนจาก Excel")
@@ -36,20 +37,28 @@ st.markdown(
     "ระบบแสดงตัวอย่างก่อน และบันทึกทั้งหมดพร้อมกันหรือไม่บันทึกเลย"
 )
 round_ = st.session_state.setdefault("import_round", 0)
+max_mb = max(1, math.ceil(settings.import_max_bytes / 2**20))
+thai_uploader(max_mb=max_mb, kinds=("xlsx", "csv"))
 upload = st.file_uploader("เลือกไฟล์ .xlsx หรือ .csv", type=["xlsx", "csv"], key=f"import_file_{round_}",
-                          max_upload_size=max(1, math.ceil(settings.import_max_bytes / 2**20)))
+                          max_upload_size=max_mb)
 if upload is None:
     st.stop()
+
+# due dates beyond the year ± 1 are refused as typing slips (1900, 2099) unless the admin says they are meant
+dates_intended = st.checkbox(imports.DATES_INTENDED_TH, key=f"dates_intended_{round_}",
+                             help="กำหนดเสร็จที่อยู่นอกปีงบประมาณ ± 1 ปีจะนำเข้าพร้อมคำเตือน แทนการปฏิเสธ "
+                                  "และประวัติการแก้ไขบันทึกว่านำเข้าโดยเลือกข้อนี้")
 
 data = upload.getvalue()
 # parsed and previewed once per uploaded file (by its hash), not on every rerun: a ticked name or a
 # click would otherwise read the workbook again; the commit re-reads it and checks the fingerprint
-upload_key = (hashlib.sha256(data).hexdigest(), upload.name, context.station_id, context.fiscal_year, round_)
+upload_key = (hashlib.sha256(data).hexdigest(), upload.name, context.station_id, context.fiscal_year, round_,
+              dates_intended)
 if st.session_state.get("import_preview_key") != upload_key:
     with reading() as session:
         st.session_state["import_preview"] = imports.preview(
             session, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,
-            settings=settings)
+            settings=settings, dates_outside_year_intended=dates_intended)
     st.session_state["import_preview_key"] = upload_key
 preview = st.session_state["import_preview"]
 
@@ -88,7 +97,8 @@ if st.button(f"บันทึกการนำเข้า {pending} แถว
              disabled=bool(preview.errors) or not pending, key="commit_import"):
     done = write(lambda w: imports.commit(
         w.session, w.actor, data, upload.name, station_id=context.station_id, fiscal_year=context.fiscal_year,
-        settings=settings, expected=preview.fingerprint(), approve_names=approve), rerun=False)
+        settings=settings, expected=preview.fingerprint(), approve_names=approve,
+        dates_outside_year_intended=dates_intended), rerun=False)
     if done is not None:
         st.session_state["import_round"] = round_ + 1
         # the next page and the first download show the plan just imported

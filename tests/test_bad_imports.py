@@ -14,7 +14,7 @@ from ita_core import imports, services, sheet_reader
 from ita_core.auth import CLI
 from ita_core.cli import main
 from ita_core.db import session_scope
-from ita_core.models import Station
+from ita_core.models import Activity, AuditLog, Station
 from ita_core.settings import Settings, get_settings
 from tests.make_bad_imports import CASES, OUT, build
 from tests.transfer_support import full_export
@@ -122,3 +122,70 @@ def test_a_due_date_outside_the_year_but_within_the_margin_still_only_warns(engi
                                  settings=get_settings())
     assert result.errors == [] and result.count("add") == 1
     assert "มีกำหนดเสร็จนอกปีงบประมาณ 2567" in str(result.warnings[0])
+
+
+def _far_due_preview(engine: Engine, data: bytes, name: str, *, intended: bool) -> imports.Preview:
+    with Session(engine) as session:
+        station = session.exec(select(Station)).one()
+        return imports.preview(session, data, name, station_id=station.id, fiscal_year=2567,
+                               settings=get_settings(), dates_outside_year_intended=intended)
+
+
+def test_a_far_due_date_is_a_warning_and_imported_only_when_the_admin_says_it_is_intended(
+        corpus: dict[str, Path], engine: Engine) -> None:
+    data = corpus["due_1900.xlsx"].read_bytes()
+    refused = _far_due_preview(engine, data, "due_1900.xlsx", intended=False)
+    kept = _far_due_preview(engine, data, "due_1900.xlsx", intended=True)
+    assert (refused.rows, len(refused.errors), refused.dates_kept_outside_year) == ([], 1, 0)
+    assert kept.errors == [] and [(row.row, row.action) for row in kept.rows] == [(3, "add")]
+    assert kept.dates_kept_outside_year == 1
+    assert str(kept.warnings[0]) == (
+        "แผ่นงาน «แผน» แถว 3 คอลัมน์ F (ระยะเวลาแล้วเสร็จ): กำหนดเสร็จ 30 มี.ค. 2443 อยู่นอกช่วงที่นำเข้าได้ "
+        "1 ต.ค. 2565 – 30 ก.ย. 2568 (ปีงบประมาณ 2567 ± 1 ปี): นำเข้าตามวันที่ในไฟล์ "
+        "เพราะเลือก «วันที่นอกปีงบประมาณเป็นความตั้งใจ» ไว้")
+    with session_scope(engine) as session:
+        station = session.exec(select(Station)).one()
+        done = imports.commit(session, CLI, data, "due_1900.xlsx", station_id=station.id, fiscal_year=2567,
+                              settings=get_settings(), expected=kept.fingerprint(),
+                              dates_outside_year_intended=True)
+    assert (done.added, done.changed) == (1, 0)
+    with Session(engine) as session:
+        row = session.exec(select(Activity).where(Activity.activity == "กิจกรรมทดสอบการนำเข้า")).one()
+        assert row.due_date == date(1900, 3, 30)
+        sources = set(session.exec(select(AuditLog.source).where(AuditLog.table_name == "activity",
+                                                                 AuditLog.row_id == row.id)))
+    assert sources == {imports.SOURCE_DATES_INTENDED}
+
+
+def test_an_import_without_far_dates_keeps_the_plain_import_source_even_when_ticked(engine: Engine) -> None:
+    from tests.make_bad_imports import GOOD_ROW, _plan
+
+    data = _plan(GOOD_ROW)
+    assert _far_due_preview(engine, data, "plan.xlsx", intended=True).dates_kept_outside_year == 0
+    with session_scope(engine) as session:
+        station = session.exec(select(Station)).one()
+        imports.commit(session, CLI, data, "plan.xlsx", station_id=station.id, fiscal_year=2567,
+                       settings=get_settings(), dates_outside_year_intended=True)
+    with Session(engine) as session:
+        row = session.exec(select(Activity).where(Activity.activity == "กิจกรรมทดสอบการนำเข้า")).one()
+        sources = set(session.exec(select(AuditLog.source).where(AuditLog.table_name == "activity",
+                                                                 AuditLog.row_id == row.id)))
+    assert (row.due_date, sources) == (date(2024, 3, 30), {"import"})
+
+
+def test_ita_import_takes_far_due_dates_only_with_allow_dates_outside_year(
+        corpus: dict[str, Path], engine: Engine, capsys: pytest.CaptureFixture) -> None:
+    path = str(corpus["due_2099.csv"])
+    assert main(["import", path]) == 2
+    assert "หรือคำสั่ง ita import --allow-dates-outside-year" in capsys.readouterr().err
+    assert main(["import", path, "--allow-dates-outside-year"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert ("  หมายเหตุ: แผ่นงาน «due_2099» แถว 2 คอลัมน์ I (กำหนดเสร็จ): กำหนดเสร็จ 1 ม.ค. 2642 "
+            "อยู่นอกช่วงที่นำเข้าได้ 1 ต.ค. 2565 – 30 ก.ย. 2568 (ปีงบประมาณ 2567 ± 1 ปี): นำเข้าตามวันที่ในไฟล์ "
+            "เพราะเลือก «วันที่นอกปีงบประมาณเป็นความตั้งใจ» ไว้") in out
+    assert out[-1].startswith("นำเข้าแล้ว: เพิ่ม 1 แก้ไข 0 แถว")
+    with Session(engine) as session:
+        row = session.exec(select(Activity).where(Activity.due_date == date(2099, 1, 1))).one()
+        sources = set(session.exec(select(AuditLog.source).where(AuditLog.table_name == "activity",
+                                                                 AuditLog.row_id == row.id)))
+    assert sources == {"import-dates-outside-year"}

@@ -176,3 +176,29 @@ def test_new_names_start_selected_and_rows_without_owner_are_listed(engine: Engi
     app.button(key="commit_import").click().run()
     assert [t.value for t in app.toast] == [
         "นำเข้าแล้ว: เพิ่ม 26 แก้ไข 0 แถว บุคลากรใหม่ 9 คน รายการ OIT ตามเกณฑ์ 25 รายการ · 12 แถวยังไม่มีผู้รับผิดชอบ"]
+
+
+def test_a_far_due_date_is_refused_until_the_admin_ticks_that_it_is_intended(engine: Engine) -> None:
+    far = _plan([*GOOD_ROW[:5], date(2099, 3, 30), *GOOD_ROW[6:]])
+    make_user("secretary", "admin")
+    app = run_page("import_plan", user="secretary")
+    app.file_uploader[0].set_value(("แผน.xlsx", far, XLSX))
+    app.run()
+    refusal = ("แผ่นงาน «แผน» แถว 3 คอลัมน์ F (ระยะเวลาแล้วเสร็จ): กำหนดเสร็จ 30 มี.ค. 2642 อยู่นอกช่วงที่นำเข้าได้ "
+               "1 ต.ค. 2565 – 30 ก.ย. 2568 (ปีงบประมาณ 2567 ± 1 ปี)")
+    assert [e.value.split(": แก้วันที่")[0] for e in app.error] == [refusal]
+    assert app.button(key="commit_import").disabled
+    assert app.checkbox(key="dates_intended_0").label == "วันที่นอกปีงบประมาณเป็นความตั้งใจ"
+    app.checkbox(key="dates_intended_0").check().run()
+    assert not app.error
+    assert f"{refusal}: นำเข้าตามวันที่ในไฟล์ เพราะเลือก «วันที่นอกปีงบประมาณเป็นความตั้งใจ» ไว้" in [
+        w.value for w in app.warning]
+    assert app.subheader[0].value == "เพิ่ม 1 แถว · แก้ไข 0 แถว · ไม่เปลี่ยน 0 แถว · ปัญหา 0 จุด"
+    app.button(key="commit_import").click().run()
+    assert not app.exception
+    assert [t.value for t in app.toast] == ["นำเข้าแล้ว: เพิ่ม 1 แก้ไข 0 แถว บุคลากรใหม่ 0 คน"]
+    with Session(engine) as session:
+        row = session.exec(select(Activity).where(Activity.due_date == date(2099, 3, 30))).one()
+        trail = select(AuditLog.actor, AuditLog.source).where(AuditLog.table_name == "activity",
+                                                              AuditLog.row_id == row.id)
+        assert set(session.exec(trail)) == {("secretary", "import-dates-outside-year")}

@@ -118,7 +118,8 @@ def test_a_plan_brought_into_the_wrong_year_is_flagged(engine: Engine) -> None:
     errors = [str(e) for e in wrong.errors]  # 2567's dates are three years from 2570: refused, not warned
     assert len(errors) == 23 and errors[0] == (
         "แผ่นงาน «แผนยกระดับ» แถว 4 คอลัมน์ F (ระยะเวลาแล้วเสร็จ): กำหนดเสร็จ 30 มี.ค. 2567 อยู่นอกช่วงที่นำเข้าได้ "
-        "1 ต.ค. 2568 – 30 ก.ย. 2571 (ปีงบประมาณ 2570 ± 1 ปี): แก้วันที่ในไฟล์ หรือเลือกปีงบประมาณให้ตรงกับแผน")
+        "1 ต.ค. 2568 – 30 ก.ย. 2571 (ปีงบประมาณ 2570 ± 1 ปี): แก้วันที่ในไฟล์ หรือเลือกปีงบประมาณให้ตรงกับแผน "
+        "(ถ้าตั้งใจใช้วันที่นี้ เลือก «วันที่นอกปีงบประมาณเป็นความตั้งใจ» หรือคำสั่ง ita import --allow-dates-outside-year)")
     assert errors[-1] == (  # and 2570 has no framework yet
         "ปีงบประมาณ 2570 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
         "สร้างก่อนด้วยคำสั่ง `ita framework copy --from 2567 --to 2570`")

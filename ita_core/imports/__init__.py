@@ -21,11 +21,12 @@ writes it, and :mod:`.model` holds what they share. Reading cells is
 ``ita_core.sheet_reader``'s job, matching names ``ita_core.people``'s.
 """
 
-from ita_core.imports.commit import SOURCE, commit
+from ita_core.imports.commit import SOURCE, SOURCE_DATES_INTENDED, commit
 from ita_core.imports.detect import HEADER_SEARCH_ROWS
 from ita_core.imports.export_layout import IMPORTABLE, READ_ONLY
 from ita_core.imports.model import (
     ACTION_TH,
+    DATES_INTENDED_TH,
     FIELD_TH,
     CommitResult,
     Preview,
@@ -37,7 +38,7 @@ from ita_core.imports.plan_layout import PLAN_HEADERS, PLAN_KEYS
 from ita_core.imports.read import import_year, offered_years, preview, today
 
 __all__ = [
-    "ACTION_TH", "FIELD_TH", "HEADER_SEARCH_ROWS", "IMPORTABLE", "PLAN_HEADERS", "PLAN_KEYS", "READ_ONLY",
-    "SOURCE", "CommitResult", "Preview", "RowPlan", "commit", "import_year", "offered_years", "preview",
-    "today", "without_owner", "without_owner_table",
+    "ACTION_TH", "DATES_INTENDED_TH", "FIELD_TH", "HEADER_SEARCH_ROWS", "IMPORTABLE", "PLAN_HEADERS",
+    "PLAN_KEYS", "READ_ONLY", "SOURCE", "SOURCE_DATES_INTENDED", "CommitResult", "Preview", "RowPlan",
+    "commit", "import_year", "offered_years", "preview", "today", "without_owner", "without_owner_table",
 ]

@@ -24,26 +24,32 @@ from ita_core.services.writer import Writer
 from ita_core.settings import Settings
 
 SOURCE = "import"
+# the trail's source of an import that kept due dates outside the year ± 1 because the admin ticked
+# "dates outside the year are intended": who accepted those dates stays visible in the audit
+SOURCE_DATES_INTENDED = "import-dates-outside-year"
 
 
 def commit(session: Session, actor: Actor, data: bytes, file_name: str, *, station_id: int,
            fiscal_year: int, settings: Settings, expected: str | None = None,
-           approve_names: Iterable[str] = ()) -> CommitResult:
+           approve_names: Iterable[str] = (), dates_outside_year_intended: bool = False) -> CommitResult:
     """Write what the file's preview plans, in the caller's transaction (all or nothing).
 
     ``expected`` is the fingerprint of the preview the user saw; when the plan moved since,
     nothing is written. New names are added as people only when listed in ``approve_names``;
     other unknown names stay in the row's text without an assignment.
+    ``dates_outside_year_intended`` imports due dates beyond the year ± 1 (otherwise refused); when
+    a row needed it, the whole import is audited with source :data:`SOURCE_DATES_INTENDED`.
     """
     require(actor, Action.EDIT_PLAN, station_id=station_id)
     planned = preview(session, data, file_name, station_id=station_id, fiscal_year=fiscal_year,
-                      settings=settings)
+                      settings=settings, dates_outside_year_intended=dates_outside_year_intended)
     if planned.errors:
         raise services.ValidationFailed([str(p) for p in planned.errors])
     if expected is not None and planned.fingerprint() != expected:
         raise services.ValidationFailed(["ข้อมูลในระบบเปลี่ยนไประหว่างตรวจไฟล์: กรุณาตรวจไฟล์ (ดูตัวอย่าง) ใหม่อีกครั้ง"])
     approved = {normalise_name(n) for n in approve_names}
-    writer = Writer(session, actor, source=SOURCE)
+    source = SOURCE_DATES_INTENDED if planned.dates_kept_outside_year else SOURCE
+    writer = Writer(session, actor, source=source)
     writer.open_fiscal_year(be_year=fiscal_year)  # a new station's first plan may open a year
     started = writer.start_station_year(station_id=station_id, fiscal_year=fiscal_year)  # OIT items, calendar
     try:

@@ -20,7 +20,7 @@ from ita_core.imports.model import (
     Preview,
     RowPlan,
     changed_fields,
-    due_out_of_range,
+    due_date_kept,
     first_line,
 )
 from ita_core.labels import value_of, words_of
@@ -46,9 +46,7 @@ def read_export_sheet(sheet: Sheet, *, header_row: int, table: str, context: Imp
         plan = (_activity(reader, context, result) if table == "activities"
                 else _oit_item(reader, context, result))
         if plan is not None and "due_date" in plan.changes:
-            problem = due_out_of_range(context.fiscal_year, plan.changes["due_date"][1])
-            if problem:
-                reader.problem("due_date", problem)
+            due_date_kept(reader, "due_date", plan.changes["due_date"][1], context=context, result=result)
         if plan is not None and len(result.errors) == before:
             plan.settle()
             result.rows.append(plan)

@@ -19,7 +19,7 @@ from ita_core import queries
 from ita_core.exports import _ILLEGAL_XML
 from ita_core.models import Activity, OitItem, Person, Station
 from ita_core.people import NameMatcher, NamesFound, normalise_name
-from ita_core.sheet_reader import Problem, RowReader, shorten
+from ita_core.sheet_reader import Problem, RowReader, column_name, shorten
 from ita_core.thai_dates import fiscal_year_bounds, format_be
 
 DUE_MARGIN_YEARS = 1  # a due date may lie this many fiscal years before or after the plan's year
@@ -72,6 +72,7 @@ class Preview:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     new_names: dict[str, str] = field(default_factory=dict)  # name → rank as written (may be "")
+    dates_kept_outside_year: int = 0  # rows whose far due date is imported because the admin said so
     # what identifies each row read so far (an id, a code, or a whole id-less row) → its sheet and row
     seen: dict[Hashable, tuple[str, int]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -167,8 +168,10 @@ class ImportContext:
     Loaded once per preview so that reading a row never queries the database.
     """
 
-    def __init__(self, session: Session, station_id: int, fiscal_year: int) -> None:
+    def __init__(self, session: Session, station_id: int, fiscal_year: int, *,
+                 dates_outside_year_intended: bool = False) -> None:
         self.session, self.station_id, self.fiscal_year = session, station_id, fiscal_year
+        self.dates_outside_year_intended = dates_outside_year_intended
         self.activities = {a.id: a for a in session.exec(select(Activity).where(
             Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
             col(Activity.deleted_at).is_(None)).order_by(col(Activity.seq)))}
@@ -195,18 +198,50 @@ class ImportContext:
         return self.assigned.get((plan.table, plan.row_id), set()) if plan.row_id else set()
 
 
-def due_out_of_range(fiscal_year: int, due: date | None) -> str | None:
+# the web page's tick; ``ita import --allow-dates-outside-year`` in the CLI
+DATES_INTENDED_TH = "วันที่นอกปีงบประมาณเป็นความตั้งใจ"
+
+
+def due_out_of_range(fiscal_year: int, due: date | None, *, intended: bool = False) -> str | None:
     """Why a due date cannot be imported into ``fiscal_year``'s plan (it lies outside the year ±
     :data:`DUE_MARGIN_YEARS`, a typing slip such as 1900 or 2099), in Thai with the allowed range in
-    BE; None when it fits. Dates outside the year but inside the margin are only warned about."""
+    BE; None when it fits. Dates outside the year but inside the margin are only warned about.
+
+    ``intended``: the admin ticked :data:`DATES_INTENDED_TH`, so the text says the date is kept
+    (a warning) instead of how to fix it (a refusal)."""
     if due is None:
         return None
     low = fiscal_year_bounds(fiscal_year - DUE_MARGIN_YEARS)[0]
     high = fiscal_year_bounds(fiscal_year + DUE_MARGIN_YEARS)[1]
     if low <= due <= high:
         return None
-    return (f"กำหนดเสร็จ {format_be(due)} อยู่นอกช่วงที่นำเข้าได้ {format_be(low)} – {format_be(high)} "
-            f"(ปีงบประมาณ {fiscal_year} ± {DUE_MARGIN_YEARS} ปี): แก้วันที่ในไฟล์ หรือเลือกปีงบประมาณให้ตรงกับแผน")
+    outside = (f"กำหนดเสร็จ {format_be(due)} อยู่นอกช่วงที่นำเข้าได้ {format_be(low)} – {format_be(high)} "
+               f"(ปีงบประมาณ {fiscal_year} ± {DUE_MARGIN_YEARS} ปี)")
+    if intended:
+        return f"{outside}: นำเข้าตามวันที่ในไฟล์ เพราะเลือก «{DATES_INTENDED_TH}» ไว้"
+    return (f"{outside}: แก้วันที่ในไฟล์ หรือเลือกปีงบประมาณให้ตรงกับแผน "
+            f"(ถ้าตั้งใจใช้วันที่นี้ เลือก «{DATES_INTENDED_TH}» หรือคำสั่ง ita import --allow-dates-outside-year)")
+
+
+def due_date_kept(reader: RowReader, key: str, due: date | None, *, context: ImportContext,
+                  result: Preview) -> bool:
+    """Whether a row whose new due date is ``due`` (in column ``key``) may be imported.
+
+    A date outside the year ± the margin is a problem of the row (refused) unless the admin said
+    such dates are intended: then it is a warning naming the same sheet, row and column, and the
+    row is imported. Why: a 1900 or 2099 typo should not pass on a warning alone, but a plan that
+    really runs past its year (a multi-year project) must still be importable."""
+    problem = due_out_of_range(context.fiscal_year, due, intended=context.dates_outside_year_intended)
+    if problem is None:
+        return True
+    if not context.dates_outside_year_intended:
+        reader.problem(key, problem)
+        return False
+    index = reader.keys.index(key)
+    header = reader.headers[index] if index < len(reader.headers) else None
+    result.warnings.append(Problem(problem, reader.sheet.name, reader.number, column_name(index, header)))
+    result.dates_kept_outside_year += 1
+    return True
 
 
 def first_line(text: str) -> str:

@@ -59,9 +59,8 @@ def read_plan_sheet(sheet: Sheet, *, header_row: int, context: model.ImportConte
         if result.duplicate(reader, ("plan-row", indicator, cells), column="activity", what="แถวนี้ทุกช่อง"):
             continue
         plan = _plan_row(reader, current, values_, context=context, result=result)
-        if "due_date" in plan.changes and (problem := model.due_out_of_range(context.fiscal_year,
-                                                                            plan.changes["due_date"][1])):
-            reader.problem("due_text", problem)
+        due = plan.changes["due_date"][1] if "due_date" in plan.changes else None
+        if not model.due_date_kept(reader, "due_text", due, context=context, result=result):
             continue
         result.rows.append(plan)
 

@@ -53,15 +53,19 @@ def offered_years(session: Session, station_id: int) -> list[int]:
 
 
 def preview(session: Session, data: bytes, file_name: str, *, station_id: int, fiscal_year: int,
-            settings: Settings) -> Preview:
-    """Read ``data`` and compare it with the station's plan of ``fiscal_year``; writes nothing."""
+            settings: Settings, dates_outside_year_intended: bool = False) -> Preview:
+    """Read ``data`` and compare it with the station's plan of ``fiscal_year``; writes nothing.
+
+    ``dates_outside_year_intended``: the admin said due dates beyond the year ± one are meant, so
+    such rows are warned about and imported instead of refused (see ``model.due_date_kept``)."""
     result = Preview(file_name, station_id, fiscal_year)
     try:
         sheets = read_sheets(data, file_name, settings)
     except FileRefused as refused:
         result.errors = refused.problems
         return result
-    context = ImportContext(session, station_id, fiscal_year)
+    context = ImportContext(session, station_id, fiscal_year,
+                            dates_outside_year_intended=dates_outside_year_intended)
     found = False
     for sheet in sheets:
         if not any(sheet.rows):
