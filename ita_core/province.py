@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Double, Integer, Select, String, and_, case, cast, func, literal, null, or_, union_all
 from sqlalchemy import select as sql_select
@@ -233,13 +234,15 @@ def indicator_counts(session: Session, ids: list[int], fiscal_year: int, as_of: 
                    count(severity > SEVERITY["grey"]), func.max(severity))
         .group_by(row.c.station_id, row.c.indicator, row.c.sub_indicator)
     ).all()
+    frame = pd.DataFrame(rows, columns=["station_id", "indicator", "sub_indicator", *COUNTS, "severity"])
     # an OIT item's indicator is the number before the dot of its sub-indicator (9.1 → 9)
-    frame = pd.DataFrame(
-        [(station, indicator if indicator is not None else int(str(sub).split(".")[0]), *numbers)
-         for station, indicator, sub, *numbers in rows],
-        columns=["station_id", "indicator", *COUNTS, "severity"])
+    numbers = {sub: int(str(sub).split(".")[0]) for sub in frame["sub_indicator"].dropna().unique()}
+    frame["indicator"] = frame["indicator"].fillna(frame["sub_indicator"].map(numbers))
     return frame.groupby(["station_id", "indicator"], as_index=False).agg(
         {**dict.fromkeys(COUNTS, "sum"), "severity": "max"}).astype(int)
+
+
+COLOURS = np.array(sorted(SEVERITY, key=SEVERITY.__getitem__), dtype=object)  # severity → colour
 
 
 def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: date,
@@ -254,10 +257,12 @@ def station_table(session: Session, ids: list[int], fiscal_year: int, as_of: dat
     counts["percent_done"] = (100.0 * counts["done"] / counts["rated"].where(counts["rated"] > 0)).round(1)
     counts["percent_done"] = counts["percent_done"].fillna(0.0)
     severity = groups.pivot_table(index="station_id", columns="indicator", values="severity", aggfunc="max")
-    # a group with only grey rows is grey; otherwise the worst of red > yellow > green
-    names = {v: k for k, v in SEVERITY.items()}
-    grid = severity.reindex(columns=range(1, 11)).map(lambda v: names.get(v, "grey"))
-    counts["overall"] = severity.max(axis=1).map(names)
+    # a group with only grey rows is grey (so is an indicator without rows); otherwise the worst
+    # of red > yellow > green
+    worst = severity.reindex(columns=range(1, 11))
+    grid = pd.DataFrame(COLOURS[worst.fillna(SEVERITY["grey"]).to_numpy(dtype=int)], index=worst.index,
+                        columns=worst.columns)
+    counts["overall"] = severity.max(axis=1).map(dict(enumerate(COLOURS)))
     stations = pd.DataFrame(
         session.exec(select(Station.id, Station.code, Station.name_th, Station.province)
                      .where(col(Station.id).in_(ids))).all(),
