@@ -15,6 +15,7 @@ from ita_core.meeting import markdown_text
 from ita_core.permissions import Action, readable_stations
 from ita_core.settings import get_settings
 from ita_core.thai_dates import fiscal_year_bounds, format_be
+from ita_ui.dates import be_date_input
 from ita_ui.engine import reading
 from ita_ui.login import current_actor, login_here, require_reader
 from ita_ui.notices import ADMIN_ONLY, NO_PLAN, show_flash
@@ -200,8 +201,10 @@ def _pick_as_of(fiscal_year: int, *, key: str, shown: bool = True) -> date:
              or as_of_from_url(start, end) or plan.default_as_of(fiscal_year))
     if not shown:
         return as_of
-    st.session_state[key] = as_of  # the picker starts here (so no value= beside it)
-    as_of = st.sidebar.date_input("ข้อมูล ณ วันที่", min_value=start, max_value=end, format="DD/MM/YYYY", key=key)
+    st.session_state[key] = as_of  # the picker starts here
+    picked = be_date_input("ข้อมูล ณ วันที่", value=as_of, min_value=start, max_value=end, key=key,
+                           where=st.sidebar)
+    as_of = picked or as_of
     st.sidebar.caption(f"ณ {format_be(as_of)} (พ.ศ.)")
     st.session_state[KEPT_AS_OF] = as_of
     return as_of

@@ -30,7 +30,7 @@ from ita_ui.conflicts import (
     save_versioned,
     shown_values,
 )
-from ita_ui.dates import be_caption
+from ita_ui.dates import be_date_input
 from ita_ui.writes import form_round, write
 
 T = TypeVar("T")
@@ -225,10 +225,8 @@ def field_widget(widget: str, label: str, value: Any, key: str) -> Any:
                             format_func=options.get, key=key)
     if widget == "area":
         return st.text_area(label, value or "", key=key)
-    if widget == "date":
-        chosen = st.date_input(label, value, format="DD/MM/YYYY", key=key)
-        be_caption(chosen)  # the picker shows Gregorian dates only
-        return chosen
+    if widget == "date":  # day, Thai month, BE year (Streamlit's picker shows Gregorian only)
+        return be_date_input(label, value=value, key=key, allow_empty=True)
     if widget == "indicator":
         return st.selectbox(label, list(range(1, 11)), index=int(value) - 1 if value else 0, key=key)
     return st.text_input(label, value or "", key=key)

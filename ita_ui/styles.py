@@ -1,5 +1,5 @@
 """CSS the pages share: light-tinted boxes, the meeting page's projector-sized text and its
-presentation mode, and tables whose cells wrap whole words."""
+presentation mode, tables whose cells wrap whole words, and file uploaders that speak Thai."""
 
 from __future__ import annotations
 
@@ -65,6 +65,34 @@ WRAPPED_TABLE_CSS = """<style>
 [data-testid="stTable"] th {white-space: nowrap;}
 </style>"""
 WORD_JOINER = "\u2060"
+
+
+# Streamlit's file uploader has no option for its own words ("Upload", "5MB per file • XLSX, CSV"):
+# the English text is sized to nothing and Thai is written in its place with ::after. The
+# selectors are Streamlit's data-testids (checked in Chromium by tests/test_e2e.py).
+_DROPZONE = '[data-testid="stFileUploaderDropzone"]'
+UPLOADER_BUTTON = f'{_DROPZONE} button [data-testid="stMarkdownContainer"] p'
+UPLOADER_NOTE = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+UPLOAD_WORD = "เลือกไฟล์"
+
+
+def uploader_note(max_mb: int, kinds: tuple[str, ...]) -> str:
+    """What the uploader says beside its button: where to drop, how large, which kinds."""
+    return f"ลากไฟล์มาวางที่นี่ · ไม่เกิน {max_mb} MB ต่อไฟล์ · {', '.join(k.upper() for k in kinds)}"
+
+
+def thai_uploader_css(max_mb: int, kinds: tuple[str, ...]) -> str:
+    """The <style> that replaces the uploader's English words with Thai (see :func:`thai_uploader`)."""
+    return (f"<style>\n{UPLOADER_BUTTON}, {UPLOADER_NOTE} {{font-size: 0 !important;}}\n"
+            f'{UPLOADER_BUTTON}::after {{content: "{UPLOAD_WORD}"; font-size: 0.875rem;}}\n'
+            f'{UPLOADER_NOTE}::after {{content: "{uploader_note(max_mb, kinds)}"; font-size: 0.875rem;}}\n'
+            "</style>")
+
+
+def thai_uploader(*, max_mb: int, kinds: tuple[str, ...]) -> None:
+    """Make the file uploaders of this page say เลือกไฟล์ and their limit in Thai (the limit and
+    kinds the page passes to ``st.file_uploader``, so the words never disagree with it)."""
+    st.html(thai_uploader_css(max_mb, kinds))
 
 
 def light_box(overall: str, key: str) -> DeltaGenerator:

@@ -46,6 +46,7 @@ from ita_ui.engine import reading
 from ita_ui.forms import edit_form, new_row_form, pick_row
 from ita_ui.login import current_actor
 from ita_ui.notices import flash, notice_missing
+from ita_ui.styles import thai_uploader
 from ita_ui.tables import XLSX_MIME
 from ita_ui.writes import form_round, write
 
@@ -177,8 +178,10 @@ def parsed_upload(target: int) -> FrameworkWorkbook | None:
     """The uploaded workbook, read once per file: the result is kept in the session, so the reruns
     of other widgets do not read it again. A refused file lists every problem (sheet, row, column)."""
     turn = form_round(f"framework_upload_{target}")
+    max_mb = max(1, math.ceil(get_settings().import_max_bytes / 2**20))
+    thai_uploader(max_mb=max_mb, kinds=("xlsx",))
     upload = st.file_uploader("เลือกไฟล์เกณฑ์ (.xlsx)", type=["xlsx"], key=f"framework_file_{target}_{turn}",
-                              max_upload_size=max(1, math.ceil(get_settings().import_max_bytes / 2**20)))
+                              max_upload_size=max_mb)
     if upload is None:
         return None
     kept = st.session_state.get("framework_upload")

@@ -12,7 +12,7 @@ from ita_core.status import OVERALL_ICON, OVERALL_TH
 from ita_core.thai_dates import format_be
 from ita_core.workload import workload
 from ita_ui.context import pick_context
-from ita_ui.dates import be_caption
+from ita_ui.dates import be_date_input
 from ita_ui.engine import reading
 from ita_ui.loaders import plan_view
 from ita_ui.notices import notice_missing, notice_missing_rows
@@ -22,9 +22,8 @@ from ita_ui.tables import show_rows
 projector_text()
 context = pick_context()
 view = plan_view(context)
-since = st.sidebar.date_input("การเปลี่ยนแปลงตั้งแต่", value=context.as_of - timedelta(days=30),
-                              format="DD/MM/YYYY", key="since")
-be_caption(since, st.sidebar)
+since = be_date_input("การเปลี่ยนแปลงตั้งแต่", value=context.as_of - timedelta(days=30), key="since",
+                      max_value=context.as_of, where=st.sidebar) or context.as_of - timedelta(days=30)
 
 heading, toggle = st.columns([5, 1], vertical_alignment="center")
 heading.title(f"ITA {context.station_md}")

@@ -15,7 +15,7 @@ from ita_core.status import badge
 from ita_core.thai_dates import format_be
 from ita_ui.conflicts import Edits, Versions, by_field, conflict_panel, form_tag, keep_fresh, save_versioned
 from ita_ui.context import pick_context
-from ita_ui.dates import be_caption
+from ita_ui.dates import be_date_input
 from ita_ui.engine import reading
 from ita_ui.forms import row_editor
 from ita_ui.login import current_actor
@@ -116,8 +116,8 @@ if not actor.may(Action.RECORD_SURVEY, station_id=context.station_id):
 else:
     left, right = st.columns(2)
     quota_id = left.selectbox("โควตา", list(names), format_func=names.get, key="count_quota")
-    day: date = right.date_input("วันที่เก็บข้อมูล", value=context.as_of, format="DD/MM/YYYY", key="count_day")
-    be_caption(day, right)
+    day: date = (be_date_input("วันที่เก็บข้อมูล", value=context.as_of, key="count_day", where=right)
+                 or context.as_of)
     existing = recorded[(recorded["quota_id"] == quota_id) & (recorded["day"] == day)]
     version = int(existing["version"].iloc[0]) if len(existing) else None
     current = int(existing["collected"].iloc[0]) if len(existing) else 0

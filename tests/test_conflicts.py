@@ -14,6 +14,7 @@ from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
 from ita_core.models import Activity, OitComponent, OitItem, SurveyCount, SurveyQuota
 from ita_ui.conflicts import CHANGED, CONFLICT, THEIRS, YOURS
+from tests.date_support import pick_be_date
 from tests.test_pages import make_user, run_page
 
 
@@ -139,7 +140,8 @@ def test_two_secretaries_record_the_same_day(engine: Engine) -> None:
     day = date(2024, 3, 10)
     app = run_page("quotas", user="admin")
     app.selectbox(key="count_quota").set_value(traffic).run()
-    app.date_input(key="count_day").set_value(day).run()
+    pick_be_date(app, "count_day", day)
+    app.run()
     with session_scope(make_engine()) as session:  # the other secretary saves first
         services.record_survey_count(session, CLI, traffic, day, 12)
     app.number_input(key=f"collected_count_{traffic}_2024-03-10_r0").set_value(30)

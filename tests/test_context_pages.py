@@ -18,6 +18,7 @@ from ita_core.models import Station
 from ita_core.plan import default_as_of
 from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
+from tests.date_support import pick_be_date, shown_be_date
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PASSWORD = "pass-word-2567"
@@ -41,7 +42,7 @@ def _sidebar_login(app: AppTest, username: str) -> AppTest:
 def _view(app: AppTest) -> tuple[int, int, date]:
     """Station id, fiscal year and as-of date the sidebar shows."""
     year = app.sidebar.selectbox(key="fiscal_year").value
-    return app.sidebar.selectbox(key="station").value, year, app.sidebar.date_input(key=f"as_of_{year}").value
+    return app.sidebar.selectbox(key="station").value, year, app.session_state[f"as_of_{year}"]
 
 
 def _station(engine: Engine, code: str) -> int:
@@ -69,8 +70,9 @@ def test_the_address_opens_the_view_and_a_page_change_keeps_it(engine: Engine) -
     chiang_mai = _station(engine, "chiangmai")
     assert _view(app) == (chiang_mai, 2567, date(2024, 1, 15))
 
-    app.sidebar.date_input(key="as_of_2567").set_value(date(2024, 2, 1))
+    pick_be_date(app.sidebar, "as_of_2567", date(2024, 2, 1))
     _run(app)
+    assert shown_be_date(app.sidebar, "as_of_2567") == (1, "ก.พ.", 2567)
     assert app.query_params == {"station": "chiangmai", "fy": "2567", "as_of": "2024-02-01"}
     app.query_params.clear()  # a menu link opens the next page without the parameters
     app.switch_page("pages/workload.py")

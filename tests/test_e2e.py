@@ -53,11 +53,20 @@ def test_changing_the_as_of_date_changes_the_lights(browser, app_url: str) -> No
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{app_url}/overview?as_of=2023-10-02")
     wait_for_run(page)
-    assert page.locator(".st-key-light_green_ind1").count() == 1
-    page.locator("[data-testid=stDateInput] [data-type=day]").first.click()
-    page.keyboard.type("16032024")  # day, month, year segments of the date field
-    page.locator("h1").first.click()  # leaving the field commits the date
+    page.locator(".st-key-light_green_ind1").wait_for(timeout=30_000)  # the first run has drawn the tiles
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert "2024" not in sidebar.inner_text()  # the date reads in the Buddhist Era: 2 ต.ค. 2566
+    # month first: 2 มี.ค. 2566 lies before the fiscal year, is refused with a line saying so, and
+    # the selects keep it; the year then makes it valid, and the day finishes it
+    for part, option in (("เดือน", "มี.ค."), ("ปี พ.ศ.", "2567"), ("วัน", "16")):
+        sidebar.get_by_role("combobox", name=f"ข้อมูล ณ วันที่: {part}").click()
+        page.keyboard.type(option)  # the list shows the first days only; typing finds the rest
+        page.get_by_role("option", name=option, exact=True).click()
+        wait_for_run(page)
+        if part == "เดือน":
+            sidebar.get_by_text("เลือกได้ 1 ต.ค. 2566 – 30 ก.ย. 2567", exact=False).wait_for(timeout=30_000)
     page.locator(".st-key-light_red_ind1").wait_for(timeout=30_000)
+    assert "ณ 16 มี.ค. 2567" in _sidebar_caption(page) and "as_of=2024-03-16" in page.url
     wait_for_run(page)
     assert page.locator(".st-key-light_green_ind1").count() == 0
     assert page.locator("[data-testid=stException]").count() == 0

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from ita_core.db import make_engine
 from ita_core.models import Activity, Person
+from tests.date_support import pick_be_date
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 AS_OF = date(2024, 3, 16)
@@ -287,7 +288,7 @@ def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine,
     assert app.selectbox(key=f"new_duty_kind_{row}_0").value == "every_n_days"
     assert app.text_input(key=f"new_duty_text_{row}_0").value == "ตรวจทุก ๒ สัปดาห์"
     app.number_input(key=f"new_duty_interval_days_{row}_0").set_value(14)
-    app.date_input(key=f"new_duty_start_{row}_0").set_value(date(2023, 11, 1))
+    pick_be_date(app, f"new_duty_start_{row}_0", date(2023, 11, 1))
     app.button(key=f"FormSubmitter:new_duty_activity_id_{row}_0-เพิ่มรอบ").click().run()
     assert not app.exception and not app.error
     assert app.text_input(key=f"new_duty_text_{row}_1").value == ""  # saved: the next form starts empty

@@ -12,6 +12,7 @@ from ita_core import services
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
 from ita_core.models import OitComponent, OitItem, Publication, Station, SurveyQuota
+from tests.date_support import pick_be_date
 from tests.test_framework_page import open_2570_plan
 from tests.test_pages import login, make_user, run_page
 from tests.test_score import ADMIN, enter_scores, use_letters
@@ -91,7 +92,8 @@ def test_quotas_page_shows_progress_conflicts_and_the_secretary_records_a_count(
     app = login(app, "admin")
     traffic = quota_id("ฝ่ายจราจร")
     app.selectbox(key="count_quota").set_value(traffic).run()
-    app.date_input(key="count_day").set_value(date(2024, 3, 10)).run()
+    pick_be_date(app, "count_day", date(2024, 3, 10))
+    app.run()
     app.number_input(key=f"collected_count_{traffic}_2024-03-10_r0").set_value(30)
     app.button(key=f"FormSubmitter:form_count_{traffic}_2024-03-10-💾 บันทึกจำนวน").click().run()
     assert not app.exception and not app.error
