@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
 
 from bench.generate import copy_stations
 from ita_core import plan, province, queries, services
@@ -24,6 +25,7 @@ from ita_core.status import COLOUR, Light
 
 AS_OF = date(2024, 3, 16)
 SETTINGS = Settings()
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
 @pytest.fixture
@@ -278,6 +280,29 @@ def test_the_province_cache_key_moves_with_a_write_to_any_station_it_covers(stat
         services.delete_row(session, CLI, "activity", activity.id, activity.version)
     deleted = marks()
     assert deleted[0] > (after[0] or 0) and deleted[1] == after[1] and deleted[2] == deleted[0]
+
+
+def test_the_province_page_rolls_up_once_and_again_after_a_write(stations: Engine,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rerun with nothing written reuses the cached roll-up (only the page is drawn again); a
+    write from elsewhere (here the command line's actor) is shown at the next rerun."""
+    calls = []
+    roll_up = province.station_table
+    monkeypatch.setattr(province, "station_table", lambda *args: calls.append(args[1]) or roll_up(*args))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["province_as_of_2567"] = AS_OF
+    app.switch_page("pages/province.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert list(app.dataframe[0].value["oit_share"]) == [76.0, 0.0, 0.0]  # S0002, S0003, chiangmai
+    app.run()
+    assert len(calls) == 1
+    with session_scope(stations) as session:
+        item = session.exec(select(OitItem).where(OitItem.station_id == 1, OitItem.code == "O1")).one()
+        services.update_progress(session, CLI, "oit_item", item.id, item.version,
+                                 {"status": "done", "evidence_url": "https://example.go.th/o1"}, "cli")
+    app.run()
+    assert len(calls) == 2 and calls[1] == [2, 3, 1]  # by station code
+    assert list(app.dataframe[0].value["oit_share"]) == [76.0, 0.0, 4.0]  # 1 of chiangmai's 25 items
 
 
 def test_the_default_station_is_the_setting_else_the_first_with_a_plan(stations: Engine) -> None:
