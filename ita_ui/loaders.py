@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from ita_core import plan, province, queries
+from ita_core import itap, links, oit_matrix, plan, province, queries
 from ita_core.settings import get_settings
 from ita_ui.context import Context
 from ita_ui.engine import cached_engine, reading
@@ -59,6 +59,44 @@ def plan_view(context: Context) -> PlanView:
     return _plan_view(url, context.station_id, context.fiscal_year, context.as_of, version)
 
 
+@dataclass(frozen=True)
+class OitMatrixView:
+    """What the OIT matrix page reads for one station, year and as-of date (not the sub-indicator
+    names: they belong to the year's framework, which the cache key does not cover)."""
+
+    cells: pd.DataFrame  # oit_matrix.cells with the ``broken`` marks of the latest link checks
+    components: pd.DataFrame
+    assignments: pd.DataFrame
+    export: pd.DataFrame  # the matrix as the CSV and Excel downloads carry it
+    columns: list[tuple[str, str]]
+    itap_sheet: pd.DataFrame
+
+
+@st.cache_data(show_spinner="กำลังโหลดตารางเผยแพร่…", max_entries=32)
+def _oit_matrix_view(url: str, station_id: int, fiscal_year: int, as_of: date,
+                     version: tuple) -> OitMatrixView:
+    """Read once per database, station, year, as-of date and ``oit_matrix.data_version``."""
+    with Session(cached_engine(url)) as session:
+        cells = oit_matrix.cells(session, station_id, fiscal_year, as_of)
+        export, columns = oit_matrix.export_frame(cells, fiscal_year)
+        return OitMatrixView(
+            cells=links.mark_broken(cells, links.broken_urls(session, station_id)),
+            components=queries.components(session, station_id, fiscal_year),
+            assignments=queries.assignments(session, station_id, fiscal_year),
+            export=export, columns=columns,
+            itap_sheet=itap.itap_frame(session, station_id, fiscal_year),
+        )
+
+
+def oit_matrix_view(context: Context) -> OitMatrixView:
+    """The OIT matrix page's cached reads; a tick, a link check or a plan-row write (here or from
+    the command line) moves the key, so the next rerun reads fresh."""
+    url = get_settings().database_url
+    with Session(cached_engine(url)) as session:
+        version = oit_matrix.data_version(session, context.station_id, context.fiscal_year)
+    return _oit_matrix_view(url, context.station_id, context.fiscal_year, context.as_of, version)
+
+
 @st.cache_data(show_spinner="กำลังรวมผลทุกสถานี…", max_entries=16)
 def _station_table(url: str, ids: str, fiscal_year: int, as_of: date,
                    version: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -80,3 +118,4 @@ def station_table(ids: list[int], fiscal_year: int, as_of: date) -> tuple[pd.Dat
 def clear() -> None:
     """Forget every cached read (after a write, so the redraw shows it at once)."""
     _plan_view.clear()
+    _oit_matrix_view.clear()

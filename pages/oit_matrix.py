@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ita_core import itap, links, oit_matrix, queries
+from ita_core import itap, oit_matrix
 from ita_core.meeting import markdown_text
 from ita_core.oit_matrix import STATE_ICON, STATE_TH, CellState
 from ita_core.permissions import Action
@@ -22,6 +22,7 @@ from ita_ui.conflicts import Edits, Versions, conflict_panel, form_tag, keep_fre
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
 from ita_ui.forms import NO_CHANGE, component_checkbox, component_done, component_key, save_component_ticks
+from ita_ui.loaders import oit_matrix_view
 from ita_ui.login import current_actor, login_here
 from ita_ui.notices import notice_missing
 from ita_ui.tables import XLSX_MIME, download_table
@@ -30,14 +31,11 @@ context = pick_context()
 actor = current_actor()
 st.title("ตารางเผยแพร่ OIT รายเดือน")
 
+view = oit_matrix_view(context)  # cached on the station-year's data version
+cells, components, assignments = view.cells, view.components, view.assignments
+export, columns, itap_sheet = view.export, view.columns, view.itap_sheet
 with reading() as session:
-    cells = oit_matrix.cells(session, context.station_id, context.fiscal_year, context.as_of)
     names = oit_matrix.sub_indicator_names(session, context.fiscal_year)
-    components = queries.components(session, context.station_id, context.fiscal_year)
-    assignments = queries.assignments(session, context.station_id, context.fiscal_year)
-    export, columns = oit_matrix.export_table(session, context.station_id, context.fiscal_year, context.as_of)
-    cells = links.mark_broken(cells, links.broken_urls(session, context.station_id))
-    itap_sheet = itap.itap_frame(session, context.station_id, context.fiscal_year)
 
 st.caption(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year} · ข้อมูล ณ {format_be(context.as_of)}")
 if cells.empty:
