@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ita_ui.styles import UPLOAD_WORD, UPLOADER_BUTTON, UPLOADER_NOTE, uploader_note
 from tests.e2e_support import log_in, seeded_database, start_app, wait_for_run
 
 pytestmark = pytest.mark.e2e
@@ -488,6 +489,11 @@ def test_the_secretary_files_a_new_stations_plan_for_next_year(
     wait_for_run(page)
     chooser = page.locator("[data-testid=stFileUploaderDropzoneInput]")
     chooser.wait_for(state="attached", timeout=30_000)
+    # the uploader's own words are Thai (ita_ui.styles.thai_uploader): English sized to nothing
+    for part, words in ((UPLOADER_BUTTON, UPLOAD_WORD), (UPLOADER_NOTE, uploader_note(5, ("xlsx", "csv")))):
+        shown = main.locator(part).evaluate(
+            "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]")
+        assert shown == ["0px", f'"{words}"']
     chooser.set_input_files(str(sheet))
     main.get_by_text("เพิ่ม 26 แถว · แก้ไข 0 แถว · ไม่เปลี่ยน 0 แถว · ปัญหา 0 จุด").wait_for(timeout=60_000)
     wait_for_run(page)
