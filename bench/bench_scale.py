@@ -8,9 +8,14 @@ Builds the national database of ``bench/generate.py`` (a temporary SQLite file, 
 ``--database URL`` as it is. Then times, each as the median of ``--runs`` page runs in a fresh
 AppTest: the bare one-chart page, the province page cold (caches cleared) and warm, the station
 overview, the OIT matrix and the audit page cold, and the rollover of one station (2569 → 2570).
-Prints one JSON object (``--json``) or a table; ``*_ratio`` keys are the page times over the bare
-page's. Targets (issue 18): province ≤ 0.5 s cold and ≤ 0.15 s warm at 1,500 stations on
-PostgreSQL, station pages ≤ 2× bare, audit page ≤ 0.5 s. Nothing here asserts.
+Then, unless ``--no-browser``, the same pages opened by their address in headless Chromium
+against the bare page (``bench/browser.py``: ``streamlit run`` on a free port, median of
+``--runs``), and the server's peak RSS while 20 browser contexts, 5 at a time, log in and open the
+OIT matrix. Prints one JSON object (``--json``) or a table; ``*_ratio`` keys are the page times
+over the bare page's; the browser keys are null when skipped. Targets (issue 18): province
+≤ 0.5 s cold and ≤ 0.15 s warm at 1,500 stations on PostgreSQL, station pages ≤ 2× bare, audit
+page ≤ 0.5 s, a page by its address ≤ 1.5× bare, server RSS ≤ 400 MB with 20 sessions. Nothing
+here asserts.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from streamlit.testing.v1 import AppTest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import browser  # noqa: E402
 from bench.generate import build_national  # noqa: E402
 from bench.timing import bench_arguments, median_seconds  # noqa: E402
 from ita_core.auth import CLI, Actor  # noqa: E402
@@ -79,8 +85,12 @@ def median_page(script: Path, page: str | None, *, cold: bool, runs: int) -> flo
     return statistics.median(page_seconds(script, page, cold=cold) for _ in range(runs))
 
 
-def measure(url: str, runs: int, log: Callable[[str], None]) -> dict[str, float | int | str]:
-    """Every figure of the JSON line on the database at ``url``."""
+Figures = dict[str, float | int | str | dict[str, float] | None]
+
+
+def measure(url: str, runs: int, log: Callable[[str], None], *, browser: bool = True) -> Figures:
+    """Every figure of the JSON line on the database at ``url`` (the browser ones None without
+    ``browser``)."""
     os.environ["ITA_DATABASE_URL"] = url
     engine = make_engine(url)
     with Session(engine) as session:
@@ -88,7 +98,7 @@ def measure(url: str, runs: int, log: Callable[[str], None]) -> dict[str, float 
         audit_rows = session.execute(select(func.count()).select_from(AuditLog)).scalar_one()
     bare_script, app = REPO / "bench" / "bare_page.py", REPO / "dashboard.py"
     page_seconds(bare_script, None, cold=False)  # warm-up: first imports
-    figures: dict[str, float | int | str] = {
+    figures: Figures = {
         "database": make_url(url).get_backend_name(), "stations": stations, "audit_rows": audit_rows,
         "runs": runs, "bare_s": median_page(bare_script, None, cold=False, runs=runs)}
     log(f"bare page {figures['bare_s']:.3f} s")
@@ -97,11 +107,37 @@ def measure(url: str, runs: int, log: Callable[[str], None]) -> dict[str, float 
         log(f"{page} cold {figures[f'{key}_cold_s']:.3f} s")
     figures["province_warm_s"] = median_page(app, "province", cold=False, runs=runs)
     figures["rollover_one_station_s"] = _rollover_seconds(engine, runs)
-    for key in [k for k in figures if k.endswith("_s") and k != "bare_s"]:
+    for key in [k for k, v in figures.items() if k.endswith("_s") and k != "bare_s" and isinstance(v, float)]:
         figures[key.removesuffix("_s") + "_ratio"] = round(float(figures[key]) / float(figures["bare_s"]), 2)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    with Session(engine) as session:
+        code = session.execute(select(Station.code).where(Station.id == STATE["station"])).scalar_one()
     engine.dispose()
-    return {key: round(value, 4) if isinstance(value, float) else value for key, value in figures.items()}
+    figures.update(_browser_figures(url, code, runs, log) if browser else dict.fromkeys(BROWSER_KEYS))
+    return {key: _rounded(value) for key, value in figures.items()}
+
+
+BROWSER_KEYS = ["browser_bare_s", "browser_pages_s", "browser_pages_ratio", "browser_slowest_ratio",
+                "server_rss_20_mb"]
+
+
+def _browser_figures(url: str, station_code: str, runs: int, log: Callable[[str], None]) -> Figures:
+    """Each page of :data:`PAGES` opened by its address in headless Chromium, against the bare page
+    served alone, and the server's peak RSS with 20 sessions on the OIT matrix (``bench/browser.py``)."""
+    query = f"station={station_code}&fy={YEAR}&as_of={AS_OF.isoformat()}"
+    timings = browser.page_timings(url, list(PAGES.values()), query, runs, log)
+    bare = timings.pop("bare")
+    ratios = {page: round(seconds / bare, 2) for page, seconds in timings.items()}
+    return {"browser_bare_s": bare, "browser_pages_s": timings, "browser_pages_ratio": ratios,
+            "browser_slowest_ratio": max(ratios.values()),
+            "server_rss_20_mb": browser.server_rss_mb(url, "oit_matrix", query, log)}
+
+
+def _rounded(value: object) -> object:
+    """Seconds to 4 places, ratios to 2 (in a dict too), everything else as it is."""
+    if isinstance(value, dict):
+        return {key: _rounded(v) for key, v in value.items()}
+    return round(value, 4) if isinstance(value, float) else value
 
 
 def _rollover_seconds(engine: Engine, runs: int) -> float:
@@ -148,6 +184,8 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="URL of a role that may create databases")
     parser.add_argument("--database", default="", help="measure this (already generated) database instead")
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="skip the Chromium timings and the 20-session memory figure (null in the JSON)")
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -155,10 +193,10 @@ def main() -> None:
         print(f"{time.perf_counter() - started:7.1f} s  {step}", file=sys.stderr, flush=True)
 
     if args.database:
-        figures = measure(args.database, args.runs, log)
+        figures = measure(args.database, args.runs, log, browser=not args.no_browser)
     else:
         with national_database(args.postgres, args.stations, log) as url:
-            figures = measure(url, args.runs, log)
+            figures = measure(url, args.runs, log, browser=not args.no_browser)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
         return

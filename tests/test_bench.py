@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import resource
+import subprocess
+import sys
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from bench.generate import populate_national, table_counts
+from bench import bench_scale
+from bench import browser as in_browser
+from bench.generate import build_national, populate_national, table_counts
 from bench.regions import PLACES, REGIONS, place_of, region_of
 from ita_core.models import Activity, AuditLog, OitItem, Phase, Publication, Station
 
@@ -54,3 +62,66 @@ def test_three_stations_three_years_exact_counts(engine: Engine) -> None:
             .where((OitItem.station_id != Publication.station_id)
                    | (OitItem.fiscal_year != Publication.fiscal_year))).scalar()
         assert mismatched == 0
+
+
+# --- bench_scale's JSON line: every key, the browser figures null when skipped -----------------
+
+APP_KEYS = ["bare_s", "province_cold_s", "station_overview_cold_s", "oit_matrix_cold_s", "audit_page_cold_s",
+            "province_warm_s", "rollover_one_station_s"]
+
+
+@pytest.fixture(scope="module")
+def national_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A national database of 2 stations (3 years each), shared by the bench_scale tests."""
+    path = tmp_path_factory.mktemp("national") / "national.db"
+    build_national(path, 2).dispose()
+    return f"sqlite:///{path}"
+
+
+def test_bench_scale_figures_without_the_browser(national_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ITA_DATABASE_URL", national_url)  # measure() points the app at it; put back after
+    figures = bench_scale.measure(national_url, 1, lambda _: None, browser=False)
+    ratios = [key.removesuffix("_s") + "_ratio" for key in APP_KEYS[1:]]
+    assert list(figures) == ["database", "stations", "audit_rows", "runs", *APP_KEYS, *ratios, "peak_rss_mb",
+                             *bench_scale.BROWSER_KEYS]
+    assert (figures["database"], figures["stations"], figures["runs"]) == ("sqlite", 2, 1)
+    assert all(figures[key] is None for key in bench_scale.BROWSER_KEYS)  # in the JSON as null
+    assert figures["audit_rows"] >= 2 * 2106  # the generated trail, plus what seeding and the rollover wrote
+    assert figures["oit_matrix_cold_ratio"] == round(figures["oit_matrix_cold_s"] / figures["bare_s"], 2)
+    assert json.loads(json.dumps(figures))["server_rss_20_mb"] is None
+
+
+def test_peak_rss_counts_the_process_and_its_children() -> None:
+    """``server_rss_20_mb`` reads VmHWM from /proc for the server and its children: a child that
+    touched 60 MB is counted under its parent."""
+    touch = "block = b'x' * 60_000_000; print('ready', flush=True); input()"
+    child = subprocess.Popen([sys.executable, "-c", touch], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        alone = in_browser.peak_rss_mb(child.pid)
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        assert alone >= 60
+        assert in_browser.peak_rss_mb(os.getpid()) >= own + alone - 1  # the child's peak added to ours
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.e2e
+def test_bench_scale_browser_figures(national_url: str) -> None:
+    """The pages opened by address in Chromium and the 20-session memory figure."""
+    if not in_browser.has_browser():  # as the e2e tests: skipped locally, a failure in CI
+        if os.environ.get("CI"):
+            pytest.fail("Chromium missing at /usr/bin/chromium; CI must apt-get install chromium")
+        pytest.skip("Chromium not installed")
+    figures = bench_scale._browser_figures(national_url, "chiangmai", 1, lambda _: None)
+    assert list(figures) == bench_scale.BROWSER_KEYS
+    pages = figures["browser_pages_s"]
+    assert isinstance(pages, dict) and list(pages) == ["province", "overview", "oit_matrix", "audit"]
+    bare = figures["browser_bare_s"]
+    assert isinstance(bare, float) and bare > 0 and all(seconds > 0 for seconds in pages.values())
+    assert figures["browser_pages_ratio"] == {page: round(s / bare, 2) for page, s in pages.items()}
+    assert figures["browser_slowest_ratio"] == max(figures["browser_pages_ratio"].values())
+    rss = figures["server_rss_20_mb"]
+    assert isinstance(rss, float) and rss > 50  # a Streamlit server with 20 sessions, read from /proc
