@@ -470,7 +470,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         Writer(session, CLI, source="cli").create_user(
             username=args.name, password=password, role=args.role, person_id=person_id,
             station_id=station.id if station else None, can_edit_all=args.all_rows, province=args.province,
-            email=args.email or "")
+            email=args.email or "", line_user_id=args.line_id or "")
     print(f"เพิ่มผู้ใช้ {args.name} ({args.role}) แล้ว / user added")
     return 0
 
@@ -522,6 +522,34 @@ def cmd_user_password(args: argparse.Namespace) -> int:
         Writer(session, CLI, source="cli").reset_password(row_id=stored_id(user), seen_version=user.version,
                                                           new_password=password)
     print(f"ตั้งรหัสผ่านใหม่ของ {args.name} แล้ว (การเข้าสู่ระบบที่จำไว้ของบัญชีนี้สิ้นสุดแล้ว) / password set")
+    return 0
+
+
+CONTACT_WORDS = {"email": ("อีเมล", "e-mail"), "line_user_id": ("LINE user id", "LINE id")}  # Thai, English
+
+
+def cmd_user_contact(args: argparse.Namespace) -> int:
+    """``ita user contact NAME [--email E] [--line-id L]``: set or change (an empty value clears) where
+    a login's reminders go, checked and audited like the admin page's form (``update_user``)."""
+    given = {field: value.strip() for field, value in (("email", args.email), ("line_user_id", args.line_id))
+             if value is not None}
+    if not given:
+        raise UsageError("ระบุ --email หรือ --line-id อย่างน้อยหนึ่งอย่าง (ค่าว่าง \"\" คือล้างออก) "
+                         "/ give --email or --line-id")
+    with session_scope(_engine()) as session:
+        user = _login_named(session, args.name)
+        changes = {field: value for field, value in given.items() if getattr(user, field) != value}
+        if changes:
+            Writer(session, CLI, source="cli").update_user(row_id=stored_id(user), seen_version=user.version,
+                                                           values=changes)
+    if not changes:
+        print(f"ช่องทางติดต่อของ {args.name} เป็นค่านี้อยู่แล้ว ไม่มีการเปลี่ยนแปลง / contacts unchanged")
+    for field, value in changes.items():
+        thai, english = CONTACT_WORDS[field]
+        if value:
+            print(f"ตั้ง{thai}ของ {args.name} เป็น {value} แล้ว / {english} set")
+        else:
+            print(f"ล้าง{thai}ของ {args.name} แล้ว / {english} cleared")
     return 0
 
 
@@ -686,7 +714,12 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--province", help="จังหวัดที่ดูแล (บัญชีของ ภ.จว. ไม่ผูกกับสถานีเดียว)")
     user_add.add_argument("--all-rows", action="store_true", help="officer แก้ได้ทุกแถว")
     user_add.add_argument("--email", help="อีเมลของผู้ใช้ (สำหรับการแจ้งเตือน)")
+    user_add.add_argument("--line-id", help="LINE user id ของผู้ใช้ (U ตามด้วยเลขฐานสิบหก 32 ตัว; สำหรับการแจ้งเตือน)")
     user_add.set_defaults(func=cmd_user_add)
+    contact = _command(user, "contact", cmd_user_contact, "name",
+                       help="ตั้งหรือเปลี่ยนอีเมล/LINE user id ของผู้ใช้ (ค่าว่างคือล้างออก) / set a login's contacts")
+    contact.add_argument("--email", help="อีเมลใหม่ (\"\" = ล้างออก)")
+    contact.add_argument("--line-id", help="LINE user id ใหม่ (\"\" = ล้างออก)")
     user_list = user.add_parser("list", help="รายชื่อผู้ใช้ (ไม่แสดงรหัสผ่าน) / list logins")
     user_list.add_argument("--station", help="เฉพาะผู้ใช้ของสถานีนี้")
     user_list.set_defaults(func=cmd_user_list)

@@ -5,7 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ita_core import imports
 from ita_core.auth import CLI
@@ -130,3 +130,49 @@ def test_a_bad_contact_in_the_people_file_names_its_row_and_column(session: Sess
     names = list(export_frame(session, "people", station_id=station.id, fiscal_year=2567)["name"])
     assert [(p.row, p.column, p.message) for p in planned.errors] == [
         (names.index("กร พินิจสุวรรณ") + 2, "G (อีเมล)", "อีเมล “korn@” ไม่ถูกต้อง (ตัวอย่าง name@example.go.th)")]
+
+
+def _login(url: str, name: str) -> User:
+    with Session(make_engine(url)) as session:
+        user = session.exec(select(User).where(User.username == name)).one()
+        session.expunge(user)
+        return user
+
+
+def test_user_contact_sets_changes_and_clears_a_logins_contacts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'ita.db'}"
+    monkeypatch.setenv("ITA_DATABASE_URL", url)
+    assert main(["init", "--no-demo"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("pass-word-2567\n"))
+    assert main(["user", "add", "somchai", "--role", "viewer", "--email", "somchai@police.go.th",
+                 "--line-id", LINE_ID]) == 0
+    added = _login(url, "somchai")
+    assert (added.email, added.line_user_id, added.version) == ("somchai@police.go.th", LINE_ID, 1)
+    capsys.readouterr()
+
+    assert main(["user", "contact", "somchai", "--email", " s.new@police.go.th ", "--line-id", ""]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "ตั้งอีเมลของ somchai เป็น s.new@police.go.th แล้ว / e-mail set",
+        "ล้างLINE user idของ somchai แล้ว / LINE id cleared"]
+    changed = _login(url, "somchai")
+    assert (changed.email, changed.line_user_id, changed.version) == ("s.new@police.go.th", "", 2)
+    with Session(make_engine(url)) as session:
+        trail = session.exec(select(AuditLog).where(AuditLog.table_name == "app_user",
+                                                    AuditLog.row_id == changed.id,
+                                                    col(AuditLog.field).in_(["email", "line_user_id"])))
+        assert sorted((a.field, a.old or "", a.new or "", a.actor, a.source) for a in trail) == [
+            ("email", "", "somchai@police.go.th", "cli", "cli"),  # user add
+            ("email", "somchai@police.go.th", "s.new@police.go.th", "cli", "cli"),
+            ("line_user_id", "", LINE_ID, "cli", "cli"),
+            ("line_user_id", LINE_ID, "", "cli", "cli")]
+
+    assert main(["user", "contact", "somchai", "--email", "s.new@police.go.th"]) == 0  # the same: no write
+    assert "ไม่มีการเปลี่ยนแปลง" in capsys.readouterr().out
+    assert main(["user", "contact", "somchai", "--line-id", "@somchai"]) == 2
+    assert capsys.readouterr().err.startswith("ผิดพลาด: LINE user id “@somchai” ไม่ถูกต้อง")
+    assert main(["user", "contact", "somchai"]) == 2
+    assert "ระบุ --email หรือ --line-id" in capsys.readouterr().err
+    assert main(["user", "contact", "nobody", "--email", "x@police.go.th"]) == 2
+    assert "ไม่พบผู้ใช้ชื่อ 'nobody'" in capsys.readouterr().err
+    assert _login(url, "somchai").version == 2  # neither the same value nor a refusal wrote

@@ -308,6 +308,40 @@ def test_a_station_admin_manages_its_own_stations_logins(two_stations: Engine,
         authenticate(session, "admin-1", "mine-pass-2567")
 
 
+@pytest.mark.parametrize("target", ["viewer-2", "central", "lamphun"])
+def test_a_station_admin_sets_no_contact_of_a_login_outside_its_station(two_stations: Engine,
+                                                                       logins: dict[str, int],
+                                                                       target: str) -> None:
+    """Where reminders go is part of a login: a station admin who could point another station's
+    login at its own mailbox would read that station's reminders."""
+    for values in ({"email": "mine@police.go.th"}, {"line_user_id": "U" + "ab" * 16}):
+        with session_scope(two_stations) as session, pytest.raises(PermissionDenied):
+            user = session.get_one(models.User, logins[target])
+            Writer(session, STATION_ADMIN, source="form").update_user(row_id=logins[target],
+                                                                     seen_version=user.version, values=values)
+    with Session(two_stations) as session:
+        user = session.get_one(models.User, logins[target])
+        assert (user.email, user.line_user_id, user.version) == ("", "", 1)
+
+
+def test_a_station_admin_sets_the_contacts_of_its_stations_logins(two_stations: Engine,
+                                                                  logins: dict[str, int]) -> None:
+    line_id = "U" + "ab" * 16
+    with session_scope(two_stations) as session:
+        user = session.get_one(models.User, logins["viewer-1"])
+        Writer(session, STATION_ADMIN, source="form").update_user(
+            row_id=logins["viewer-1"], seen_version=user.version,
+            values={"email": "viewer1@police.go.th", "line_user_id": line_id})
+    with Session(two_stations) as session:
+        user = session.get_one(models.User, logins["viewer-1"])
+        assert (user.email, user.line_user_id, user.version) == ("viewer1@police.go.th", line_id, 2)
+        trail = session.exec(select(models.AuditLog).where(models.AuditLog.table_name == "app_user",
+                                                           models.AuditLog.row_id == logins["viewer-1"]))
+        assert {(a.field, a.new, a.actor, a.source, a.station_id) for a in trail if a.old is not None} == {
+            ("email", "viewer1@police.go.th", STATION_ADMIN.username, "form", 1),
+            ("line_user_id", line_id, STATION_ADMIN.username, "form", 1)}
+
+
 def test_nobody_changes_their_own_role_not_even_a_central_admin(two_stations: Engine,
                                                                 logins: dict[str, int]) -> None:
     central = Actor("central", "admin")

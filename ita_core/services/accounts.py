@@ -38,8 +38,9 @@ from ita_core.services.core import (
 
 def create_user(session: Session, actor: Actor | None, username: str, password: str, role: str, *,
                 person_id: int | None = None, station_id: int | None = None, can_edit_all: bool = False,
-                province: str | None = None, email: str = "", source: str = "form") -> Saved:
-    """Add a login (``email``: where its reminders go, checked like a person's).
+                province: str | None = None, email: str = "", line_user_id: str = "",
+                source: str = "form") -> Saved:
+    """Add a login (``email``, ``line_user_id``: where its reminders go, checked like a person's).
 
     ``actor`` None is the one-time first-admin setup (only while no admin exists).
 
@@ -62,7 +63,7 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
         check_password_rules(password, username=username)
     except AuthError as exc:
         errors.append(str(exc))
-    contacts, contact_errors = clean_contacts({"email": email})
+    contacts, contact_errors = clean_contacts({"email": email, "line_user_id": line_user_id})
     errors.extend(contact_errors)
     if errors:
         raise ValidationFailed(errors)
@@ -72,9 +73,10 @@ def create_user(session: Session, actor: Actor | None, username: str, password: 
     _check_person(session, person_id, station_id)
     user = User(username=username.strip(), password_hash=hash_password(password), role=UserRole(role),
                 person_id=person_id, station_id=station_id, can_edit_all=can_edit_all,
-                province=province or None, email=contacts["email"])
+                province=province or None, email=contacts["email"], line_user_id=contacts["line_user_id"])
+    given = tuple(name for name in ("email", "line_user_id") if contacts[name])
     fields = ("username", "role", "person_id", "station_id", "province", "can_edit_all",
-              *(("email",) if user.email else ()))  # the trail names an e-mail only when one is given
+              *given)  # the trail names a contact only when one is given
     return create_row(session, actor, user, fields, source)
 
 

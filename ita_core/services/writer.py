@@ -205,10 +205,10 @@ class Writer:
 
     def create_user(self, *, username: str, password: str, role: str, person_id: int | None = None,
                     station_id: int | None = None, can_edit_all: bool = False,
-                    province: str | None = None, email: str = "") -> Saved:
+                    province: str | None = None, email: str = "", line_user_id: str = "") -> Saved:
         return accounts.create_user(self.session, self.actor, username, password, role, person_id=person_id,
                                     station_id=station_id, can_edit_all=can_edit_all, province=province,
-                                    email=email, source=self.source)
+                                    email=email, line_user_id=line_user_id, source=self.source)
 
     def create_first_admin(self, *, username: str, password: str) -> Saved:
         """The one-time first-admin setup: an admin login made while no admin exists yet.
