@@ -365,7 +365,8 @@ def users(session: Session, actor: Actor) -> list[User]:
     return [user for user in rows if may_see_login(actor, login_of(user))]
 
 
-USER_COLUMNS = ["ชื่อผู้ใช้", "บุคคลในแผน", "ตำแหน่ง", "บทบาท", "ขอบเขต", "สถานะ", "แก้ได้ทุกแถว"]
+USER_COLUMNS = ["ชื่อผู้ใช้", "บุคคลในแผน", "ตำแหน่ง", "บทบาท", "ขอบเขต", "สถานะ", "แก้ได้ทุกแถว", "อีเมล",
+                "LINE user id"]
 
 
 def user_table(session: Session, users: Sequence[User], *, now: datetime) -> pd.DataFrame:
@@ -373,9 +374,10 @@ def user_table(session: Session, users: Sequence[User], *, now: datetime) -> pd.
     role and reach in Thai, and whether it is in use, closed or locked at ``now`` (aware, in the
     station's time zone, which the lock's end is shown in).
 
-    Why: a list of usernames does not tell the secretary which officer a login belongs to.
-    ``users`` is what :func:`users` gave the actor, so the table shows no login the actor may not
-    manage."""
+    Why: a list of usernames does not tell the secretary which officer a login belongs to, nor
+    whether its reminders can reach anyone (its e-mail; for a LINE user id, a key for pushing
+    messages that the table need not spell out, only "มี"). ``users`` is what :func:`users` gave
+    the actor, so the table shows no login the actor may not manage."""
     person_ids = [u.person_id for u in users if u.person_id is not None]
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))}
     stations = {s.id: s.name_th for s in session.exec(select(Station))}
@@ -387,6 +389,7 @@ def user_table(session: Session, users: Sequence[User], *, now: datetime) -> pd.
         rows.append(dict(zip(USER_COLUMNS, [
             user.username, f"{person.rank}{person.name}" if person else "", person.position if person else "",
             label_th(user.role, UserRole), reach, _login_state(user, now), "ใช่" if user.can_edit_all else "",
+            user.email, "มี" if user.line_user_id else "",
         ], strict=True)))
     return pd.DataFrame(rows, columns=USER_COLUMNS)
 

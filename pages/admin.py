@@ -45,6 +45,7 @@ PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท"
                  "position": ("ตำแหน่ง", "text"), "note": ("หมายเหตุ", "text"),
                  "email": ("อีเมล (สำหรับการแจ้งเตือน)", "text"),
                  "line_user_id": ("LINE user id (U ตามด้วยเลขฐานสิบหก 32 ตัว)", "text")}
+CONTACT_FIELDS = {name: PERSON_FIELDS[name] for name in ("email", "line_user_id")}  # a login's, as a person's
 
 context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN)
 actor = current_actor()
@@ -180,7 +181,8 @@ with assign_tab:
     assignment_editor(view.rows, view.assignments, everyone)
 
 def account_actions(users: list) -> None:
-    """Per-login actions under the users table: close or reopen, unlock, and a new password.
+    """Per-login actions under the users table: close or reopen, unlock, where its reminders go
+    (e-mail, LINE user id) and a new password.
     The list is what ``queries.users`` gave this admin, so every action is one it may do."""
     managed = {u.id: u for u in users}
     if not managed:
@@ -198,6 +200,10 @@ def account_actions(users: list) -> None:
     locked = bool(chosen.failed_logins or chosen.locked_until)
     if locked and right.button("ปลดล็อก", key=f"unlock_user_{chosen.id}"):
         write(lambda w: w.unlock_user(row_id=chosen.id, seen_version=chosen.version), "ปลดล็อกบัญชีแล้ว")
+    st.markdown("###### ช่องทางรับการแจ้งเตือน (ว่าง = ไม่มี)")
+    edit_form(f"user_contact_{chosen.id}", chosen.model_dump(), CONTACT_FIELDS,
+              lambda w, version, changes: w.update_user(row_id=chosen.id, seen_version=version,
+                                                        values=changes))
     with st.form(f"reset_password_{chosen.id}", enter_to_submit=False):
         new = st.text_input("รหัสผ่านใหม่ (อย่างน้อย 10 ตัวอักษร ไม่ใช่รหัสที่เดาง่าย)", type="password",
                             key=f"reset_password_new_{chosen.id}")
@@ -226,10 +232,13 @@ with users_tab:
                            format_func=lambda i: "—" if i is None else everyone[i])
         all_rows = st.checkbox("เจ้าหน้าที่แก้ได้ทุกแถว", key=f"new_all_rows_{turn}")
         email = st.text_input("อีเมล (ไม่บังคับ)", key=f"new_user_email_{turn}")
+        line_id = st.text_input("LINE user id (ไม่บังคับ; U ตามด้วยเลขฐานสิบหก 32 ตัว)",
+                                key=f"new_user_line_id_{turn}")
         if st.form_submit_button("เพิ่มผู้ใช้", type="primary"):
             write(lambda w: w.create_user(
                 username=username, password=password, role=role, person_id=pid, can_edit_all=all_rows,
-                station_id=context.station_id, email=email), "เพิ่มผู้ใช้แล้ว", new_form="new_user")
+                station_id=context.station_id, email=email, line_user_id=line_id), "เพิ่มผู้ใช้แล้ว",
+                new_form="new_user")
     account_actions(users)
 
 def reminder_preview() -> None:

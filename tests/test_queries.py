@@ -139,8 +139,9 @@ def test_user_table_names_each_logins_person_reach_and_state(engine: Engine) -> 
 
     with session_scope(engine) as session:
         anutin = session.exec(select(Person.id).where(Person.name == "อนุทิน พุดดี")).one()
-        services.create_user(session, CLI, "central", "pass-word-2567", "admin")
-        services.create_user(session, CLI, "lamphun", "pass-word-2567", "admin", province="ลำพูน")
+        services.create_user(session, CLI, "central", "pass-word-2567", "admin", email="central@police.go.th")
+        services.create_user(session, CLI, "lamphun", "pass-word-2567", "admin", province="ลำพูน",
+                             line_user_id="U" + "0123456789abcdef" * 2)
         services.create_user(session, CLI, "somchai", "pass-word-2567", "officer", station_id=1,
                              person_id=anutin)
         user = session.exec(select(User).where(User.username == "somchai")).one()
@@ -152,10 +153,11 @@ def test_user_table_names_each_logins_person_reach_and_state(engine: Engine) -> 
         later = queries.user_table(session, users, now=datetime(2026, 11, 30, 17, 41, tzinfo=bangkok))
     assert locked.to_dict("records") == [
         {"ชื่อผู้ใช้": "central", "บุคคลในแผน": "", "ตำแหน่ง": "", "บทบาท": "ผู้ดูแลระบบ",
-         "ขอบเขต": "ทุกสถานี (ส่วนกลาง)", "สถานะ": "ใช้งาน", "แก้ได้ทุกแถว": ""},
+         "ขอบเขต": "ทุกสถานี (ส่วนกลาง)", "สถานะ": "ใช้งาน", "แก้ได้ทุกแถว": "",
+         "อีเมล": "central@police.go.th", "LINE user id": ""},
         {"ชื่อผู้ใช้": "lamphun", "บุคคลในแผน": "", "ตำแหน่ง": "", "บทบาท": "ผู้ดูแลระบบ",
-         "ขอบเขต": "ภ.จว.ลำพูน", "สถานะ": "ใช้งาน", "แก้ได้ทุกแถว": ""},
+         "ขอบเขต": "ภ.จว.ลำพูน", "สถานะ": "ใช้งาน", "แก้ได้ทุกแถว": "", "อีเมล": "", "LINE user id": "มี"},
         {"ชื่อผู้ใช้": "somchai", "บุคคลในแผน": "ด.ต.อนุทิน พุดดี", "ตำแหน่ง": "", "บทบาท": "เจ้าหน้าที่",
          "ขอบเขต": "สถานีตำรวจภูธรเชียงใหม่", "สถานะ": "ล็อกชั่วคราวถึง 17:40 น. (ใส่รหัสผ่านผิดหลายครั้ง)",
-         "แก้ได้ทุกแถว": ""}]
+         "แก้ได้ทุกแถว": "", "อีเมล": "", "LINE user id": ""}]
     assert later["สถานะ"].tolist() == ["ใช้งาน", "ใช้งาน", "ใช้งาน"]
