@@ -7,12 +7,14 @@ back into the user.
 
 A token is ``<user id>.<expiry, unix seconds>.<signature>``; the signature is HMAC-SHA256 with
 the installation's secret key over the user id, the expiry and a fingerprint of the account
-(its password hash, its row version and its active flag). So a token
+(its password hash and its active flag). So a token
 
 - cannot be forged or extended without the key (any change to id or expiry breaks the signature);
 - dies at its expiry (``ITA_SESSION_HOURS`` after login);
-- dies when the password changes (new hash, new salt) or when an admin changes the account in
-  any way, disabling included (every write through the Writer bumps ``version``).
+- dies when the password changes (new hash, new salt) or the account is disabled;
+- survives other edits of the account (an e-mail, a LINE id, a role): the restored actor has the
+  rights the account has now, so there is nothing to revoke, and an admin fixing someone's
+  e-mail does not log that officer out on his phone.
 
 The key is ``ITA_SECRET_KEY`` or, when that is unset, a random key generated once and kept in a
 file (:func:`key_file`): beside the SQLite database, or in ``ITA_DATA_DIR`` for other databases.
@@ -119,6 +121,6 @@ def restore(session: Session, token: str, settings: Settings, now: datetime | No
 
 
 def _signature(key: bytes, user: User, expires: int) -> str:
-    fingerprint = hashlib.sha256(f"{user.password_hash}|{user.version}|{user.active}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"{user.password_hash}|{user.active}".encode()).hexdigest()
     digest = hmac.new(key, f"{user.id}.{expires}.{fingerprint}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")

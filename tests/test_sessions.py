@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from ita_core import sessions
-from ita_core.auth import CLI
+from ita_core.auth import CLI, actor_of
 from ita_core.models import User
 from ita_core.services.writer import Writer
 from ita_core.settings import Settings
@@ -72,6 +72,17 @@ def test_disabling_the_account_revokes_the_token(session: Session, user: User) -
                                                    values={"active": False})
     session.commit()
     assert sessions.user_of(session, token, key=KEY, now=NOW) is None
+
+
+def test_a_contact_or_role_change_keeps_the_token(session: Session, user: User) -> None:
+    token = sessions.issue(user, key=KEY, hours=12, now=NOW)
+    Writer(session, CLI, source="cli").update_user(row_id=user.id, seen_version=user.version,
+                                                   values={"email": "s@example.go.th", "role": "viewer"})
+    session.commit()
+    session.refresh(user)
+    assert user.version == 2
+    assert sessions.user_of(session, token, key=KEY, now=NOW) == user
+    assert actor_of(session, user).role == "viewer"
 
 
 def test_remember_and_restore_use_the_settings(session: Session, user: User, tmp_path: Path) -> None:
