@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from ita_core import itap, links, oit_matrix, plan, province, queries
+from ita_core import links, oit_matrix, plan, province, queries
 from ita_core.settings import get_settings
 from ita_ui.context import Context
 from ita_ui.engine import cached_engine, reading
@@ -69,7 +69,6 @@ class OitMatrixView:
     assignments: pd.DataFrame
     export: pd.DataFrame  # the matrix as the CSV and Excel downloads carry it
     columns: list[tuple[str, str]]
-    itap_sheet: pd.DataFrame
 
 
 @st.cache_data(show_spinner="กำลังโหลดตารางเผยแพร่…", max_entries=32)
@@ -84,7 +83,6 @@ def _oit_matrix_view(url: str, station_id: int, fiscal_year: int, as_of: date,
             components=queries.components(session, station_id, fiscal_year),
             assignments=queries.assignments(session, station_id, fiscal_year),
             export=export, columns=columns,
-            itap_sheet=itap.itap_frame(session, station_id, fiscal_year),
         )
 
 
