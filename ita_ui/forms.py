@@ -226,7 +226,7 @@ def field_widget(widget: str, label: str, value: Any, key: str) -> Any:
     if widget == "area":
         return st.text_area(label, value or "", key=key)
     if widget == "date":  # day, Thai month, BE year (Streamlit's picker shows Gregorian only)
-        return be_date_input(label, value=value, key=key, allow_empty=True)
+        return be_date_input(label, value=value, key=key, allow_empty=True, in_form=True)
     if widget == "indicator":
         return st.selectbox(label, list(range(1, 11)), index=int(value) - 1 if value else 0, key=key)
     return st.text_input(label, value or "", key=key)

@@ -78,6 +78,8 @@ def test_the_address_opens_the_view_and_a_page_change_keeps_it(engine: Engine) -
     app.switch_page("pages/workload.py")
     _run(app)
     assert _view(app) == (chiang_mai, 2567, date(2024, 2, 1))
+    assert shown_be_date(app.sidebar, "as_of_2567") == (1, "ก.พ.", 2567)  # the selects too, on another page
+    assert not app.sidebar.warning
     assert app.query_params == {"station": "chiangmai", "fy": "2567", "as_of": "2024-02-01"}
 
     app.query_params.clear()
