@@ -14,6 +14,7 @@ from ita_core.status import (
     expected_progress,
     overall_badge,
     rollup,
+    rollup_by,
     row_light,
 )
 
@@ -115,3 +116,23 @@ def test_nothing_to_rate_has_words_in_both_languages() -> None:
     assert (done_of_rated(0, 0), done_of_rated(0, 0, "en")) == ("ไม่มีรายการให้ประเมิน", "nothing to rate")
     assert (done_of_rated(6, 7), done_of_rated(6, 7, "en")) == ("เสร็จ 6 จาก 7 รายการที่ประเมิน",
                                                                "done 6 of 7 rated")
+
+
+def test_rollup_by_is_rollup_of_each_group() -> None:
+    """One row per group, sorted by key, each exactly :func:`rollup` of the group's lights (a group
+    of only unrated rows grey), for one key and for two."""
+    frame = pd.DataFrame({
+        "indicator": [9, 1, 1, 9, 9, 1, 5],
+        "kind": ["oit_item", "activity", "activity", "oit_item", "activity", "activity", "activity"],
+        "light": [Light.DONE, Light.AT_RISK, Light.DONE, Light.OVERDUE, Light.CONTINUOUS, Light.ON_TRACK,
+                  Light.NOT_APPLICABLE]})
+    rolled = rollup_by(frame, "indicator")
+    assert list(rolled.index) == [1, 5, 9] and rolled.index.name == "indicator"
+    for number, group in frame.groupby("indicator"):
+        assert rolled.loc[number].to_dict() == rollup(group["light"]).__dict__
+    assert rolled.loc[1].tolist() == [2, 1, 0, 0, 1, 33.3, "yellow"]
+    assert rolled.loc[5, "overall"] == "grey" and rolled.loc[9, "overall"] == "red"
+    pairs = rollup_by(frame, ["indicator", "kind"])
+    assert list(pairs.index) == [(1, "activity"), (5, "activity"), (9, "activity"), (9, "oit_item")]
+    assert pairs.loc[(9, "oit_item")].tolist() == [1, 0, 1, 0, 1, 50.0, "red"]
+    assert rollup_by(frame.iloc[0:0], "indicator").empty
