@@ -144,7 +144,8 @@ def _selected_context(with_as_of: bool, new_year: bool) -> Context | _YearToChoo
         names = {s.id: s.name_th for s in stations}
         codes = {s.id: s.code for s in stations}
         _preselect_station(session, codes)
-        station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station")
+        station_id = st.sidebar.selectbox("สถานี", list(names), format_func=names.get, key="station",
+                                          placeholder="เลือกสถานี")  # not Streamlit's "Choose an option"
         planned = [fy.be_year for fy in queries.fiscal_years(session, station_id)]
         years = imports.offered_years(session, station_id) if new_year else planned
     # the kept year was picked for another station (a change of station, or a station without a plan
@@ -256,7 +257,7 @@ def pick_region() -> Region:
         require_reader()
         st.warning(NO_PLAN)
         st.stop()
-    chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province",
+    chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province", placeholder="เลือกจังหวัด",
                                   format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
     fiscal_year = _pick_year(years, key="province_year") or years[0]
     as_of = _pick_as_of(fiscal_year, key=f"province_as_of_{fiscal_year}")

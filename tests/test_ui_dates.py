@@ -34,6 +34,7 @@ def test_pages_ask_for_dates_in_be(engine: Engine) -> None:
     meeting.run()
     assert not meeting.exception
     assert any(h.value.startswith("🆕 เลยกำหนดตั้งแต่ 1 มี.ค. 2567") for h in meeting.subheader)
+    assert meeting.sidebar.selectbox(key="station").placeholder == "เลือกสถานี"  # no "Choose an option"
     make_user("admin", "admin")
     quotas = run_page("quotas", user="admin")
     assert shown_be_date(quotas, "count_day") == (16, "มี.ค.", 2567)
