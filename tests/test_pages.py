@@ -492,14 +492,15 @@ def test_the_users_table_shows_who_each_login_is_in_the_plan(engine: Engine) -> 
     app = run_page("admin", user="secretary")
     table = next(
         d.value for d in app.dataframe if list(d.value.columns)[:2] == ["ชื่อผู้ใช้", "บุคคลในแผน"])
-    assert list(table.columns) == ["ชื่อผู้ใช้", "บุคคลในแผน", "ตำแหน่ง", "บทบาท", "ขอบเขต", "สถานะ", "แก้ได้ทุกแถว"]
+    assert list(table.columns) == ["ชื่อผู้ใช้", "บุคคลในแผน", "ตำแหน่ง", "บทบาท", "ขอบเขต", "สถานะ", "แก้ได้ทุกแถว",
+                                   "อีเมล", "LINE user id"]
     rows = table.set_index("ชื่อผู้ใช้")
     assert list(rows.index) == ["secretary", "somchai", "viewer"]  # not newsec of the other station
     assert list(rows.loc["secretary"]) == ["ส.ต.ท.ภัทรพงษ์ พลังช้างสาร", "จนท.ลงเว็บไซต์ สภ. / ผู้ดูแลระบบ ITAP",
-                                           "ผู้ดูแลระบบ", "สถานีตำรวจภูธรเชียงใหม่", "ใช้งาน", "ใช่"]
+                                           "ผู้ดูแลระบบ", "สถานีตำรวจภูธรเชียงใหม่", "ใช้งาน", "ใช่", "", ""]
     assert list(rows.loc["somchai"])[:4] == ["ด.ต.อนุทิน พุดดี", "", "เจ้าหน้าที่", "สถานีตำรวจภูธรเชียงใหม่"]
     assert rows.loc["somchai", "สถานะ"].startswith("ล็อกชั่วคราวถึง ")
-    assert list(rows.loc["viewer"]) == ["", "", "ผู้ชม", "สถานีตำรวจภูธรเชียงใหม่", "ปิดใช้งาน", ""]
+    assert list(rows.loc["viewer"]) == ["", "", "ผู้ชม", "สถานีตำรวจภูธรเชียงใหม่", "ปิดใช้งาน", "", "", ""]
 
 
 def test_score_what_if_shows_a_dash_for_the_running_total_before_iit_and_eit(engine: Engine) -> None:
