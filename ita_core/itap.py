@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 from sqlmodel import Session, col, select
-from xlsxwriter.worksheet import Worksheet
 
 from ita_core import links, queries
 from ita_core.exports import headers, neutralise, to_csv_bytes
@@ -43,6 +42,7 @@ from ita_core.workbooks import (
     THAI_FONT,
     TITLE_POINTS,
     line_count,
+    print_setup,
 )
 
 TABLE = "itap"
@@ -245,18 +245,8 @@ def itap_xlsx(frame: pd.DataFrame, *, lang: str = "th", title: str = "ITAP") -> 
             sheet.set_column(column, column, width)
         sheet.freeze_panes(2, 0)
         sheet.autofilter(1, 0, len(rows) + 1, len(widths) - 1)
-        _print_setup(sheet)
+        print_setup(sheet)
     return buffer.getvalue()
-
-
-def _print_setup(sheet: Worksheet) -> None:
-    """A4 landscape, one page wide (as many tall as needed), header row on every page, page numbers."""
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(1)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.8)
-    sheet.set_footer(f'&C&"{THAI_FONT},Regular"&12หน้า &P / &N', {"margin": 0.3})
 
 
 def itap_title(station_name: str, fiscal_year: int) -> str:

@@ -307,7 +307,7 @@ def _write_sheet(sheet: Worksheet, table: Table, formats: dict[str, Format]) -> 
         sheet.set_column(column, column, width, None, {"hidden": column not in shown})
     sheet.freeze_panes(2, 0)
     sheet.autofilter(1, 0, len(values) + 1, max(len(table.headers), 1) - 1)
-    _print_setup(sheet)
+    print_setup(sheet)
 
 
 def _print_widths(values: pd.DataFrame, headers: Sequence[str], kinds: list[str], wanted: list[float],
@@ -346,8 +346,9 @@ def _row_heights(values: pd.DataFrame, widths: list[float], kinds: list[str]) ->
     return [min(LINE_POINTS * count + ROW_PADDING, MAX_ROW_POINTS) for count in lines.tolist()]
 
 
-def _print_setup(sheet: Worksheet) -> None:
-    """A4 landscape, one page wide, the header row on every page, page numbers in the footer."""
+def print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, one page wide (as many tall as needed), the header row on every page, page
+    numbers in the footer: every sheet the app writes prints the same way."""
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
