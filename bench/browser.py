@@ -58,9 +58,11 @@ def ensure_login(url: str) -> None:
 
 @contextmanager
 def serve(script: str, database_url: str) -> Iterator[tuple[str, int]]:
-    """``streamlit run script`` on a free port against ``database_url``: (base URL, server pid)."""
+    """``streamlit run script`` on a free port against ``database_url``: (base URL, server pid).
+    With ``MALLOC_ARENA_MAX=2`` unless set, as ``./run`` starts the app (the memory figure is the
+    server's as deployed)."""
     port = free_port()
-    env = {**os.environ, "ITA_DATABASE_URL": database_url}
+    env = {"MALLOC_ARENA_MAX": "2", **os.environ, "ITA_DATABASE_URL": database_url}  # as ./run starts it
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
