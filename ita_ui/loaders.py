@@ -95,6 +95,24 @@ def oit_matrix_view(context: Context) -> OitMatrixView:
     return _oit_matrix_view(url, context.station_id, context.fiscal_year, context.as_of, version)
 
 
+@st.cache_data(show_spinner="กำลังเทียบกับปีก่อน…", max_entries=32)
+def _year_comparison(url: str, station_id: int, fiscal_year: int, as_of: date,
+                     version: tuple) -> pd.DataFrame | None:
+    """Read once per database, station, year, as-of date and the two years' data ``version``."""
+    with Session(cached_engine(url)) as session:
+        return plan.year_comparison(session, station_id, fiscal_year, as_of, get_settings())
+
+
+def year_comparison(context: Context) -> pd.DataFrame | None:
+    """The overview's this-year-against-last table (``plan.year_comparison``), cached: it lights
+    both years' rows three times over, about half a second a run once a station has a year before."""
+    url = get_settings().database_url
+    with Session(cached_engine(url)) as session:
+        version = (queries.data_version(session, [context.station_id], context.fiscal_year),
+                   queries.data_version(session, [context.station_id], context.fiscal_year - 1))
+    return _year_comparison(url, context.station_id, context.fiscal_year, context.as_of, version)
+
+
 @st.cache_data(show_spinner="กำลังรวมผลทุกสถานี…", max_entries=16)
 def _station_table(url: str, ids: str, fiscal_year: int, as_of: date,
                    version: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -117,3 +135,4 @@ def clear() -> None:
     """Forget every cached read (after a write, so the redraw shows it at once)."""
     _plan_view.clear()
     _oit_matrix_view.clear()
+    _year_comparison.clear()

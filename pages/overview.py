@@ -4,14 +4,13 @@ grouped by tool (each tool and row code explained), and the rows filtered by lig
 import streamlit as st
 
 from ita_core import links, meeting
-from ita_core.plan import code_legend, sort_by_code, sub_indicator_lights, tool_legend, year_comparison
+from ita_core.plan import code_legend, sort_by_code, sub_indicator_lights, tool_legend
 from ita_core.queries import plan_issues
-from ita_core.settings import get_settings
 from ita_core.status import ICON, OVERALL_ICON, OVERALL_TH, Light, badge
 from ita_core.thai_dates import format_be
 from ita_ui.context import pick_context
 from ita_ui.engine import reading
-from ita_ui.loaders import plan_view
+from ita_ui.loaders import plan_view, year_comparison
 from ita_ui.notices import notice_missing, notice_missing_rows
 from ita_ui.styles import attention_rows, light_box
 from ita_ui.tables import plan_workbook_download, show_rows
@@ -76,9 +75,7 @@ for tool, heading in TOOLS.items():
                 st.markdown(f"{OVERALL_ICON[sub['overall']]} {code} "
                             + (f"เสร็จ **{sub['done']}/{rated}**" if rated else OVERALL_TH["grey"]))
 
-with reading() as session:
-    comparison = year_comparison(session, context.station_id, context.fiscal_year, context.as_of,
-                                 get_settings())
+comparison = year_comparison(context)
 if comparison is not None:
     with st.expander(f"📊 เทียบกับปีงบประมาณ {context.fiscal_year - 1} (ร้อยละที่เสร็จ)"):
         st.dataframe(comparison.rename(columns={

@@ -141,3 +141,38 @@ def test_home_shows_the_admin_what_is_late_now_and_anonymous_the_summary(demo_en
     anonymous = run_page()
     assert not anonymous.table
     assert {m.label: m.value for m in anonymous.metric}["ข้อมูล OIT"] == "25"
+
+
+
+def test_overview_compares_with_last_year_and_sees_a_later_change_of_it(demo_engine: Engine) -> None:
+    """The comparison is cached (it lights both years' rows three times), yet a change to last
+    year's plan made elsewhere (here: the command line) shows at the next rerun."""
+    from sqlmodel import select
+
+    from ita_core.auth import CLI
+    from ita_core.models import Activity
+    from ita_core.services.writer import Writer
+    from tests.test_services_rollover import roll
+
+    roll(demo_engine)
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update(station="chiangmai", fy="2568", as_of="2025-03-16")
+    app.switch_page("pages/overview.py")
+    app.run()
+
+    def last_year_same_day(indicator: int) -> float:
+        expander = next(e for e in app.main.expander if e.label.startswith("📊 เทียบกับปีงบประมาณ 2567"))
+        return expander.dataframe[0].value.set_index("ตัวชี้วัด").loc[indicator, "ปีก่อน ณ วันเดียวกัน"]
+
+    assert last_year_same_day(1) == 85.7  # 6 of indicator 1's 7 rows were done by 16 มี.ค. 2567
+    with Session(demo_engine) as session:
+        done = session.exec(select(Activity).where(Activity.station_id == 1, Activity.fiscal_year == 2567,
+                                                   Activity.indicator == 1, Activity.status == "done")
+                            .order_by(Activity.seq)).first()
+        assert done is not None and done.id is not None
+        Writer(session, CLI, source="cli").update_progress(table="activity", row_id=done.id,
+                                                           seen_version=done.version,
+                                                           values={"status": "in_progress"})
+        session.commit()
+    app.run()
+    assert last_year_same_day(1) == 71.4  # 5 of 7
