@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, update
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
@@ -154,6 +155,21 @@ def test_a_year_without_plans_rolls_up_grey(stations: Engine) -> None:
     pd.testing.assert_frame_equal(table, expected_table)
     pd.testing.assert_frame_equal(grid, expected_grid)
     assert list(table["overall"]) == ["grey"] * 3 and set(grid.stack()) == {"grey"}
+
+
+def test_the_roll_up_runs_without_postgres_jit_and_only_in_its_transaction(stations: Engine) -> None:
+    """PostgreSQL spent 0.75 s JIT-compiling the national roll-up (issue 18): it is turned off for
+    the roll-up's transaction only, and SQLite is left alone."""
+    if stations.dialect.name != "postgresql":
+        with Session(stations) as session:
+            province.indicator_counts(session, [1, 2, 3], 2567, AS_OF, SETTINGS)  # no SET on SQLite
+        return
+    with Session(stations) as session:
+        before = session.execute(sql_text("SHOW jit")).scalar_one()
+        province.indicator_counts(session, [1, 2, 3], 2567, AS_OF, SETTINGS)
+        assert session.execute(sql_text("SHOW jit")).scalar_one() == "off"
+        session.rollback()
+        assert session.execute(sql_text("SHOW jit")).scalar_one() == before
 
 
 def test_years_with_plans_are_those_with_a_live_row(stations: Engine) -> None:
