@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Dialect, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Dialect, Index, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import AutoString, Field, SQLModel
 
@@ -138,6 +138,14 @@ class SubIndicator(SQLModel, table=True):
     name_th: str
 
 
+def _live_year_index(table: str, included: list[str]) -> Index:
+    """Migration 0012's covering index of a year's live plan rows: (fiscal_year, station_id) and,
+    on PostgreSQL, the ``included`` columns the province roll-up reads, so it scans the index alone."""
+    live = text("deleted_at IS NULL")
+    return Index(f"ix_{table}_live_fiscal_year_station_id", "fiscal_year", "station_id",
+                 postgresql_include=included, postgresql_where=live, sqlite_where=live)
+
+
 class TrackedRow(SQLModel):
     """Columns every editable plan row shares: progress, evidence and the lock version."""
 
@@ -156,7 +164,9 @@ class TrackedRow(SQLModel):
 class Activity(TrackedRow, table=True):
     """A row of the measures table (มาตรการ/กิจกรรม)."""
 
-    __table_args__ = (UniqueConstraint("station_id", "fiscal_year", "seq"),)
+    __table_args__ = (UniqueConstraint("station_id", "fiscal_year", "seq"),
+                      _live_year_index("activity", ["id", "indicator", "status", "progress",
+                                                                "due_date", "start_date"]))
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int
@@ -177,7 +187,9 @@ class OitItem(TrackedRow, table=True):
     """One of the 25 open-data items the station publishes (O1–O25)."""
 
     __tablename__ = "oit_item"
-    __table_args__ = (UniqueConstraint("station_id", "fiscal_year", "code"),)
+    __table_args__ = (UniqueConstraint("station_id", "fiscal_year", "code"),
+                      _live_year_index("oit_item", ["id", "sub_indicator", "status", "progress",
+                                                                "evidence_url", "due_date", "start_date"]))
 
     id: int | None = Field(default=None, primary_key=True)
     code: str
