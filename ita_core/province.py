@@ -256,17 +256,22 @@ def indicator_counts(session: Session, ids: list[int], fiscal_year: int, as_of: 
     sub_indicators = list(session.execute(sql_select(col(SubIndicator.code))).scalars())
     row = union_all(*(_plan_rows(model, ids, fiscal_year, as_of, rhythm, sub_indicators)
                       for model in (Activity, OitItem))).subquery("plan_row")
-    severity = _severity(row, as_of, settings)
+    # each row's colour worked out once: "OFFSET 0" keeps the database from folding this
+    # subquery into the GROUP BY, which evaluated the long CASE once per aggregate (four times)
+    scored = (sql_select(row.c.station_id, row.c.indicator, row.c.done,
+                         _severity(row, as_of, settings).label("severity"))
+              .offset(0).subquery("scored"))
+    severity = scored.c.severity
 
     def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.sum(case((condition, 1), else_=0))
 
     _without_jit(session)
     rows = session.execute(
-        sql_select(row.c.station_id, row.c.indicator, func.sum(row.c.done),
+        sql_select(scored.c.station_id, scored.c.indicator, func.sum(scored.c.done),
                    count(severity == SEVERITY["yellow"]), count(severity == SEVERITY["red"]),
                    count(severity > SEVERITY["grey"]), func.max(severity))
-        .group_by(row.c.station_id, row.c.indicator)
+        .group_by(scored.c.station_id, scored.c.indicator)
     ).all()
     frame = _frame(rows, ["station_id", "indicator", *COUNTS, "severity"])
     return frame.groupby(["station_id", "indicator"], as_index=False).agg(
