@@ -323,6 +323,9 @@ class RecurringDuty(SQLModel, table=True):
             "(activity_id IS NULL) <> (oit_item_id IS NULL)", name="recurring_duty_one_target"
         ),
         Index("ix_recurring_duty_station_id_fiscal_year", "station_id", "fiscal_year"),
+        # migration 0012: a year's distinct rhythms (ita_core.province._rhythms) from the index alone
+        Index("ix_recurring_duty_fiscal_year_rhythm", "fiscal_year", "kind", "day", "interval_days", "start",
+              "end", postgresql_include=["station_id"]),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,7 +6,9 @@ rows lie on a third of the table's pages, so the per-year index led PostgreSQL t
 6,000–7,000 heap pages per table. These indexes hold, for the live rows (deleted_at IS NULL),
 (fiscal_year, station_id) and on PostgreSQL also every column the roll-up reads (INCLUDE), so
 PostgreSQL answers from the index alone (an index-only scan). SQLite has no INCLUDE; it gets
-the partial (fiscal_year, station_id) index.
+the partial (fiscal_year, station_id) index. A third index lists a year's recurring duties by their
+rhythm (kind, day, interval, first and last day), so the roll-up's DISTINCT rhythms of the year
+read the index, not the table (about 0.1 s → 0.02 s at 1,500 stations).
 
 Revision ID: 0012
 Revises: 0011
@@ -33,13 +35,19 @@ INDEXES = {
 }
 
 
+RHYTHM = "ix_recurring_duty_fiscal_year_rhythm"
+
+
 def upgrade() -> None:
     for name, (table, included) in INDEXES.items():
         op.create_index(name, table, ["fiscal_year", "station_id"], unique=False,
                         postgresql_include=included, postgresql_where=sa.text(LIVE),
                         sqlite_where=sa.text(LIVE))
+    op.create_index(RHYTHM, "recurring_duty", ["fiscal_year", "kind", "day", "interval_days", "start", "end"],
+                    unique=False, postgresql_include=["station_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(RHYTHM, table_name="recurring_duty")
     for name, (table, _) in INDEXES.items():
         op.drop_index(name, table_name=table)
