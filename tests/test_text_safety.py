@@ -25,7 +25,8 @@ RENDERED = ("![t](http://127.0.0.1:9", "<b>x</b>", "[l](http://e.x)", "](http://
 HOSTILE_URL = "https://x.go.th/a.pdf|✅ [เผยแพร่แล้ว](http://e.x)|"
 PAGES = ("home", "overview", "my_items", "oit_matrix", "meeting", "timeline", "workload", "admin", "score",
          "quotas", "audit", "province", "framework", "import_plan")
-DATA_ELEMENTS = ("Arrow", "DownloadButton", "Json")  # shown as data, not Markdown
+DATA_ELEMENTS = ("Arrow", "DownloadButton", "Json",  # shown as data, not Markdown
+                 "Text")  # st.text: drawn as preformatted plain text, never parsed (the reminder preview)
 DATA_FIELDS = {"arrow_data_frame", "arrow_data", "arrow_table", "download_button", "json"}
 PLAIN_OPTIONS = ("Selectbox", "MultiSelect")  # a select's options are drawn as plain text (its label is not)
 
