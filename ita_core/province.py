@@ -222,9 +222,8 @@ def _indicator_of(sub_indicators: list[str]) -> ColumnElement[Any]:
 def _plan_rows(model: type[Activity] | type[OitItem], among: ColumnElement[bool], fiscal_year: int,
                as_of: date, rhythm: CTE | None, sub_indicators: list[str]) -> Select[Any]:
     """What the light rules need of the live rows of one table (of the stations ``among`` picks),
-    dates as day numbers: station,
-    indicator (an OIT item's from its sub-indicator), status, progress, done, judged due day,
-    start day (the year's first day when the row has none)."""
+    dates as day numbers: station, indicator (an OIT item's from its sub-indicator), status,
+    progress, done, judged due day, start day (the year's first day when the row has none)."""
     fy_start = _days(fiscal_year_bounds(fiscal_year)[0])
     done = col(model.status) == Status.DONE
     if model is OitItem:
@@ -295,7 +294,8 @@ def indicator_counts(session: Session, ids: list[int], fiscal_year: int, as_of: 
         return func.sum(case((condition, 1), else_=0))
 
     _without_jit(session)
-    rows = session.execute(
+    # through the connection (Core), not the ORM session: its row loading took 0.08 s of 15,000 rows
+    rows = session.connection().execute(
         sql_select(scored.c.station_id, scored.c.indicator, func.sum(scored.c.done),
                    count(severity == SEVERITY["yellow"]), count(severity == SEVERITY["red"]),
                    count(severity > SEVERITY["grey"]), func.max(severity))
