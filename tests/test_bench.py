@@ -17,6 +17,7 @@ from bench import bench_scale
 from bench import browser as in_browser
 from bench.generate import build_national, populate_national, table_counts
 from bench.regions import PLACES, REGIONS, place_of, region_of
+from ita_core.db import make_engine
 from ita_core.models import Activity, AuditLog, OitItem, Phase, Publication, Station
 
 
@@ -89,6 +90,9 @@ def test_bench_scale_figures_without_the_browser(national_url: str, monkeypatch:
     assert figures["audit_rows"] >= 2 * 2106  # the generated trail, plus what seeding and the rollover wrote
     assert figures["oit_matrix_cold_ratio"] == round(figures["oit_matrix_cold_s"] / figures["bare_s"], 2)
     assert json.loads(json.dumps(figures))["server_rss_20_mb"] is None
+    with Session(make_engine(national_url)) as session:  # the timed rollover was rolled back: a rerun works
+        assert session.execute(select(func.count()).select_from(Activity)
+                               .where(Activity.fiscal_year == 2570)).scalar() == 0
 
 
 def test_peak_rss_counts_the_process_and_its_children() -> None:
