@@ -109,9 +109,16 @@ def last_change(session: Session, ids: list[int]) -> int | None:
     return newest_of_all
 
 
+def _done(model: type[Activity] | type[OitItem]) -> ColumnElement[bool]:
+    """A row counts as done when reported done; an OIT item also needs its evidence URL, since
+    assessors follow the link (the SQL form of the rule in ``ita_core.status``)."""
+    done = col(model.status) == Status.DONE
+    return done & (col(OitItem.evidence_url) != "") if model is OitItem else done
+
+
 def oit_share(session: Session, ids: list[int], fiscal_year: int) -> pd.Series:
     """Per station: share (0–100) of its OIT items done with an evidence URL (SQL GROUP BY)."""
-    done = case(((col(OitItem.status) == Status.DONE) & (col(OitItem.evidence_url) != ""), 1), else_=0)
+    done = case((_done(OitItem), 1), else_=0)
     rows = session.exec(
         select(OitItem.station_id, func.sum(done), func.count())
         .where(_among(session, OitItem.station_id, ids), OitItem.fiscal_year == fiscal_year,
@@ -225,9 +232,7 @@ def _plan_rows(model: type[Activity] | type[OitItem], among: ColumnElement[bool]
     dates as day numbers: station, indicator (an OIT item's from its sub-indicator), status,
     progress, done, judged due day, start day (the year's first day when the row has none)."""
     fy_start = _days(fiscal_year_bounds(fiscal_year)[0])
-    done = col(model.status) == Status.DONE
-    if model is OitItem:
-        done = done & (col(OitItem.evidence_url) != "")  # assessors check the link
+    done = _done(model)
     indicator = col(Activity.indicator) if model is Activity else _indicator_of(sub_indicators)
     return sql_select(
         col(model.station_id).label("station_id"), indicator.label("indicator"),
