@@ -128,7 +128,8 @@ def test_officer_ticks_an_oit_matrix_cell_with_its_link(browser, app_url: str) -
     page.keyboard.type("O7 ")
     page.get_by_role("option", name="O7 · รายงานผลการปฏิบัติราชการประจำเดือน").click()
     wait_for_run(page)
-    month = page.get_by_role("combobox", name="เดือน", exact=True)  # not the sidebar date's month
+    # not the sidebar date's month; .last: while a rerun draws the new form, the old one may still stand
+    month = page.get_by_role("combobox", name="เดือน", exact=True).last
     expect(month).to_have_value("ต.ค. 66 · กำหนด 31 ต.ค. 2566", timeout=30_000)  # O7's first open month
     expect(page.get_by_text("สถานะเดือนนี้: 🔴 เลยกำหนด 31")).to_have_count(1)
     assert page.locator(f'table a[href="{url}"]').count() == 0
