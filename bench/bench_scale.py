@@ -107,6 +107,7 @@ def measure(url: str, runs: int, log: Callable[[str], None], *, browser: bool = 
         log(f"{page} cold {figures[f'{key}_cold_s']:.3f} s")
     figures["province_warm_s"] = median_page(app, "province", cold=False, runs=runs)
     figures["rollover_one_station_s"] = _rollover_seconds(engine, runs)
+    figures = {key: _rounded(value) for key, value in figures.items()}  # ratios of the seconds as printed
     for key in [k for k, v in figures.items() if k.endswith("_s") and k != "bare_s" and isinstance(v, float)]:
         figures[key.removesuffix("_s") + "_ratio"] = round(float(figures[key]) / float(figures["bare_s"]), 2)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -125,7 +126,8 @@ def _browser_figures(url: str, station_code: str, runs: int, log: Callable[[str]
     """Each page of :data:`PAGES` opened by its address in headless Chromium, against the bare page
     served alone, and the server's peak RSS with 20 sessions on the OIT matrix (``bench/browser.py``)."""
     query = f"station={station_code}&fy={YEAR}&as_of={AS_OF.isoformat()}"
-    timings = browser.page_timings(url, list(PAGES.values()), query, runs, log)
+    measured = browser.page_timings(url, list(PAGES.values()), query, runs, log)
+    timings = {page: round(seconds, 4) for page, seconds in measured.items()}  # ratios of the printed seconds
     bare = timings.pop("bare")
     ratios = {page: round(seconds / bare, 2) for page, seconds in timings.items()}
     return {"browser_bare_s": bare, "browser_pages_s": timings, "browser_pages_ratio": ratios,
