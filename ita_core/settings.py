@@ -13,7 +13,9 @@ stops with :class:`SettingsError`, one line per variable that names it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -195,5 +197,16 @@ def _explain(error: ValidationError, values: Mapping[str, Any]) -> str:
 
 
 def get_settings() -> Settings:
-    """The settings of this process (read fresh, so tests can set the environment)."""
-    return Settings.from_env()
+    """The settings of this process, for the environment as it is now (so tests can set it).
+
+    Validated once per distinct set of ``ITA_*`` variables: a page run asks a handful of times,
+    and reading and validating the environment each time cost a few milliseconds on every rerun.
+    """
+    return _settings_for(tuple(sorted((name, value) for name, value in os.environ.items()
+                                      if name.upper().startswith(ENV_PREFIX))))
+
+
+@lru_cache(maxsize=8)
+def _settings_for(environment: tuple[tuple[str, str], ...]) -> Settings:
+    """Settings of one snapshot of the ``ITA_*`` variables."""
+    return Settings.from_env(dict(environment))

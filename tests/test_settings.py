@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from ita_core.settings import REPO_ROOT, Settings, SettingsError, env_name
+from ita_core.settings import REPO_ROOT, Settings, SettingsError, env_name, get_settings
 
 
 def test_default_database_is_data_ita_db_in_the_repository() -> None:
@@ -47,6 +47,17 @@ def test_flags_read_as_before() -> None:
     assert (on.public_read, on.oit_component_credit) == (True, True)
     other = Settings.from_env({"ITA_PUBLIC_READ": "nope", "ITA_OIT_COMPONENT_CREDIT": "  "})
     assert (other.public_read, other.oit_component_credit) == (False, False)
+
+
+def test_get_settings_follows_the_environment_and_reuses_one_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ITA_AT_RISK_DAYS", "5")
+    first = get_settings()
+    assert first.at_risk_days == 5 and get_settings() is first  # the same variables: validated once
+    monkeypatch.setenv("ITA_AT_RISK_DAYS", "9")
+    assert get_settings().at_risk_days == 9  # a changed variable is read at once
+    monkeypatch.setenv("ITA_AT_RISK_DAYS", "nine")
+    with pytest.raises(SettingsError, match="ITA_AT_RISK_DAYS"):
+        get_settings()
 
 
 def test_settings_are_frozen() -> None:
