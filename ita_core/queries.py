@@ -8,6 +8,7 @@ query per table and joined in pandas, never one query per row.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -75,6 +76,24 @@ def sub_indicators(session: Session, fiscal_year: int) -> pd.DataFrame:
 def stations(session: Session) -> list[Station]:
     """All stations, by code."""
     return list(session.exec(select(Station).order_by(col(Station.code))))
+
+
+@dataclass(frozen=True)
+class StationChoice:
+    """What a station picker shows of a station: no ORM object (a national list has 1,500)."""
+
+    id: int
+    code: str
+    name_th: str
+
+
+def station_choices(session: Session, among: Collection[int] | None = None) -> list[StationChoice]:
+    """The stations of ``among`` (None: all), by code, as plain rows: the picker of every page reads
+    this on every rerun, so the filter is in SQL and no ORM objects are built."""
+    query = select(Station.id, Station.code, Station.name_th).order_by(col(Station.code))
+    if among is not None:
+        query = query.where(col(Station.id).in_(list(among)))
+    return [StationChoice(*row) for row in session.exec(query).all()]
 
 
 class UnknownStation(LookupError):

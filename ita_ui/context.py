@@ -137,7 +137,7 @@ def _selected_context(with_as_of: bool, new_year: bool) -> Context | _YearToChoo
     show_flash()
     allowed = readable_stations(current_actor(), get_settings().public_read)
     with reading() as session:
-        stations = [s for s in queries.stations(session) if allowed is None or s.id in allowed]
+        stations = queries.station_choices(session, allowed)
         if not stations:
             require_reader()
             return None

@@ -161,3 +161,14 @@ def test_user_table_names_each_logins_person_reach_and_state(engine: Engine) -> 
          "ขอบเขต": "สถานีตำรวจภูธรเชียงใหม่", "สถานะ": "ล็อกชั่วคราวถึง 17:40 น. (ใส่รหัสผ่านผิดหลายครั้ง)",
          "แก้ได้ทุกแถว": "", "อีเมล": "", "LINE user id": ""}]
     assert later["สถานะ"].tolist() == ["ใช้งาน", "ใช้งาน", "ใช้งาน"]
+
+
+def test_station_choices_are_plain_rows_by_code_limited_in_sql(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        Writer(session, CLI, "test").create_station(code="AAA01", name_th="สถานีตำรวจภูธรทดสอบ")
+    with Session(engine) as session:
+        every = queries.station_choices(session)
+        assert [(s.id, s.code) for s in every] == [(2, "AAA01"), (1, "chiangmai")]  # by code, not by id
+        assert every[1].name_th == "สถานีตำรวจภูธรเชียงใหม่"
+        assert queries.station_choices(session, frozenset({1})) == [every[1]]
+        assert queries.station_choices(session, frozenset()) == []
