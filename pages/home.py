@@ -20,11 +20,9 @@ from ita_ui.writes import write
 st.title("แผนยกระดับ ITA ของสถานีตำรวจ")
 context = pick_context()
 
+view = plan_view(context)
 with reading() as session:
     counts = queries.plan_counts(session, context.station_id, context.fiscal_year)
-    activities = queries.activities(session, context.station_id, context.fiscal_year)
-    items = queries.oit_items(session, context.station_id, context.fiscal_year)
-    indicators = queries.indicators(session, context.fiscal_year)
     demo = has_demo_rows(session, context.station_id, context.fiscal_year)
 
 st.subheader(f"{context.station_md} · ปีงบประมาณ {context.fiscal_year}")
@@ -33,7 +31,6 @@ if demo:
 
 actor = current_actor()
 if actor.username != ANONYMOUS.username:
-    view = plan_view(context)
     when = format_be(context.as_of)
     if actor.person_id is not None:  # an officer in the plan: his own overdue rows and those due in 30 days
         mine = meeting.next_items(view.rows, view.assignments, actor.person_id, context.as_of)
@@ -65,10 +62,10 @@ for what, counted in (("activities", "activities"), ("oit", "oit_items"), ("peop
         notice_missing(what)
 
 st.markdown("#### มาตรการ/กิจกรรม และข้อมูล OIT ต่อตัวชี้วัด")
-per_indicator = {"activities": activities["indicator"].value_counts(),
-                 "oit": items["sub_indicator"].str.split(".").str[0].astype(int).value_counts()}  # 9.1 → 9
-for column, counts_ in per_indicator.items():
-    indicators[column] = indicators["number"].map(counts_).fillna(0).astype(int)
+indicators = view.indicators[["number", "name_th", "tool"]].copy()
+for column, kind in (("activities", "activity"), ("oit", "oit_item")):
+    per_indicator = view.rows.loc[view.rows["kind"] == kind, "indicator"].value_counts()
+    indicators[column] = indicators["number"].map(per_indicator).fillna(0).astype(int)
 st.dataframe(
     indicators.rename(columns={"number": "ข้อ", "name_th": "ตัวชี้วัด", "tool": "เครื่องมือ",
                                "activities": "กิจกรรม", "oit": "ข้อมูล OIT"}),
