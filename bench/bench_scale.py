@@ -6,8 +6,9 @@
 Builds the national database of ``bench/generate.py`` (a temporary SQLite file, or with
 ``--postgres`` a new PostgreSQL database created and dropped through that URL's role), or reuses
 ``--database URL`` as it is. Then times, each as the median of ``--runs`` page runs in a fresh
-AppTest: the bare one-chart page, the province page cold (caches cleared) and warm, the station
-overview, the OIT matrix and the audit page cold, and the rollover of one station (2569 → 2570).
+AppTest: the bare one-chart page, the province page cold (caches cleared) and warm, every
+station page cold (``station_pages_cold_s``, with the overview, the OIT matrix and the audit page
+also under their own keys), and the rollover of one station (2569 → 2570).
 Then, unless ``--no-browser``, the same pages opened by their address in headless Chromium
 against the bare page (``bench/browser.py``: ``streamlit run`` on a free port, median of
 ``--runs``), and the server's peak RSS while 20 browser contexts, 5 at a time, log in and open the
@@ -61,6 +62,9 @@ STATE = {"station": 1, "fiscal_year": YEAR, f"as_of_{YEAR}": AS_OF, "province_ye
          f"province_as_of_{YEAR}": AS_OF, "actor": Actor("bench", "admin")}
 PAGES = {"province": "province", "station_overview": "overview", "oit_matrix": "oit_matrix",
          "audit_page": "audit"}
+# every page of one station (all but the province roll-up): issue 18's "every station page ≤ 2× bare"
+STATION_PAGES = ["home", "overview", "meeting", "workload", "timeline", "my_items", "oit_matrix", "quotas",
+                 "score", "admin", "import_plan", "audit", "framework"]
 
 
 def page_seconds(script: Path, page: str | None, *, cold: bool) -> float:
@@ -102,14 +106,19 @@ def measure(url: str, runs: int, log: Callable[[str], None], *, browser: bool = 
         "database": make_url(url).get_backend_name(), "stations": stations, "audit_rows": audit_rows,
         "runs": runs, "bare_s": median_page(bare_script, None, cold=False, runs=runs)}
     log(f"bare page {figures['bare_s']:.3f} s")
-    for key, page in PAGES.items():
-        figures[f"{key}_cold_s"] = median_page(app, page, cold=True, runs=runs)
-        log(f"{page} cold {figures[f'{key}_cold_s']:.3f} s")
+    cold = {}
+    for page in ["province", *STATION_PAGES]:
+        cold[page] = round(median_page(app, page, cold=True, runs=runs), 4)
+        log(f"{page} cold {cold[page]:.3f} s")
+    figures.update({f"{key}_cold_s": cold[page] for key, page in PAGES.items()})
     figures["province_warm_s"] = median_page(app, "province", cold=False, runs=runs)
     figures["rollover_one_station_s"] = _rollover_seconds(engine, runs)
     figures = {key: _rounded(value) for key, value in figures.items()}  # ratios of the seconds as printed
     for key in [k for k, v in figures.items() if k.endswith("_s") and k != "bare_s" and isinstance(v, float)]:
         figures[key.removesuffix("_s") + "_ratio"] = round(float(figures[key]) / float(figures["bare_s"]), 2)
+    ratios = {page: round(cold[page] / float(figures["bare_s"]), 2) for page in STATION_PAGES}
+    figures.update(station_pages_cold_s={page: cold[page] for page in STATION_PAGES},
+                   station_pages_cold_ratio=ratios, station_slowest_cold_ratio=max(ratios.values()))
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     with Session(engine) as session:
         code = session.execute(select(Station.code).where(Station.id == STATE["station"])).scalar_one()
@@ -122,11 +131,15 @@ BROWSER_KEYS = ["browser_bare_s", "browser_pages_s", "browser_pages_ratio", "bro
                 "server_rss_20_mb"]
 
 
-def _browser_figures(url: str, station_code: str, runs: int, log: Callable[[str], None]) -> Figures:
+BROWSER_PAGES = ["province", *STATION_PAGES]
+
+
+def _browser_figures(url: str, station_code: str, runs: int, log: Callable[[str], None], *,
+                     pages: list[str] = BROWSER_PAGES) -> Figures:
     """Each page of :data:`PAGES` opened by its address in headless Chromium, against the bare page
     served alone, and the server's peak RSS with 20 sessions on the OIT matrix (``bench/browser.py``)."""
     query = f"station={station_code}&fy={YEAR}&as_of={AS_OF.isoformat()}"
-    measured = browser.page_timings(url, list(PAGES.values()), query, runs, log)
+    measured = browser.page_timings(url, pages, query, runs, log)
     timings = {page: round(seconds, 4) for page, seconds in measured.items()}  # ratios of the printed seconds
     bare = timings.pop("bare")
     ratios = {page: round(seconds / bare, 2) for page, seconds in timings.items()}

@@ -40,8 +40,12 @@ from tests.e2e_support import (
 REPO = Path(__file__).resolve().parent.parent
 USER = "bench"  # a central admin, as the AppTest runs of bench_scale are
 # the title each page draws first: the page is open when it shows and the script run is over
-TITLES = {"bare": "baseline", "province": "ภาพรวม", "overview": "ภาพรวมตัวชี้วัด ITA",
-          "oit_matrix": "ตารางเผยแพร่ OIT รายเดือน", "audit": "ประวัติการแก้ไข"}
+# a heading each page draws once its data is in (matched as a part of the heading's text)
+TITLES = {"bare": "baseline", "province": "ภาพรวม", "home": "แผนยกระดับ ITA", "overview": "ภาพรวมตัวชี้วัด ITA",
+          "meeting": "ITA", "workload": "ภาระงานรายบุคคล", "timeline": "ปฏิทินและกำหนดการ",
+          "my_items": "งานของฉัน", "oit_matrix": "ตารางเผยแพร่ OIT รายเดือน", "quotas": "โควตาผู้ตอบแบบวัด",
+          "score": "คาดการณ์คะแนน ITA", "admin": "จัดการแผนและผู้ใช้", "import_plan": "นำเข้าแผนจาก Excel",
+          "audit": "ประวัติการแก้ไข", "framework": "เกณฑ์การประเมินรายปี"}
 RUN_OVER = "[data-testid=stApp][data-test-script-state=notRunning]"
 NO_SKELETON = "!document.querySelector('[data-testid=stSkeleton]')"
 SESSIONS, AT_ONCE = 20, 5  # browser contexts of the memory figure, and how many log in at a time
@@ -78,7 +82,7 @@ def serve(script: str, database_url: str) -> Iterator[tuple[str, int]]:
 
 
 def address(base: str, page: str, query: str) -> str:
-    return f"{base}/{'' if page == 'bare' else page}?{query}".rstrip("?")
+    return f"{base}/{'' if page in ('bare', 'home') else page}?{query}".rstrip("?")
 
 
 def open_seconds(browser: Any, url: str, title: str, storage: dict[str, Any] | None) -> float:

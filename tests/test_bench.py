@@ -83,8 +83,16 @@ def test_bench_scale_figures_without_the_browser(national_url: str, monkeypatch:
     monkeypatch.setenv("ITA_DATABASE_URL", national_url)  # measure() points the app at it; put back after
     figures = bench_scale.measure(national_url, 1, lambda _: None, browser=False)
     ratios = [key.removesuffix("_s") + "_ratio" for key in APP_KEYS[1:]]
-    assert list(figures) == ["database", "stations", "audit_rows", "runs", *APP_KEYS, *ratios, "peak_rss_mb",
-                             *bench_scale.BROWSER_KEYS]
+    assert list(figures) == ["database", "stations", "audit_rows", "runs", *APP_KEYS, *ratios,
+                             "station_pages_cold_s", "station_pages_cold_ratio", "station_slowest_cold_ratio",
+                             "peak_rss_mb", *bench_scale.BROWSER_KEYS]
+    pages, page_ratios = figures["station_pages_cold_s"], figures["station_pages_cold_ratio"]
+    assert isinstance(pages, dict) and isinstance(page_ratios, dict)
+    assert list(pages) == list(page_ratios) == bench_scale.STATION_PAGES  # every page of a station
+    assert (pages["overview"], pages["oit_matrix"], pages["audit"]) == (
+        figures["station_overview_cold_s"], figures["oit_matrix_cold_s"], figures["audit_page_cold_s"])
+    assert page_ratios == {page: round(seconds / figures["bare_s"], 2) for page, seconds in pages.items()}
+    assert figures["station_slowest_cold_ratio"] == max(page_ratios.values())
     assert (figures["database"], figures["stations"], figures["runs"]) == ("sqlite", 2, 1)
     assert all(figures[key] is None for key in bench_scale.BROWSER_KEYS)  # in the JSON as null
     assert figures["audit_rows"] >= 2 * 2106  # the generated trail, plus what seeding and the rollover wrote
@@ -119,10 +127,14 @@ def test_bench_scale_browser_figures(national_url: str) -> None:
         if os.environ.get("CI"):
             pytest.fail("Chromium missing at /usr/bin/chromium; CI must apt-get install chromium")
         pytest.skip("Chromium not installed")
-    figures = bench_scale._browser_figures(national_url, "chiangmai", 1, lambda _: None)
+    assert ["province", *bench_scale.STATION_PAGES] == bench_scale.BROWSER_PAGES  # what a bench run opens
+    assert set(bench_scale.BROWSER_PAGES) <= set(in_browser.TITLES)  # each with the heading it waits for
+    # two of them here (every page took 7 minutes on a loaded machine); home has no address of its own
+    figures = bench_scale._browser_figures(national_url, "chiangmai", 1, lambda _: None,
+                                           pages=["province", "home"])
     assert list(figures) == bench_scale.BROWSER_KEYS
     pages = figures["browser_pages_s"]
-    assert isinstance(pages, dict) and list(pages) == ["province", "overview", "oit_matrix", "audit"]
+    assert isinstance(pages, dict) and list(pages) == ["province", "home"]
     bare = figures["browser_bare_s"]
     assert isinstance(bare, float) and bare > 0 and all(seconds > 0 for seconds in pages.values())
     assert figures["browser_pages_ratio"] == {page: round(s / bare, 2) for page, s in pages.items()}
