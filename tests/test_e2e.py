@@ -46,7 +46,8 @@ def test_the_browser_has_thai_and_emoji_fonts(browser) -> None:
 def test_home_page_in_chromium(page, tmp_path: Path) -> None:
     page.get_by_text("สถานีตำรวจภูธรเชียงใหม่", exact=False).first.wait_for(timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert "25" in page.locator("[data-testid=stMetric]").all_inner_texts()[1]
+    oit_tile = page.locator("[data-testid=stMetric]").nth(1)  # waited for: drawn after the sidebar
+    assert oit_tile.locator("[data-testid=stMetricValue]").inner_text(timeout=60_000) == "25"
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
 
