@@ -209,6 +209,8 @@ def broken_urls(session: Session, station_id: int) -> set[str]:
 def broken_targets(session: Session, station_id: int, fiscal_year: int) -> list[LinkTarget]:
     """The year's evidence and publication links that are broken by their latest check."""
     broken = broken_urls(session, station_id)
+    if not broken:  # the usual case: no need to read every link of the year
+        return []
     return [target for target in link_targets(session, station_id, fiscal_year) if target.url in broken]
 
 
