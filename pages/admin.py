@@ -12,7 +12,7 @@ from ita_core.backup import backup_bytes
 from ita_core.framework import framework_years
 from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
 from ita_core.meeting import markdown_text
-from ita_core.models import AssignmentRole, OitItem, UserRole
+from ita_core.models import AssignmentRole, OitItem, Person, UserRole
 from ita_core.permissions import Action, PermissionDenied
 from ita_core.plan import default_as_of
 from ita_core.recurring import describe
@@ -47,8 +47,24 @@ PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท"
                  "line_user_id": ("LINE user id (U ตามด้วยเลขฐานสิบหก 32 ตัว)", "text")}
 CONTACT_FIELDS = {name: PERSON_FIELDS[name] for name in ("email", "line_user_id")}  # a login's, as a person's
 
+TAB = "admin_tab"  # the open section (a tab label), a widget key tests set to open a section
+# The row each section has chosen. Only the open section draws its select, and Streamlit drops the
+# state of a widget a run does not draw: kept as plain session values, a section opens again on
+# the row it showed.
+SECTION_CHOICES = ("edit_activity", "edit_oit", "edit_person", "assign_target", "manage_user",
+                   "rollover_target")
+
+
+def keep_choices() -> None:
+    """Hold each section's chosen row over runs that do not draw it (see ``SECTION_CHOICES``)."""
+    for key in SECTION_CHOICES:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 context = pick_context(with_as_of=False, needs=Action.EDIT_PLAN)
 actor = current_actor()
+keep_choices()
 st.title("จัดการแผนและผู้ใช้")
 
 
@@ -84,11 +100,8 @@ def duties_editor(target: str, row_id: int) -> None:
                   new_form=form)
 
 
-activities_tab, oit_tab, people_tab, assign_tab, users_tab, remind_tab, year_tab, backup_tab = st.tabs(
-    ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "การแจ้งเตือน", "ปีงบประมาณใหม่",
-     "สำรองข้อมูล"])
-
-with activities_tab:
+def activities_section() -> None:
+    """The plan's activities: pick one to edit (delete, recurring duties) or add one."""
     with reading() as session:
         rows = {a.id: a for a in queries.activity_rows(session, context.station_id, context.fiscal_year)}
     row = row_editor("activity", rows, label="เลือกกิจกรรม", new_label="➕ เพิ่มกิจกรรมใหม่",
@@ -148,7 +161,8 @@ def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: d
                   "มอบหมายแล้ว")
 
 
-with oit_tab:
+def oit_section() -> None:
+    """The year's OIT items: pick one to edit its plan fields, components and recurring reports."""
     with reading() as session:
         items = {i.id: i for i in queries.oit_item_rows(session, context.station_id, context.fiscal_year)}
     if items:
@@ -158,10 +172,15 @@ with oit_tab:
     else:
         notice_missing("oit")
 
-with people_tab:
+def station_people() -> dict[int, Person]:
+    """The station's people and groups by id (read by whichever section is open: one read a run)."""
     with reading() as session:
-        people = {p.id: p for p in queries.station_people(session, context.station_id)}
-    everyone = {p.id: p.name for p in people.values()}
+        return {p.id: p for p in queries.station_people(session, context.station_id)}
+
+
+def people_section() -> None:
+    """The station's people and groups: pick one to edit (delete) or add one."""
+    people = station_people()
     chosen = pick_row("เลือกบุคคล", people, key="edit_person", new_label="➕ เพิ่มบุคคล/กลุ่ม",
                       describe=lambda p: p.name)
     if chosen is None:
@@ -176,9 +195,11 @@ with people_tab:
                                                             seen_version=version))
         confirm_delete("person", person)
 
-with assign_tab:
+def assign_section() -> None:
+    """Who holds which plan row."""
     view = plan_view(context)  # pick_context stops a year without plan rows, so there are rows here
-    assignment_editor(view.rows, view.assignments, everyone)
+    assignment_editor(view.rows, view.assignments, {p.id: p.name for p in station_people().values()})
+
 
 def account_actions(users: list) -> None:
     """Per-login actions under the users table: close or reopen, unlock, where its reminders go
@@ -216,7 +237,9 @@ def account_actions(users: list) -> None:
                                                  new_password=new), "ตั้งรหัสผ่านใหม่แล้ว")
 
 
-with users_tab:
+def users_section() -> None:
+    """The logins this admin manages: the table, a form for a new login, per-login actions."""
+    everyone = {p.id: p.name for p in station_people().values()}
     with reading() as session:
         users = queries.users(session, actor)
         user_rows = queries.user_table(session, users, now=datetime.now(ZoneInfo(get_settings().timezone)))
@@ -263,10 +286,6 @@ def reminder_preview() -> None:
             st.text(digest.text())
 
 
-with remind_tab:
-    reminder_preview()
-
-
 def rollover_targets(current: int) -> list[int]:
     """The years a plan may move to: every later year with a framework, and the next year."""
     with reading() as session:
@@ -287,7 +306,8 @@ def rollover_preview(target: int) -> RolloverReport | None:
         return None
 
 
-with year_tab:
+def year_section() -> None:
+    """The next fiscal year's plan from this one: what it will hold, then the rollover."""
     target = st.selectbox("ปีงบประมาณปลายทาง", rollover_targets(context.fiscal_year), key="rollover_target")
     years = target - context.fiscal_year
     st.markdown(f"##### สร้างแผนปีงบประมาณ {target} จากแผนปี {context.fiscal_year} ของ{context.station_md}")
@@ -315,7 +335,8 @@ with year_tab:
                                            to_year=target, overwrite=overwrite),
                       f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
 
-with backup_tab:
+def backup_section() -> None:
+    """The whole database as one zip (central admins only)."""
     if not actor.may(Action.BACKUP_ALL):  # the file holds every station and every login
         st.info("ไฟล์สำรองมีข้อมูลทุกสถานีและบัญชีผู้ใช้ทั้งหมด จึงดาวน์โหลดได้เฉพาะผู้ดูแลระบบส่วนกลาง")
     else:
@@ -324,3 +345,15 @@ with backup_tab:
                            key="backup_zip", on_click="ignore", type="primary")
         st.caption("ทุกตารางในไฟล์เดียว (อ่านพร้อมกันในจังหวะเดียว จึงสอดคล้องกันแม้มีผู้ใช้งานอยู่) · เก็บไว้นอกเครื่องนี้ · "
                    "กู้คืนลงฐานข้อมูลใหม่ที่ว่างด้วยคำสั่ง `ita restore ไฟล์.zip` (ดู README หัวข้อ Backup)")
+
+
+# Streamlit draws every tab's contents on every run unless the tabs track which one is open: these
+# do (``on_change="rerun"``), so a run reads and draws only the open section (the reminder
+# previews alone made the page 7× the bare one). The open tab is the widget ``admin_tab``.
+SECTIONS = {"มาตรการ/กิจกรรม": activities_section, "ข้อมูล OIT": oit_section, "บุคคล": people_section,
+            "การมอบหมาย": assign_section, "ผู้ใช้": users_section, "การแจ้งเตือน": reminder_preview,
+            "ปีงบประมาณใหม่": year_section, "สำรองข้อมูล": backup_section}
+for tab, draw in zip(st.tabs(list(SECTIONS), key=TAB, on_change="rerun"), SECTIONS.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw()

@@ -31,7 +31,7 @@ def test_an_admin_disables_unlocks_and_resets_a_login(engine: Engine) -> None:
         session.add(clerk)
         session.commit()
     clerk_id = _user("clerk").id
-    app = run_page("admin", user="admin")
+    app = run_page("admin", user="admin", tab="ผู้ใช้")
     app.selectbox(key="manage_user").set_value(clerk_id).run()
     app.button(key=f"disable_user_{clerk_id}").click().run()
     assert not app.exception and not app.error
@@ -76,7 +76,7 @@ def test_an_admin_sets_changes_and_clears_a_logins_contacts(engine: Engine) -> N
     make_user("admin", "admin")
     make_user("clerk", "viewer")
     clerk_id = _user("clerk").id
-    app = run_page("admin", user="admin")
+    app = run_page("admin", user="admin", tab="ผู้ใช้")
     app.selectbox(key="manage_user").set_value(clerk_id).run()
     save = f"FormSubmitter:form_user_contact_{clerk_id}-💾 บันทึก"
     app.text_input(key=f"email_user_contact_{clerk_id}_r0").input("clerk@police.go.th")
@@ -101,7 +101,7 @@ def test_an_admin_sets_changes_and_clears_a_logins_contacts(engine: Engine) -> N
 
 def test_a_new_login_gets_its_line_user_id_on_the_admin_page(engine: Engine) -> None:
     make_user("admin", "admin")
-    app = run_page("admin", user="admin")
+    app = run_page("admin", user="admin", tab="ผู้ใช้")
     app.text_input(key="new_username_0").input("mail")
     app.text_input(key="new_password_0").input(NEW)
     app.text_input(key="new_user_email_0").input("mail@police.go.th")

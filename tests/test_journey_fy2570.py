@@ -359,6 +359,8 @@ def _check_score(app: AppTest) -> None:
 
 
 def _check_admin(app: AppTest) -> None:
+    app.session_state["admin_tab"] = "ผู้ใช้"  # the page draws only the open section
+    app.run()
     assert _frame_row(app, "ชื่อผู้ใช้", SECRETARY)["ชื่อผู้ใช้"] == SECRETARY  # the login made with ita user add
 
 

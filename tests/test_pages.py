@@ -14,6 +14,7 @@ from tests.date_support import pick_be_date
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 AS_OF = date(2024, 3, 16)
+ADMIN_TAB = "admin_tab"  # the admin page's open section (pages/admin.py draws only that tab)
 
 
 @pytest.fixture
@@ -23,14 +24,18 @@ def empty_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def run_page(page: str | None = None, as_of: date | None = AS_OF, user: str | None = None) -> AppTest:
+def run_page(page: str | None = None, as_of: date | None = AS_OF, user: str | None = None,
+             tab: str | None = None) -> AppTest:
     """Run the app (optionally switched to ``pages/<page>.py``) at a fixed as-of date, logged in
-    as ``user`` first when given (the admin pages exist in the navigation only for admins)."""
+    as ``user`` first when given (the admin pages exist in the navigation only for admins), with
+    the admin page's section ``tab`` open (it draws only the open one)."""
     app = AppTest.from_file(APP, default_timeout=60)
     if as_of:
         app.session_state["as_of_2567"] = as_of
     if user:
         login(app.run(), user)
+    if tab:
+        app.session_state[ADMIN_TAB] = tab
     if page:
         app.switch_page(f"pages/{page}.py")
     app.run()
@@ -243,7 +248,7 @@ def test_admin_adds_an_officer_of_the_current_station(engine: Engine) -> None:
     from ita_core.models import User
 
     make_user("admin", "admin")
-    app = run_page("admin", user="admin")
+    app = run_page("admin", user="admin", tab="ผู้ใช้")
     app.text_input(key="new_username_0").input("somsri")
     app.text_input(key="new_password_0").input("pass-word-2567")
     app.selectbox(key="new_role_0").set_value("officer")
@@ -326,9 +331,9 @@ def test_only_a_central_admin_may_download_the_whole_backup(engine: Engine) -> N
     make_user("admin", "admin")
     with session_scope(make_engine()) as session:
         services.create_user(session, CLI, "station_admin", "pass-word-2567", "admin", station_id=1)
-    central = run_page("admin", user="admin")
+    central = run_page("admin", user="admin", tab="สำรองข้อมูล")
     assert "backup_zip" in {b.key for b in central.get("download_button")}
-    local = run_page("admin", user="station_admin")
+    local = run_page("admin", user="station_admin", tab="สำรองข้อมูล")
     assert "backup_zip" not in {b.key for b in local.get("download_button")}
     assert any("เฉพาะผู้ดูแลระบบส่วนกลาง" in i.value for i in local.info)
 
@@ -357,7 +362,7 @@ def test_admin_previews_and_starts_a_later_years_plan(engine: Engine) -> None:
     from tests.test_services_rollover import NEW_O5, O26, _framework_2570_with_two_items_changed
 
     make_user("admin", "admin")
-    app = run_page("admin", user="admin")
+    app = run_page("admin", user="admin", tab="ปีงบประมาณใหม่")
     assert app.selectbox(key="rollover_target").options == ["2568"]
     assert [w.value for w in app.warning] == [
         "ปีงบประมาณ 2568 ยังไม่มีเกณฑ์การประเมิน ITA (รายการ OIT ปฏิทิน และเกณฑ์คะแนน) — "
@@ -456,6 +461,8 @@ def test_admin_adds_an_activity_and_a_group_through_the_new_row_forms(engine: En
     app.text_area(key="new_activity_activity_0").input("ประชุมชี้แจงแนวทาง ITA ประจำเดือน")
     app.button(key="FormSubmitter:new_activity_0-เพิ่ม").click().run()
     assert not app.exception and not app.error
+    app.session_state[ADMIN_TAB] = "บุคคล"
+    app.run()
     app.selectbox(key="new_person_kind_0").set_value("group")
     app.text_input(key="new_person_name_0").input("ชุดปฏิบัติการ ITA")
     app.button(key="FormSubmitter:new_person_0-เพิ่ม").click().run()
@@ -489,7 +496,7 @@ def test_the_users_table_shows_who_each_login_is_in_the_plan(engine: Engine) -> 
         locked = session.exec(select(User).where(User.username == "somchai")).one()
         locked.locked_until = datetime.now(UTC) + timedelta(minutes=10)
         session.exec(select(User).where(User.username == "viewer")).one().active = False
-    app = run_page("admin", user="secretary")
+    app = run_page("admin", user="secretary", tab="ผู้ใช้")
     table = next(
         d.value for d in app.dataframe if list(d.value.columns)[:2] == ["ชื่อผู้ใช้", "บุคคลในแผน"])
     assert list(table.columns) == ["ชื่อผู้ใช้", "บุคคลในแผน", "ตำแหน่ง", "บทบาท", "ขอบเขต", "สถานะ", "แก้ได้ทุกแถว",

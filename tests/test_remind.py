@@ -267,7 +267,7 @@ def test_the_admin_page_previews_each_digest_as_the_command_prints_it(engine: An
                                   days=remind.DEFAULT_DAYS, settings=Settings())
     assert expected
     make_user("admin", "admin")
-    app = run_page("admin", user="admin")
+    app = run_page("admin", user="admin", tab="การแจ้งเตือน")
     tab = next(t for t in app.tabs if t.label == "การแจ้งเตือน")
     assert [e.label for e in tab.expander] == [
         f"{d.name} · เลยกำหนด {len(d.overdue)} · ใกล้ครบ {len(d.due_soon)} · ไม่มีอีเมล" for d in expected]

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from ita_core.db import make_engine
 from ita_core.models import Activity, OitComponent, OitItem, Person, Publication, Station
-from tests.test_pages import make_user, run_page
+from tests.test_pages import ADMIN_TAB, make_user, run_page
 
 HOSTILE = "![t](http://127.0.0.1:9/x.png) <b>x</b> [l](http://e.x) | ✅"
 RENDERED = ("![t](http://127.0.0.1:9", "<b>x</b>", "[l](http://e.x)", "](http://127.0.0.1:9",
@@ -29,6 +29,8 @@ DATA_ELEMENTS = ("Arrow", "DownloadButton", "Json",  # shown as data, not Markdo
                  "Text")  # st.text: drawn as preformatted plain text, never parsed (the reminder preview)
 DATA_FIELDS = {"arrow_data_frame", "arrow_data", "arrow_table", "download_button", "json"}
 PLAIN_OPTIONS = ("Selectbox", "MultiSelect")  # a select's options are drawn as plain text (its label is not)
+ADMIN_SECTIONS = ("มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "การแจ้งเตือน", "ปีงบประมาณใหม่",
+                  "สำรองข้อมูล")  # the admin page draws only the open one
 
 
 def _hostile_plan() -> None:
@@ -89,9 +91,16 @@ def test_stored_markup_is_shown_as_text_on_every_page(engine: Engine, page: str)
     make_user("admin", "admin")
     _hostile_plan()
     app = run_page(page, user="admin")
-    leaks = [body for body in _bodies(app) if any(marker in body for marker in RENDERED)]
+    bodies, tables = _bodies(app), _tables(app)
+    if page == "admin":
+        for section in ADMIN_SECTIONS:
+            app.session_state[ADMIN_TAB] = section
+            bodies += _bodies(app.run())
+            tables += _tables(app)
+        assert any('"1. องค์ประกอบ \\\\!' in body for body in bodies)  # the OIT section drew it, escaped
+    leaks = [body for body in bodies if any(marker in body for marker in RENDERED)]
     assert leaks == []
-    assert not [data for data in _tables(app) if b"javascript:" in data]  # no link column opens it
+    assert not [data for data in tables if b"javascript:" in data]  # no link column opens it
 
 
 @pytest.mark.parametrize("page", ["home", "my_items", "oit_matrix", "workload"])

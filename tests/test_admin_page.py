@@ -1,0 +1,91 @@
+"""The admin page draws only its open section (a tab), keeps each section's chosen row while
+another is open, and keeps a form's typing and conflict panel over the reruns of its own section."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from ita_core.auth import CLI
+from ita_core.db import make_engine, session_scope
+from ita_core.models import Activity, Person
+from ita_core.services.writer import Writer
+from ita_ui.conflicts import THEIRS, YOURS
+from tests.test_pages import ADMIN_TAB, make_user, person_id, run_page
+
+SECTIONS = ["มาตรการ/กิจกรรม", "ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "การแจ้งเตือน", "ปีงบประมาณใหม่",
+            "สำรองข้อมูล"]
+
+
+def _activity(seq: int) -> Activity:
+    with Session(make_engine()) as session:
+        row = session.exec(select(Activity).where(Activity.seq == seq)).one()
+        session.expunge(row)
+        return row
+
+
+def _drawn(app) -> list[str]:
+    """The labels of the tabs that hold anything."""
+    return [tab.label for tab in app.tabs if tab.children]
+
+
+def test_the_first_section_opens_and_the_others_draw_nothing(engine: Engine) -> None:
+    make_user("admin", "admin")
+    app = run_page("admin", user="admin")
+    assert [tab.label for tab in app.tabs] == SECTIONS
+    assert _drawn(app) == ["มาตรการ/กิจกรรม"]
+    assert app.session_state[ADMIN_TAB] == "มาตรการ/กิจกรรม"
+    assert not app.main.expander and not app.main.dataframe  # no reminder previews, no users table
+    assert "manage_user" not in {s.key for s in app.selectbox}
+
+
+def test_each_section_draws_only_itself(engine: Engine) -> None:
+    make_user("admin", "admin")
+    app = run_page("admin", user="admin")
+    keys = {"ข้อมูล OIT": "edit_oit", "บุคคล": "edit_person", "การมอบหมาย": "assign_target",
+            "ผู้ใช้": "manage_user", "ปีงบประมาณใหม่": "rollover_target"}
+    for section in SECTIONS[1:]:
+        app.session_state[ADMIN_TAB] = section
+        app.run()
+        assert not app.exception
+        assert _drawn(app) == [section]
+        if section in keys:
+            assert {s.key for s in app.selectbox} & set(keys.values()) == {keys[section]}
+
+
+def test_a_sections_chosen_row_is_kept_while_another_section_is_open(engine: Engine) -> None:
+    make_user("admin", "admin")
+    second = _activity(2).id
+    app = run_page("admin", user="admin")
+    app.selectbox(key="edit_activity").set_value(second).run()
+    app.session_state[ADMIN_TAB] = "บุคคล"
+    app.run()
+    app.selectbox(key="edit_person").set_value(person_id("อนุทิน พุดดี")).run()
+    assert "edit_activity" not in {s.key for s in app.selectbox}  # the activity section is not drawn
+    app.session_state[ADMIN_TAB] = "มาตรการ/กิจกรรม"
+    app.run()
+    assert app.selectbox(key="edit_activity").value == second
+    assert app.text_area(key=f"output_activity_{second}_r0").value == _activity(2).output
+    app.session_state[ADMIN_TAB] = "บุคคล"
+    app.run()
+    assert app.selectbox(key="edit_person").value == person_id("อนุทิน พุดดี")
+
+
+def test_a_conflict_in_another_section_shows_its_panel_there_with_the_typing_kept(engine: Engine) -> None:
+    """A save in the people section that meets a newer version reruns the page on that section,
+    with both values side by side and the typed text still in the form."""
+    make_user("admin", "admin")
+    someone = person_id("อนุทิน พุดดี")
+    app = run_page("admin", user="admin", tab="บุคคล")
+    app.selectbox(key="edit_person").set_value(someone).run()
+    with session_scope(make_engine()) as session:
+        version = session.get(Person, someone).version  # type: ignore[union-attr]
+        Writer(session, CLI, source="cli").save_person(values={"position": "ของอีกคน"}, row_id=someone,
+                                                       seen_version=version)
+    app.text_input(key=f"position_person_{someone}_r0").input("ของฉัน")
+    app.button(key=f"FormSubmitter:form_person_{someone}-💾 บันทึก").click().run()
+    assert not app.exception and not app.error
+    assert app.session_state[ADMIN_TAB] == "บุคคล"
+    panel = next(d.value for d in app.dataframe if THEIRS in d.value.columns)
+    assert panel.to_dict("records") == [{"ช่อง": "ตำแหน่ง", THEIRS: "ของอีกคน", YOURS: "ของฉัน"}]
+    assert app.text_input(key=f"position_person_{someone}_r0").value == "ของฉัน"
