@@ -350,9 +350,11 @@ def backup_section() -> None:
 # Streamlit draws every tab's contents on every run unless the tabs track which one is open: these
 # do (``on_change="rerun"``), so a run reads and draws only the open section (the reminder
 # previews alone made the page 7× the bare one). The open tab is the widget ``admin_tab``.
+SWITCH_NOTE = "ค่าที่พิมพ์ในแบบฟอร์มแต่ยังไม่กดบันทึก จะไม่ติดไปเมื่อเปลี่ยนแท็บ — กดบันทึกก่อนเปลี่ยนแท็บ"
 SECTIONS = {"มาตรการ/กิจกรรม": activities_section, "ข้อมูล OIT": oit_section, "บุคคล": people_section,
             "การมอบหมาย": assign_section, "ผู้ใช้": users_section, "การแจ้งเตือน": reminder_preview,
             "ปีงบประมาณใหม่": year_section, "สำรองข้อมูล": backup_section}
+st.caption(SWITCH_NOTE)  # a closed tab's form is not drawn, so the browser lets go of its unsaved typing
 for tab, draw in zip(st.tabs(list(SECTIONS), key=TAB, on_change="rerun"), SECTIONS.values(), strict=True):
     if tab.open:
         with tab:

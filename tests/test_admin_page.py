@@ -34,6 +34,7 @@ def test_the_first_section_opens_and_the_others_draw_nothing(engine: Engine) -> 
     app = run_page("admin", user="admin")
     assert [tab.label for tab in app.tabs] == SECTIONS
     assert _drawn(app) == ["มาตรการ/กิจกรรม"]
+    assert any("จะไม่ติดไปเมื่อเปลี่ยนแท็บ" in c.value for c in app.main.caption)  # unsaved typing stays behind
     assert app.session_state[ADMIN_TAB] == "มาตรการ/กิจกรรม"
     assert not app.main.expander and not app.main.dataframe  # no reminder previews, no users table
     assert "manage_user" not in {s.key for s in app.selectbox}

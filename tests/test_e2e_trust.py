@@ -29,6 +29,9 @@ from tests.make_bad_imports import _csv, _oit_header, _plan
 pytestmark = pytest.mark.e2e
 
 NAV_LINKS = "[data-testid=stSidebarNav] a"
+ADMIN = "จัดการแผนและผู้ใช้"
+# the admin page's tabs after the first: it draws only the open one
+ADMIN_TABS = ("ข้อมูล OIT", "บุคคล", "การมอบหมาย", "ผู้ใช้", "การแจ้งเตือน", "ปีงบประมาณใหม่", "สำรองข้อมูล")
 
 
 @dataclass
@@ -261,17 +264,43 @@ def test_imported_markup_fetches_nothing_and_makes_no_script_link_on_any_page(
     assert "นำเข้าแผนจาก Excel" in titles and "จัดการแผนและผู้ใช้" in titles  # the admin's whole menu
     seen: dict[str, int] = {}
     shown: dict[str, str] = {}  # each page's text as a person reads it
-    for title in titles:
-        go_to(page, title)
-        seen[title] = page.locator('a[href^="javascript:" i]').count()
+    views = [(title, tab) for title in titles for tab in (None, *(ADMIN_TABS if title == ADMIN else ()))]
+    for title, tab in views:
+        if tab is None:
+            go_to(page, title)
+        else:  # each tab of the admin page too
+            open_section(page, tab)
+        name = title if tab is None else f"{title} · {tab}"
+        seen[name] = page.locator('a[href^="javascript:" i]').count()
         split = page.locator("td, th").filter(has_text=re.compile(r"^\s*[bc]\s*$"))  # "a|b|c" cut into cells
-        assert split.count() == 0, title
-        shown[title] = readable(page.locator("[data-testid=stMain]").inner_text())
-        assert page.locator(f'img[src*="{tracker.host}"]').count() == 0, title
-        assert page.locator("[data-testid=stException]").count() == 0, title
+        assert split.count() == 0, name
+        shown[name] = readable(page.locator("[data-testid=stMain]").inner_text())
+        assert page.locator(f'img[src*="{tracker.host}"]').count() == 0, name
+        assert page.locator("[data-testid=stException]").count() == 0, name
     # the imported texts did reach a page, drawn as the very characters imported
     assert f"![t](http://{tracker.host}/track.png)" in shown["งานของฉัน"]
-    assert seen == dict.fromkeys(titles, 0)
+    assert seen == dict.fromkeys(seen, 0) and len(seen) == len(titles) + len(ADMIN_TABS)
     assert [url for url in requested if tracker.host in url] == []
     assert tracker.paths == []
     context.close()
+
+
+def open_section(page, name: str) -> None:
+    """Open one tab of the admin page: the click reruns the page, which then draws only that tab."""
+    page.get_by_role("tab", name=name).click()
+    wait_for_run(page)
+
+
+def test_the_admin_page_draws_the_open_tab_only_and_keeps_its_chosen_row(two, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page, _ = two
+    form = open_activity(page, app_url, "admin_a")  # ก1 chosen in the first tab
+    field = page.get_by_label("ระยะเวลากำกับติดตาม", exact=True)
+    open_section(page, "บุคคล")
+    expect(page.get_by_role("combobox", name="เลือกบุคคล")).to_be_visible(timeout=30_000)
+    expect(form).to_have_count(0, timeout=30_000)  # the activity form is not drawn, not merely hidden
+    open_section(page, "มาตรการ/กิจกรรม")
+    expect(field).to_have_count(1, timeout=30_000)  # back on ก1's form
+    expect(page.get_by_role("combobox", name="เลือกกิจกรรม")).to_have_value(re.compile(r"^ก1 · "))
+    assert page.locator("[data-testid=stException]").count() == 0
