@@ -1,5 +1,9 @@
 """My items: the rows assigned to the logged-in officer, each with a quick progress form that opens
-inline where its row is tapped (progress in big steps a thumb can hit)."""
+inline where its row is tapped (progress in big steps a thumb can hit). Only the open row draws its
+form (:func:`ita_ui.expanders.lazy_expander`), so a secretary's list of every row stays quick.
+
+A row's expander is keyed ``row_{kind}_{id}`` (``row_oit_item_12``): ``st.session_state[key] = True``
+opens it."""
 
 import streamlit as st
 
@@ -7,6 +11,7 @@ from ita_core.meeting import markdown_text
 from ita_core.permissions import Action
 from ita_core.workload import rows_of
 from ita_ui.context import pick_context
+from ita_ui.expanders import lazy_expander
 from ita_ui.forms import progress_form, row_heading
 from ita_ui.history import history_panel
 from ita_ui.loaders import plan_view
@@ -42,7 +47,10 @@ if open_only:
     rows = rows[~rows["light"].isin(["done", "not_applicable"])]
 st.caption(f"{len(rows)} รายการ")
 for _, row in rows.sort_values(["judged_due", "kind", "id"], na_position="last").iterrows():
-    with st.expander(row_heading(row)):
+    box = lazy_expander(row_heading(row), key=f"row_{row['kind']}_{row['id']}")
+    if not box.open:
+        continue  # a closed row draws only its heading: the secretary's 40 rows drew 40 forms
+    with box:
         st.markdown(markdown_text(row["title"]))  # the plan's text, shown as typed
         if row["kind"] == "oit_item":
             st.caption("ข้อมูล OIT นับว่าเสร็จเมื่อมีลิงก์หลักฐาน")

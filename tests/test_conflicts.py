@@ -15,7 +15,7 @@ from ita_core.db import make_engine, session_scope
 from ita_core.models import Activity, OitComponent, OitItem, SurveyCount, SurveyQuota
 from ita_ui.conflicts import CHANGED, CONFLICT, THEIRS, YOURS
 from tests.date_support import pick_be_date
-from tests.test_pages import make_user, run_page
+from tests.test_pages import make_user, open_row, run_page
 
 
 def _row(model, **where):
@@ -34,7 +34,7 @@ def _officer_page_then_secretary_note() -> tuple[AppTest, int]:
     saves a note on O1: the start of every conflict below. Returns the page and O1's id."""
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
     o1 = _row(OitItem, code="O1").id
-    app = run_page("my_items", user="somchai")
+    app = open_row(run_page("my_items", user="somchai"), "oit_item", o1)  # the form is drawn when opened
     _note_by_someone_else(o1, "ของเลขานุการ")
     return app, o1
 

@@ -86,7 +86,9 @@ def test_officer_publishes_o1_and_its_light_turns_green(browser, app_url: str) -
     assert "เสี่ยงล่าช้า" in o1.locator("summary").inner_text()  # yellow on 15 Jan: not started
     links = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
     assert any("งานของฉัน" in link for link in links) and not any("จัดการแผน" in link for link in links)
-    o1.locator("summary").click()
+    o1.locator("summary").click()  # the row's form is drawn by the rerun this opening starts
+    o1.get_by_label("ลิงก์หลักฐาน (URL)").wait_for(timeout=30_000)
+    wait_for_run(page)
     o1.locator("[data-testid=stSelectbox]").click()
     page.get_by_role("option", name="เสร็จแล้ว").click()
     o1.get_by_label("ลิงก์หลักฐาน (URL)").fill("https://chiangmai.police.go.th/oit/o1")
@@ -366,7 +368,8 @@ def test_an_officer_on_a_phone_updates_a_row_and_ticks_a_month_in_at_most_10_tap
     taps.shot("my_items")
     taps.tap(row.locator("summary"))  # 2: open the row where it is
     step = row.locator("[data-testid=stButtonGroup] button").filter(has_text=re.compile(r"^75$"))
-    step.wait_for(timeout=30_000)
+    step.wait_for(timeout=30_000)  # drawn by the rerun the tap started: only an open row has its form
+    wait_for_run(page)
     taps.shot("row_open")
     taps.tap(step)  # 3: 75 %
     taps.tap(row.get_by_role("button", name="บันทึก"))  # 4: save
@@ -602,6 +605,8 @@ def test_typing_survives_someone_elses_save_and_the_conflict_panel_keeps_mine(br
     o5 = page.locator("[data-testid=stExpander]").filter(has_text="O5 ")
     o5.wait_for(timeout=30_000)
     o5.locator("summary").click()
+    o5.get_by_label("หมายเหตุ").wait_for(timeout=30_000)  # the open row's form, drawn by a rerun
+    wait_for_run(page)
     o5.get_by_label("หมายเหตุ").fill("ของฉันจากเบราว์เซอร์")
     engine = make_engine(db_url)
     with session_scope(engine) as session:  # the secretary saves the same row first

@@ -143,6 +143,19 @@ def test_wrong_password_shows_a_thai_error(engine: Engine) -> None:
     assert [e.value for e in app.sidebar.error] == ["ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"]
 
 
+def open_row(app: AppTest, kind: str, row_id: int) -> AppTest:
+    """Open one row of งานของฉัน as a tap on its heading does: only the open row draws its form."""
+    app.session_state[f"row_{kind}_{row_id}"] = True
+    return app.run()
+
+
+def oit_id(code: str) -> int:
+    from ita_core.models import OitItem
+
+    with Session(make_engine()) as session:
+        return session.exec(select(OitItem.id).where(OitItem.code == code)).one()
+
+
 def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
     make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
     app = run_page("my_items", user="somchai")
@@ -152,8 +165,11 @@ def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
     assert len(headings) == 32 and any(" O1 " in h for h in headings)
     assert [link.label for link in app.get("page_link")] == [
         "การเผยแพร่รายเดือนของข้อมูล OIT: บันทึกที่ ตารางเผยแพร่ OIT → 📱 ต้องทำ"]
+    assert not app.main.text_input and not app.main.text_area  # closed rows draw no form
     o1 = next(i for i, h in enumerate(headings) if " O1 " in h)
+    open_row(app, "oit_item", oit_id("O1"))
     form = app.main.expander[o1]
+    assert len(form.text_area) == 1 and len(app.main.text_area) == 1  # the open row's form only
     form.selectbox[0].set_value("done")
     form.text_input[0].input("https://chiangmai.police.go.th/oit/o1")
     form.button[0].click()
@@ -166,6 +182,28 @@ def test_officer_logs_in_and_saves_an_oit_item(engine: Engine) -> None:
     assert (item.status, item.evidence_url, item.version, item.updated_by) == (
         "done", "https://chiangmai.police.go.th/oit/o1", 2, "somchai")
     assert len(app.main.expander) == 31  # done rows leave the "open only" list
+
+
+def test_a_saved_row_stays_open_under_its_new_heading(engine: Engine) -> None:
+    """A save changes the row's light, so its heading: the row stays open, its form ready for the
+    next step, and closing it is the user's choice."""
+    make_user("somchai", "officer", "ภัทรพงษ์ พลังช้างสาร")
+    app = run_page("my_items", user="somchai")
+    app.toggle(key="open_only").set_value(False)  # done rows stay in the list
+    app = open_row(app, "oit_item", oit_id("O1"))
+    before = next(e.label for e in app.main.expander if " O1 " in e.label)
+    key = f"oit_item_{oit_id('O1')}"
+    app.selectbox(key=f"status_{key}_r0").set_value("done")
+    app.text_input(key=f"url_{key}_r0").input("https://chiangmai.police.go.th/oit/o1")
+    app.button(key=f"FormSubmitter:form_{key}-💾 บันทึก").click().run()
+    assert not app.exception and not app.error
+    after = next(e.label for e in app.main.expander if " O1 " in e.label)
+    assert (before.split(" · ")[0], after.split(" · ")[0]) == ("🔴 เลยกำหนด", "✅ เสร็จแล้ว")
+    assert app.selectbox(key=f"status_{key}_r1").value == "done"  # still open, in the form's next round
+    assert len(app.main.text_area) == 1
+    app.session_state[f"row_{key}"] = False  # the user closes it
+    app.run()
+    assert not app.main.text_area  # closed: its form is gone
 
 
 def test_viewer_cannot_reach_the_forms(engine: Engine) -> None:

@@ -14,7 +14,7 @@ from ita_core.db import make_engine, session_scope
 from ita_core.models import OitComponent, OitItem, Publication, Station, SurveyQuota
 from tests.date_support import pick_be_date
 from tests.test_framework_page import open_2570_plan
-from tests.test_pages import login, make_user, run_page
+from tests.test_pages import login, make_user, open_row, run_page
 from tests.test_score import ADMIN, enter_scores, use_letters
 
 
@@ -275,6 +275,7 @@ def test_progress_is_set_in_steps_and_a_value_between_steps_is_kept(engine: Engi
         services.update_progress(session, CLI, "oit_item", o2, 1, {"progress": 30})
     app = run_page("my_items", user="somchai")
     o1 = item_id("O1")
+    open_row(open_row(app, "oit_item", o1), "oit_item", o2)  # two rows open at once, each with its form
     steps = app.segmented_control(key=f"progress_oit_item_{o1}_r0")
     assert steps.options == ["0", "25", "50", "75", "100"] and steps.value == 0
     kept = app.segmented_control(key=f"progress_oit_item_{o2}_r0")
