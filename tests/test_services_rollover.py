@@ -4,7 +4,7 @@ framework with items renamed, dropped, added and renumbered."""
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, event, func
 from sqlmodel import Session, select
 
 from ita_core import queries, services
@@ -357,6 +357,26 @@ def test_the_preview_is_the_report_of_the_rollover_and_writes_nothing(engine: En
     with session_scope(engine) as session:  # now the year has a plan: the preview says it would be replaced
         again = preview_rollover(session, CLI, station_id=1, from_year=2567, to_year=2570)
     assert again.replaces and again.counts == done.counts
+
+
+def test_the_preview_reads_the_target_years_catalogue_once(engine: Engine) -> None:
+    """The rollover matches items against the catalogue and hands the same list to what the
+    framework adds (the admin page's year tab read it twice on every run)."""
+    _framework_2570_with_two_items_changed(engine)
+    reads: list[str] = []
+
+    def catalogue_read(_conn, _cursor, statement: str, *_args) -> None:
+        if "FROM oit_catalogue_item" in statement and "oit_catalogue_item.fiscal_year =" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", catalogue_read)
+    try:
+        with Session(engine) as session:
+            preview = preview_rollover(session, CLI, station_id=1, from_year=2567, to_year=2570)
+    finally:
+        event.remove(engine, "before_cursor_execute", catalogue_read)
+    assert len(reads) == 1
+    assert ([c for c, _ in preview.dropped], [c for c, _ in preview.new]) == (["O12"], ["O26"])
 
 
 def test_the_preview_is_refused_like_the_rollover(engine: Engine) -> None:

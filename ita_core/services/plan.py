@@ -256,10 +256,14 @@ class _StartPlan:
 
 
 def year_start_plan(session: Session, *, fiscal_year: int, held_codes: set[str], has_phases: bool,
-                    has_quotas: bool) -> _StartPlan:
+                    has_quotas: bool, catalogue: list[CatalogueItem] | None = None) -> _StartPlan:
     """What a year holding the OIT codes ``held_codes`` (and phases, quotas or not) gets from its
-    framework. A pure read, so the rollover can preview it for a year it has not written yet."""
-    missing = [entry for entry in catalogue_of(session, fiscal_year) if entry.code not in held_codes]
+    framework. A pure read, so the rollover can preview it for a year it has not written yet.
+    ``catalogue`` is the year's OIT catalogue when the caller has read it already (the rollover
+    matched its items against it), so it is not read twice."""
+    if catalogue is None:
+        catalogue = catalogue_of(session, fiscal_year)
+    missing = [entry for entry in catalogue if entry.code not in held_codes]
     phases = [] if has_phases else list(session.exec(
         select(FrameworkPhase).where(FrameworkPhase.fiscal_year == fiscal_year)
         .order_by(col(FrameworkPhase.seq))).all())

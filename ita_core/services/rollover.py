@@ -211,7 +211,8 @@ def _plan(session: Session, actor: Actor, station_id: int, from_year: int, to_ye
         raise ValidationFailed([f"สถานีนี้ไม่มีแผนปีงบประมาณ {from_year} ให้คัดลอก"])
     replaces = bool(_rows(session, Activity, station_id, to_year)
                     or _rows(session, OitItem, station_id, to_year))
-    catalogue = {entry.code: entry for entry in catalogue_of(session, to_year)}
+    entries = catalogue_of(session, to_year)
+    catalogue = {entry.code: entry for entry in entries}
     report = RolloverReport({}, replaces=replaces)
     matched: list[tuple[OitItem, CatalogueItem]] = []
     renamed: set[int] = set()
@@ -245,7 +246,8 @@ def _plan(session: Session, actor: Actor, station_id: int, from_year: int, to_ye
     start = year_start_plan(
         session, fiscal_year=to_year, held_codes={item.code for item, _ in matched} | target_codes,
         has_phases=bool(phases) or (not replaces and bool(_rows(session, Phase, station_id, to_year))),
-        has_quotas=bool(quotas) or (not replaces and bool(_rows(session, SurveyQuota, station_id, to_year))))
+        has_quotas=bool(quotas) or (not replaces and bool(_rows(session, SurveyQuota, station_id, to_year))),
+        catalogue=entries)
     plan = _Plan(report, activities, matched, renamed, components,
                  [a for a in held if a.survey_quota_id is None and copied(a)],
                  [d for d in _rows(session, RecurringDuty, station_id, from_year) if copied(d)],
