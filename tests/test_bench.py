@@ -85,7 +85,7 @@ def test_bench_scale_figures_without_the_browser(national_url: str, monkeypatch:
     ratios = [key.removesuffix("_s") + "_ratio" for key in APP_KEYS[1:]]
     assert list(figures) == ["database", "stations", "audit_rows", "runs", *APP_KEYS, *ratios,
                              "station_pages_cold_s", "station_pages_cold_ratio", "station_slowest_cold_ratio",
-                             "peak_rss_mb", *bench_scale.BROWSER_KEYS]
+                             "apptest_scan_s", "peak_rss_mb", *bench_scale.BROWSER_KEYS]
     pages, page_ratios = figures["station_pages_cold_s"], figures["station_pages_cold_ratio"]
     assert isinstance(pages, dict) and isinstance(page_ratios, dict)
     assert list(pages) == list(page_ratios) == bench_scale.STATION_PAGES  # every page of a station
@@ -93,6 +93,7 @@ def test_bench_scale_figures_without_the_browser(national_url: str, monkeypatch:
         figures["station_overview_cold_s"], figures["oit_matrix_cold_s"], figures["audit_page_cold_s"])
     assert page_ratios == {page: round(seconds / figures["bare_s"], 2) for page, seconds in pages.items()}
     assert figures["station_slowest_cold_ratio"] == max(page_ratios.values())
+    assert 0 < figures["apptest_scan_s"] < figures["bare_s"]  # a part of every AppTest page time
     assert (figures["database"], figures["stations"], figures["runs"]) == ("sqlite", 2, 1)
     assert all(figures[key] is None for key in bench_scale.BROWSER_KEYS)  # in the JSON as null
     assert figures["audit_rows"] >= 2 * 2106  # the generated trail, plus what seeding and the rollover wrote
