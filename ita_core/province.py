@@ -301,13 +301,16 @@ def indicator_counts(session: Session, ids: list[int], fiscal_year: int, as_of: 
         return func.sum(case((condition, 1), else_=0))
 
     _tuned_for_rollup(session)
-    # through the connection (Core), not the ORM session: its row loading took 0.08 s of 15,000 rows
-    rows = session.connection().execute(
+    result = session.connection().execute(
         sql_select(scored.c.station_id, scored.c.indicator, func.sum(scored.c.done),
                    count(severity == SEVERITY["yellow"]), count(severity == SEVERITY["red"]),
                    count(severity > SEVERITY["grey"]), func.max(severity))
         .group_by(scored.c.station_id, scored.c.indicator)
-    ).all()
+    )
+    # the driver's own tuples: seven integers a row need no conversion, and SQLAlchemy's Row objects
+    # took 0.05 s of 15,000 rows at 1,500 stations (the ORM session's loading, 0.08 s)
+    with result:
+        rows = result.cursor.fetchall()
     frame = _frame(rows, ["station_id", "indicator", *COUNTS, "severity"])
     return frame.groupby(["station_id", "indicator"], as_index=False).agg(
         {**dict.fromkeys(COUNTS, "sum"), "severity": "max"}).astype(int)
