@@ -69,7 +69,14 @@ def next_items(rows: pd.DataFrame, assignments: pd.DataFrame, person_id: int, as
                days: int = 30) -> pd.DataFrame:
     """One officer's next work: the rows assigned to ``person_id`` that are overdue or open and
     due within ``days``, oldest first, each with ``days_late`` (what his home page lists)."""
-    mine = rows_of(assignments, rows, person_id)
+    return next_of(rows_of(assignments, rows, person_id), as_of, days)
+
+
+def next_of(mine: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
+    """:func:`next_items` of rows already joined to their holders: one person's
+    (``workload.rows_of``), or everyone's at once (``workload.assigned_rows``, a row once per
+    person: the reminder digests of a whole station). Filter and order go row by row, so each
+    person's rows come out as :func:`next_items` gives them."""
     due = _due(mine)
     soon = is_open(mine["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))
     return _with_days_late(_oldest_first(mine[(mine["light"] == Light.OVERDUE) | soon]), as_of)

@@ -109,16 +109,20 @@ def _items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     return pd.DataFrame([r.model_dump() for r in rows], columns=list(OitItem.model_fields))
 
 
-def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> pd.DataFrame:
+def cells(session: Session, station_id: int, fiscal_year: int, as_of: date, *,
+          duties: list[RecurringDuty] | None = None) -> pd.DataFrame:
     """One row per item × month (25 × 12) with requirement, due date, tick, link and state.
 
     Three indexed reads of the one station-year (items, their duties, their ticks); the ticks are
-    looked up in a dict, not a frame index, which took most of the page's time (issue 18)."""
+    looked up in a dict, not a frame index, which took most of the page's time (issue 18).
+    ``duties``: the station-year's recurring duties when the caller has read them already."""
     items = _items(session, station_id, fiscal_year)
-    duties: dict[int, list[RecurringDuty]] = {}
-    for duty in queries.recurring_duties(session, station_id, fiscal_year):
+    if duties is None:
+        duties = queries.recurring_duties(session, station_id, fiscal_year)
+    by_item: dict[int, list[RecurringDuty]] = {}
+    for duty in duties:
         if duty.oit_item_id is not None:
-            duties.setdefault(duty.oit_item_id, []).append(duty)
+            by_item.setdefault(duty.oit_item_id, []).append(duty)
     ticks = {(tick["item_id"], tick["month"]): tick
              for tick in publications(session, station_id, fiscal_year).to_dict("records")}
     months = [(month, month_key(month), format_be_month(month.year, month.month))
@@ -127,7 +131,7 @@ def cells(session: Session, station_id: int, fiscal_year: int, as_of: date) -> p
     records: Iterable[Any] = items.itertuples()  # pandas types a row's fields as any scalar
     for item in records:
         due_date = item.due_date if isinstance(item.due_date, date) else None
-        item_duties = duties.get(item.id, [])
+        item_duties = by_item.get(item.id, [])
         required = due_by_month(due_date, item_duties, fiscal_year)
         one_off_done = not item_duties and item.status == Status.DONE and bool(item.evidence_url)
         number = int(item.code.lstrip("O"))

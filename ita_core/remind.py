@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from ita_core import meeting, oit_matrix, plan, queries
+from ita_core import meeting, oit_matrix, plan, queries, workload
 from ita_core.db import stored_id
 from ita_core.models import Person, PersonKind, Station, User
 from ita_core.recurring import describe, occurrences
@@ -112,78 +112,111 @@ def person_link(public_url: str, station_code: str, fiscal_year: int) -> str:
     return f"{public_url.rstrip('/')}/my_items?{urlencode({'station': station_code, 'fy': fiscal_year})}"
 
 
-def _row_items(rows: pd.DataFrame, assignments: pd.DataFrame, person_id: int, as_of: date,
-               days: int) -> list[Item]:
-    found = meeting.next_items(rows, assignments, person_id, as_of, days)
-    return [Item(str(r["kind"]), str(r["ref"]), plan.shorten(str(r["title"]), 80),
-                 _day(r["judged_due"]), int(r["days_late"]) > 0) for _, r in found.iterrows()]
+def _row_items(rows: pd.DataFrame, assignments: pd.DataFrame, as_of: date,
+               days: int) -> dict[int, list[Item]]:
+    """Each person's overdue and soon-due activities and OIT items (``meeting.next_items``), from
+    one pass over every assignment joined with the plan rows: a row once per person, sorted as
+    ``next_items`` sorts one person's (a pass per person took most of the preview's time)."""
+    held = workload.assigned_rows(assignments, rows).drop_duplicates(["person_id", "kind", "id"])
+    found: dict[int, list[Item]] = {}
+    for r in meeting.next_of(held, as_of, days).to_dict("records"):
+        found.setdefault(int(r["person_id"]), []).append(Item(
+            str(r["kind"]), str(r["ref"]), plan.shorten(str(r["title"]), 80), _day(r["judged_due"]),
+            int(r["days_late"]) > 0))
+    return found
 
 
-def _publication_items(cells: pd.DataFrame, assignments: pd.DataFrame, person_id: int, as_of: date,
-                       days: int) -> list[Item]:
-    todo = oit_matrix.to_do(oit_matrix.cells_of(cells, assignments, person_id), as_of, days)
+def _publication_items(cells: pd.DataFrame, as_of: date, days: int) -> tuple[list[int], list[Item]]:
+    """The station's monthly publications to act on (``oit_matrix.to_do`` of every cell, by due
+    date) as items, with the OIT item id of each; a person's are those of the items they own."""
+    todo = oit_matrix.to_do(cells, as_of, days)
     late = oit_matrix.CellState.OVERDUE.value
-    return [Item("publication", f"{r['code']} เดือน {r['label']}", plan.shorten(str(r["title"]), 60),
-                 _day(r["due"]), r["state"] == late) for _, r in todo.iterrows()]
+    items = [Item("publication", f"{r['code']} เดือน {r['label']}", plan.shorten(str(r["title"]), 60),
+                  _day(r["due"]), r["state"] == late) for r in todo.to_dict("records")]
+    return [int(i) for i in todo["item_id"]], items
 
 
-def _report_items(duties: list[Any], assignments: pd.DataFrame, rows: pd.DataFrame, person_id: int,
-                  as_of: date, days: int) -> list[Item]:
-    """The next report of each recurring duty on the person's activities within the window."""
-    mine = assignments.loc[assignments["person_id"] == person_id, "activity_id"].dropna()
-    activity_ids = {int(a) for a in mine}
+def _report_items(duties: list[Any], rows: pd.DataFrame, as_of: date, days: int) -> list[tuple[int, Item]]:
+    """The next report within the window of each recurring duty of an activity, with the
+    activity's id: a person is reminded of those of the activities they hold."""
     activities = rows[rows["kind"] == "activity"]
-    refs = {int(r["id"]): (str(r["ref"]), str(r["title"])) for _, r in activities.iterrows()}
-    items = []
+    refs = {int(r["id"]): (str(r["ref"]), str(r["title"])) for r in activities.to_dict("records")}
+    found = []
     for duty in duties:
-        if duty.activity_id not in activity_ids or duty.activity_id not in refs:
+        if duty.activity_id not in refs:
             continue
         upcoming = occurrences(duty, as_of, as_of + timedelta(days=days))
         if upcoming:
             ref, title = refs[duty.activity_id]
             what = f"{describe(duty)} · {plan.shorten(title, 60)}"
-            items.append(Item("report", ref, what, upcoming[0], False))
-    return items
+            found.append((duty.activity_id, Item("report", ref, what, upcoming[0], False)))
+    return found
+
+
+def _holdings(assignments: pd.DataFrame) -> dict[int, tuple[set[int], set[int]]]:
+    """Person id → (the OIT items, the activities) they hold in any role (``queries.assignments``)."""
+    found: dict[int, tuple[set[int], set[int]]] = {}
+    for person_id, activity_id, item_id in zip(assignments["person_id"], assignments["activity_id"],
+                                               assignments["oit_item_id"], strict=True):
+        if pd.isna(person_id):
+            continue
+        items, activities = found.setdefault(int(person_id), (set(), set()))
+        if not pd.isna(item_id):
+            items.add(int(item_id))
+        if not pd.isna(activity_id):
+            activities.add(int(activity_id))
+    return found
 
 
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else pd.Timestamp(value).date()
 
 
-def _contacts(session: Session, person: Person) -> tuple[str, str]:
-    """The person's e-mail and LINE id, or those of a login tied to them when the person has none."""
-    email, line = person.email, person.line_user_id
-    if email and line:
-        return email, line
-    for user in session.exec(select(User).where(User.person_id == person.id, col(User.active).is_(True))):
-        email, line = email or user.email, line or user.line_user_id
-    return email, line
+def _contacts(session: Session, people: list[Person]) -> dict[int, tuple[str, str]]:
+    """Each person's e-mail and LINE id, or those of an active login tied to them (the first by id)
+    when the person has none: one read of the logins of all of them."""
+    found = {stored_id(p): (p.email, p.line_user_id) for p in people}
+    missing = [pid for pid, (email, line) in found.items() if not (email and line)]
+    if missing:
+        logins = select(User).where(col(User.person_id).in_(missing), col(User.active).is_(True))
+        for user in session.exec(logins.order_by(col(User.id))):
+            pid = int(user.person_id or 0)
+            email, line = found[pid]
+            found[pid] = (email or user.email, line or user.line_user_id)
+    return found
 
 
 def digests(session: Session, *, station: Station, fiscal_year: int, as_of: date, days: int,
             settings: Settings) -> list[Digest]:
-    """One digest per person of the station with something overdue or due within ``days``, by name."""
+    """One digest per person of the station with something overdue or due within ``days``, by name.
+
+    Each station-year table is read once and each kind of item is worked out once for the whole
+    station, then shared out by person (the admin page previews every digest on one run)."""
     station_id = stored_id(station)
     rows = plan.plan_rows(session, station_id, fiscal_year, as_of, settings)
     assignments = queries.assignments(session, station_id, fiscal_year)
-    cells = oit_matrix.cells(session, station_id, fiscal_year, as_of)
-    duties = [d for d in queries.recurring_duties(session, station_id, fiscal_year) if d.activity_id]
+    all_duties = queries.recurring_duties(session, station_id, fiscal_year)
+    cells = oit_matrix.cells(session, station_id, fiscal_year, as_of, duties=all_duties)
+    row_items = _row_items(rows, assignments, as_of, days)
+    cell_item_ids, publications = _publication_items(cells, as_of, days)
+    reports = _report_items([d for d in all_duties if d.activity_id], rows, as_of, days)
+    holdings = _holdings(assignments)
     link = person_link(settings.public_url, station.code, fiscal_year)
-    found = []
+    listed = []
     for person in queries.station_people(session, station_id):
         if person.kind != PersonKind.PERSON:
             continue
         pid = stored_id(person)
-        items = [*_row_items(rows, assignments, pid, as_of, days),
-                 *_publication_items(cells, assignments, pid, as_of, days),
-                 *_report_items(duties, assignments, rows, pid, as_of, days)]
-        if not items:
-            continue
-        items.sort(key=lambda i: (not i.overdue, i.due, i.ref))
-        email, line = _contacts(session, person)
-        found.append(Digest(station_id, station.code, station.name_th, pid, person.name, email, line, as_of,
-                            days, link, items))
-    return found
+        own_items, own_activities = holdings.get(pid, (set(), set()))
+        items = [*row_items.get(pid, []),
+                 *(item for item, of in zip(publications, cell_item_ids, strict=True) if of in own_items),
+                 *(item for activity_id, item in reports if activity_id in own_activities)]
+        if items:
+            items.sort(key=lambda i: (not i.overdue, i.due, i.ref))
+            listed.append((person, items))
+    contacts = _contacts(session, [person for person, _ in listed])
+    return [Digest(station_id, station.code, station.name_th, stored_id(person), person.name,
+                   *contacts[stored_id(person)], as_of, days, link, items) for person, items in listed]
 
 
 def station_digests(session: Session, *, station_id: int, fiscal_year: int, as_of: date,

@@ -5,7 +5,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes
 from email.policy import default
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -16,12 +16,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlmodel import Session, select
 
-from ita_core import remind
+from ita_core import meeting, oit_matrix, plan, queries, remind
 from ita_core.auth import CLI, Actor
 from ita_core.cli import main
 from ita_core.db import make_engine
 from ita_core.models import AuditLog, Person, ReminderSent, Station, UserRole
 from ita_core.permissions import PermissionDenied
+from ita_core.recurring import occurrences
 from ita_core.services.writer import Writer
 from ita_core.settings import Settings
 
@@ -64,6 +65,47 @@ def test_a_wider_window_adds_what_falls_due_next(session: Session) -> None:
     # the recurring items themselves (judged by their next report) and their months in the matrix
     assert soon == [("O3", date(2024, 3, 28)), ("O3 เดือน มี.ค. 67", date(2024, 3, 28)),
                     ("O11", date(2024, 3, 31)), ("O11 เดือน มี.ค. 67", date(2024, 3, 31))]
+
+
+def _one_person_at_a_time(session: Session, station: Station, as_of: date, days: int) -> list[tuple]:
+    """Every digest worked out person by person from the public pieces (``meeting.next_items``,
+    ``oit_matrix.to_do`` of the person's cells, the next report of each duty of their activities):
+    what :func:`remind.digests` gives from one pass over the whole station."""
+    rows = plan.plan_rows(session, station.id, 2567, as_of, Settings())
+    held = queries.assignments(session, station.id, 2567)
+    cells = oit_matrix.cells(session, station.id, 2567, as_of)
+    duties = [d for d in queries.recurring_duties(session, station.id, 2567) if d.activity_id]
+    refs = {int(r["id"]): str(r["ref"]) for _, r in rows[rows["kind"] == "activity"].iterrows()}
+    found = []
+    for person in queries.station_people(session, station.id):
+        if person.kind != "person":
+            continue
+        lines = [(str(r["kind"]), str(r["ref"]), r["judged_due"], int(r["days_late"]) > 0)
+                 for _, r in meeting.next_items(rows, held, person.id, as_of, days).iterrows()]
+        todo = oit_matrix.to_do(oit_matrix.cells_of(cells, held, person.id), as_of, days)
+        lines += [("publication", f"{r['code']} เดือน {r['label']}", r["due"], r["state"] == "overdue")
+                  for _, r in todo.iterrows()]
+        mine = set(held.loc[held["person_id"] == person.id, "activity_id"].dropna())
+        for duty in duties:
+            upcoming = occurrences(duty, as_of, as_of + timedelta(days=days))
+            if duty.activity_id in mine and duty.activity_id in refs and upcoming:
+                lines.append(("report", refs[duty.activity_id], upcoming[0], False))
+        if lines:
+            lines.sort(key=lambda line: (not line[3], line[2], line[1]))
+            found.append((person.name, lines))
+    return found
+
+
+@pytest.mark.parametrize(("as_of", "days"), [(AS_OF, 7), (AS_OF, 30), (date(2023, 11, 20), 15)])
+def test_the_station_is_worked_out_once_as_it_was_person_by_person(session: Session, as_of: date,
+                                                                     days: int) -> None:
+    station = session.exec(select(Station)).one()
+    found = remind.digests(session, station=station, fiscal_year=2567, as_of=as_of, days=days,
+                           settings=Settings())
+    expected = _one_person_at_a_time(session, station, as_of, days)
+    assert len(expected) > 10 and sum(len(lines) for _, lines in expected) > 100
+    assert [(d.name, [(i.kind, i.ref, i.due, i.overdue)
+                      for i in d.items]) for d in found] == expected
 
 
 def test_recording_needs_the_secretary(session: Session) -> None:
