@@ -140,13 +140,15 @@ def oit_item_editor(item: OitItem) -> None:
 
 def assignment_editor(rows: pd.DataFrame, assignments: pd.DataFrame, everyone: dict[int, str]) -> None:
     """Who holds which role on one plan row: remove a holder, or assign a person of ``everyone``."""
-    titles = rows.set_index(["kind", "id"])
-    target = st.selectbox("รายการ", list(titles.index), key="assign_target",
-                          format_func=lambda k: f"{titles.loc[k, 'ref']} · {titles.loc[k, 'title'][:60]}")
+    columns = (rows["kind"], rows["id"], rows["ref"], rows["title"])  # labels once (.loc per option: 0.15 s)
+    titles = {(kind, row_id): f"{ref} · {title[:60]}"
+              for kind, row_id, ref, title in zip(*columns, strict=True)}
+    target = st.selectbox("รายการ", list(titles), key="assign_target", format_func=titles.__getitem__)
     column = "activity_id" if target[0] == "activity" else "oit_item_id"
     for held in assignments[assignments[column] == target[1]].itertuples():
         left, right = st.columns([6, 1])
-        left.markdown(f"- {held.name} · {label_th(held.role, AssignmentRole)}")
+        name = markdown_text(held.name)  # a name from a plan file, shown as typed
+        left.markdown(f"- {name} · {label_th(held.role, AssignmentRole)}")
         if right.button("เอาออก", key=f"unassign_{held.assignment_id}"):
             write(lambda w, a=held.assignment_id: w.remove_assignment(row_id=a), "เอาออกแล้ว")
     if not everyone:

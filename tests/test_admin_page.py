@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from ita_core.auth import CLI
 from ita_core.db import make_engine, session_scope
-from ita_core.models import Activity, Person
+from ita_core.models import Activity, Assignment, Person
 from ita_core.services.writer import Writer
 from ita_ui.conflicts import THEIRS, YOURS
 from tests.test_pages import ADMIN_TAB, make_user, person_id, run_page
@@ -90,3 +90,27 @@ def test_a_conflict_in_another_section_shows_its_panel_there_with_the_typing_kep
     panel = next(d.value for d in app.dataframe if THEIRS in d.value.columns)
     assert panel.to_dict("records") == [{"ช่อง": "ตำแหน่ง", THEIRS: "ของอีกคน", YOURS: "ของฉัน"}]
     assert app.text_input(key=f"position_person_{someone}_r0").value == "ของฉัน"
+
+
+def test_an_admin_assigns_a_person_to_an_activity_and_takes_them_off(engine: Engine) -> None:
+    make_user("admin", "admin")
+    row, someone = _activity(3).id, person_id("อนุทิน พุดดี")
+    with session_scope(make_engine()) as session:  # a name from a plan file may hold Markdown
+        session.get(Person, someone).name = "อนุทิน *พุดดี* [l](http://e.x)"  # type: ignore[union-attr]
+    app = run_page("admin", user="admin", tab="การมอบหมาย")
+    picker = app.selectbox(key="assign_target")
+    assert picker.format_func(("activity", row)).startswith("ก3 · ")
+    picker.set_value(("activity", row)).run()
+    before = [m.value for m in app.main.markdown if m.value.startswith("- ")]
+    app.selectbox(key="assign_person").set_value(someone)
+    app.selectbox(key="assign_role").set_value("doer")
+    app.button(key="FormSubmitter:add_assignment-มอบหมาย").click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine()) as session:
+        held = session.exec(select(Assignment).where(Assignment.activity_id == row,
+                                                     Assignment.person_id == someone)).one()
+    assert held.role == "doer"
+    assert [m.value for m in app.main.markdown if m.value.startswith("- ")] == [
+        *before, "- อนุทิน \\*พุดดี\\* \\[l\\]\\(http\\://e\\.x\\) · ผู้ปฏิบัติ"]  # shown as typed
+    app.button(key=f"unassign_{held.id}").click().run()
+    assert [m.value for m in app.main.markdown if m.value.startswith("- ")] == before
