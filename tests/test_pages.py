@@ -102,8 +102,16 @@ def test_timeline_shows_the_chart_and_month_list(engine: Engine) -> None:
     assert len(app.get("plotly_chart")) == 1
     months = [e.label for e in app.expander]
     assert months[0].startswith("ต.ค. 66")
+    assert [e.markdown for e in app.expander] == [[]] * len(months)  # a closed month draws only its heading
+    app.session_state["month_ต.ค. 66"] = True  # as tapping it does
+    app.run()
+    october = app.expander[0]
+    lines = october.markdown[0].value.split("\n\n")
+    assert len(lines) == int(october.label.split("·")[1].split()[0])
+    assert lines[0].startswith("🔷 **")  # the calendar's first phase opens the year
     app.toggle(key="reports").set_value(True).run()
     assert sum(int(e.label.split("·")[1].split()[0]) for e in app.expander) == 9 + 38 + 657
+    assert len(app.expander[0].markdown[0].value.split("\n\n")) > len(lines)  # still open, with the reports
 
 
 def make_user(username: str, role: str, person: str | None = None) -> None:

@@ -67,6 +67,13 @@ def _open_every_row(app: AppTest) -> AppTest:
     return app.run()
 
 
+def _open_every_month(app: AppTest) -> AppTest:
+    """The timeline's month list draws a month's events only while it is open: open them all."""
+    for expander in app.expander:
+        app.session_state[f"month_{expander.label.split(' · ')[0]}"] = True
+    return app.run()
+
+
 def _nodes(node: Any) -> Iterator[Any]:
     yield node
     children = getattr(node, "children", None) or {}
@@ -105,6 +112,9 @@ def test_stored_markup_is_shown_as_text_on_every_page(engine: Engine, page: str)
     if page == "my_items":
         app = _open_every_row(app)
         assert any("องค์ประกอบ" in c.label for c in app.main.checkbox)  # the hostile component is drawn
+    if page == "timeline":
+        app = _open_every_month(app)
+        assert any("มาตรการ" in m.value for e in app.expander for m in e.markdown)  # the hostile title drawn
     bodies, tables = _bodies(app), _tables(app)
     if page == "admin":
         for section in ADMIN_SECTIONS:

@@ -32,5 +32,6 @@ def test_stored_text_in_the_chart_is_shown_as_typed() -> None:
          "colour": "grey"} for kind in ("phase", "due")])
     fig = timeline.figure(frame, FY, AS_OF)
     shown = "&lt;a href=&#x27;http://e.x&#x27;&gt;l&lt;/a&gt; %&#123;y}"
-    assert fig.data[0].hovertemplate.startswith(f"{shown}<br>")
+    assert fig.data[0].text[0].startswith(f"{shown}<br>")  # the phases' trace: its hover text per point
+    assert fig.data[0].hovertemplate == "%{text}<extra></extra>"
     assert list(fig.data[1].text) == [f"O1 {shown}"]
