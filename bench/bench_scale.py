@@ -63,17 +63,21 @@ STATE = {"station": 1, "fiscal_year": YEAR, f"as_of_{YEAR}": AS_OF, "province_ye
          f"province_as_of_{YEAR}": AS_OF, "actor": Actor("bench", "admin")}
 PAGES = {"province": "province", "station_overview": "overview", "oit_matrix": "oit_matrix",
          "audit_page": "audit"}
+# the audit page with filters set: the monthly publications ticked in the web form
+AUDIT_FILTER: dict[str, object] = {"audit_table": "publication", "audit_source": "form"}
 # every page of one station (all but the province roll-up): issue 18's "every station page ≤ 2× bare"
 STATION_PAGES = ["home", "overview", "meeting", "workload", "timeline", "my_items", "oit_matrix", "quotas",
                  "score", "admin", "import_plan", "audit", "framework"]
 
 
-def page_seconds(script: Path, page: str | None, *, cold: bool) -> float:
-    """Seconds of one run of a page in a fresh AppTest (caches cleared first when ``cold``)."""
+def page_seconds(script: Path, page: str | None, *, cold: bool,
+                 state: dict[str, object] | None = None) -> float:
+    """Seconds of one run of a page in a fresh AppTest (caches cleared first when ``cold``), the
+    session starting from :data:`STATE` and ``state`` (a page's own filters)."""
     if cold:
         st.cache_data.clear()
     app = AppTest.from_file(str(script), default_timeout=600)
-    for key, value in STATE.items():
+    for key, value in {**STATE, **(state or {})}.items():
         app.session_state[key] = value
     if page:
         app.switch_page(f"pages/{page}.py")
@@ -86,8 +90,9 @@ def page_seconds(script: Path, page: str | None, *, cold: bool) -> float:
     return seconds
 
 
-def median_page(script: Path, page: str | None, *, cold: bool, runs: int) -> float:
-    return statistics.median(page_seconds(script, page, cold=cold) for _ in range(runs))
+def median_page(script: Path, page: str | None, *, cold: bool, runs: int,
+                state: dict[str, object] | None = None) -> float:
+    return statistics.median(page_seconds(script, page, cold=cold, state=state) for _ in range(runs))
 
 
 Figures = dict[str, float | int | str | dict[str, float] | None]
@@ -112,6 +117,7 @@ def measure(url: str, runs: int, log: Callable[[str], None], *, browser: bool = 
         cold[page] = round(median_page(app, page, cold=True, runs=runs), 4)
         log(f"{page} cold {cold[page]:.3f} s")
     figures.update({f"{key}_cold_s": cold[page] for key, page in PAGES.items()})
+    figures["audit_filtered_cold_s"] = median_page(app, "audit", cold=True, runs=runs, state=AUDIT_FILTER)
     figures["province_warm_s"] = median_page(app, "province", cold=False, runs=runs)
     figures["rollover_one_station_s"] = _rollover_seconds(engine, runs)
     figures = {key: _rounded(value) for key, value in figures.items()}  # ratios of the seconds as printed
