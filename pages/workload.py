@@ -1,12 +1,11 @@
 """Workload: open, overdue and due-soon rows per person or group, and one person's rows."""
 
-import plotly.express as px
 import streamlit as st
 
 from ita_core.labels import ASSIGNMENT_ROLE_TH, PERSON_KIND_TH
 from ita_core.settings import get_settings
 from ita_core.thai_dates import format_be
-from ita_core.workload import rows_of, workload
+from ita_core.workload import chart, rows_of, workload
 from ita_ui.context import pick_context
 from ita_ui.loaders import plan_view
 from ita_ui.notices import notice_missing
@@ -28,17 +27,7 @@ kinds = st.segmented_control("แสดง", list(PERSON_KIND_TH), format_func=P
                              selection_mode="multi", default=list(PERSON_KIND_TH), key="kinds")
 shown = table[table["person_kind"].isin(kinds or [])]
 
-chart = px.bar(
-    shown.head(20).assign(label=lambda f: f["name"] + f["overloaded"].map({True: " ⚠️", False: ""})),
-    x=["overdue", "due_soon"], y="label", orientation="h",
-    labels={"value": "จำนวนรายการ", "label": "", "variable": ""},
-    color_discrete_map={"overdue": "#d73027", "due_soon": "#f1c40f"},
-)
-chart.for_each_trace(lambda t: t.update(name={"overdue": "เลยกำหนด", "due_soon": "ครบกำหนดใน 30 วัน"}[t.name]))
-chart.update_yaxes(autorange="reversed")
-chart.update_layout(height=max(320, 28 * min(len(shown), 20)), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                    legend={"orientation": "h"})
-st.plotly_chart(chart, width="stretch")
+st.plotly_chart(chart(shown), width="stretch")
 
 roles = [r for r in ASSIGNMENT_ROLE_TH if r in shown.columns]
 display = shown[["name", "person_kind", "open", "overdue", "due_soon", *roles, "overloaded"]].rename(columns={
