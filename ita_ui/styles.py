@@ -95,9 +95,15 @@ def thai_uploader(*, max_mb: int, kinds: tuple[str, ...]) -> None:
     st.html(thai_uploader_css(max_mb, kinds))
 
 
-def light_box(overall: str, key: str) -> DeltaGenerator:
-    """A bordered box tinted by an overall light (green/yellow/red/grey)."""
+def light_styles() -> None:
+    """The tints of :func:`light_box`, once per page run (the overview draws ten boxes; one
+    ``<style>`` element each was ten elements more to build and send on every run)."""
     st.html(LIGHT_CSS)
+
+
+def light_box(overall: str, key: str) -> DeltaGenerator:
+    """A bordered box tinted by an overall light (green/yellow/red/grey); the page calls
+    :func:`light_styles` once before its boxes."""
     return st.container(border=True, key=f"light_{overall}_{key}")
 
 
@@ -128,13 +134,22 @@ def wrapped_table(frame: pd.DataFrame, *, names: tuple[str, ...] = (), nowrap: t
     (after the joiners, so each backslash stays next to the character it escapes): a title or
     name from the plan is shown as typed, never as a link, emphasis or HTML."""
     st.html(WRAPPED_TABLE_CSS)
-    shown = frame.copy()
-    for column in (*names, *nowrap):
-        shown[column] = shown[column].map(unbreakable_words)
-    shown = shown.apply(lambda column: column.map(lambda v: markdown_text(v) if isinstance(v, str) else v))
-    for column in nowrap:
-        shown[column] = shown[column].str.replace(" ", "\u00a0")  # no-break spaces
-    st.table(shown, hide_index=True)
+    st.table(pd.DataFrame({column: _escaped_cells(frame[column], joined=column in names or column in nowrap,
+                                                  nowrap=column in nowrap)
+                           for column in frame.columns}, index=frame.index), hide_index=True)
+
+
+def _escaped_cells(values: pd.Series, *, joined: bool, nowrap: bool) -> list[object]:
+    """One column of :func:`wrapped_table` as Markdown: words joined (``joined``), every text
+    escaped, spaces made no-break (``nowrap``). A plain loop: ``DataFrame.apply`` with ``map``
+    cost more than the escaping itself on every run of the overview and the meeting page."""
+    cells: list[object] = list(values)
+    if joined:
+        cells = [unbreakable_words(v) if isinstance(v, str) else v for v in cells]
+    cells = [markdown_text(v) if isinstance(v, str) else v for v in cells]
+    if nowrap:  # no-break spaces
+        cells = [v.replace(" ", "\u00a0") if isinstance(v, str) else v for v in cells]
+    return cells
 
 
 def attention_rows(table: pd.DataFrame) -> None:

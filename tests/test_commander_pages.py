@@ -49,7 +49,10 @@ def test_meeting_lists_every_late_row_with_owners_and_days(demo_engine: Engine) 
     due = shown_table(app, 1)  # whole titles here too, with the days left
     assert [row["รหัส"] for row in due] == ["ก8", "ก12", "ก16", "ก20", "ก24", "O12", "O24"]
     assert due[0]["เหลือเวลา"] == "อีก 4 วัน"
-    assert len(app.dataframe[0].value) == 7  # the full table with its downloads, folded
+    assert not app.dataframe  # the full table with its downloads is folded, and not built while folded
+    app.session_state["due_next_table"] = True  # opened
+    app.run()
+    assert len(app.dataframe[0].value) == 7
     table = shown_table(app)
     assert [row["รหัส"] for row in table] == LATE
     assert [row["เลยกำหนด"] for row in table] == ["เลยมา 45 วัน"] * 3 + ["เลยมา 16 วัน", "เลยมา 1 วัน"]
@@ -90,6 +93,10 @@ def test_overview_lists_late_and_at_risk_rows_under_the_tiles(demo_engine: Engin
     risky = shown_table(app, 1)
     assert [row["รหัส"] for row in risky] == ["ก8", "ก12", "ก16", "ก20", "ก24", "O12", "O24"]
     assert risky[0]["เหลือเวลา"] == "อีก 4 วัน" and risky[0]["กำหนด"] == "20 มี.ค. 2567"
+    legend = next(e for e in app.expander if e.label.startswith("ℹ️"))
+    assert not legend.markdown  # folded: the legend is written only when opened
+    app.session_state["legend"] = True
+    app.run()
     legend = next(e for e in app.expander if e.label.startswith("ℹ️"))
     text = "\n".join(m.value for m in legend.markdown)
     for words in ("IIT (ตัวชี้วัด 1–5) แบบวัดการรับรู้ของผู้มีส่วนได้ส่วนเสียภายใน",
@@ -158,6 +165,9 @@ def test_overview_compares_with_last_year_and_sees_a_later_change_of_it(demo_eng
     app = AppTest.from_file(APP, default_timeout=60)
     app.query_params.update(station="chiangmai", fy="2568", as_of="2025-03-16")
     app.switch_page("pages/overview.py")
+    app.run()
+    assert not next(e for e in app.main.expander if e.label.startswith("📊")).dataframe  # folded: not built
+    app.session_state["year_comparison"] = True  # opened
     app.run()
 
     def last_year_same_day(indicator: int) -> float:

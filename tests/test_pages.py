@@ -486,9 +486,13 @@ def test_a_group_with_nothing_to_rate_is_grey_in_words_wherever_a_light_is_shown
         session.execute(update(Activity).values(status="not_applicable"))
         session.execute(update(OitItem).values(status="not_applicable"))
     overview = run_page("overview")
-    boxes = [m.value for m in overview.markdown if m.value.startswith("**")]
+    # each indicator's box is one Markdown element: heading, name and light, then its sub-indicators
+    paragraphs = [m.value.split("\n\n") for m in overview.markdown if m.value.startswith("### ")]
+    assert [box[0] for box in paragraphs] == [f"### ⚪ {n}" for n in range(1, 11)]
+    boxes = [box[1] for box in paragraphs]
     assert len(boxes) == 10 and all(b.endswith("  \nไม่มีรายการให้ประเมิน") for b in boxes)
-    subs = [m.value for m in overview.markdown if m.value.startswith(("⚪ 9.", "⚪ 10."))]  # body-size counts
+    assert all(b.startswith("**") for b in boxes)  # no counts line: grey already says nothing to rate
+    subs = [line for box in paragraphs for line in box[2:] if line.startswith(("⚪ 9.", "⚪ 10."))]
     codes = ("9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2")
     assert subs == [f"⚪ {code} ไม่มีรายการให้ประเมิน" for code in codes]
     meeting = run_page("meeting")
