@@ -120,11 +120,15 @@ def presentation_mode() -> None:
 def unbreakable_words(text: str) -> str:
     """``text`` with a zero-width word joiner before every letter inside a space-separated word,
     so a line breaks only at spaces: the browser's Thai dictionary does not know people's names
-    and would break นันทิพัฒน์ after นันทิ. Marks (vowels, tone marks) stay on their letter."""
-    return " ".join(
-        word[:1] + "".join(c if unicodedata.category(c).startswith("M") else WORD_JOINER + c
-                           for c in word[1:])
-        for word in text.split(" "))
+    and would break นันทิพัฒน์ after นันทิ. Marks (vowels, tone marks) stay on their letter.
+
+    Built with ``str.join`` and ``str.replace`` (a joiner between every two characters, then taken
+    away beside spaces and before marks): a loop over each character cost ~4 ms of the meeting
+    page's run; each distinct character's Unicode category is asked once."""
+    joined = WORD_JOINER.join(text).replace(WORD_JOINER + " ", " ").replace(" " + WORD_JOINER, " ")
+    for mark in {c for c in set(text) if unicodedata.category(c).startswith("M")}:
+        joined = joined.replace(WORD_JOINER + mark, mark)
+    return joined
 
 
 def wrapped_table(frame: pd.DataFrame, *, names: tuple[str, ...] = (), nowrap: tuple[str, ...] = ()) -> None:

@@ -68,9 +68,7 @@ if broken:
 overdue_new = meeting.became_overdue(view.rows, since, context.as_of)
 done_new = meeting.completed_since(view.rows, since, context.as_of)
 due_next = meeting.upcoming(view.rows, context.as_of)
-# only the columns the counts need: joining every column of the plan rows cost ~20 ms a run
-loaded = workload(view.assignments, view.rows[["kind", "id", "light", "judged_due"]], context.as_of,
-                  get_settings().overload_open_items)
+loaded = workload(view.assignments, view.rows, context.as_of, get_settings().overload_open_items)
 top = loaded[loaded["person_kind"] != "group"].head(5)
 
 left, right = st.columns(2)
