@@ -174,6 +174,7 @@ def oit_section() -> None:
     else:
         notice_missing("oit")
 
+
 def station_people() -> dict[int, Person]:
     """The station's people and groups by id (read by whichever section is open: one read a run)."""
     with reading() as session:
@@ -196,6 +197,7 @@ def people_section() -> None:
                   lambda w, version, changes: w.save_person(values=changes, row_id=person.id,
                                                             seen_version=version))
         confirm_delete("person", person)
+
 
 def assign_section() -> None:
     """Who holds which plan row."""
@@ -265,6 +267,7 @@ def users_section() -> None:
                 station_id=context.station_id, email=email, line_user_id=line_id), "เพิ่มผู้ใช้แล้ว",
                 new_form="new_user")
     account_actions(users)
+
 
 def reminder_preview() -> None:
     """Read-only: each person's digest as `ita remind` prints it without --send (same day, same
@@ -336,6 +339,7 @@ def year_section() -> None:
                 write(lambda w: w.rollover(station_id=context.station_id, from_year=context.fiscal_year,
                                            to_year=target, overwrite=overwrite),
                       f"สร้างแผนปี {target} แล้ว — เลือกปีงบประมาณ {target} ที่แถบด้านซ้าย")
+
 
 def backup_section() -> None:
     """The whole database as one zip (central admins only)."""
