@@ -74,6 +74,17 @@ def _open_every_month(app: AppTest) -> AppTest:
     return app.run()
 
 
+# the expanders these pages fill only while open (ita_ui.expanders.lazy_expander)
+LAZY_EXPANDERS = {"overview": ("at_risk_rows", "legend", "year_comparison"), "meeting": ("due_next_table",)}
+
+
+def _open_lazy_expanders(app: AppTest, page: str) -> AppTest:
+    """Open the page's lazy expanders, so the text they hold is checked too."""
+    for key in LAZY_EXPANDERS[page]:
+        app.session_state[key] = True
+    return app.run()
+
+
 def _nodes(node: Any) -> Iterator[Any]:
     yield node
     children = getattr(node, "children", None) or {}
@@ -112,6 +123,9 @@ def test_stored_markup_is_shown_as_text_on_every_page(engine: Engine, page: str)
     if page == "my_items":
         app = _open_every_row(app)
         assert any("องค์ประกอบ" in c.label for c in app.main.checkbox)  # the hostile component is drawn
+    if page in LAZY_EXPANDERS:
+        app = _open_lazy_expanders(app, page)
+        assert all(e.markdown or e.table or e.dataframe for e in app.main.expander)  # each drew its text
     if page == "timeline":
         app = _open_every_month(app)
         assert any("มาตรการ" in m.value for e in app.expander for m in e.markdown)  # the hostile title drawn
