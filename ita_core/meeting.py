@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ita_core.plan import Kpis, is_open, natural_key
@@ -35,16 +36,29 @@ def _due(rows: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(rows["judged_due"]).dt.date
 
 
-def _by_due(rows: pd.DataFrame) -> pd.DataFrame:
-    """Soonest first; ties in plan order (activities, then OIT items)."""
-    return rows.sort_values(["judged_due", "kind", "id"])
+def _positions(rows: pd.DataFrame, where: pd.Series | None) -> list[int]:
+    return list(range(len(rows))) if where is None else np.flatnonzero(where.to_numpy(dtype=bool)).tolist()
 
 
-def _oldest_first(rows: pd.DataFrame) -> pd.DataFrame:
-    """By due date, ties in plan order with codes read as numbers (O4 before O16)."""
-    keys = [(str(due), str(kind), natural_key(str(ref)))
-            for due, kind, ref in zip(rows["judged_due"], rows["kind"], rows["ref"], strict=True)]
-    return rows.iloc[sorted(range(len(rows)), key=keys.__getitem__)]
+def _by_due(rows: pd.DataFrame, where: pd.Series | None = None) -> pd.DataFrame:
+    """The rows (those ``where`` is true) soonest first, no date last; ties in plan order
+    (activities, then OIT items). Sorted in Python and taken once: each pandas step on the plan's
+    twenty-odd columns costs more than the sort itself (issue 18)."""
+    due, kind, ids = rows["judged_due"].tolist(), rows["kind"].tolist(), rows["id"].tolist()
+
+    def key(i: int) -> tuple[bool, date, str, int]:
+        dated = isinstance(due[i], date)
+        return not dated, due[i] if dated else date.min, str(kind[i]), int(ids[i])
+
+    return rows.iloc[sorted(_positions(rows, where), key=key)]
+
+
+def _oldest_first(rows: pd.DataFrame, where: pd.Series | None = None) -> pd.DataFrame:
+    """The rows (those ``where`` is true) by due date, ties in plan order with codes read as
+    numbers (O4 before O16); filtered and ordered in one take."""
+    due, kind, ref = rows["judged_due"].tolist(), rows["kind"].tolist(), rows["ref"].tolist()
+    return rows.iloc[sorted(_positions(rows, where),
+                            key=lambda i: (str(due[i]), str(kind[i]), natural_key(str(ref[i]))))]
 
 
 def _with_days_late(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -57,12 +71,12 @@ def late_now(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Every overdue row at ``as_of`` with its owners (``responsible``) and ``days_late``, oldest
     first: the commander's first question is what is late and whose it is, not only what became
     late since the last meeting."""
-    return _with_days_late(_oldest_first(rows[rows["light"] == Light.OVERDUE]), as_of)
+    return _with_days_late(_oldest_first(rows, rows["light"] == Light.OVERDUE), as_of)
 
 
 def at_risk_now(rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Every at-risk row at ``as_of`` with its owners and ``days_late`` (≤ 0: days left), soonest first."""
-    return _with_days_late(_oldest_first(rows[rows["light"] == Light.AT_RISK]), as_of)
+    return _with_days_late(_oldest_first(rows, rows["light"] == Light.AT_RISK), as_of)
 
 
 def next_items(rows: pd.DataFrame, assignments: pd.DataFrame, person_id: int, as_of: date,
@@ -79,7 +93,7 @@ def next_of(mine: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
     person's rows come out as :func:`next_items` gives them."""
     due = _due(mine)
     soon = is_open(mine["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))
-    return _with_days_late(_oldest_first(mine[(mine["light"] == Light.OVERDUE) | soon]), as_of)
+    return _with_days_late(_oldest_first(mine, (mine["light"] == Light.OVERDUE) | soon), as_of)
 
 
 def days_text(days_late: int) -> str:
@@ -112,7 +126,7 @@ def attention_table(rows: pd.DataFrame, days_header: str = "เลยกำห�
 def became_overdue(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFrame:
     """Open rows whose due date passed between ``since`` and ``as_of``."""
     due = _due(rows)
-    return _by_due(rows[(rows["light"] == Light.OVERDUE) & (due >= since) & (due < as_of)])
+    return _by_due(rows, (rows["light"] == Light.OVERDUE) & (due >= since) & (due < as_of))
 
 
 def completed_since(rows: pd.DataFrame, since: date, as_of: date) -> pd.DataFrame:
@@ -128,8 +142,8 @@ def upcoming(rows: pd.DataFrame, as_of: date, days: int = 30) -> pd.DataFrame:
     """Open rows due from ``as_of`` up to ``days`` ahead, soonest first, with ``days_late`` (≤ 0:
     the days left, for :func:`attention_table`)."""
     due = _due(rows)
-    soon = rows[is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))]
-    return _with_days_late(_by_due(soon), as_of)
+    soon = is_open(rows["light"]) & (due >= as_of) & (due <= as_of + timedelta(days=days))
+    return _with_days_late(_by_due(rows, soon), as_of)
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
