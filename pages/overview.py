@@ -82,22 +82,20 @@ for sub in records(sub_indicator_lights(view.rows)):
         + (f"เสร็จ **{sub['done']}/{rated}**" if rated else OVERALL_TH["grey"]))
 indicators = records(view.indicators)
 tool_help = {line.split()[0]: line for line in tools_help}
+with reading() as session:  # what the OIT part and the comparison need, in one session
+    broken_links = links.broken_targets(session, context.station_id, context.fiscal_year)
+    planned = {fy.be_year for fy in fiscal_years(session, context.station_id)}
 light_styles()
 for tool, heading in TOOLS.items():
     st.markdown(f"#### {heading}", help=tool_help.get(tool))
-    if tool == "OIT":  # evidence links whose last check failed (ita check-links / ตรวจลิงก์ on the OIT page)
-        with reading() as session:
-            broken_links = links.broken_targets(session, context.station_id, context.fiscal_year)
-        if broken_links:
-            st.markdown(f"⚠️ **ลิงก์เสีย {len(broken_links)}** — ดูและตรวจใหม่ที่หน้าตารางเผยแพร่ OIT")
+    if tool == "OIT" and broken_links:  # evidence links whose last check failed (ita check-links / ตรวจลิงก์)
+        st.markdown(f"⚠️ **ลิงก์เสีย {len(broken_links)}** — ดูและตรวจใหม่ที่หน้าตารางเผยแพร่ OIT")
     group = [indicator for indicator in indicators if indicator["tool"] == tool]
     for column, indicator in zip(st.columns(len(group)), group, strict=True):
         with column, light_box(indicator["overall"], f"ind{indicator['number']}"):
             st.markdown(box_text(indicator, sub_lines.get(str(indicator["number"]), [])))
 
-with reading() as session:  # the comparison lights both years' rows: built only while its expander is open
-    planned = {fy.be_year for fy in fiscal_years(session, context.station_id)}
-if context.fiscal_year - 1 in planned:
+if context.fiscal_year - 1 in planned:  # the comparison lights both years' rows: built only while open
     box = lazy_expander(f"📊 เทียบกับปีงบประมาณ {context.fiscal_year - 1} (ร้อยละที่เสร็จ)", key="year_comparison")
     if box.open:
         comparison = year_comparison(context)
@@ -126,7 +124,9 @@ if chosen != 0:  # the plan's issues to improve under this indicator, as plain t
 # every light offered and ticked, so a light that appears on another indicator or date is never hidden
 shown = st.multiselect("แสดงเฉพาะสัญญาณไฟ", list(Light), default=list(Light), format_func=badge,
                        key="light_filter", placeholder="เลือกสัญญาณไฟที่จะแสดง")
-rows = sort_by_code(rows[rows["light"].isin(shown)])  # ก1 … ก26, then O1 … O25: codes read as numbers
+if len(shown) < len(Light):  # every light ticked (the usual case) keeps every row
+    rows = rows[rows["light"].isin(shown)]
+rows = sort_by_code(rows)  # ก1 … ก26, then O1 … O25: codes read as numbers
 st.caption(f"{len(rows)} รายการ")
 show_rows(rows, key=f"indicator_{chosen}",
           title=f"{context.station_name} ปีงบประมาณ {context.fiscal_year} ณ {format_be(context.as_of)}")
