@@ -93,7 +93,7 @@ def duties_editor(target: str, row_id: int) -> None:
     form, turn = f"new_duty_{target}_{row_id}", form_round(f"new_duty_{target}_{row_id}")
     with st.form(f"{form}_{turn}", enter_to_submit=False):
         st.markdown("➕ เพิ่มรอบรายงาน")
-        values = {name: field_widget(widget, label, None, f"new_duty_{name}_{row_id}_{turn}")
+        values = {name: field_widget(widget, label, None, f"{form}_{name}_{turn}")  # activity 1 ≠ OIT item 1
                   for name, (label, widget) in DUTY_FIELDS.items()}
         if st.form_submit_button("เพิ่มรอบ"):
             write(lambda w: w.save_recurring_duty(values={**values, target: row_id}), "เพิ่มรอบแล้ว",
@@ -354,14 +354,16 @@ def backup_section() -> None:
 
 
 # Streamlit draws every tab's contents on every run unless the tabs track which one is open: these
-# do (``on_change="rerun"``), so a run reads and draws only the open section (the reminder
-# previews alone made the page 7× the bare one). The open tab is the widget ``admin_tab``.
-SWITCH_NOTE = "ค่าที่พิมพ์ในแบบฟอร์มแต่ยังไม่กดบันทึก จะไม่ติดไปเมื่อเปลี่ยนแท็บ — กดบันทึกก่อนเปลี่ยนแท็บ"
+# do (``on_change="rerun"``; the open tab is the widget ``admin_tab``). The sections with forms are
+# drawn whichever tab is open, since a form that is not drawn loses what was typed in it; the
+# read-only previews (the reminder digests alone made the page 7× the bare one) and the backup are
+# worked out only while their tab is open.
 SECTIONS = {"มาตรการ/กิจกรรม": activities_section, "ข้อมูล OIT": oit_section, "บุคคล": people_section,
             "การมอบหมาย": assign_section, "ผู้ใช้": users_section, "การแจ้งเตือน": reminder_preview,
             "ปีงบประมาณใหม่": year_section, "สำรองข้อมูล": backup_section}
-st.caption(SWITCH_NOTE)  # a closed tab's form is not drawn, so the browser lets go of its unsaved typing
-for tab, draw in zip(st.tabs(list(SECTIONS), key=TAB, on_change="rerun"), SECTIONS.values(), strict=True):
-    if tab.open:
+ONLY_WHEN_OPEN = {"การแจ้งเตือน", "ปีงบประมาณใหม่", "สำรองข้อมูล"}
+tabs = st.tabs(list(SECTIONS), key=TAB, on_change="rerun")
+for (label, draw), tab in zip(SECTIONS.items(), tabs, strict=True):
+    if tab.open or label not in ONLY_WHEN_OPEN:
         with tab:
             draw()

@@ -329,20 +329,20 @@ def test_admin_adds_a_recurring_report_to_an_activity(engine: Engine,
     app = run_page("admin", user="admin")
     row = _activity_id(2)
     app.selectbox(key="edit_activity").set_value(row).run()
-    app.selectbox(key=f"new_duty_kind_{row}_0").set_value("every_n_days")
-    app.number_input(key=f"new_duty_interval_days_{row}_0").set_value(0)
-    app.text_input(key=f"new_duty_text_{row}_0").input("ตรวจทุก ๒ สัปดาห์")
+    app.selectbox(key=f"new_duty_activity_id_{row}_kind_0").set_value("every_n_days")
+    app.number_input(key=f"new_duty_activity_id_{row}_interval_days_0").set_value(0)
+    app.text_input(key=f"new_duty_activity_id_{row}_text_0").input("ตรวจทุก ๒ สัปดาห์")
     app.button(key=f"FormSubmitter:new_duty_activity_id_{row}_0-เพิ่มรอบ").click().run()
     assert [e.value for e in app.error] == ["ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ 0)"]
     assert "write by admin refused, invalid input: ทุกกี่วันต้องเป็นจำนวนเต็ม 1–366 (ได้รับ 0)" in caplog.messages
     # refused: what was typed is still there, only the wrong number needs fixing
-    assert app.selectbox(key=f"new_duty_kind_{row}_0").value == "every_n_days"
-    assert app.text_input(key=f"new_duty_text_{row}_0").value == "ตรวจทุก ๒ สัปดาห์"
-    app.number_input(key=f"new_duty_interval_days_{row}_0").set_value(14)
-    pick_be_date(app, f"new_duty_start_{row}_0", date(2023, 11, 1))
+    assert app.selectbox(key=f"new_duty_activity_id_{row}_kind_0").value == "every_n_days"
+    assert app.text_input(key=f"new_duty_activity_id_{row}_text_0").value == "ตรวจทุก ๒ สัปดาห์"
+    app.number_input(key=f"new_duty_activity_id_{row}_interval_days_0").set_value(14)
+    pick_be_date(app, f"new_duty_activity_id_{row}_start_0", date(2023, 11, 1))
     app.button(key=f"FormSubmitter:new_duty_activity_id_{row}_0-เพิ่มรอบ").click().run()
     assert not app.exception and not app.error
-    assert app.text_input(key=f"new_duty_text_{row}_1").value == ""  # saved: the next form starts empty
+    assert app.text_input(key=f"new_duty_activity_id_{row}_text_1").value == ""  # saved: starts empty
     with Session(make_engine()) as session:
         duty = session.exec(select(RecurringDuty).where(RecurringDuty.activity_id == row)).one()
     assert (duty.kind, duty.interval_days, duty.start, duty.text) == (
