@@ -231,6 +231,21 @@ def plan_rows(session: Session, station_id: int, fiscal_year: int, as_of: date,
     return rows[[*ROW_COLUMNS, "judged_due"]]
 
 
+def row_titles(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
+    """The live plan rows of a station's year as ``kind``, ``id``, ``ref`` (ก1 …, O1 …) and the
+    first line of their ``title``, activities in plan order then OIT items by number: what a
+    picker of rows shows, without the details, lights and names of :func:`plan_rows` (the same ``title``)."""
+    acts = session.exec(select(Activity.id, Activity.seq, Activity.activity).where(
+        Activity.station_id == station_id, Activity.fiscal_year == fiscal_year,
+        col(Activity.deleted_at).is_(None)).order_by(col(Activity.seq))).all()
+    items = session.exec(select(OitItem.id, OitItem.code, OitItem.title).where(
+        OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year,
+        col(OitItem.deleted_at).is_(None)).order_by(col(OitItem.number))).all()
+    rows = [("activity", row_id, f"ก{seq}", _first_line(text)) for row_id, seq, text in acts]
+    rows += [("oit_item", row_id, code, title) for row_id, code, title in items]
+    return pd.DataFrame(rows, columns=["kind", "id", "ref", "title"])
+
+
 @dataclass(frozen=True)
 class Kpis:
     """The four numbers at the top of the overview."""

@@ -400,7 +400,8 @@ def user_table(session: Session, users: Sequence[User], *, now: datetime) -> pd.
     the actor, so the table shows no login the actor may not manage."""
     person_ids = [u.person_id for u in users if u.person_id is not None]
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))}
-    stations = {s.id: s.name_th for s in session.exec(select(Station))}
+    station_ids = {u.station_id for u in users if u.station_id is not None}  # not 1,500 for a few logins
+    stations = {s.id: s.name_th for s in station_choices(session, station_ids)}
     rows = []
     for user in users:
         person = people.get(user.person_id)

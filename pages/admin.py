@@ -14,7 +14,7 @@ from ita_core.labels import ASSIGNMENT_ROLE_TH, USER_ROLE_TH, label_th
 from ita_core.meeting import markdown_text
 from ita_core.models import AssignmentRole, OitItem, Person, UserRole
 from ita_core.permissions import Action, PermissionDenied
-from ita_core.plan import default_as_of
+from ita_core.plan import default_as_of, row_titles
 from ita_core.recurring import describe
 from ita_core.services import ValidationFailed
 from ita_core.services.rollover import RolloverReport
@@ -24,7 +24,6 @@ from ita_core.thai_dates import format_be
 from ita_ui.context import pick_context
 from ita_ui.engine import engine, reading
 from ita_ui.forms import edit_form, field_widget, new_row_form, pick_row, row_editor
-from ita_ui.loaders import plan_view
 from ita_ui.login import current_actor
 from ita_ui.notices import notice_missing
 from ita_ui.writes import form_round, write
@@ -201,8 +200,10 @@ def people_section() -> None:
 
 def assign_section() -> None:
     """Who holds which plan row."""
-    view = plan_view(context)  # pick_context stops a year without plan rows, so there are rows here
-    assignment_editor(view.rows, view.assignments, {p.id: p.name for p in station_people().values()})
+    with reading() as session:  # codes and titles only: the lights of the plan view are not shown here
+        rows = row_titles(session, context.station_id, context.fiscal_year)
+        assignments = queries.assignments(session, context.station_id, context.fiscal_year)
+    assignment_editor(rows, assignments, {p.id: p.name for p in station_people().values()})
 
 
 def account_actions(users: list) -> None:

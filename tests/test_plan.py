@@ -123,3 +123,10 @@ def test_code_and_tool_legends_come_from_the_data(engine: Engine) -> None:
     assert "ภายใน" in legend[0] and "ภายนอก" in legend[1] and "การเปิดเผยข้อมูลสาธารณะ" in legend[2]
     only_oit = plan.code_legend(rows[rows["ref"] == "O7"])
     assert only_oit == [f"O7 (1 รายการ): {plan.KIND_TH['oit_item']}"]
+
+
+def test_row_titles_are_the_plan_rows_codes_and_titles_without_their_details(session: Session) -> None:
+    titles = plan.row_titles(session, 1, 2567)
+    rows = plan.plan_rows(session, 1, 2567, date(2024, 3, 16), Settings())
+    assert titles.to_dict("records") == rows[["kind", "id", "ref", "title"]].to_dict("records")
+    assert (len(titles), titles["ref"].iloc[0], titles["ref"].iloc[-1]) == (51, "ก1", "O25")
