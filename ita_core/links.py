@@ -206,9 +206,12 @@ def broken_urls(session: Session, station_id: int) -> set[str]:
     return {url for url, check in latest_checks(session, station_id).items() if not check.ok}
 
 
-def broken_targets(session: Session, station_id: int, fiscal_year: int) -> list[LinkTarget]:
-    """The year's evidence and publication links that are broken by their latest check."""
-    broken = broken_urls(session, station_id)
+def broken_targets(session: Session, station_id: int, fiscal_year: int, *,
+                   checks: dict[str, LinkCheck] | None = None) -> list[LinkTarget]:
+    """The year's evidence and publication links that are broken by their latest check
+    (``checks``: the station's :func:`latest_checks`, when the caller has read them already)."""
+    checks = latest_checks(session, station_id) if checks is None else checks
+    broken = {url for url, check in checks.items() if not check.ok}
     if not broken:  # the usual case: no need to read every link of the year
         return []
     return [target for target in link_targets(session, station_id, fiscal_year) if target.url in broken]

@@ -58,9 +58,8 @@ else:
 
 with reading() as session:  # links whose last check failed: assessors would find them dead too
     checks = links.latest_checks(session, context.station_id)
-    failed = any(not check.ok for check in checks.values())  # usually none: the year's links stay unread
-    broken = links.broken_lines(links.link_targets(session, context.station_id, context.fiscal_year),
-                                checks) if failed else []
+    broken = links.broken_lines(links.broken_targets(session, context.station_id, context.fiscal_year,
+                                                     checks=checks), checks)
 if broken:
     st.subheader(f"⚠️ ลิงก์เสีย: {len(broken)}")
     st.text("\n".join(broken[:10]) + (f"\n… และอีก {len(broken) - 10} ลิงก์" if len(broken) > 10 else ""))
