@@ -59,7 +59,7 @@ late = meeting.late_now(view.rows, context.as_of)
 if not late.empty:
     st.markdown(f"##### {ICON['overdue']} เลยกำหนด {len(late)} รายการ (เก่าสุดก่อน)")
     attention_rows(meeting.attention_table(late))
-at_risk = int((view.rows["light"] == Light.AT_RISK).sum())
+at_risk = kpis.at_risk  # the tile's count: the rows lit at risk
 if at_risk:  # a long list starts closed, and a closed list's rows are neither sorted nor drawn
     box = lazy_expander(f"{ICON['at_risk']} เสี่ยงล่าช้า {at_risk} รายการ (ใกล้ครบกำหนดก่อน)",
                         key="at_risk_rows", expanded=at_risk <= 10)
