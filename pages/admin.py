@@ -2,6 +2,7 @@
 fiscal year's plan and the backup download. Admins only."""
 
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -47,11 +48,10 @@ PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท"
 CONTACT_FIELDS = {name: PERSON_FIELDS[name] for name in ("email", "line_user_id")}  # a login's, as a person's
 
 TAB = "admin_tab"  # the open section (a tab label), a widget key tests set to open a section
-# The row each section has chosen. Only the open section draws its select, and Streamlit drops the
-# state of a widget a run does not draw: kept as plain session values, a section opens again on
-# the row it showed.
-SECTION_CHOICES = ("edit_activity", "edit_oit", "edit_person", "assign_target", "manage_user",
-                   "rollover_target")
+# The rows a section worked out only while its tab is open has chosen (see the end of the page).
+# Streamlit drops the state of a widget a run does not draw: kept as plain session values, the
+# section opens again on the row it showed. The sections with forms are drawn on every run.
+SECTION_CHOICES = ("rollover_target",)
 
 
 def keep_choices() -> None:
@@ -174,8 +174,10 @@ def oit_section() -> None:
         notice_missing("oit")
 
 
+@cache  # this page run's: the script defines it anew on every run
 def station_people() -> dict[int, Person]:
-    """The station's people and groups by id (read by whichever section is open: one read a run)."""
+    """The station's people and groups by id (the people, assignment and users sections, all drawn
+    on every run, share one read a run)."""
     with reading() as session:
         return {p.id: p for p in queries.station_people(session, context.station_id)}
 
