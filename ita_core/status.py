@@ -37,6 +37,8 @@ COLOUR = {
     Light.DONE: "green", Light.ON_TRACK: "green", Light.AT_RISK: "yellow",
     Light.OVERDUE: "red", Light.NOT_APPLICABLE: "grey", Light.CONTINUOUS: "grey",
 }
+# each colour as charts draw it (the timeline's markers, the workload bars)
+LIGHT_HEX = {"green": "#1a9850", "yellow": "#f1c40f", "red": "#d73027", "grey": "#9e9e9e"}
 LABEL_TH: dict[str, str] = {
     Light.DONE: "เสร็จแล้ว", Light.ON_TRACK: "ตามแผน", Light.AT_RISK: "เสี่ยงล่าช้า",
     Light.OVERDUE: "เลยกำหนด", Light.NOT_APPLICABLE: "ไม่เกี่ยวข้อง", Light.CONTINUOUS: "ต่อเนื่อง",

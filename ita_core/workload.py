@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ita_core.plan import is_open
-from ita_core.status import Light
+from ita_core.status import LIGHT_HEX, Light
 
 
 def assigned_rows(assignments: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def workload(assignments: pd.DataFrame, rows: pd.DataFrame, as_of: date, overloa
 
 
 CHART_ROWS = 20  # the chart shows the most loaded; the table under it lists everyone
-BARS = {"overdue": ("เลยกำหนด", "#d73027"), "due_soon": ("ครบกำหนดใน 30 วัน", "#f1c40f")}
+BARS = {"overdue": ("เลยกำหนด", LIGHT_HEX["red"]), "due_soon": ("ครบกำหนดใน 30 วัน", LIGHT_HEX["yellow"])}
 
 
 def chart(table: pd.DataFrame) -> go.Figure:
