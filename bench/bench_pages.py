@@ -18,7 +18,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-import streamlit as st
 from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
 
@@ -26,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import build  # noqa: E402
-from bench.timing import bench_arguments  # noqa: E402
+from bench.timing import bench_arguments, forget_cached_reads  # noqa: E402
 
 set_log_level("error")  # clearing caches outside a server logs a warning per run
 
@@ -38,7 +37,7 @@ def _time(script: str, page: str | None, runs: int, cold: bool) -> float:
     samples = []
     for _ in range(runs):
         if cold:
-            st.cache_data.clear()
+            forget_cached_reads()
         app = AppTest.from_file(script, default_timeout=120)
         app.session_state["as_of_2567"] = date(2024, 3, 16)
         if page:

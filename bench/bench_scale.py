@@ -34,7 +34,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-import streamlit as st
 from sqlalchemy import Engine, create_engine, func, make_url, select
 from sqlmodel import Session, col
 from streamlit.components.v2.component_manager import BidiComponentManager
@@ -46,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from bench import browser  # noqa: E402
 from bench.generate import build_national  # noqa: E402
-from bench.timing import bench_arguments, median_seconds  # noqa: E402
+from bench.timing import bench_arguments, forget_cached_reads, median_seconds  # noqa: E402
 from ita_core.auth import CLI, Actor  # noqa: E402
 from ita_core.db import make_engine, session_scope  # noqa: E402
 from ita_core.framework import framework_of  # noqa: E402
@@ -75,7 +74,7 @@ def page_seconds(script: Path, page: str | None, *, cold: bool,
     """Seconds of one run of a page in a fresh AppTest (caches cleared first when ``cold``), the
     session starting from :data:`STATE` and ``state`` (a page's own filters)."""
     if cold:
-        st.cache_data.clear()
+        forget_cached_reads()
     app = AppTest.from_file(str(script), default_timeout=600)
     for key, value in {**STATE, **(state or {})}.items():
         app.session_state[key] = value

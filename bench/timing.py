@@ -7,6 +7,11 @@ import statistics
 import time
 from collections.abc import Callable
 
+import streamlit as st
+from streamlit.logger import set_log_level
+
+from ita_ui import loaders
+
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
     """Median wall time of ``runs`` calls of ``action``."""
@@ -16,6 +21,15 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
         action()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def forget_cached_reads() -> None:
+    """Make the next page run cold: every cached read forgotten, the ``st.cache_data`` ones and the
+    views ``ita_ui.loaders`` shares between sessions (``st.cache_resource``). The database engine
+    stays, as in a server that has been up a while."""
+    set_log_level("error")  # outside a server each clear warns "No runtime found"
+    st.cache_data.clear()
+    loaders.clear()
 
 
 def bench_arguments(description: str | None, runs: int) -> argparse.ArgumentParser:

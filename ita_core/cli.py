@@ -158,7 +158,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _stations_table(session: Session, _station_id: int, fiscal_year: int, as_of: date) -> pd.DataFrame:
     """The province page's roll-up of every station's year at ``as_of`` (lights as Thai words)."""
-    table, _grid = province.station_table(session, province.station_ids(session), fiscal_year, as_of,
+    table, _grid = province.station_table(session, province.places(session).ids(), fiscal_year, as_of,
                                           get_settings())
     return table.assign(overall=table["overall"].map(OVERALL_TH))
 

@@ -10,11 +10,13 @@ its own dashboard shows (``tests/test_province.py`` checks it against :func:`ita
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 from sqlalchemy import (
     ARRAY,
     Double,
@@ -39,7 +41,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import CTE
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from ita_core.models import (
     Activity,
@@ -54,18 +55,12 @@ from ita_core.models import (
 )
 from ita_core.recurring import next_or_last
 from ita_core.settings import Settings
+from ita_core.status import OVERALL_ICON
 from ita_core.thai_dates import fiscal_year_bounds
 
 SEVERITY = {"grey": 0, "green": 1, "yellow": 2, "red": 3}
 EPOCH = date(1970, 1, 1)
 NO_VALUE = -1  # stands for NULL in the rhythm key, so the rhythm join is a plain (hashable) equality
-
-
-_T = TypeVar("_T")
-
-
-def _visible(query: SelectOfScalar[_T], allowed: frozenset[int] | None) -> SelectOfScalar[_T]:
-    return query if allowed is None else query.where(col(Station.id).in_(allowed))
 
 
 def _among(session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]:
@@ -79,30 +74,46 @@ def _among(session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]
     return among
 
 
-def provinces(session: Session, allowed: frozenset[int] | None = None) -> list[str]:
-    """Provinces that have (visible) stations, sorted."""
-    query = _visible(select(Station.province).distinct(), allowed)
-    return sorted(p for p in session.exec(query).all() if p)
+@dataclass(frozen=True)
+class Places:
+    """The stations a user may see, as (id, province) in code order: the province picker's
+    choices and the stations a roll-up covers come from this one read."""
+
+    stations: list[tuple[int, str]]
+    every: bool  # no station left out (the user may read them all)
+
+    def provinces(self) -> list[str]:
+        """Provinces that have stations, sorted."""
+        return sorted({name for _, name in self.stations if name})
+
+    def ids(self, province: str | None = None) -> list[int]:
+        """Stations of a province (all when None), in code order."""
+        return [station_id for station_id, name in self.stations if not province or name == province]
 
 
-def station_ids(session: Session, province: str | None = None,
-                allowed: frozenset[int] | None = None) -> list[int]:
-    """Stations of a province (all when None), limited to those a user may see."""
-    query = _visible(select(col(Station.id)).order_by(col(Station.code)), allowed)
-    if province:
-        query = query.where(Station.province == province)
-    return [station_id for station_id in session.exec(query).all() if station_id is not None]  # never None
+def places(session: Session, allowed: frozenset[int] | None = None) -> Places:
+    """The (visible) stations and their provinces, one query."""
+    query = select(col(Station.id), Station.province).order_by(col(Station.code))
+    if allowed is not None:
+        query = query.where(col(Station.id).in_(allowed))
+    return Places([(station_id, name) for station_id, name in session.exec(query).all()
+                   if station_id is not None], every=allowed is None)  # an id is never None
 
 
-def last_change(session: Session, ids: list[int]) -> int | None:
+def last_change(session: Session, ids: list[int], *, every: bool | None = None) -> int | None:
     """The newest audit row of these stations, a cache key for their roll-up.
 
     Every write goes through the Writer, which appends an audit row carrying the row's station
     (plan rows, duties, assignments, rollovers and imports alike), so this moves whenever the
     roll-up's inputs do. It costs one probe of 0011's (station_id, id) index per station, where
     summing the versions of every row (:func:`ita_core.queries.data_version`) reads them all:
-    a national page reruns on each click."""
-    if len(set(ids)) >= session.execute(sql_select(func.count()).select_from(Station)).scalar_one():
+    a national page reruns on each click.
+
+    ``every``: whether ``ids`` are all the stations, when the caller knows (``Places.every``);
+    None counts them."""
+    if every is None:
+        every = len(set(ids)) >= session.execute(sql_select(func.count()).select_from(Station)).scalar_one()
+    if every:
         # every station (the national view): the newest audit row of all, one probe of the key
         newest_anywhere: int | None = session.execute(sql_select(func.max(AuditLog.id))).scalar_one()
         return newest_anywhere
@@ -373,3 +384,29 @@ def years_with_plans(session: Session) -> list[int]:
 
     years = session.exec(select(FiscalYear.be_year).where(or_(live(Activity), live(OitItem)))).all()
     return sorted(years, reverse=True)
+
+
+# severity 0–3 (grey, green, yellow, red) as a stepped scale: each band one flat colour
+HEAT_SCALE = [[0.0, "#9e9e9e"], [0.33, "#9e9e9e"], [0.34, "#1a9850"], [0.6, "#1a9850"], [0.61, "#f1c40f"],
+              [0.8, "#f1c40f"], [0.81, "#d73027"], [1.0, "#d73027"]]
+
+
+def worst_stations(table: pd.DataFrame, *, rows: int = 40) -> pd.DataFrame:
+    """The ``rows`` stations with the most overdue, then at-risk, rows: a heat map of 1,500
+    lines would be unreadable, and these are the ones a province meeting asks about."""
+    return table.sort_values(["overdue", "at_risk"], ascending=False).head(rows)
+
+
+def heatmap(table: pd.DataFrame, grid: pd.DataFrame, *, rows: int = 40) -> go.Figure:
+    """Stations × indicators, each cell the indicator's overall light as colour and icon (so the
+    light does not rest on colour alone), for the worst ``rows`` stations of :func:`worst_stations`."""
+    worst = worst_stations(table, rows=rows)
+    cells = grid.loc[worst["station_id"]]
+    heat = go.Figure(go.Heatmap(
+        z=cells.map(SEVERITY.get).to_numpy(), x=[f"ตัวชี้วัด {n}" for n in cells.columns],
+        y=list(worst["name"]), text=cells.map(OVERALL_ICON.get).to_numpy(), texttemplate="%{text}",
+        colorscale=HEAT_SCALE, zmin=0, zmax=3, showscale=False, hovertemplate="%{y} · %{x}<extra></extra>",
+    ))
+    heat.update_yaxes(autorange="reversed")
+    heat.update_layout(height=120 + 28 * len(worst), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return heat

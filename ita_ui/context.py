@@ -241,6 +241,7 @@ class Region:
     station_ids: list[int]
     fiscal_year: int
     as_of: date
+    every_station: bool = False  # station_ids are all the stations there are
 
 
 def pick_region() -> Region:
@@ -251,21 +252,20 @@ def pick_region() -> Region:
     """
     allowed = readable_stations(current_actor(), get_settings().public_read)
     with reading() as session:
-        provinces = province.provinces(session, allowed)
+        places = province.places(session, allowed)
         years = province.years_with_plans(session)
     if not years:
         require_reader()
         st.warning(NO_PLAN)
         st.stop()
-    chosen = st.sidebar.selectbox("จังหวัด", [None, *provinces], key="province", placeholder="เลือกจังหวัด",
-                                  format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
+    chosen = st.sidebar.selectbox("จังหวัด", [None, *places.provinces()], key="province",
+                                  placeholder="เลือกจังหวัด", format_func=lambda p: p or "ทุกจังหวัด (ทั้งภาค)")
     fiscal_year = _pick_year(years, key="province_year") or years[0]
     as_of = _pick_as_of(fiscal_year, key=f"province_as_of_{fiscal_year}")
     _show_in_address(fy=str(fiscal_year), as_of=as_of.isoformat())
     require_reader()
-    with reading() as session:
-        ids = province.station_ids(session, chosen, allowed)
+    ids = places.ids(chosen)
     if not ids:
         st.info("ไม่มีสถานีที่บัญชีนี้ดูได้")
         st.stop()
-    return Region(chosen, ids, fiscal_year, as_of)
+    return Region(chosen, ids, fiscal_year, as_of, every_station=places.every and chosen is None)

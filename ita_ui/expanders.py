@@ -20,21 +20,24 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
     from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 OPEN_LABELS = "lazy_expanders_open"  # session key: {expander key: the label it was open with}
 
 
-def lazy_expander(label: str, *, key: str, expanded: bool = False) -> ExpanderContainer:
+def lazy_expander(label: str, *, key: str, expanded: bool = False,
+                  where: DeltaGenerator | None = None) -> ExpanderContainer:
     """An expander keyed ``key`` whose ``.open`` says whether to draw its contents; setting
     ``st.session_state[key] = True`` before the run opens it (how a test opens a row).
-    ``expanded``: open when first drawn (a short list the reader should see at once).
+    ``expanded``: open when first drawn (a short list the reader should see at once); ``where``:
+    the container to draw it in (the main area when None).
 
     Draw into it only ``if box.open``: a closed row draws nothing but its heading."""
     opened: dict[str, str] = st.session_state.setdefault(OPEN_LABELS, {})
     if opened.get(key, label) != label:  # open before, drawn now under a new heading: keep it open
         st.session_state[key] = True
-    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
+    box = (where or st).expander(label, expanded=expanded, key=key, on_change="rerun")
     if box.open:
         opened[key] = label
     else:

@@ -28,6 +28,7 @@ from ita_core.services import ValidationFailed
 from ita_core.services.writer import Writer
 from ita_core.settings import get_settings
 from ita_ui.engine import engine
+from ita_ui.expanders import lazy_expander
 
 log = logging.getLogger("ita.web")
 
@@ -64,8 +65,14 @@ def login_box() -> Actor:
 def own_password_form(where: DeltaGenerator, actor: Actor) -> None:
     """"เปลี่ยนรหัสผ่าน" under the logged-in name: the current password, the new one twice. The
     fields clear after each try; the kept login is renewed, since the old token dies with the old
-    password hash (:mod:`ita_core.sessions`)."""
-    with where.expander("เปลี่ยนรหัสผ่าน"):
+    password hash (:mod:`ita_core.sessions`).
+
+    A lazy expander: every page of a logged-in user has it, and its three fields were drawn on
+    every run though it is seldom opened."""
+    box = lazy_expander("เปลี่ยนรหัสผ่าน", key="own_password_open", where=where)
+    if not box.open:
+        return
+    with box:
         with st.form("own_password", clear_on_submit=True, border=False, enter_to_submit=False):
             current = st.text_input("รหัสผ่านปัจจุบัน", type="password", key="own_password_current")
             new = st.text_input("รหัสผ่านใหม่ (อย่างน้อย 10 ตัวอักษร ไม่ใช่รหัสที่เดาง่าย)", type="password",

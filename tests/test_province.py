@@ -22,7 +22,7 @@ from ita_core.permissions import readable_stations
 from ita_core.services import PermissionDenied
 from ita_core.services.rollover import rollover
 from ita_core.settings import Settings
-from ita_core.status import COLOUR, Light
+from ita_core.status import COLOUR, OVERALL_ICON, Light
 
 AS_OF = date(2024, 3, 16)
 SETTINGS = Settings()
@@ -184,9 +184,31 @@ def test_years_with_plans_are_those_with_a_live_row(stations: Engine) -> None:
 
 def test_province_filter_and_visibility(stations: Engine) -> None:
     with Session(stations) as session:
-        assert province.provinces(session) == ["ลำพูน", "เชียงใหม่"]
-        assert sorted(province.station_ids(session, "เชียงใหม่")) == [1, 2]
-        assert province.station_ids(session, None, frozenset({3})) == [3]
+        assert province.places(session).provinces() == ["ลำพูน", "เชียงใหม่"]
+        assert sorted(province.places(session).ids("เชียงใหม่")) == [1, 2]
+        assert province.places(session, frozenset({3})).ids() == [3]
+
+
+def test_places_are_in_code_order_and_say_whether_every_station_is_there(stations: Engine) -> None:
+    with Session(stations) as session:
+        every, some = province.places(session), province.places(session, frozenset({1, 3}))
+        assert every.stations == [(2, "เชียงใหม่"), (3, "ลำพูน"), (1, "เชียงใหม่")]  # S0002, S0003, chiangmai
+        assert every.ids() == [2, 3, 1] and some.ids() == [3, 1] and some.ids("ลำพูน") == [3]
+        assert every.every and not some.every
+        # told that the ids are every station, the cache key is the one counting the stations finds
+        counted = province.last_change(session, every.ids())
+        assert province.last_change(session, every.ids(), every=True) == counted
+
+
+def test_the_heat_map_shows_the_worst_stations_with_colour_and_icon(stations: Engine) -> None:
+    with Session(stations) as session:
+        table, grid = province.station_table(session, [1, 2, 3], 2567, AS_OF, SETTINGS)
+    heat = province.heatmap(table, grid, rows=2).data[0]
+    worst = table.sort_values(["overdue", "at_risk"], ascending=False).head(2)
+    assert list(heat.y) == list(worst["name"]) and len(heat.x) == 10
+    cells = grid.loc[worst["station_id"]].to_numpy()
+    assert heat.z.tolist() == [[province.SEVERITY[c] for c in row] for row in cells]
+    assert heat.text.tolist() == [[OVERALL_ICON[c] for c in row] for row in cells]
 
 
 def _first(session: Session, model, station_id: int):
