@@ -55,7 +55,7 @@ from ita_core.models import (
 )
 from ita_core.recurring import next_or_last
 from ita_core.settings import Settings
-from ita_core.status import OVERALL_ICON
+from ita_core.status import LIGHT_HEX, OVERALL_ICON
 from ita_core.thai_dates import fiscal_year_bounds
 
 SEVERITY = {"grey": 0, "green": 1, "yellow": 2, "red": 3}
@@ -386,9 +386,11 @@ def years_with_plans(session: Session) -> list[int]:
     return sorted(years, reverse=True)
 
 
-# severity 0–3 (grey, green, yellow, red) as a stepped scale: each band one flat colour
-HEAT_SCALE = [[0.0, "#9e9e9e"], [0.33, "#9e9e9e"], [0.34, "#1a9850"], [0.6, "#1a9850"], [0.61, "#f1c40f"],
-              [0.8, "#f1c40f"], [0.81, "#d73027"], [1.0, "#d73027"]]
+# severity 0–3 (grey, green, yellow, red) as four flat bands of a 0–1 scale, each severity's z in
+# the middle of its own band: the old hand-written stops put green's z (1/3) between a grey stop at
+# 0.33 and a green one at 0.34, so green cells were drawn a greyish blend
+HEAT_SCALE = [[(severity + edge) / len(SEVERITY), LIGHT_HEX[colour]]
+              for colour, severity in SEVERITY.items() for edge in (0, 1)]
 
 
 def worst_stations(table: pd.DataFrame, *, rows: int = 40) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,7 @@ from ita_core.permissions import readable_stations
 from ita_core.services import PermissionDenied
 from ita_core.services.rollover import rollover
 from ita_core.settings import Settings
-from ita_core.status import COLOUR, OVERALL_ICON, Light
+from ita_core.status import COLOUR, LIGHT_HEX, OVERALL_ICON, Light
 
 AS_OF = date(2024, 3, 16)
 SETTINGS = Settings()
@@ -209,6 +210,20 @@ def test_the_heat_map_shows_the_worst_stations_with_colour_and_icon(stations: En
     cells = grid.loc[worst["station_id"]].to_numpy()
     assert heat.z.tolist() == [[province.SEVERITY[c] for c in row] for row in cells]
     assert heat.text.tolist() == [[OVERALL_ICON[c] for c in row] for row in cells]
+
+
+def test_each_heat_map_cell_is_drawn_in_its_lights_own_colour() -> None:
+    def colour_at(place: float) -> str:
+        """The colour plotly draws at ``place`` (0–1): between two stops it blends them."""
+        for (low, low_colour), (high, high_colour) in pairwise(province.HEAT_SCALE):
+            if low < high and low <= place <= high:
+                assert low_colour == high_colour, f"{place} blends {low_colour} and {high_colour}"
+                return low_colour
+        raise AssertionError(f"{place} is off the scale")
+
+    top = max(province.SEVERITY.values())  # the heat map's zmax: z / top is the place on the scale
+    drawn = {colour: colour_at(severity / top) for colour, severity in province.SEVERITY.items()}
+    assert drawn == {colour: LIGHT_HEX[colour] for colour in province.SEVERITY}
 
 
 def _first(session: Session, model, station_id: int):
