@@ -117,26 +117,18 @@ def year_comparison(context: Context) -> pd.DataFrame | None:
     return _year_comparison(url, context.station_id, context.fiscal_year, context.as_of, version)
 
 
-@st.cache_data(show_spinner="กำลังรวมผลทุกสถานี…", max_entries=16)
-def _station_table(url: str, ids: str, fiscal_year: int, as_of: date,
-                   version: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with Session(cached_engine(url)) as session:
-        return province.station_table(session, [int(i) for i in ids.split(",")], fiscal_year, as_of,
-                                       get_settings())
-
-
 # the province table's columns, in the order shown
 SHOWN = ["light", "code", "name", "province", "percent_done", "overdue", "at_risk", "oit_share"]
 
 
 @dataclass(frozen=True)
 class ProvinceView:
-    """The province page's roll-up, ready to draw. One object serves every session that asks for
+    """The province page's roll-up (``province.station_table``, one line per station in code
+    order), ready to draw. One object serves every session that asks for
     the same stations, year, date and data (``st.cache_resource``: not copied per run), so nothing
     may change it after it is built; pages read it only."""
 
-    table: pd.DataFrame  # province.station_table's station lines, sorted by code
-    grid: pd.DataFrame  # stations × indicators, overall colours
+    stations: int
     shown: pa.Table  # the columns of SHOWN, the light as icon and words
     export: pd.DataFrame  # the downloads' columns, the light in words
     heat: go.Figure  # the worst stations × indicators (province.heatmap)
@@ -151,10 +143,12 @@ class ProvinceView:
 def _province_view(url: str, ids: str, fiscal_year: int, as_of: date, version: int | None) -> ProvinceView:
     """Built once per key and shared: a warm rerun of a national page would otherwise turn 1,500
     lines into Arrow, light them and lay out the heat map on every click (about 15 ms of its 40)."""
-    table, grid = _station_table(url, ids, fiscal_year, as_of, version)
+    with Session(cached_engine(url)) as session:
+        table, grid = province.station_table(session, [int(i) for i in ids.split(",")], fiscal_year, as_of,
+                                             get_settings())
     heat = province.heatmap(table, grid)
     return ProvinceView(
-        table=table, grid=grid,
+        stations=len(table),
         shown=pa.Table.from_pandas(table.assign(light=table["overall"].map(overall_badge))[SHOWN],
                                    preserve_index=False),
         export=table.assign(overall=table["overall"].map(OVERALL_TH))[[k for k, _ in COLUMNS["stations"]]],
@@ -181,5 +175,4 @@ def clear() -> None:
     _plan_view.clear()
     _oit_matrix_view.clear()
     _year_comparison.clear()
-    _station_table.clear()
     _province_view.clear()
