@@ -151,8 +151,13 @@ def _lean_rows(session: Session, station_ids: list[int], fiscal_year: int) -> pd
     return pd.concat(frames, ignore_index=True).drop(columns="extra")
 
 
-def _next_occurrences(session: Session, station_ids: list[int], fiscal_year: int, as_of: date) -> pd.Series:
-    """Per (kind, id): the row's next recurring occurrence on or after ``as_of``, else its last."""
+def _next_occurrences(session: Session, station_ids: list[int], fiscal_year: int,
+                      as_of: date) -> dict[tuple[str, int], date]:
+    """Per (kind, id): the row's next recurring occurrence on or after ``as_of``, else its last.
+
+    Plain dicts, not a pandas group-by: a station has a few dozen duties, and its pages' cold
+    read paid milliseconds of pandas overhead for them; a region's tens of thousands still take
+    one pass."""
     start, end = fiscal_year_bounds(fiscal_year)
     duty = RecurringDuty
     # plain rows, not ORM objects: tens of thousands for a region (sqlmodel types select() to 4 columns)
@@ -163,24 +168,22 @@ def _next_occurrences(session: Session, station_ids: list[int], fiscal_year: int
     ).all()
     # many stations share one rhythm (the year's framework): work each distinct rhythm out once
     rhythms: dict[tuple[Any, ...], date | None] = {}
-
-    def next_of(d: Any) -> date | None:
+    upcoming: dict[tuple[str, int], date] = {}  # the earliest on or after as_of
+    last: dict[tuple[str, int], date] = {}  # the latest before it
+    for d in duties:
         rhythm = (d.kind, d.day, d.interval_days, d.start, d.end)  # all that next_or_last reads
         if rhythm not in rhythms:
             rhythms[rhythm] = next_or_last(d, as_of, start, end)
-        return rhythms[rhythm]
-
-    found = pd.DataFrame(
-        [("activity" if d.activity_id else "oit_item", d.activity_id or d.oit_item_id, next_of(d))
-         for d in duties],
-        columns=["kind", "id", "date"],
-    ).dropna(subset=["date"])
-    if found.empty:
-        return pd.Series(dtype=object)
-    found["date"] = pd.to_datetime(found["date"])  # datetime64 groups in C; python dates do not
-    upcoming = found[found["date"] >= pd.Timestamp(as_of)].groupby(["kind", "id"])["date"].min()
-    dates: pd.Series = upcoming.combine_first(found.groupby(["kind", "id"])["date"].max()).dt.date
-    return dates
+        day = rhythms[rhythm]
+        if day is None:
+            continue
+        key = ("activity", d.activity_id) if d.activity_id else ("oit_item", d.oit_item_id)
+        if day >= as_of:
+            if key not in upcoming or day < upcoming[key]:
+                upcoming[key] = day
+        elif key not in last or day > last[key]:
+            last[key] = day
+    return {**last, **upcoming}
 
 
 def lit_rows(session: Session, station_ids: list[int], fiscal_year: int, as_of: date,
@@ -202,8 +205,9 @@ def _lit(rows: pd.DataFrame, session: Session, station_ids: list[int], fiscal_ye
     ``judged_due`` and ``light`` added."""
     rows = rows.copy()
     next_occ = _next_occurrences(session, station_ids, fiscal_year, as_of)
-    keys = pd.MultiIndex.from_frame(rows[["kind", "id"]])
-    rows["next_occurrence"] = next_occ.reindex(keys).to_numpy() if len(next_occ) else None
+    keys = zip(rows["kind"], rows["id"].tolist(), strict=True)
+    rows["next_occurrence"] = pd.Series([next_occ.get(key) for key in keys],
+                                        index=rows.index, dtype=object)
     rows["judged_due"] = rows["due_date"].where(rows["due_date"].notna(), rows["next_occurrence"])
     start, _ = fiscal_year_bounds(fiscal_year)
     rows["light"] = add_lights(rows.assign(due_date=rows["judged_due"]), as_of, start, settings)["light"]

@@ -158,8 +158,11 @@ def fiscal_years(session: Session, station_id: int) -> list[FiscalYear]:
     ))
 
 
-def _responsible(session: Session, station_id: int, fiscal_year: int, target: str) -> pd.Series:
-    """Canonical names per activity or OIT item id, in assignment order, '; '-joined."""
+def _responsible(session: Session, station_id: int, fiscal_year: int, target: str) -> dict[int, str]:
+    """Canonical names per activity or OIT item id, in assignment order, '; '-joined.
+
+    Plain dicts: a pandas group-by of a few dozen names cost milliseconds, twice in every station
+    page's cold read of its plan."""
     column: Mapped[int | None] = col(getattr(Assignment, target))
     rows = session.exec(
         select(column, Person.name)
@@ -168,8 +171,11 @@ def _responsible(session: Session, station_id: int, fiscal_year: int, target: st
                column.is_not(None), col(Person.deleted_at).is_(None))
         .order_by(column, col(Assignment.id))
     ).all()
-    frame = pd.DataFrame(rows, columns=["id", "name"])
-    return frame.drop_duplicates().groupby("id")["name"].agg(JOIN.join)
+    names: dict[int, dict[str, None]] = {}  # a dict as an ordered set: each name once per row
+    for row_id, name in rows:
+        if row_id is not None:
+            names.setdefault(row_id, {})[name] = None
+    return {row_id: JOIN.join(kept) for row_id, kept in names.items()}
 
 
 def _live_rows(session: Session, model: type[PlanRowT], station_id: int, fiscal_year: int,
@@ -185,7 +191,7 @@ def _frame(rows: Sequence[SQLModel], model: type[SQLModel]) -> pd.DataFrame:
     return pd.DataFrame([r.model_dump() for r in rows], columns=list(model.model_fields))
 
 
-def _names_by_row(frame: pd.DataFrame, names: pd.Series) -> pd.Series:
+def _names_by_row(frame: pd.DataFrame, names: dict[int, str]) -> pd.Series:
     """Each row's responsible names, "" where nobody is assigned (a text column even when no row has
     anyone: a float column of NaN cannot take "" in pandas 3 without a warning, and later an error)."""
     return frame["id"].map(lambda row_id: names.get(row_id, "")).astype(object)
@@ -208,16 +214,21 @@ def activities(session: Session, station_id: int, fiscal_year: int) -> pd.DataFr
 def oit_items(session: Session, station_id: int, fiscal_year: int) -> pd.DataFrame:
     """The 25 OIT items with their components ('; '-joined) and done-component counts."""
     frame = _frame(_live_rows(session, OitItem, station_id, fiscal_year, col(OitItem.number)), OitItem)
-    components = pd.DataFrame(session.exec(
+    components = session.exec(
         select(OitComponent.item_id, OitComponent.text, OitComponent.done)
         .join(OitItem, col(OitItem.id) == OitComponent.item_id)
         .where(OitItem.station_id == station_id, OitItem.fiscal_year == fiscal_year)
         .order_by(col(OitComponent.item_id), col(OitComponent.seq))
-    ).all(), columns=["item_id", "text", "done"])
-    grouped = components.groupby("item_id")
-    frame["components"] = frame["id"].map(grouped["text"].agg(JOIN.join)).fillna("")
-    frame["components_total"] = frame["id"].map(grouped.size()).fillna(0).astype(int)
-    frame["components_done"] = frame["id"].map(grouped["done"].sum()).fillna(0).astype(int)
+    ).all()
+    texts: dict[int, list[str]] = {}  # per item, in component order (plain dicts, as _responsible)
+    done: dict[int, int] = {}
+    for item_id, text, is_done in components:
+        texts.setdefault(item_id, []).append(text)
+        done[item_id] = done.get(item_id, 0) + bool(is_done)
+    ids = frame["id"].tolist()
+    frame["components"] = pd.array([JOIN.join(texts.get(item_id, [])) for item_id in ids], dtype="str")
+    frame["components_total"] = pd.array([len(texts.get(item_id, [])) for item_id in ids], dtype="int64")
+    frame["components_done"] = pd.array([done.get(item_id, 0) for item_id in ids], dtype="int64")
     frame["responsible"] = _names_by_row(frame, _responsible(session, station_id, fiscal_year, "oit_item_id"))
     frame = frame.rename(columns={"group_heading": "group", "rhythm_text": "rhythm"})
     return frame[[
