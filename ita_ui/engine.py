@@ -12,13 +12,17 @@ from sqlmodel import Session
 from ita_core.db import make_engine
 from ita_core.seed import ensure_database
 from ita_core.settings import get_settings
+from ita_ui.process import freeze_startup_objects
 
 
 @st.cache_resource(show_spinner="กำลังเตรียมฐานข้อมูล…")
 def cached_engine(url: str) -> Engine:
-    """One engine per database URL and process; the first call migrates and loads the seed."""
+    """One engine per database URL and process; the first call migrates and loads the seed. By
+    then a page has imported what it needs, so the process's long-lived objects are frozen out of
+    the garbage collector (:func:`ita_ui.process.freeze_startup_objects`, once per process)."""
     db = make_engine(url)
     ensure_database(db, get_settings().data_dir)
+    freeze_startup_objects()
     return db
 
 

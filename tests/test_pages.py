@@ -566,3 +566,19 @@ def test_score_what_if_shows_a_dash_for_the_running_total_before_iit_and_eit(eng
     what_if = next(d.value for d in app.dataframe if "คะแนนรวมสะสม" in d.value.columns)
     assert len(what_if) == 10 and set(what_if["คะแนนรวมสะสม"]) == {"—"}  # never "None"
     assert "คะแนนรวมสะสม (—) คำนวณได้เมื่อบันทึกคะแนน IIT และ EIT แล้ว" in [c.value for c in app.caption]
+
+
+def test_opening_the_database_freezes_the_startup_objects_once(engine: Engine) -> None:
+    import gc
+
+    from ita_ui.process import freeze_startup_objects
+
+    gc.unfreeze()
+    freeze_startup_objects.clear()
+    assert gc.get_freeze_count() == 0
+    app = run_page("home")  # this test's new database: its engine is made during the run
+    frozen = gc.get_freeze_count()
+    assert frozen > 50_000  # the imported libraries' objects, out of every later collection
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert gc.get_freeze_count() <= frozen  # once per process: nothing frozen again (some freed)
