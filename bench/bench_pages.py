@@ -53,6 +53,7 @@ def _time(script: str, page: str | None, runs: int, cold: bool) -> float:
 
 def bench(label: str, runs: int) -> None:
     _time(str(REPO / "bench" / "bare_page.py"), None, 1, cold=False)  # warm-up: first imports
+    _time(str(REPO / "dashboard.py"), "home", 1, cold=False)  # and the app's engine and startup freeze
     bare = _time(str(REPO / "bench" / "bare_page.py"), None, runs, cold=False)
     print(f"\n{label}: bare page median {bare * 1000:.0f} ms")
     print(f"{'page':10} {'cold ms':>8} {'ratio':>6} {'warm ms':>8} {'ratio':>6}")
