@@ -100,23 +100,23 @@ def places(session: Session, allowed: frozenset[int] | None = None) -> Places:
                    if station_id is not None], every=allowed is None)  # an id is never None
 
 
-def last_change(session: Session, ids: list[int], *, every: bool | None = None) -> int | None:
+def newest_change(session: Session) -> int | None:
+    """The newest audit row of all: every write appends one (see :func:`last_change`), so a key
+    for what any write may change (the national roll-up, the stations and years there are)."""
+    newest: int | None = session.execute(sql_select(func.max(AuditLog.id))).scalar_one()
+    return newest
+
+
+def last_change(session: Session, ids: list[int]) -> int | None:
     """The newest audit row of these stations, a cache key for their roll-up.
 
     Every write goes through the Writer, which appends an audit row carrying the row's station
     (plan rows, duties, assignments, rollovers and imports alike), so this moves whenever the
     roll-up's inputs do. It costs one probe of 0011's (station_id, id) index per station, where
     summing the versions of every row (:func:`ita_core.queries.data_version`) reads them all:
-    a national page reruns on each click.
-
-    ``every``: whether ``ids`` are all the stations, when the caller knows (``Places.every``);
-    None counts them."""
-    if every is None:
-        every = len(set(ids)) >= session.execute(sql_select(func.count()).select_from(Station)).scalar_one()
-    if every:
-        # every station (the national view): the newest audit row of all, one probe of the key
-        newest_anywhere: int | None = session.execute(sql_select(func.max(AuditLog.id))).scalar_one()
-        return newest_anywhere
+    a national page reruns on each click."""
+    if len(set(ids)) >= session.execute(sql_select(func.count()).select_from(Station)).scalar_one():
+        return newest_change(session)  # every station (the national view): one probe of the key
     newest = (sql_select(func.max(AuditLog.id)).where(col(AuditLog.station_id) == Station.id)
               .correlate(Station).scalar_subquery())
     per_station = sql_select(newest.label("newest")).where(_among(session, Station.id, ids)).subquery()

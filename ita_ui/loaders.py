@@ -163,8 +163,10 @@ def province_view(region: Region) -> ProvinceView:
     """The province page's roll-up (``province.station_table``), cached on the stations' newest
     audit row (``province.last_change``: one index probe per station, where summing every row's
     version would read them all on each rerun of a national page)."""
-    with reading() as session:
-        version = province.last_change(session, region.station_ids, every=region.every_station or None)
+    version = region.newest_change
+    if version is None:  # some of the stations: their own newest audit row
+        with reading() as session:
+            version = province.last_change(session, region.station_ids)
     # the ids as one string: Streamlit hashes a tuple of 1,500 numbers one by one
     return _province_view(get_settings().database_url, ",".join(map(str, region.station_ids)),
                           region.fiscal_year, region.as_of, version)

@@ -196,9 +196,8 @@ def test_places_are_in_code_order_and_say_whether_every_station_is_there(station
         assert every.stations == [(2, "เชียงใหม่"), (3, "ลำพูน"), (1, "เชียงใหม่")]  # S0002, S0003, chiangmai
         assert every.ids() == [2, 3, 1] and some.ids() == [3, 1] and some.ids("ลำพูน") == [3]
         assert every.every and not some.every
-        # told that the ids are every station, the cache key is the one counting the stations finds
-        counted = province.last_change(session, every.ids())
-        assert province.last_change(session, every.ids(), every=True) == counted
+        # every station's newest audit row is the newest of all: the key the picker's read gives
+        assert province.last_change(session, every.ids()) == province.newest_change(session) is not None
 
 
 def test_the_heat_map_shows_the_worst_stations_with_colour_and_icon(stations: Engine) -> None:
@@ -333,6 +332,19 @@ def test_the_province_cache_key_moves_with_a_write_to_any_station_it_covers(stat
         services.delete_row(session, CLI, "activity", activity.id, activity.version)
     deleted = marks()
     assert deleted[0] > (after[0] or 0) and deleted[1] == after[1] and deleted[2] == deleted[0]
+
+
+def test_the_province_picker_offers_a_station_added_since_the_last_run(stations: Engine) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["province_as_of_2567"] = AS_OF
+    app.switch_page("pages/province.py").run()
+    assert app.sidebar.selectbox(key="province").options == ["ทุกจังหวัด (ทั้งภาค)", "ลำพูน", "เชียงใหม่"]
+    with session_scope(stations) as session:
+        services.create_station(session, CLI, "LPG01", "สถานีตำรวจภูธรเมืองลำปาง", "ลำปาง", "cli")
+    app.run()
+    assert app.sidebar.selectbox(key="province").options == [
+        "ทุกจังหวัด (ทั้งภาค)", "ลำปาง", "ลำพูน", "เชียงใหม่"]
+    assert app.metric[0].value == "4"  # the roll-up counts the new station too
 
 
 def test_the_province_page_rolls_up_once_and_again_after_a_write(stations: Engine,
