@@ -9,6 +9,7 @@ its own dashboard shows (``tests/test_province.py`` checks it against :func:`ita
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -386,8 +387,8 @@ def years_with_plans(session: Session) -> list[int]:
     return sorted(years, reverse=True)
 
 
-# severity 0–3 (grey, green, yellow, red) as four flat bands of a 0–1 scale, each severity's z in
-# the middle of its own band: the old hand-written stops put green's z (1/3) between a grey stop at
+# severity 0–3 (grey, green, yellow, red) as four flat bands of a 0–1 scale, each severity's z
+# (severity / 3) inside its own band: the old hand-written stops put green's z (1/3) between a grey stop at
 # 0.33 and a green one at 0.34, so green cells were drawn a greyish blend
 HEAT_SCALE = [[(severity + edge) / len(SEVERITY), LIGHT_HEX[colour]]
               for colour, severity in SEVERITY.items() for edge in (0, 1)]
@@ -401,12 +402,14 @@ def worst_stations(table: pd.DataFrame, *, rows: int = 40) -> pd.DataFrame:
 
 def heatmap(table: pd.DataFrame, grid: pd.DataFrame, *, rows: int = 40) -> go.Figure:
     """Stations × indicators, each cell the indicator's overall light as colour and icon (so the
-    light does not rest on colour alone), for the worst ``rows`` stations of :func:`worst_stations`."""
+    light does not rest on colour alone), for the worst ``rows`` stations of :func:`worst_stations`.
+    Names are escaped for Plotly's HTML subset: a station's name is drawn as typed."""
     worst = worst_stations(table, rows=rows)
     cells = grid.loc[worst["station_id"]]
     heat = go.Figure(go.Heatmap(
         z=cells.map(SEVERITY.get).to_numpy(), x=[f"ตัวชี้วัด {n}" for n in cells.columns],
-        y=list(worst["name"]), text=cells.map(OVERALL_ICON.get).to_numpy(), texttemplate="%{text}",
+        y=[html.escape(name) for name in worst["name"]], text=cells.map(OVERALL_ICON.get).to_numpy(),
+        texttemplate="%{text}",
         colorscale=HEAT_SCALE, zmin=0, zmax=3, showscale=False, hovertemplate="%{y} · %{x}<extra></extra>",
     ))
     heat.update_yaxes(autorange="reversed")

@@ -205,10 +205,18 @@ def test_the_heat_map_shows_the_worst_stations_with_colour_and_icon(stations: En
         table, grid = province.station_table(session, [1, 2, 3], 2567, AS_OF, SETTINGS)
     heat = province.heatmap(table, grid, rows=2).data[0]
     worst = table.sort_values(["overdue", "at_risk"], ascending=False).head(2)
-    assert list(heat.y) == list(worst["name"]) and len(heat.x) == 10
+    assert list(heat.y) == list(worst["name"]) and len(heat.x) == 10  # plain names: nothing to escape
     cells = grid.loc[worst["station_id"]].to_numpy()
     assert heat.z.tolist() == [[province.SEVERITY[c] for c in row] for row in cells]
     assert heat.text.tolist() == [[OVERALL_ICON[c] for c in row] for row in cells]
+
+
+def test_the_heat_map_draws_a_station_name_as_typed() -> None:
+    table = pd.DataFrame({"station_id": [7], "name": ["<b>สภ.ทดสอบ</b> & <a href='x'>ลิงก์</a>"],
+                          "overdue": [1], "at_risk": [0]})
+    grid = pd.DataFrame([["red"] * 10], index=[7], columns=range(1, 11))
+    assert list(province.heatmap(table, grid).data[0].y) == [
+        "&lt;b&gt;สภ.ทดสอบ&lt;/b&gt; &amp; &lt;a href=&#x27;x&#x27;&gt;ลิงก์&lt;/a&gt;"]
 
 
 def test_each_heat_map_cell_is_drawn_in_its_lights_own_colour() -> None:
