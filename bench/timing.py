@@ -29,7 +29,7 @@ def forget_cached_reads() -> None:
     stays, as in a server that has been up a while."""
     set_log_level("error")  # outside a server each clear warns "No runtime found"
     st.cache_data.clear()
-    loaders.clear()
+    loaders.clear_all()
 
 
 def bench_arguments(description: str | None, runs: int) -> argparse.ArgumentParser:

@@ -173,8 +173,17 @@ def province_view(region: Region) -> ProvinceView:
 
 
 def clear() -> None:
-    """Forget every cached read (after a write, so the redraw shows it at once)."""
+    """Forget a station's cached reads (after a write, so the redraw shows it at once).
+
+    The shared province views stay: each is keyed on its stations' newest audit row, which the
+    write has moved for the views it touches, and clearing them all would make every other
+    province rebuild a still-valid roll-up after any write in the country."""
     _plan_view.clear()
     _oit_matrix_view.clear()
     _year_comparison.clear()
+
+
+def clear_all() -> None:
+    """Forget every cached read, the shared province views too (a cold run of the bench)."""
+    clear()
     _province_view.clear()
