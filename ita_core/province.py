@@ -81,7 +81,6 @@ class Places:
     choices and the stations a roll-up covers come from this one read."""
 
     stations: list[tuple[int, str]]
-    every: bool  # no station left out (the user may read them all)
 
     def provinces(self) -> list[str]:
         """Provinces that have stations, sorted."""
@@ -98,7 +97,7 @@ def places(session: Session, allowed: frozenset[int] | None = None) -> Places:
     if allowed is not None:
         query = query.where(col(Station.id).in_(allowed))
     return Places([(station_id, name) for station_id, name in session.exec(query).all()
-                   if station_id is not None], every=allowed is None)  # an id is never None
+                   if station_id is not None])  # an id is never None
 
 
 def newest_change(session: Session) -> int | None:

@@ -270,7 +270,7 @@ def pick_region() -> Region:
     if not ids:
         st.info("ไม่มีสถานีที่บัญชีนี้ดูได้")
         st.stop()
-    every_station = places.every and chosen is None
+    every_station = allowed is None and chosen is None  # the user may read every station, and chose all
     return Region(chosen, ids, fiscal_year, as_of, newest_change=newest if every_station else None)
 
 
