@@ -48,9 +48,9 @@ PERSON_FIELDS = {"name": ("ชื่อ", "text"), "kind": ("ประเภท"
 CONTACT_FIELDS = {name: PERSON_FIELDS[name] for name in ("email", "line_user_id")}  # a login's, as a person's
 
 TAB = "admin_tab"  # the open section (a tab label), a widget key tests set to open a section
-# The rows a section worked out only while its tab is open has chosen (see the end of the page).
-# Streamlit drops the state of a widget a run does not draw: kept as plain session values, the
-# section opens again on the row it showed. The sections with forms are drawn on every run.
+# The choices of the sections drawn only while their tab is open (see the end of the page; the
+# sections with forms are drawn on every run). Streamlit drops the state of a widget a run does not
+# draw: kept as plain session values, such a section opens again on the choice it showed.
 SECTION_CHOICES = ("rollover_target",)
 
 
